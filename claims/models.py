@@ -112,6 +112,13 @@ class Article(TimeStamped):
             ),
         ]
         triggers = [
+            # The hash is derived in the database too, so bulk updates and raw SQL keep it true.
+            pgtrigger.Trigger(
+                name="article_body_sha256",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.Before,
+                func="NEW.body_sha256 := encode(sha256(convert_to(NEW.body, 'UTF8')), 'hex'); RETURN NEW;",
+            ),
             pgtrigger.Trigger(
                 name="article_body_keeps_claims",
                 operation=pgtrigger.Update,
@@ -119,14 +126,14 @@ class Article(TimeStamped):
                 timing=pgtrigger.Deferred,
                 condition=pgtrigger.Q(old__body__df=pgtrigger.F("new__body")),
                 func=_ARTICLE_BODY_CHECK,
-            )
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        # Derived, never set by hand: keeps the hash true to the body whatever code saves it.
+        # Derived, never set by hand (the database trigger computes the same value).
         self.body_sha256 = hashlib.sha256(self.body.encode("utf-8")).hexdigest()
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_sha256"}
@@ -571,3 +578,6 @@ class WorkerHeartbeat(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.hostname} at {self.created_at:%Y-%m-%d %H:%M:%S}"

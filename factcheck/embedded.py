@@ -4,7 +4,7 @@ With DATABASE_URL unset, a real PostgreSQL from the pip-installed ``pixeltable-p
 ``.data/pgdata`` (git-ignored) and is reused across runs; it listens on a Unix socket only. With
 CELERY_BROKER_URL unset, Celery uses kombu's filesystem transport in ``.data/broker``.
 
-Run as ``python -m factcheck.embedded start|stop|status``.
+Run as ``python -m factcheck.embedded start|ensure|stop|status``.
 """
 
 from __future__ import annotations
@@ -107,12 +107,20 @@ def main(argv: list[str]) -> int:
         database_settings()
         broker_settings()
         print(f"embedded PostgreSQL running in {PGDATA}")
+    elif command == "ensure":
+        # Start only what no configured server provides.
+        if not os.environ.get("DATABASE_URL"):
+            database_settings()
+            print(f"embedded PostgreSQL running in {PGDATA}")
+        if not os.environ.get("CELERY_BROKER_URL"):
+            broker_settings()
+            print(f"embedded Celery broker in {BROKER_DIR}")
     elif command == "stop":
         print("embedded PostgreSQL stopped" if stop() else "embedded PostgreSQL was not running")
     elif command == "status":
         print("running" if postgres_is_running() else "stopped")
     else:
-        print(f"unknown command {command!r}: use start, stop or status", file=sys.stderr)
+        print(f"unknown command {command!r}: use start, ensure, stop or status", file=sys.stderr)
         return 2
     return 0
 
