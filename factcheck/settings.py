@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "claims.audit.AuditMiddleware",  # the actor of the audit trail; after authentication
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -207,6 +208,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# --- Audit trail (django-pghistory) -------------------------------------------------------------
+# Event times are the statement's clock time, not the transaction start, so events order in time.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
 # --- The workbench -------------------------------------------------------------------------------
 # The organisation that publishes fact-checks (ClaimReview author).

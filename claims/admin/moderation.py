@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from claims.admin.audit import AuditHistoryMixin
 from claims.models import Article, Claim, Comment, Evidence, Rating, RatingScale, Source, Verdict
 
 
@@ -15,7 +16,7 @@ class ClaimInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ("title", "publisher", "published_at", "language", "ingest_status", "created_at")
     search_fields = ("title", "publisher", "url")
     readonly_fields = ("body_sha256", "seed_key", "created_at", "updated_at")
@@ -23,11 +24,16 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ("__str__", "article", "status", "claim_type", "checkworthiness", "assignee")
     list_filter = ("status", "claim_type", "origin")
     search_fields = ("quote", "statement", "claimant")
     raw_id_fields = ("article", "assignee", "created_by")
 
 
-admin.site.register([Source, Evidence, Verdict, Comment, RatingScale, Rating])
+class TrackedAdmin(AuditHistoryMixin, admin.ModelAdmin):
+    pass
+
+
+admin.site.register([Source, Evidence, Verdict, Comment], TrackedAdmin)
+admin.site.register([RatingScale, Rating])
