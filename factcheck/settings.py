@@ -64,7 +64,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "claims.admin_site.ModerationAdminConfig",  # django.contrib.admin, moderators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

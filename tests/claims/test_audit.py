@@ -54,17 +54,17 @@ def updates(event_model, obj):
 
 def test_an_admin_change_is_recorded_once_with_the_staff_user_as_actor(client):
     moderator = AdminFactory()
-    comment = CommentFactory(body="first words")
+    source = SourceFactory(title="First title")
     client.force_login(moderator)
-    url = f"/admin/claims/comment/{comment.pk}/change/"
-    response = client.post(url, admin_form_data(client.get(url), body="second words"))
+    url = f"/admin/claims/source/{source.pk}/change/"
+    response = client.post(url, admin_form_data(client.get(url), title="Second title"))
 
     assert response.status_code == 302, response.context["adminform"].form.errors
-    [event] = updates(CommentEvent, comment)
+    [event] = updates(SourceEvent, source)
     assert actor(event) == moderator.username
     assert event.pgh_context["user"] == moderator.pk
     assert event.pgh_context["url"] == url
-    assert event.pgh_changes["body"] == ["first words", "second words"]
+    assert event.pgh_changes["title"] == ["First title", "Second title"]
 
 
 def test_a_bulk_queryset_update_records_one_event_per_row_with_the_actor():
