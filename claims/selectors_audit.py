@@ -53,6 +53,19 @@ class AuditEntry:
     changes: dict[str, list[Any]] = field(default_factory=dict)
     context: dict[str, Any] = field(default_factory=dict)
 
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready, for the API and the UI."""
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "user_id": self.user_id,
+            "operation": self.operation,
+            "model": self.model,
+            "object_id": self.object_id,
+            "changes": self.changes,
+        }
+
 
 def _actor(context: dict[str, Any] | None) -> str:
     return (context or {}).get("actor") or UNKNOWN_ACTOR

@@ -216,6 +216,9 @@ def test_claim_history_lists_the_claim_and_its_verdicts_evidence_and_comments_in
     assert history[1].changes["stance"] == [None, "supports"]
     assert history[6].changes["stance"] == ["supports", None]
     assert history[1].user_id == editor.pk
+    as_json = history[4].as_dict()
+    assert as_json["actor"] == editor.username and as_json["operation"] == "update"
+    assert as_json["changes"] == {"statement": ["before", "after"]}
 
 
 def test_object_history_lists_one_objects_events():
