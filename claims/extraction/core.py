@@ -11,12 +11,14 @@ from .scorer import load_model, sigmoid
 from .segment import Span, segment
 
 # Chosen on the ClaimBuster dev sample and the news dev set (bench/extraction_eval.py --tune).
-THRESHOLD = 0.5
+THRESHOLD = 0.4
 MAX_CHARS = 50_000_000
 
 # Weights of the rule cues, added to the learned model's logit. Hand-set, then checked on dev.
 MODEL_WEIGHT = 1.0
-BIAS = -0.6
+BIAS = -0.3
+RULE_SCALE = 0.5
+VETO = ("prediction",)
 W_QUANTITY = 1.3
 W_EVENT = 1.1
 W_ATTRIBUTION = 1.0
@@ -161,9 +163,7 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
     has_quote = masked != text
 
     model = load_model()
-    logit = BIAS
-    if model is not None:
-        logit += MODEL_WEIGHT * model.logit(text)
+    logit = 0.0
     if quantities:
         logit += W_QUANTITY
         reasons.append(f"contains a quantity: {quantities[0]}")
@@ -196,6 +196,9 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
         logit += W_FIRST_PERSON
     if len(words) < 6:
         logit += W_SHORT
+    logit = BIAS + RULE_SCALE * logit
+    if model is not None:
+        logit += MODEL_WEIGHT * model.logit(text)
     score = round(sigmoid(logit), 4)
     if model is not None:
         top = model.top_terms(text)
@@ -220,12 +223,13 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
         claim_type = "quote"
 
     soft = None
-    if opinion and not (quantities or event):
+    if opinion:
         soft = ("opinion", negatives[0])
     elif prediction:
-        soft = ("prediction", next(n for n in negatives if n.startswith("prediction")))
-    elif opinion:
-        soft = ("opinion", negatives[0])
+        soft = ("prediction", negatives[0])
+    if soft and soft[0] in VETO and not hard and not (quantities or event):
+        # Speculation or opinion with no quantity or event in it: nothing a reviewer can check.
+        hard = soft
     fields = {
         "claim_type": claim_type,
         "checkworthiness": score,

@@ -18,6 +18,7 @@ DATE_RE = re.compile(
     rf"|(?<=\b(?:in|by|of) )(?:(?:early|late|mid-?)\s*)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
     rf"|(?<=\bsince )(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
     r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?"
+    r"|\b\d{1,2}(?:\.\d{2})?\s?[ap]\.m\.|\b\d{1,2}(?:\.\d{2})?\s?[ap]m\b"
     rf"|\b(?:last|next|this|on|earlier this|later this)\s+(?:week|month|year|{_WEEKDAY}"
     rf"|spring|summer|autumn|fall|winter|quarter)\b"
     rf"|\b{_WEEKDAY}\b|\byesterday\b|\btoday\b|\btonight\b"
@@ -99,7 +100,7 @@ PREDICTION_RE = re.compile(
     r"\b(?:will|won't|would|wouldn't|may|might|could|shall|expected to|likely to|unlikely to|"
     r"set to|plans? to|planning to|intends? to|aims? to|forecasts?|predicts?|projected to|"
     r"fears?|feared|hopes?|possibly|perhaps|probably|potentially|risks?|threatens? to|"
-    r"going to|is poised to|in the coming|next (?:year|month|week|decade)|by (?:20[3-9]\d))\b",
+    r"going to|is poised to|due to (?:be|enter|start|open|begin|take|arrive)|in the coming|next (?:year|month|week|decade)|by (?:20[3-9]\d))\b",
     re.IGNORECASE,
 )
 FIRST_PERSON_RE = re.compile(r"^(?:\W*)(?:I|we|you|I'm|we're|you're|I've|we've)\b", re.IGNORECASE)
