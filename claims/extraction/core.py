@@ -23,6 +23,7 @@ W_QUANTITY = 1.3
 W_EVENT = 1.1
 W_ATTRIBUTION = 1.0
 W_NAMED_ATTRIBUTION = 0.4
+W_DIRECT_QUOTE = 0.6
 W_COMPARISON = 0.5
 W_CAUSAL = 0.4
 W_DATE = 0.3
@@ -155,7 +156,7 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
         elif len(words) < 4:
             hard = ("no_claim", "a fragment too short to hold a claim")
 
-    event = cues.EVENT_RE.search(masked)
+    event = cues.find_event(masked)
     comparison = cues.COMPARISON_RE.search(masked)
     causal = cues.CAUSAL_RE.search(masked)
     opinion = cues.OPINION_RE.search(masked)
@@ -173,7 +174,7 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
     if attribution:
         logit += W_ATTRIBUTION
         if claimant:
-            logit += W_NAMED_ATTRIBUTION
+            logit += W_NAMED_ATTRIBUTION + (W_DIRECT_QUOTE if has_quote else 0.0)
             reasons.append(f"attributed to {claimant} ({verb})")
         else:
             reasons.append(f"attributed ({verb})")

@@ -31,7 +31,7 @@ _MOD = (
     r"nearly|almost|roughly|approximately|some|up to|at least|at most|as many as|as much as|"
     r"just over|just under|only|a record)\s+"
 )
-_UNIT_WORD = r"(?:\s+(?!(?:of|to|in|on|at|the|and|or|for|from|by|with|a|an|than|as|per|is|are|was|were|will|would|has|have|had|since|last|this|that|which|who|its|their|his|her)\b)[a-z][a-z-]{2,})?"
+_UNIT_WORD = r"(?:\s+(?:new|more|additional|extra|other|foreign|local|young|full-time|active|civilian|armed|registered|eligible))?(?:\s+(?!(?:of|to|in|on|at|the|and|or|for|from|by|with|a|an|than|as|per|is|are|was|were|will|would|has|have|had|since|last|this|that|which|who|its|their|his|her)\b)[a-z][a-z-]{2,})?"
 QUANTITY_RE = re.compile(
     rf"(?:{_MOD})?(?:"
     rf"(?:[$€£¥]\s?)?(?<![\w.,:/-])\d+(?:[.,]\d+)*(?![\w:/]|[.,]\d)"
@@ -153,7 +153,7 @@ BOILERPLATE = [
     ),
     (
         re.compile(
-            r"^by\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von))*\s*(?:[,|/–-].{0,60})?$"
+            r"^[Bb]y\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von))*\s*(?:[,|/–-].{0,60})?$"
         ),
         "a byline",
     ),
@@ -216,3 +216,18 @@ def mask_quotes(text: str) -> str:
 
 
 _QUOTE_RE = re.compile(r'"[^"]{1,600}"|“[^”]{1,600}”')
+
+
+_MODAL_BEFORE_RE = re.compile(
+    r"\b(?:will|would|may|might|could|can|should|must|shall|to|not|n't|never|cannot)"
+    r"(?:\s+(?:also|not|still|soon|further|again|be|have))*\s+$",
+    re.IGNORECASE,
+)
+
+
+def find_event(masked: str) -> re.Match | None:
+    """The first event verb that reports something done, not something that may or should be."""
+    for m in EVENT_RE.finditer(masked):
+        if not _MODAL_BEFORE_RE.search(masked, max(0, m.start() - 30), m.start()):
+            return m
+    return None

@@ -39,6 +39,11 @@ _ABBREV_NEVER_END = frozenset(
 )
 # These may end a sentence; they do when a typical sentence opener follows.
 _ABBREV_MAY_END = frozenset("inc ltd co corp plc llc etc bn mln pct".split())
+# A line ending in one of these words was wrapped mid-sentence.
+_GLUE_WORDS = frozenset(
+    "a an the of on in at to for from by with and or but that than as about into over under "
+    "after before his her its their our is are was were has have had be will would".split()
+)
 _STARTERS = frozenset(
     """the a an he she it they we i in on at but and this that these those there his her its
     their our after before during when while as if however meanwhile according officials
@@ -124,7 +129,10 @@ def _continues(text: str, prev_end: int, start: int) -> bool:
     if prev in _TERMINAL or prev == ":":
         return False
     first = text[start]
-    return first.islower() or (prev in ",;-–(" and first.isalnum())
+    if first.islower() or (prev in ",;-–(" and first.isalnum()):
+        return True
+    w = _WORD_BEFORE_RE.search(text, max(0, prev_end - 20), prev_end)
+    return bool(w) and w.group(1) in _GLUE_WORDS
 
 
 def _quote_intervals(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -229,7 +237,8 @@ def segment(text: str) -> list[Span]:
             if a < b:
                 out.append(Span(a, b, "dateline", index))
             bs = d.end()
-        span_kind = "headline" if kind == "line" else "sentence"
         for s, e in _sentences(text, bs, be):
-            out.extend(Span(a, b, span_kind, index) for a, b in _cap(text, s, e))
+            for a, b in _cap(text, s, e):
+                headline = kind == "line" and _single_kind(text, a, b) == "line"
+                out.append(Span(a, b, "headline" if headline else "sentence", index))
     return out
