@@ -98,10 +98,11 @@ def _stands_alone(part: str, strict: bool) -> bool:
         return False
     if not strict:
         return True
+    toks = cues.word_tokens(part)
     return bool(
-        cues.EVENT_RE.search(part)
-        or cues.QUANTITY_RE.search(part)
-        or cues.ATTRIBUTION_RE.search(part)
+        "event" in cues.scan(toks)
+        or any(ch.isdigit() for ch in part)
+        or not cues.ATTRIBUTION_TOKENS.isdisjoint(toks)
     )
 
 
@@ -111,23 +112,26 @@ class _Context:
     multi_block: bool = False
 
 
-def _quote_words(text: str, q: tuple[int, int]) -> str:
-    return text[q[0] : q[1]].strip(" ,.;")
-
-
 def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution | None):
     """Score one sentence or clause; return (fields, hard_rejection)."""
     masked = cues.mask_quotes(text)
     words = _WORD_RE.findall(text)
+    toks = cues.word_tokens(masked)
+    tokset = set(toks)
     reasons: list[str] = []
     negatives: list[str] = []
 
-    date_spans = cues.find_dates(text)
-    qty_spans = cues.find_quantities(text, date_spans)
+    has_digit = any(ch.isdigit() for ch in text)
+    date_spans = (
+        cues.find_dates(text) if has_digit or not cues.DATE_TOKENS.isdisjoint(tokset) else []
+    )
+    qty_spans = cues.find_quantities(text, date_spans, tokset, has_digit)
     quantities = tuple(text[a:b].strip() for a, b in qty_spans)
     dates = tuple(text[a:b].strip() for a, b in date_spans)
 
-    attribution = find_attribution(text, masked) or inherited
+    attribution = inherited
+    if not cues.ATTRIBUTION_TOKENS.isdisjoint(tokset):
+        attribution = find_attribution(text, masked) or inherited
     claimant = verb = None
     if attribution:
         verb = attribution.verb
@@ -141,7 +145,7 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
     if kind == "dateline":
         hard = ("boilerplate", "a dateline")
     else:
-        why = cues.boilerplate_reason(text)
+        why = cues.boilerplate_reason(text, tokset, has_digit)
         if why:
             hard = ("boilerplate", why)
         elif _QUESTION_END.search(text):
@@ -156,11 +160,12 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
         elif len(words) < 4:
             hard = ("no_claim", "a fragment too short to hold a claim")
 
-    event = cues.find_event(masked)
-    comparison = cues.COMPARISON_RE.search(masked)
-    causal = cues.CAUSAL_RE.search(masked)
-    opinion = cues.OPINION_RE.search(masked)
-    prediction = cues.PREDICTION_RE.search(masked)
+    found = cues.scan(toks)
+    event = found.get("event")
+    comparison = found.get("comparison")
+    causal = found.get("causal")
+    opinion = found.get("opinion")
+    prediction = found.get("prediction")
     has_quote = masked != text
 
     model = load_model()
@@ -170,7 +175,7 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
         reasons.append(f"contains a quantity: {quantities[0]}")
     if event:
         logit += W_EVENT
-        reasons.append(f"reports an event: {event.group().lower()}")
+        reasons.append(f"reports an event: {event}")
     if attribution:
         logit += W_ATTRIBUTION
         if claimant:
@@ -180,34 +185,33 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
             reasons.append(f"attributed ({verb})")
     if comparison:
         logit += W_COMPARISON
-        reasons.append(f"makes a comparison: {comparison.group().lower()}")
+        reasons.append(f"makes a comparison: {comparison}")
     if causal:
         logit += W_CAUSAL
-        reasons.append(f"states a cause: {causal.group().lower()}")
+        reasons.append(f"states a cause: {causal}")
     if dates:
         logit += W_DATE
         reasons.append(f"dated: {dates[0]}")
     if opinion:
         logit += W_OPINION
-        negatives.append(f"opinion: {opinion.group()}")
+        negatives.append(f"opinion: {opinion}")
     if prediction:
         logit += W_PREDICTION
-        negatives.append(f"prediction or speculation: {prediction.group()}")
-    if cues.FIRST_PERSON_RE.match(masked):
+        negatives.append(f"prediction or speculation: {prediction}")
+    if toks and toks[0] in cues.FIRST_PERSON:
         logit += W_FIRST_PERSON
     if len(words) < 6:
         logit += W_SHORT
     logit = BIAS + RULE_SCALE * logit
     if model is not None:
-        logit += MODEL_WEIGHT * model.logit(text)
-    score = round(sigmoid(logit), 4)
-    if model is not None:
-        top = model.top_terms(text)
+        model_logit, top = model.explain(text)
+        logit += MODEL_WEIGHT * model_logit
         if top:
             reasons.append(
-                f"learned score {sigmoid(model.logit(text)):.2f} (debate-trained model); "
+                f"learned score {sigmoid(model_logit):.2f} (debate-trained model); "
                 f"words: {', '.join(top)}"
             )
+    score = round(sigmoid(logit), 4)
 
     claim_type = None
     if quantities:
@@ -228,9 +232,12 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
         soft = ("opinion", negatives[0])
     elif prediction:
         soft = ("prediction", negatives[0])
-    if soft and soft[0] in VETO and not hard and not (quantities or event):
-        # Speculation or opinion with no quantity or event in it: nothing a reviewer can check.
-        hard = soft
+    if not hard and not (quantities or event):
+        # Speculation (or opinion) with no quantity or event in it: nothing a reviewer can check.
+        for category in VETO:
+            if found.get(category):
+                hard = (category, next(n for n in negatives if n.startswith(category[:4])))
+                break
     fields = {
         "claim_type": claim_type,
         "checkworthiness": score,

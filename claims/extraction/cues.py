@@ -32,50 +32,126 @@ _MOD = (
     r"just over|just under|only|a record)\s+"
 )
 _UNIT_WORD = r"(?:\s+(?:new|more|additional|extra|other|foreign|local|young|full-time|active|civilian|armed|registered|eligible))?(?:\s+(?!(?:of|to|in|on|at|the|and|or|for|from|by|with|a|an|than|as|per|is|are|was|were|will|would|has|have|had|since|last|this|that|which|who|its|their|his|her)\b)[a-z][a-z-]{2,})?"
-QUANTITY_RE = re.compile(
-    rf"(?:{_MOD})?(?:"
+_QTY_CORE_RE = re.compile(
     rf"(?:[$€£¥]\s?)?(?<![\w.,:/-])\d+(?:[.,]\d+)*(?![\w:/]|[.,]\d)"
-    rf"(?:\s?(?:%|percent\b|per cent\b|percentage points?\b|{_SCALE}\b|bn\b|mn\b|m\b|k\b|km\b|kg\b|tons?\b|tonnes?\b|degrees?\b|years?\b))?"
+    rf"(?:\s?(?:%|percent\b|per cent\b|percentage points?\b|{_SCALE}\b|bn\b|mn\b|m\b|k\b|km\b"
+    rf"|kg\b|tons?\b|tonnes?\b|degrees?\b|years?\b))?"
     rf"|\b{_NUMWORD}\s+{_SCALE}\b|\b(?:dozens|hundreds|thousands|millions|billions)\b"
-    rf"|\b(?:doubled|tripled|quadrupled|halved|twice|a third|a quarter|half of)\b"
-    rf"){_UNIT_WORD}",
+    rf"|\b(?:doubled|tripled|quadrupled|halved|twice|a third|a quarter|half of)\b",
     re.IGNORECASE,
+)
+_QTY_WORDS = frozenset(
+    "hundred thousand million billion trillion hundreds thousands millions billions dozens "
+    "doubled tripled quadrupled halved twice third quarter half".split()
+)
+_MOD_BEFORE_RE = re.compile(rf"(?:^|(?<=\s)){_MOD}$", re.IGNORECASE)
+_UNIT_AFTER_RE = re.compile(_UNIT_WORD)
+QUANTITY_RE = _QTY_CORE_RE
+
+_EVENT = """met meets signed ratified voted died killed visited arrived approved passed launched
+elected appointed resigned arrested charged sentenced convicted fined banned closed opened attacked
+struck invaded seized captured released fired dismissed won lost raised cut increased decreased
+rose fell dropped grew declined reached recorded published filed sued agreed rejected vetoed
+deployed sent withdrew acquired bought sold merged hired injured evacuated collapsed exploded
+discovered tested completed built began ended suspended canceled cancelled postponed blocked
+introduced imposed lifted adopted issued awarded received paid spent invested borrowed surged
+soared plunged slumped expanded shrank contracted held hosted defeated indicted pleaded admitted
+detained shot wounded destroyed damaged flooded burned fled returned confirmed ordered allocated
+funded granted opposed overturned ruled upheld criticized criticised condemned recalled shut
+reopened doubled tripled halved unveiled delivered produced exported imported supplied employed
+treated vaccinated infected hospitalised hospitalized diagnosed measured observed found showed
+shows examined surveyed analysed analyzed reduced boosted accused engaged moved took gave made
+broke hit lowered|took place|took office|sworn in|called for|set up"""
+_COMPARISON = """more than|less than|fewer than|higher than|lower than|greater than|bigger than|
+smaller than|larger than|faster than|slower than|cheaper than|older than|younger than|better than|
+worse than|largest|biggest|smallest|highest|lowest|fastest|slowest|cheapest|deadliest|worst|best|
+oldest|youngest|record|first time|lowest since|highest since|most since|least since|first since|
+compared with|compared to|times more|times as|outpaced|surpassed|overtook|exceeded|outnumbered|
+the only|the first|the last|up from|down from|an increase of|a decrease of|a rise of|a fall of|
+a drop of"""
+_CAUSAL = """because|due to|as a result|caused|causes|causing|led to|leads to|leading to|resulted in|
+results in|contributing factor|contributed to|responsible for|blamed on|blamed for|linked to|
+thanks to|owing to|triggered|prompted|driven by|fuelled by|fueled by|attributed to|which means|
+therefore|consequently"""
+_OPINION = """i think|we think|i believe|we believe|i feel|we feel|i hope|we hope|i want|we want|
+i wish|i guess|i suppose|in my view|in my opinion|i'm proud|i'm sure|i'm happy|i'm glad|
+i'm convinced|we need to|you need to|should|ought to|must|it is time|it is clear that|shameful|
+disgraceful|outrageous|ridiculous|absurd|wonderful|terrible|horrible|awful|unacceptable|hopefully|
+unfortunately|frankly|let me|let's|let us|we've got to|thank you|beautiful|brilliant|amazing|
+fantastic|pathetic|stupid|disaster|deserve better|deserves better|the right thing"""
+_PREDICTION = """will|won't|would|wouldn't|may|might|could|shall|expected to|likely to|unlikely to|
+set to|plan to|plans to|planning to|intend to|intends to|aim to|aims to|forecast|forecasts|
+predict|predicts|projected to|fear|fears|feared|hope|hopes|possibly|perhaps|probably|potentially|
+risk|risks|threaten to|threatens to|going to|poised to|in the coming|next year|next month|
+next week|next decade|due to be|due to enter|due to start|due to open|due to begin|due to take|
+due to arrive"""
+_MODALS = frozenset(
+    "will would may might could can should must shall to not never cannot won't wouldn't can't "
+    "couldn't shouldn't mustn't don't doesn't didn't".split()
+)
+_MODAL_FILLERS = frozenset("also not still soon further again be have".split())
+ATTRIBUTION_TOKENS = frozenset(
+    """said says say told tells stated states announced announces claimed claims alleged alleges
+    accused accuses reported reports warned warns added noted argued argues confirmed confirms
+    denied denies insisted insists estimated estimates wrote writes declared declares explained
+    testified tweeted posted acknowledged admitted revealed disclosed maintained asserted stressed
+    emphasised emphasized called calls defined described cited quoted urged charged according
+    critici criticised criticized denounced""".split()
 )
 
-EVENT_RE = re.compile(
-    r"\b(?:met|meets|signed|ratified|voted|died|killed|visited|arrived|approved|passed|launched|"
-    r"elected|appointed|resigned|arrested|charged|sentenced|convicted|fined|banned|closed|opened|"
-    r"attacked|struck|invaded|seized|captured|released|fired|dismissed|won|lost|raised|cut|"
-    r"increased|decreased|rose|fell|dropped|grew|declined|reached|recorded|published|filed|sued|"
-    r"agreed|rejected|vetoed|deployed|sent|withdrew|acquired|bought|sold|merged|hired|injured|"
-    r"evacuated|collapsed|exploded|discovered|tested|completed|built|began|ended|suspended|"
-    r"cancell?ed|postponed|blocked|introduced|imposed|lifted|adopted|issued|awarded|received|"
-    r"paid|spent|invested|borrowed|surged|soared|plunged|slumped|expanded|shrank|contracted|"
-    r"took place|held|hosted|took office|sworn in|defeated|indicted|pleaded|admitted|detained|"
-    r"shot|wounded|destroyed|damaged|flooded|burned|fled|returned|confirmed|ordered|allocated|"
-    r"funded|granted|opposed|overturned|ruled|upheld|criticized|criticised|condemned|"
-    r"recalled|shut|reopened|doubled|tripled|halved|unveiled|delivered|produced|exported|"
-    r"imported|supplied|employed|treated|vaccinated|infected|hospitali[sz]ed|diagnosed|"
-    r"measured|observed|found|showed|shows|published|examined|surveyed|analysed|analyzed|"
-    r"reduced|boosted|accused|engaged|moved|called for|took|gave|made|set up|broke|hit|lowered)\b",
-    re.IGNORECASE,
-)
-COMPARISON_RE = re.compile(
-    r"\b(?:(?:more|less|fewer|higher|lower|greater|bigger|smaller|larger|faster|slower|"
-    r"cheaper|older|younger|better|worse) than|largest|biggest|smallest|highest|lowest|fastest|"
-    r"slowest|cheapest|deadliest|worst|best|oldest|youngest|record(?:-\w+)?|first time|"
-    r"(?:lowest|highest|most|least|first) since|compared (?:with|to)|times (?:more|as)|"
-    r"outpaced|surpassed|overtook|exceeded|outnumbered|the only|the first|the last|"
-    r"up from|down from|an increase of|a decrease of|a rise of|a fall of|a drop of)\b",
-    re.IGNORECASE,
-)
-CAUSAL_RE = re.compile(
-    r"\b(?:because(?: of)?|due to|as a result(?: of)?|caused|causes|causing|led to|leads to|"
-    r"leading to|resulted in|results in|contributing factor|contributed to|responsible for|"
-    r"blamed (?:on|for)|linked to|thanks to|owing to|triggered|prompted|driven by|"
-    r"fu?ell?ed by|attributed to|which means|therefore|consequently)\b",
-    re.IGNORECASE,
-)
+# first token -> [(following tokens, category, phrase)], longest phrases first
+_PHRASES: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+for _category, _spec in (
+    ("event", _EVENT),
+    ("comparison", _COMPARISON),
+    ("causal", _CAUSAL),
+    ("opinion", _OPINION),
+    ("prediction", _PREDICTION),
+):
+    _chunks = [c.strip() for c in _spec.replace("\n", " ").split("|")]
+    if _category == "event":  # the first chunk is a list of single verbs
+        _chunks = _chunks[0].split() + _chunks[1:]
+    for _phrase in _chunks:
+        _words = _phrase.split()
+        _PHRASES.setdefault(_words[0], []).append((tuple(_words[1:]), _category, _phrase))
+for _entries in _PHRASES.values():
+    _entries.sort(key=lambda e: -len(e[0]))
+
+_WORD_TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def word_tokens(text: str) -> list[str]:
+    """Lower-cased words (no numbers) for phrase cues."""
+    return _WORD_TOKEN_RE.findall(text.lower())
+
+
+def scan(toks: list[str]) -> dict[str, str]:
+    """The first phrase of each cue category found in ``toks`` (event verbs under a modal skipped)."""
+    found: dict[str, str] = {}
+    n = len(toks)
+    for i in range(n):
+        entries = _PHRASES.get(toks[i])
+        if entries is None:
+            continue
+        for rest, category, phrase in entries:
+            if category in found:
+                continue
+            k = len(rest)
+            if k and tuple(toks[i + 1 : i + 1 + k]) != rest:
+                continue
+            if category == "event" and _under_modal(toks, i):
+                continue
+            found[category] = phrase
+    return found
+
+
+def _under_modal(toks: list[str], i: int) -> bool:
+    j = i - 1
+    while j >= 0 and toks[j] in _MODAL_FILLERS:
+        j -= 1
+    return j >= 0 and j >= i - 3 and toks[j] in _MODALS
+
+
 ATTRIBUTION_VERBS = (
     r"said|says|say|told|tells|stated|states|announced|announces|claimed|claims|alleged|"
     r"alleges|accused|accuses|reported|reports|warned|warns|added|noted|argued|argues|confirmed|"
@@ -85,25 +161,18 @@ ATTRIBUTION_VERBS = (
     r"cited|quoted|urged|charged|according to"
 )
 ATTRIBUTION_RE = re.compile(rf"\b(?:{ATTRIBUTION_VERBS})\b")
-OPINION_RE = re.compile(
-    r"\b(?:I|we) (?:think|believe|feel|hope|want|wish|guess|suppose|know that)\b|"
-    r"\b(?:in my (?:view|opinion)|I'm (?:proud|sure|happy|glad|convinced)|"
-    r"(?:we|you|they|it|he|she|this|that|government|country) (?:should|must|ought to|need to)|"
-    r"should|ought to|must|it is (?:time|high time|clear that|obvious)|shameful|disgraceful|"
-    r"outrageous|ridiculous|absurd|wonderful|terrible|horrible|awful|unacceptable|"
-    r"hopefully|unfortunately|frankly|let me|let's|let us|we've got to|thank you|"
-    r"beautiful|brilliant|amazing|fantastic|pathetic|stupid|disaster|"
-    r"deserves? better|the right thing)\b",
-    re.IGNORECASE,
+FIRST_PERSON = frozenset("i we you i'm we're you're i've we've".split())
+DATE_TOKENS = frozenset(
+    """jan january feb february mar march apr april may jun june jul july aug august sep sept
+    september oct october nov november dec december monday tuesday wednesday thursday friday
+    saturday sunday yesterday today tonight week month year spring summer autumn fall winter
+    quarter""".split()
 )
-PREDICTION_RE = re.compile(
-    r"\b(?:will|won't|would|wouldn't|may|might|could|shall|expected to|likely to|unlikely to|"
-    r"set to|plans? to|planning to|intends? to|aims? to|forecasts?|predicts?|projected to|"
-    r"fears?|feared|hopes?|possibly|perhaps|probably|potentially|risks?|threatens? to|"
-    r"going to|is poised to|due to (?:be|enter|start|open|begin|take|arrive)|in the coming|next (?:year|month|week|decade)|by (?:20[3-9]\d))\b",
-    re.IGNORECASE,
+_NOTICE_TOKENS = frozenset(
+    "publishes opinion opinions expressed necessarily reserved copyright terms privacy cookie "
+    "cookies".split()
 )
-FIRST_PERSON_RE = re.compile(r"^(?:\W*)(?:I|we|you|I'm|we're|you're|I've|we've)\b", re.IGNORECASE)
+_GALLERY_RE = re.compile(r"\s[-–]\s\d{1,3}$")
 
 BOILERPLATE = [
     (
@@ -153,10 +222,19 @@ BOILERPLATE = [
     ),
     (
         re.compile(
-            r"^[Bb]y\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von))*\s*(?:[,|/–-].{0,60})?$"
+            r"^[Bb]y\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von))*"
+            r"(?:\s*[,|/–-]\s*(?:[A-Z][\w.'’-]*|and|&|of|the|for)(?:\s+(?:[A-Z][\w.'’-]*|and|&|of|the|for))*)?$"
         ),
         "a byline",
     ),
+    (
+        re.compile(r"^(?:updated|published|posted|last updated|first published)\b.{0,40}\d", re.I),
+        "a publication timestamp",
+    ),
+]
+BOILERPLATE_HEAD = [(p, why) for p, why in BOILERPLATE if "$" not in p.pattern]
+BOILERPLATE_WHOLE = [(p, why) for p, why in BOILERPLATE if "$" in p.pattern]
+BOILERPLATE_ANYWHERE = [
     (
         re.compile(
             r"(?:publishes opinions|opinions? expressed|views expressed|"
@@ -166,24 +244,31 @@ BOILERPLATE = [
         ),
         "a publisher's notice",
     ),
-    (
-        re.compile(r"^(?:updated|published|posted|last updated|first published)\b.{0,40}\d", re.I),
-        "a publication timestamp",
-    ),
-    (re.compile(r"\s[-–]\s\d{1,3}$"), "a gallery caption"),
 ]
 
 _RESIDUE_RE = re.compile(r"[\W\d_]+")
 
 
-def boilerplate_reason(text: str) -> str | None:
+def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: bool = True):
     """Why ``text`` is page furniture rather than article prose, or None."""
-    for pattern, why in BOILERPLATE:
-        if pattern.search(text):
+    head = text[:60]
+    for pattern, why in BOILERPLATE_HEAD:
+        if pattern.match(head):
             return why
-    residue = _RESIDUE_RE.sub(" ", DATE_RE.sub(" ", text)).split()
-    if len(residue) <= 1 and any(ch.isdigit() for ch in text):
-        return "a dateline, timestamp or counter"
+    if len(text) <= 120:
+        for pattern, why in BOILERPLATE_WHOLE:
+            if pattern.match(text):
+                return why
+    if tokset is None or not _NOTICE_TOKENS.isdisjoint(tokset) or "©" in text:
+        for pattern, why in BOILERPLATE_ANYWHERE:
+            if pattern.search(text):
+                return why
+    if _GALLERY_RE.search(text[-8:]):
+        return "a gallery caption"
+    if has_digit and len(text) < 80:
+        residue = _RESIDUE_RE.sub(" ", DATE_RE.sub(" ", text)).split()
+        if len(residue) <= 1:
+            return "a dateline, timestamp or counter"
     return None
 
 
@@ -192,11 +277,21 @@ def find_dates(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in DATE_RE.finditer(text)]
 
 
-def find_quantities(text: str, dates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def find_quantities(
+    text: str, dates: list[tuple[int, int]], tokset: set[str] | None = None, has_digit: bool = True
+) -> list[tuple[int, int]]:
     """Spans of quantities (numbers with their modifier and unit), dates excluded."""
-    out = []
-    for m in QUANTITY_RE.finditer(text):
+    out: list[tuple[int, int]] = []
+    if not has_digit and tokset is not None and _QTY_WORDS.isdisjoint(tokset):
+        return out
+    for m in _QTY_CORE_RE.finditer(text):
         s, e = m.span()
+        mod = _MOD_BEFORE_RE.search(text, max(0, s - 24), s)
+        if mod:
+            s = mod.start()
+        unit = _UNIT_AFTER_RE.match(text, e)
+        if unit:
+            e = unit.end()
         core = m.group()
         if any(ds <= s < de or ds < e <= de for ds, de in dates):
             # "in 2019 more than 300" - keep only what lies outside the date
@@ -216,18 +311,3 @@ def mask_quotes(text: str) -> str:
 
 
 _QUOTE_RE = re.compile(r'"[^"]{1,600}"|“[^”]{1,600}”')
-
-
-_MODAL_BEFORE_RE = re.compile(
-    r"\b(?:will|would|may|might|could|can|should|must|shall|to|not|n't|never|cannot)"
-    r"(?:\s+(?:also|not|still|soon|further|again|be|have))*\s+$",
-    re.IGNORECASE,
-)
-
-
-def find_event(masked: str) -> re.Match | None:
-    """The first event verb that reports something done, not something that may or should be."""
-    for m in EVENT_RE.finditer(masked):
-        if not _MODAL_BEFORE_RE.search(masked, max(0, m.start() - 30), m.start()):
-            return m
-    return None

@@ -62,6 +62,29 @@ class ScorerModel:
             dot += v * coef.get(feat, 0.0)
         return self.intercept + dot / math.sqrt(norm)
 
+    def explain(self, text: str, k: int = 3) -> tuple[float, list[str]]:
+        """Decision value and the present features that push it up most, in one pass."""
+        counts: dict[str, int] = {}
+        idf = self.idf
+        for feat in features(text):
+            if feat in idf:
+                counts[feat] = counts.get(feat, 0) + 1
+        if not counts:
+            return self.intercept, []
+        coef = self.coef
+        norm = dot = 0.0
+        pushes = []
+        for feat, n in counts.items():
+            v = idf[feat] if n == 1 else (1.0 + math.log(n)) * idf[feat]
+            norm += v * v
+            c = coef.get(feat)
+            if c:
+                dot += v * c
+                if c > 0:
+                    pushes.append((-c * v, feat))
+        pushes.sort()
+        return self.intercept + dot / math.sqrt(norm), [f for _, f in pushes[:k]]
+
     def top_terms(self, text: str, k: int = 3) -> list[str]:
         """The present features that push the score up most, for the reviewer to read."""
         seen = {f for f in features(text) if self.coef.get(f, 0.0) > 0}
