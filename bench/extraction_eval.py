@@ -84,7 +84,9 @@ def news_counts(threshold: float, errors: bool = False) -> tuple[int, int, int]:
         for item in labelled:
             if item.label == "?":
                 continue
-            hits = [s for s in segs if s.suggested and _overlaps(item.start, item.end, s.start, s.end)]
+            hits = [
+                s for s in segs if s.suggested and _overlaps(item.start, item.end, s.start, s.end)
+            ]
             pred = bool(hits)
             gold = item.label == "Y"
             tp += pred and gold
@@ -112,7 +114,7 @@ def row_decision(text: str, threshold: float) -> tuple[bool, float]:
     return pred, max(scores, default=0.0)
 
 
-def csv_scores(path: Path, threshold: float) -> tuple[list[tuple[str, int, bool, float]]]:
+def csv_scores(path: Path, threshold: float) -> list[tuple[str, int, bool, float]]:
     out = []
     for rid, text, label in read_csv(path):
         pred, score = row_decision(text, threshold)
@@ -120,11 +122,9 @@ def csv_scores(path: Path, threshold: float) -> tuple[list[tuple[str, int, bool,
     return out
 
 
-def f1_of(rows, threshold: float | None = None) -> tuple[float, float, float]:
+def f1_of(rows) -> tuple[float, float, float]:
     tp = fp = fn = 0
-    for _, label, pred, score in rows:
-        if threshold is not None:
-            pred = pred or False
+    for _, label, pred, _score in rows:
         tp += pred and label
         fp += pred and not label
         fn += label and not pred
@@ -177,14 +177,18 @@ def main() -> None:
                 tp += pred and label
                 fp += pred and not label
                 fn += label and not pred
-            print(f"th={th:.2f} news P={p:.3f} R={r:.3f} F1={f:.3f} | cb-dev F1={prf(tp, fp, fn)[2]:.3f}")
+            print(
+                f"th={th:.2f} news P={p:.3f} R={r:.3f} F1={f:.3f} | cb-dev F1={prf(tp, fp, fn)[2]:.3f}"
+            )
         return
 
     print(f"threshold {THRESHOLD}")
     p, r, f = prf(*news_counts(THRESHOLD, errors=args.errors))
     n_articles = len(list(NEWS_DIR.glob("*.txt")))
-    print(f"news dev set ({n_articles} articles): P={p:.3f} R={r:.3f} F1={f:.3f}"
-          "   (target R>=0.90, P>=0.85)")
+    print(
+        f"news dev set ({n_articles} articles): P={p:.3f} R={r:.3f} F1={f:.3f}"
+        "   (target R>=0.90, P>=0.85)"
+    )
     targets = {
         "claimbuster_crowdsourced_sample3000.csv": "dev, tuning",
         "claimbuster_groundtruth.csv": "target F1>=0.85",
@@ -194,11 +198,15 @@ def main() -> None:
         rows = csv_scores(args.data / name, THRESHOLD)
         p, r, f = f1_of(rows)
         base = model_only_f1(args.data / name)
-        print(f"{name}: P={p:.3f} R={r:.3f} F1={f:.3f}   (learned model alone F1={base:.3f}; {note})")
+        print(
+            f"{name}: P={p:.3f} R={r:.3f} F1={f:.3f}   (learned model alone F1={base:.3f}; {note})"
+        )
     rows = csv_scores(args.data / "clef2019_task1_test.csv", THRESHOLD)
     p, r, f = f1_of(rows)
-    print(f"clef2019_task1_test.csv: MAP={mean_average_precision(rows):.3f} over 7 files"
-          f"   (2019 winner 0.166); F1={f:.3f} P={p:.3f} R={r:.3f}")
+    print(
+        f"clef2019_task1_test.csv: MAP={mean_average_precision(rows):.3f} over 7 files"
+        f"   (2019 winner 0.166); F1={f:.3f} P={p:.3f} R={r:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -80,7 +80,7 @@ def _clean(np: str) -> str | None:
     if " of " in np and is_person(np.split(" of ")[0]):
         np = np.split(" of ")[0]
     title = None
-    for title in _TITLES.finditer(np):
+    for title in _TITLES.finditer(np):  # noqa: B007 - the last title wins
         pass
     if title is not None:
         tail = np[title.end() :]
@@ -109,10 +109,8 @@ def find_attribution(text: str, masked: str) -> Attribution | None:
             verb, np, end = m.group(4), text[m.start(3) : m.end(3)], m.end()
         return _make(np, verb, end)
     m = _SUBJECT_RE.search(masked)
-    if (
-        m
-        and not _BAD_HEADS.match(text[m.start(1) : m.end(1)] + " ")
-        or (m and text[m.start(1) : m.end(1)].lower() in _PRONOUNS)
+    if (m and not _BAD_HEADS.match(text[m.start(1) : m.end(1)] + " ")) or (
+        m and text[m.start(1) : m.end(1)].lower() in _PRONOUNS
     ):
         return _make(text[m.start(1) : m.end(1)], m.group(2), m.end())
     m = _SUBJECT_CHAIN_RE.search(masked)

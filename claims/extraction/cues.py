@@ -41,8 +41,26 @@ _QTY_CORE_RE = re.compile(
     re.IGNORECASE,
 )
 _QTY_WORDS = frozenset(
-    "hundred thousand million billion trillion hundreds thousands millions billions dozens "
-    "doubled tripled quadrupled halved twice third quarter half".split()
+    [
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "trillion",
+        "hundreds",
+        "thousands",
+        "millions",
+        "billions",
+        "dozens",
+        "doubled",
+        "tripled",
+        "quadrupled",
+        "halved",
+        "twice",
+        "third",
+        "quarter",
+        "half",
+    ]
 )
 _MOD_BEFORE_RE = re.compile(rf"(?:^|(?<=\s)){_MOD}$", re.IGNORECASE)
 _UNIT_AFTER_RE = re.compile(_UNIT_WORD)
@@ -86,17 +104,96 @@ risk|risks|threaten to|threatens to|going to|poised to|in the coming|next year|n
 next week|next decade|due to be|due to enter|due to start|due to open|due to begin|due to take|
 due to arrive"""
 _MODALS = frozenset(
-    "will would may might could can should must shall to not never cannot won't wouldn't can't "
-    "couldn't shouldn't mustn't don't doesn't didn't".split()
+    [
+        "will",
+        "would",
+        "may",
+        "might",
+        "could",
+        "can",
+        "should",
+        "must",
+        "shall",
+        "to",
+        "not",
+        "never",
+        "cannot",
+        "won't",
+        "wouldn't",
+        "can't",
+        "couldn't",
+        "shouldn't",
+        "mustn't",
+        "don't",
+        "doesn't",
+        "didn't",
+    ]
 )
-_MODAL_FILLERS = frozenset("also not still soon further again be have".split())
+_MODAL_FILLERS = frozenset(["also", "not", "still", "soon", "further", "again", "be", "have"])
 ATTRIBUTION_TOKENS = frozenset(
-    """said says say told tells stated states announced announces claimed claims alleged alleges
-    accused accuses reported reports warned warns added noted argued argues confirmed confirms
-    denied denies insisted insists estimated estimates wrote writes declared declares explained
-    testified tweeted posted acknowledged admitted revealed disclosed maintained asserted stressed
-    emphasised emphasized called calls defined described cited quoted urged charged according
-    critici criticised criticized denounced""".split()
+    [
+        "said",
+        "says",
+        "say",
+        "told",
+        "tells",
+        "stated",
+        "states",
+        "announced",
+        "announces",
+        "claimed",
+        "claims",
+        "alleged",
+        "alleges",
+        "accused",
+        "accuses",
+        "reported",
+        "reports",
+        "warned",
+        "warns",
+        "added",
+        "noted",
+        "argued",
+        "argues",
+        "confirmed",
+        "confirms",
+        "denied",
+        "denies",
+        "insisted",
+        "insists",
+        "estimated",
+        "estimates",
+        "wrote",
+        "writes",
+        "declared",
+        "declares",
+        "explained",
+        "testified",
+        "tweeted",
+        "posted",
+        "acknowledged",
+        "admitted",
+        "revealed",
+        "disclosed",
+        "maintained",
+        "asserted",
+        "stressed",
+        "emphasised",
+        "emphasized",
+        "called",
+        "calls",
+        "defined",
+        "described",
+        "cited",
+        "quoted",
+        "urged",
+        "charged",
+        "according",
+        "critici",
+        "criticised",
+        "criticized",
+        "denounced",
+    ]
 )
 
 # first token -> [(following tokens, category, phrase)], longest phrases first
@@ -161,16 +258,68 @@ ATTRIBUTION_VERBS = (
     r"cited|quoted|urged|charged|according to"
 )
 ATTRIBUTION_RE = re.compile(rf"\b(?:{ATTRIBUTION_VERBS})\b")
-FIRST_PERSON = frozenset("i we you i'm we're you're i've we've".split())
+FIRST_PERSON = frozenset(["i", "we", "you", "i'm", "we're", "you're", "i've", "we've"])
 DATE_TOKENS = frozenset(
-    """jan january feb february mar march apr april may jun june jul july aug august sep sept
-    september oct october nov november dec december monday tuesday wednesday thursday friday
-    saturday sunday yesterday today tonight week month year spring summer autumn fall winter
-    quarter""".split()
+    [
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "yesterday",
+        "today",
+        "tonight",
+        "week",
+        "month",
+        "year",
+        "spring",
+        "summer",
+        "autumn",
+        "fall",
+        "winter",
+        "quarter",
+    ]
 )
 _NOTICE_TOKENS = frozenset(
-    "publishes opinion opinions expressed necessarily reserved copyright terms privacy cookie "
-    "cookies".split()
+    [
+        "publishes",
+        "opinion",
+        "opinions",
+        "expressed",
+        "necessarily",
+        "reserved",
+        "copyright",
+        "terms",
+        "privacy",
+        "cookie",
+        "cookies",
+    ]
 )
 _GALLERY_RE = re.compile(r"\s[-–]\s\d{1,3}$")
 

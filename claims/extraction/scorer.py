@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 MODEL_PATH = Path(__file__).with_name("scorer_model.json")
@@ -33,7 +34,7 @@ def tokens(text: str) -> list[str]:
 def features(text: str) -> list[str]:
     """Unigrams and bigrams of ``tokens``: the analyzer shared by training and inference."""
     toks = tokens(text)
-    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+    return toks + [f"{a} {b}" for a, b in pairwise(toks)]
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def test_offsets_round_trip_for_arbitrary_unicode(text):
 
 
 news_alphabet = st.sampled_from(
-    list("abcXYZ .,;:!?\"“”'’-–()%$\n\r\t0123456789") + ["Dr.", "U.S.", " said ", "\r\n", "\u2028"]
+    [*"abcXYZ .,;:!?\"“”'’-–()%$\n\r\t0123456789", "Dr.", "U.S.", " said ", "\r\n", "\u2028"]
 )
 
 

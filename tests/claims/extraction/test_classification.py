@@ -16,11 +16,17 @@ def one(text: str) -> Suggestion:
 @pytest.mark.parametrize(
     ("text", "claim_type"),
     [
-        ("Unemployment rose to 5.1% in March, the National Statistical Institute said.", "quantity"),
+        (
+            "Unemployment rose to 5.1% in March, the National Statistical Institute said.",
+            "quantity",
+        ),
         ("The government spent $2.5 billion on the new hospital last year.", "quantity"),
         ("The two leaders met in Geneva on Tuesday and signed a trade agreement.", "event"),
         ("Parliament ratified the treaty on Friday.", "event"),
-        ('"We have never been so close to a deal," Prime Minister Jane Holt said on Monday.', "quote"),
+        (
+            '"We have never been so close to a deal," Prime Minister Jane Holt said on Monday.',
+            "quote",
+        ),
         ("It was the lowest unemployment rate since records began.", "comparison"),
         ("The bridge closed because of corrosion found in its cables.", "event"),
     ],

@@ -62,7 +62,12 @@ def test_headlines_bylines_datelines_and_captions_are_their_own_segments():
 
 def test_list_items_are_segments_without_their_bullets():
     text = "Key figures:\n- Exports rose 4%\n* Imports fell 2%\n1. Debt is 60% of GDP"
-    assert sentences(text) == ["Key figures:", "Exports rose 4%", "Imports fell 2%", "Debt is 60% of GDP"]
+    assert sentences(text) == [
+        "Key figures:",
+        "Exports rose 4%",
+        "Imports fell 2%",
+        "Debt is 60% of GDP",
+    ]
 
 
 def test_crlf_newlines_and_hard_wrapped_paragraphs():
