@@ -168,5 +168,3 @@ class StubResolver:
 def stub_resolver() -> StubResolver:
     """A fresh resolver for test host names (news.test, rebind.test, mixed.test ...)."""
     return StubResolver()
-
-

@@ -24,6 +24,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import certifi
 import httpcore
@@ -101,6 +102,7 @@ def check_url(url: str | httpx.URL, policy: UrlPolicy) -> httpx.URL:
     text = str(url)
     if _UNSAFE_URL_CHARS.search(text):
         raise FetchError("invalid_url", "The URL contains spaces, control characters or backslashes.")
+    _precheck_literal(text, policy)
     try:
         parsed = httpx.URL(text)
     except (httpx.InvalidURL, ValueError) as exc:
@@ -121,6 +123,25 @@ def check_url(url: str | httpx.URL, policy: UrlPolicy) -> httpx.URL:
     return parsed.copy_with(userinfo=b"", fragment=None)
 
 
+def _precheck_literal(text: str, policy: UrlPolicy) -> None:
+    """Judge a literal address as a second parser reads it, before httpx may reject its spelling.
+
+    This can only add refusals: the host httpx parses is checked again below and at connect time.
+    """
+    try:
+        split = urlsplit(text)
+        host = split.hostname if split.scheme.lower() in policy.allowed_schemes else None
+    except ValueError:
+        return
+    if host:
+        try:
+            address = literal_address(host)
+        except FetchError:
+            return
+        if address is not None:
+            policy.check_address(address, host)
+
+
 def resolve_checked(host: str, port: int, config: FetchConfig) -> list[str]:
     """Resolve a host once and return its addresses, refusing if any one of them is blocked."""
     address = literal_address(host)
@@ -133,7 +154,9 @@ def resolve_checked(host: str, port: int, config: FetchConfig) -> list[str]:
         raise
     except socket.gaierror as exc:
         transient = exc.errno in (socket.EAI_AGAIN, getattr(socket, "EAI_SYSTEM", None))
-        raise FetchError("dns_failure", f"{host} could not be resolved ({exc.strerror}).", transient=transient) from None
+        raise FetchError(
+            "dns_failure", f"{host} could not be resolved ({exc.strerror}).", transient=transient
+        ) from None
     except OSError as exc:
         raise FetchError("dns_failure", f"{host} could not be resolved ({exc}).", transient=True) from None
     if not answers:
@@ -143,7 +166,9 @@ def resolve_checked(host: str, port: int, config: FetchConfig) -> list[str]:
         try:
             parsed = ipaddress.ip_address(answer)
         except ValueError:
-            raise FetchError("blocked_address", f"{host} resolves to {answer!r}, which is not a plain address.") from None
+            raise FetchError(
+                "blocked_address", f"{host} resolves to {answer!r}, which is not a plain address."
+            ) from None
         config.policy.check_address(parsed, host)
         checked.append(str(parsed))
     return checked
@@ -266,7 +291,9 @@ def fetch(url: str, config: FetchConfig) -> FetchResult:
             raise FetchError("tls_error", f"The secure connection failed: {exc}.") from None
         raise FetchError("connect_failed", f"Could not connect: {_describe(exc)}.", transient=True) from None
     except (httpx.RemoteProtocolError, httpx.LocalProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-        raise FetchError("protocol_error", f"The site broke the HTTP exchange: {_describe(exc)}.", transient=True) from None
+        raise FetchError(
+            "protocol_error", f"The site broke the HTTP exchange: {_describe(exc)}.", transient=True
+        ) from None
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
         raise FetchError("invalid_url", str(exc)) from None
     raise AssertionError("unreachable")  # pragma: no cover

@@ -133,7 +133,7 @@ def parse_legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
     Raises FetchError(invalid_url) for hosts that look numeric but are out of range,
     so they are never handed to a resolver that might read them differently.
     """
-    parts = (host[:-1] if host.endswith(".") else host).split(".")
+    parts = (host.removesuffix(".")).split(".")
     if len(parts) > 4 or not all(_NUMERIC_PART.match(p) for p in parts):
         if _looks_numeric(parts[-1]):
             raise FetchError("invalid_url", f"The host {host!r} is not a valid address.")
