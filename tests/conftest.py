@@ -1,1 +1,114 @@
+"""Suite-wide fixtures: users by role, an API client, and a real Celery worker process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.network"]
+
+
+def database_url_for(settings_dict: dict) -> str:
+    """A DATABASE_URL that reaches the database Django is connected to (the test database)."""
+    host = settings_dict.get("HOST") or ""
+    port = settings_dict.get("PORT") or ""
+    netloc_host = quote(host, safe="") if host.startswith("/") else host
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = settings_dict.get("PASSWORD") or ""
+    auth = f"{user}:{quote(password, safe='')}@" if password else f"{user}@"
+    return (
+        f"postgresql://{auth}{netloc_host}{':' + str(port) if port else ''}/{settings_dict['NAME']}"
+    )
+
+
+class WorkerProcess:
+    """A `celery worker` subprocess against the test database; stop() and start() it at will."""
+
+    def __init__(self, env: dict, log_path: Path, args: list[str]):
+        self.env = env
+        self.log_path = log_path
+        self.args = args
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "factcheck", "worker", *self.args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_until_consuming(self, timeout: float = 60) -> None:
+        """Round-trip a heartbeat task through the broker and the worker into the database."""
+        from claims.models import WorkerHeartbeat
+        from claims.tasks import worker_heartbeat
+
+        token = f"ready-{uuid.uuid4()}"
+        worker_heartbeat.delay(token)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if WorkerHeartbeat.objects.filter(token=token).exists():
+                return
+            if self.proc and self.proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        raise RuntimeError(
+            f"the Celery worker did not answer; its log:\n{self.log_path.read_text()[-4000:]}"
+        )
+
+    def kill(self, sig: int) -> None:
+        assert self.proc is not None
+        os.killpg(self.proc.pid, sig)
+        self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            import signal
+
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real Celery worker consuming from the configured broker, writing to the test database."""
+    from django.db import connection
+
+    env = dict(os.environ)
+    env["DATABASE_URL"] = database_url_for(connection.settings_dict)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    worker = WorkerProcess(
+        env,
+        log_path,
+        [
+            "--loglevel=INFO",
+            "--pool=threads",
+            "--concurrency=4",
+            "--without-mingle",
+            "--without-gossip",
+            f"--hostname=test-{os.getpid()}@%h",
+        ],
+    )
+    worker.start()
+    try:
+        with django_db_blocker.unblock():
+            worker.wait_until_consuming()
+        yield worker
+    finally:
+        worker.stop()

@@ -1,0 +1,583 @@
+"""The domain model: articles, the claims in them, sources, evidence, verdicts and comments.
+
+Invariants are enforced by PostgreSQL itself (check and unique constraints, and deferred constraint
+triggers for the span rule, which spans two tables), so no code path can store a broken row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+
+
+def _choices_check(
+    field: str, choices: type[models.TextChoices], name: str
+) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+# The span rule, checked at commit (DEFERRABLE INITIALLY DEFERRED) so a body correction and the
+# re-anchoring of its claims can happen in one transaction.
+_CLAIM_SPAN_CHECK = """
+    DECLARE body_text text;
+    BEGIN
+        SELECT body INTO body_text FROM claims_article WHERE id = NEW.article_id;
+        IF NEW."end" > char_length(body_text) THEN
+            RAISE EXCEPTION 'claim % span [%, %) lies outside the article body (% characters)',
+                NEW.id, NEW.start, NEW."end", char_length(body_text)
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_span_within_body';
+        END IF;
+        IF substr(body_text, NEW.start + 1, NEW."end" - NEW.start) IS DISTINCT FROM NEW.quote THEN
+            RAISE EXCEPTION 'claim % quote does not match the article body at [%, %)',
+                NEW.id, NEW.start, NEW."end"
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_body';
+        END IF;
+        RETURN NULL;
+    END;
+"""
+
+_ARTICLE_BODY_CHECK = """
+    DECLARE bad record;
+    BEGIN
+        SELECT id, start, "end" INTO bad FROM claims_claim
+         WHERE article_id = NEW.id
+           AND ("end" > char_length(NEW.body)
+                OR substr(NEW.body, start + 1, "end" - start) IS DISTINCT FROM quote)
+         LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'article % body change breaks claim % at [%, %): re-anchor it first',
+                NEW.id, bad.id, bad.start, bad."end"
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_body';
+        END IF;
+        RETURN NULL;
+    END;
+"""
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ArticleIngestStatus(models.TextChoices):
+    READY = "ready", "Ready"
+    PENDING = "pending", "Waiting to fetch"
+    FETCHING = "fetching", "Fetching"
+    FAILED = "failed", "Fetch failed"
+
+
+class Article(TimeStamped):
+    """A published article; its body is the coordinate system of every claim in it."""
+
+    IngestStatus = ArticleIngestStatus
+
+    title = models.CharField(max_length=500)
+    url = models.URLField(max_length=2000, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=20, blank=True, help_text="BCP 47 tag, e.g. en")
+    note = models.TextField(blank=True, help_text="Editorial note, e.g. that it is a translation.")
+    body = models.TextField(blank=True, help_text="Plain text; claims index into it by code point.")
+    body_sha256 = models.CharField(max_length=64, editable=False)
+    seed_key = models.CharField(
+        max_length=100,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="Identifies an article loaded from seeds/, so loading is idempotent.",
+    )
+    ingest_status = models.CharField(
+        max_length=20, choices=IngestStatus.choices, default=IngestStatus.READY
+    )
+    ingest_error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            _choices_check("ingest_status", ArticleIngestStatus, "article_ingest_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(ingest_status="ready") | ~Q(body=""), name="article_ready_has_body"
+            ),
+        ]
+        triggers = [
+            # The hash is derived in the database too, so bulk updates and raw SQL keep it true.
+            pgtrigger.Trigger(
+                name="article_body_sha256",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.Before,
+                func="NEW.body_sha256 := encode(sha256(convert_to(NEW.body, 'UTF8')), 'hex'); RETURN NEW;",
+            ),
+            pgtrigger.Trigger(
+                name="article_body_keeps_claims",
+                operation=pgtrigger.Update,
+                when=pgtrigger.After,
+                timing=pgtrigger.Deferred,
+                condition=pgtrigger.Q(old__body__df=pgtrigger.F("new__body")),
+                func=_ARTICLE_BODY_CHECK,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived, never set by hand (the database trigger computes the same value).
+        self.body_sha256 = hashlib.sha256(self.body.encode("utf-8")).hexdigest()
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_sha256"}
+        super().save(*args, **kwargs)
+
+
+class ClaimType(models.TextChoices):
+    QUANTITY = "quantity", "Quantity"
+    EVENT = "event", "Event"
+    QUOTE = "quote", "Quote"
+    COMPARISON = "comparison", "Comparison"
+    CAUSAL = "causal", "Causal"
+    OTHER = "other", "Other"
+
+
+class ClaimOrigin(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested by the extractor"
+    MANUAL = "manual", "Created by a reviewer"
+
+
+class ClaimStatus(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class ClaimDismissalReason(models.TextChoices):
+    NOT_CHECKABLE = "not_checkable", "Not checkable"
+    DUPLICATE = "duplicate", "Duplicate"
+    OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+
+
+class ClaimantKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANIZATION = "organization", "Organization"
+
+
+class Claim(TimeStamped):
+    """A checkable statement: a span [start, end) of an article body, in code points."""
+
+    Type = ClaimType
+    Origin = ClaimOrigin
+    Status = ClaimStatus
+    DismissalReason = ClaimDismissalReason
+    ClaimantKind = ClaimantKind
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    start = models.PositiveIntegerField(help_text="First code point of the span in the body.")
+    end = models.PositiveIntegerField(help_text="One past the last code point (exclusive).")
+    quote = models.TextField(help_text="Exactly body[start:end].")
+    prefix = models.CharField(max_length=64, blank=True, help_text="Text just before the span.")
+    suffix = models.CharField(max_length=64, blank=True, help_text="Text just after the span.")
+    statement = models.TextField(
+        blank=True, help_text="The checkable claim in the reviewer's words."
+    )
+    claimant = models.CharField(max_length=300, blank=True, help_text="Who made the claim.")
+    claimant_kind = models.CharField(max_length=20, choices=ClaimantKind.choices, blank=True)
+    claim_type = models.CharField(max_length=20, choices=Type.choices, blank=True)
+    checkworthiness = models.FloatField(null=True, blank=True, help_text="Extractor score, 0..1.")
+    reasons = models.JSONField(
+        default=list, blank=True, help_text="Why the extractor suggested it."
+    )
+    details = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Extractor findings: quantities, dates, attribution verb.",
+    )
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.MANUAL)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    dismissal_reason = models.CharField(max_length=20, choices=DismissalReason.choices, blank=True)
+    dismissal_note = models.TextField(blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_claims",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change (ETag).")
+
+    class Meta:
+        ordering = ["article_id", "start", "end", "id"]
+        indexes = [
+            models.Index(fields=["article", "start"]),
+            models.Index(fields=["status"]),
+            models.Index(fields=["assignee", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="claim_start_before_end"),
+            models.CheckConstraint(
+                condition=Q(end=F("start") + Length("quote")),
+                name="claim_quote_length_matches_span",
+            ),
+            models.CheckConstraint(
+                condition=Q(checkworthiness__isnull=True)
+                | Q(checkworthiness__gte=0, checkworthiness__lte=1),
+                name="claim_checkworthiness_in_unit_range",
+            ),
+            _choices_check("status", ClaimStatus, "claim_status_valid"),
+            _choices_check("origin", ClaimOrigin, "claim_origin_valid"),
+            models.CheckConstraint(
+                condition=Q(claim_type="") | Q(claim_type__in=ClaimType.values),
+                name="claim_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(claimant_kind="") | Q(claimant_kind__in=ClaimantKind.values),
+                name="claim_claimant_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="dismissed") & Q(dismissal_reason__in=ClaimDismissalReason.values)
+                )
+                | (~Q(status="dismissed") & Q(dismissal_reason="")),
+                name="claim_dismissed_iff_reason",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+            models.UniqueConstraint(
+                fields=["article", "start", "end"],
+                condition=Q(origin="suggested"),
+                name="claim_one_suggestion_per_span",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="claim_span_matches_body",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.After,
+                timing=pgtrigger.Deferred,
+                func=_CLAIM_SPAN_CHECK,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.statement or self.quote[:80]
+
+
+class SourceFetchStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    FETCHING = "fetching", "Fetching"
+    FETCHED = "fetched", "Fetched"
+    FAILED = "failed", "Failed"
+
+
+class SourceLinkStatus(models.TextChoices):
+    UNCHECKED = "unchecked", "Not checked yet"
+    OK = "ok", "Unchanged"
+    CHANGED = "changed", "Content changed"
+    MOVED = "moved", "Moved"
+    GONE = "gone", "Gone"
+
+
+class Source(TimeStamped):
+    """A web page or document cited as evidence: one row per normalized URL."""
+
+    FetchStatus = SourceFetchStatus
+    LinkStatus = SourceLinkStatus
+
+    url = models.URLField(max_length=2000, help_text="The URL as first submitted.")
+    normalized_url = models.CharField(max_length=2000, unique=True)
+    final_url = models.URLField(max_length=2000, blank=True, help_text="After redirects.")
+    title = models.CharField(max_length=1000, blank=True)
+    publisher = models.CharField(max_length=300, blank=True, help_text="Site name.")
+    author = models.CharField(max_length=300, blank=True)
+    published_date = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=20, blank=True)
+    text = models.TextField(blank=True, help_text="Main text extracted from the latest snapshot.")
+    content_sha256 = models.CharField(max_length=64, blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    fetch_status = models.CharField(
+        max_length=20, choices=FetchStatus.choices, default=FetchStatus.PENDING
+    )
+    error_code = models.CharField(max_length=50, blank=True)
+    error_message = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    worker_losses = models.PositiveIntegerField(
+        default=0, help_text="Times a fetch was found abandoned by a lost worker."
+    )
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    link_status = models.CharField(
+        max_length=20, choices=LinkStatus.choices, default=LinkStatus.UNCHECKED
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["fetch_status", "updated_at"])]
+        constraints = [
+            _choices_check("fetch_status", SourceFetchStatus, "source_fetch_status_valid"),
+            _choices_check("link_status", SourceLinkStatus, "source_link_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(fetch_status="failed") | ~Q(error_code=""),
+                name="source_failed_has_error_code",
+            ),
+            models.CheckConstraint(
+                condition=~Q(normalized_url=""), name="source_normalized_url_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.normalized_url
+
+
+class SourceSnapshot(models.Model):
+    """An archived copy of a source: the raw bytes (compressed) and the extracted text."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="snapshots")
+    fetched_at = models.DateTimeField()
+    final_url = models.URLField(max_length=2000)
+    http_status = models.PositiveSmallIntegerField()
+    content_type = models.CharField(max_length=200)
+    content_sha256 = models.CharField(max_length=64)
+    raw_gzip = models.BinaryField(help_text="The response body as received, gzip-compressed.")
+    raw_size = models.PositiveIntegerField(help_text="Uncompressed size in bytes.")
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-fetched_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "content_sha256"], name="snapshot_one_per_source_content"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.final_url} @ {self.fetched_at:%Y-%m-%d %H:%M}"
+
+
+class EvidenceStance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    REFUTES = "refutes", "Refutes"
+    CONTEXT = "context", "Context"
+
+
+class Evidence(TimeStamped):
+    """A source attached to a claim, with its stance and the passage the reviewer relies on."""
+
+    Stance = EvidenceStance
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(max_length=20, choices=Stance.choices)
+    quoted_passage = models.TextField(blank=True)
+    quote_found = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Whether the passage is in the fetched text (null: unchecked).",
+    )
+    quote_start = models.PositiveIntegerField(null=True, blank=True)
+    quote_end = models.PositiveIntegerField(null=True, blank=True)
+    quote_score = models.FloatField(null=True, blank=True, help_text="Match similarity, 0..1.")
+    note = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["claim_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "source"], name="evidence_one_per_claim_source"
+            ),
+            _choices_check("stance", EvidenceStance, "evidence_stance_valid"),
+            models.CheckConstraint(
+                condition=Q(quote_start__isnull=True, quote_end__isnull=True)
+                | Q(quote_start__lt=F("quote_end")),
+                name="evidence_quote_offsets_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.source}"
+
+
+class RatingScale(models.Model):
+    """A newsroom's rating scale; ClaimReview needs its best and worst numeric values."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    best_rating = models.IntegerField()
+    worst_rating = models.IntegerField()
+    is_default = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="rating_scale_one_default"
+            ),
+            models.CheckConstraint(
+                condition=Q(best_rating__gt=F("worst_rating")), name="rating_scale_best_above_worst"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Rating(models.Model):
+    """One step of a scale. ``value`` is null for ratings off the numeric scale (Misleading)."""
+
+    scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="ratings")
+    slug = models.SlugField()
+    label = models.CharField(max_length=100, help_text="ClaimReview alternateName.")
+    value = models.IntegerField(null=True, blank=True, help_text="ClaimReview ratingValue.")
+    description = models.TextField(blank=True, help_text="What the rating means, for readers.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["scale_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "slug"], name="rating_slug_unique_in_scale"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class VerdictStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    PUBLISHED = "published", "Published"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class Verdict(TimeStamped):
+    """A reviewer's rating of a claim, approved by another person before it is published."""
+
+    Status = VerdictStatus
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
+    summary = models.TextField(blank=True, help_text="One or two sentences readers see first.")
+    rationale = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_verdicts"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    rejection_reason = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewed_verdicts",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+        help_text="The published verdict this one corrects.",
+    )
+    correction_note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change (ETag).")
+
+    class Meta:
+        ordering = ["claim_id", "created_at", "id"]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+        constraints = [
+            _choices_check("status", VerdictStatus, "verdict_status_valid"),
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("author")),
+                name="verdict_four_eyes",
+                violation_error_message="Nobody reviews their own verdict.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="verdict_rejection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(correction_note=""),
+                name="verdict_correction_has_note",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "published", "superseded"])
+                | Q(reviewed_by__isnull=False),
+                name="verdict_approved_has_reviewer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["published", "superseded"])
+                | Q(published_at__isnull=False),
+                name="verdict_published_has_date",
+            ),
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(status="published"),
+                name="verdict_one_published_per_claim",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="verdict_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating} ({self.get_status_display()})"
+
+
+class Comment(TimeStamped):
+    """A line of discussion on a claim. Moderators hide abusive ones; the text is kept."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    body = models.TextField()
+    is_hidden = models.BooleanField(default=False)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["claim_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="comment_body_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class WorkerHeartbeat(models.Model):
+    """Written by the Celery worker (periodically and on request), so health checks see it work."""
+
+    token = models.CharField(max_length=100, unique=True)
+    hostname = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.hostname} at {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,18 @@
+"""Celery tasks: ids in, one service call, retry policy in the decorator."""
+
+from __future__ import annotations
+
+import socket
+
+from celery import shared_task
+
+from claims.models import WorkerHeartbeat
+
+
+@shared_task(name="claims.tasks.worker_heartbeat", ignore_result=True)
+def worker_heartbeat(token: str = "") -> None:
+    """Record that a worker is alive and consuming; the token identifies who asked."""
+    hostname = socket.gethostname()
+    WorkerHeartbeat.objects.update_or_create(
+        token=token or f"periodic:{hostname}", defaults={"hostname": hostname}
+    )
