@@ -1,6 +1,14 @@
 """Safe fetching of user-supplied URLs, content extraction and quote matching. No Django here."""
 
-from .client import FetchConfig, FetchResult, check_url, fetch, parse_retry_after, resolve_checked, system_resolver
+from .client import (
+    FetchConfig,
+    FetchResult,
+    check_url,
+    fetch,
+    parse_retry_after,
+    resolve_checked,
+    system_resolver,
+)
 from .errors import FetchError
 from .extract import Extracted, content_sha256, extract
 from .policy import UrlPolicy, blocked_reason, parse_networks

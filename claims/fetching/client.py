@@ -101,7 +101,9 @@ def check_url(url: str | httpx.URL, policy: UrlPolicy) -> httpx.URL:
     """
     text = str(url)
     if _UNSAFE_URL_CHARS.search(text):
-        raise FetchError("invalid_url", "The URL contains spaces, control characters or backslashes.")
+        raise FetchError(
+            "invalid_url", "The URL contains spaces, control characters or backslashes."
+        )
     _precheck_literal(text, policy)
     try:
         parsed = httpx.URL(text)
@@ -109,12 +111,16 @@ def check_url(url: str | httpx.URL, policy: UrlPolicy) -> httpx.URL:
         raise FetchError("invalid_url", f"The URL could not be parsed: {exc}.") from None
     scheme = parsed.scheme.lower()
     if scheme not in policy.allowed_schemes:
-        raise FetchError("blocked_scheme", f"Only http and https URLs are fetched, not {scheme or 'this'}:.")
+        raise FetchError(
+            "blocked_scheme", f"Only http and https URLs are fetched, not {scheme or 'this'}:."
+        )
     if not parsed.host:
         raise FetchError("invalid_url", "The URL has no host.")
     port = parsed.port or (443 if scheme == "https" else 80)
     if port not in policy.allowed_ports:
-        raise FetchError("blocked_port", f"Port {port} is not fetched; only {sorted(policy.allowed_ports)}.")
+        raise FetchError(
+            "blocked_port", f"Port {port} is not fetched; only {sorted(policy.allowed_ports)}."
+        )
     address = literal_address(parsed.host)
     if address is not None:
         policy.check_address(address, parsed.host)
@@ -158,7 +164,9 @@ def resolve_checked(host: str, port: int, config: FetchConfig) -> list[str]:
             "dns_failure", f"{host} could not be resolved ({exc.strerror}).", transient=transient
         ) from None
     except OSError as exc:
-        raise FetchError("dns_failure", f"{host} could not be resolved ({exc}).", transient=True) from None
+        raise FetchError(
+            "dns_failure", f"{host} could not be resolved ({exc}).", transient=True
+        ) from None
     if not answers:
         raise FetchError("dns_failure", f"{host} has no address.")
     checked = []
@@ -285,12 +293,21 @@ def fetch(url: str, config: FetchConfig) -> FetchResult:
                 finally:
                     response.close()
     except httpx.TimeoutException as exc:
-        raise FetchError("timeout", f"The site took too long to answer ({_describe(exc)}).", transient=True) from None
+        raise FetchError(
+            "timeout", f"The site took too long to answer ({_describe(exc)}).", transient=True
+        ) from None
     except httpx.ConnectError as exc:
         if "SSL" in str(exc) or "certificate" in str(exc).lower():
             raise FetchError("tls_error", f"The secure connection failed: {exc}.") from None
-        raise FetchError("connect_failed", f"Could not connect: {_describe(exc)}.", transient=True) from None
-    except (httpx.RemoteProtocolError, httpx.LocalProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+        raise FetchError(
+            "connect_failed", f"Could not connect: {_describe(exc)}.", transient=True
+        ) from None
+    except (
+        httpx.RemoteProtocolError,
+        httpx.LocalProtocolError,
+        httpx.ReadError,
+        httpx.WriteError,
+    ) as exc:
         raise FetchError(
             "protocol_error", f"The site broke the HTTP exchange: {_describe(exc)}.", transient=True
         ) from None
@@ -318,11 +335,15 @@ def _redirect_target(response: httpx.Response, config: FetchConfig) -> httpx.URL
     if not location:
         raise FetchError("bad_redirect", f"HTTP {response.status_code} without a Location header.")
     if _UNSAFE_URL_CHARS.search(location):
-        raise FetchError("invalid_url", "The redirect target contains spaces, control characters or backslashes.")
+        raise FetchError(
+            "invalid_url", "The redirect target contains spaces, control characters or backslashes."
+        )
     try:
         target = response.request.url.join(location)
     except (httpx.InvalidURL, ValueError):
-        raise FetchError("invalid_url", f"The redirect target {location!r} could not be parsed.") from None
+        raise FetchError(
+            "invalid_url", f"The redirect target {location!r} could not be parsed."
+        ) from None
     return check_url(target, config.policy)
 
 
@@ -368,7 +389,12 @@ def _check_status(response: httpx.Response) -> None:
             status_code=status,
             retry_after=parse_retry_after(response.headers.get("retry-after")),
         )
-    raise FetchError("http_status", f"The site answered HTTP {status}.", transient=status == 408, status_code=status)
+    raise FetchError(
+        "http_status",
+        f"The site answered HTTP {status}.",
+        transient=status == 408,
+        status_code=status,
+    )
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -392,7 +418,9 @@ def _content_type(response: httpx.Response, config: FetchConfig) -> tuple[str, s
     mime = header.split(";", 1)[0].strip().lower()
     if mime not in config.accepted_types:
         shown = mime or "no content type"
-        raise FetchError("bad_content_type", f"{shown} is not fetched; only HTML, XHTML, plain text and PDF.")
+        raise FetchError(
+            "bad_content_type", f"{shown} is not fetched; only HTML, XHTML, plain text and PDF."
+        )
     match = re.search(r"charset\s*=\s*\"?([\w.:-]+)", header, re.IGNORECASE)
     return mime, (match.group(1).lower() if match else None)
 
@@ -401,7 +429,9 @@ def _read_body(response: httpx.Response, config: FetchConfig, deadline: float) -
     limit = config.max_bytes
     declared = response.headers.get("content-length")
     if declared and declared.strip().isdigit() and int(declared) > limit:
-        raise FetchError("too_large", f"The page declares {int(declared)} bytes; the limit is {limit}.")
+        raise FetchError(
+            "too_large", f"The page declares {int(declared)} bytes; the limit is {limit}."
+        )
     decoder = _decoder(response.headers.get("content-encoding", ""))
     chunks: list[bytes] = []
     total = 0
@@ -409,10 +439,14 @@ def _read_body(response: httpx.Response, config: FetchConfig, deadline: float) -
         for piece in decoder.feed(raw):
             total += len(piece)
             if total > limit:
-                raise FetchError("too_large", f"The page is larger than the limit of {limit} bytes.")
+                raise FetchError(
+                    "too_large", f"The page is larger than the limit of {limit} bytes."
+                )
             chunks.append(piece)
         if time.monotonic() > deadline:
-            raise FetchError("timeout", "The page took longer than the total time limit.", transient=True)
+            raise FetchError(
+                "timeout", "The page took longer than the total time limit.", transient=True
+            )
     for piece in decoder.flush():
         total += len(piece)
         if total > limit:

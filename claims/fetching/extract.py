@@ -35,7 +35,9 @@ def content_sha256(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def extract(body: bytes, content_type: str, *, charset: str | None = None, url: str | None = None) -> Extracted:
+def extract(
+    body: bytes, content_type: str, *, charset: str | None = None, url: str | None = None
+) -> Extracted:
     """Extract text and metadata from a body of one of the accepted content types."""
     digest = content_sha256(body)
     if content_type == "application/pdf":
@@ -60,7 +62,9 @@ def _decode(body: bytes, charset: str | None) -> str:
 def _from_html(body: bytes, charset: str | None, url: str | None, digest: str) -> Extracted:
     source = _decode(body, charset) if charset else body
     try:
-        document = trafilatura.bare_extraction(source, url=url, with_metadata=True, include_comments=False)
+        document = trafilatura.bare_extraction(
+            source, url=url, with_metadata=True, include_comments=False
+        )
     except Exception:  # trafilatura raises assorted errors on hostile markup
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         document = None
@@ -93,7 +97,9 @@ def _html_fallback(source: bytes | str) -> tuple[str, str, str]:
     for bad in root.xpath("//script|//style|//noscript"):
         bad.drop_tree()
     title = (root.findtext(".//title") or "").strip()
-    language = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip()
+    language = (
+        root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    ).strip()
     text = "\n".join(line.strip() for line in root.text_content().splitlines() if line.strip())
     return text, title, language.split("-")[0].lower() if language else ""
 
