@@ -76,7 +76,9 @@ def _check(sock: socket.socket, address, log: ConnectionLog) -> None:
     host, port = str(address[0]), int(address[1]) if len(address) > 1 else 0
     if not is_loopback(host):
         log.refuse(f"{host}:{port}")
-        raise NetworkGuardError(f"network guard: connection to {host}:{port} refused (not loopback)")
+        raise NetworkGuardError(
+            f"network guard: connection to {host}:{port} refused (not loopback)"
+        )
     log.record(host, port)
 
 
@@ -101,9 +103,15 @@ def network_guard(monkeypatch: pytest.MonkeyPatch):
 
     def getaddrinfo(host, *args, **kwargs):
         name = host.decode() if isinstance(host, bytes) else host
-        if name is not None and name.lower() not in ("localhost", "localhost.") and not _is_literal(name):
+        if (
+            name is not None
+            and name.lower() not in ("localhost", "localhost.")
+            and not _is_literal(name)
+        ):
             log.refuse(f"lookup {name}")
-            raise NetworkGuardError(f"network guard: DNS lookup of {name!r} refused; use stub_resolver")
+            raise NetworkGuardError(
+                f"network guard: DNS lookup of {name!r} refused; use stub_resolver"
+            )
         return _real_getaddrinfo(host, *args, **kwargs)
 
     monkeypatch.setattr(socket.socket, "connect", connect)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,6 +16,8 @@ class LocalSite:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Handler] = {}
         self.hits: list[str] = []
+        self.times: list[float] = []
+        self.default: Handler | None = None
         self.requests: list[dict[str, str]] = []
         site = self
 
@@ -23,8 +26,9 @@ class LocalSite:
 
             def do_GET(self) -> None:
                 site.hits.append(self.path)
+                site.times.append(time.monotonic())
                 site.requests.append({k.lower(): v for k, v in self.headers.items()})
-                route = site.routes.get(self.path.split("?", 1)[0])
+                route = site.routes.get(self.path.split("?", 1)[0], site.default)
                 if route is None:
                     send(self, 404, b"not here", "text/plain")
                     return
@@ -45,7 +49,9 @@ class LocalSite:
 
         self._server = _Server((host, 0), _Handler)
         self.host, self.port = self._server.server_address[:2]
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.02,), daemon=True
+        )
         self._thread.start()
 
     def url(self, path: str = "/", host: str | None = None) -> str:
@@ -65,13 +71,20 @@ class LocalSite:
     def redirect(self, path: str, location: str, status: int = 302) -> None:
         self.routes[path] = lambda h: send(h, status, b"", "text/plain", {"Location": location})
 
+    def hits_to(self, path: str) -> int:
+        return sum(1 for hit in self.hits if hit == path)
+
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
 
 
 def send(
-    handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str | None, headers: dict | None = None
+    handler: BaseHTTPRequestHandler,
+    status: int,
+    body: bytes,
+    content_type: str | None,
+    headers: dict | None = None,
 ) -> None:
     """Write a complete response."""
     handler.send_response(status)

@@ -392,7 +392,10 @@ def source_link_check(*, source_id: int) -> str:
         if moved or changed:
             _snapshot_save(source, result, extracted, now)
         Source.objects.filter(pk=source_id).update(
-            link_status=status, last_checked_at=now, updated_at=now
+            link_status=status,
+            link_moved_to=result.final_url[:2000] if moved else "",
+            last_checked_at=now,
+            updated_at=now,
         )
     return status
 

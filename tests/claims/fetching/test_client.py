@@ -49,7 +49,9 @@ def test_a_redirect_loop_ends(config, public):
     assert caught.value.code == "too_many_redirects"
 
 
-def test_dns_rebinding_gets_no_connection_to_the_second_answer(config, public, canary, connections, stub_resolver):
+def test_dns_rebinding_gets_no_connection_to_the_second_answer(
+    config, public, canary, connections, stub_resolver
+):
     public.page("/p", "<p>first</p>")
     stub_resolver.add("rebind.test", ["127.0.0.2"], ["127.0.0.1"])
     result = fetch(f"http://rebind.test:{public.port}/p", config)
@@ -61,9 +63,13 @@ def test_dns_rebinding_gets_no_connection_to_the_second_answer(config, public, c
     assert {host for host, _ in connections.made} == {"127.0.0.2"}
 
 
-def test_a_new_connection_within_one_fetch_is_checked_again(config, public, canary, connections, stub_resolver):
+def test_a_new_connection_within_one_fetch_is_checked_again(
+    config, public, canary, connections, stub_resolver
+):
     """The server closes after a redirect to the same host; the reconnect meets the rebound answer."""
-    public.routes["/first"] = lambda h: send(h, 302, b"", "text/plain", {"Location": "/second", "Connection": "close"})
+    public.routes["/first"] = lambda h: send(
+        h, 302, b"", "text/plain", {"Location": "/second", "Connection": "close"}
+    )
     public.page("/second", "<p>never</p>")
     stub_resolver.add("rebind.test", ["127.0.0.2"], ["127.0.0.1"])
     with pytest.raises(FetchError) as caught:
@@ -182,7 +188,14 @@ def test_the_default_cap_is_five_megabytes():
 
 @pytest.mark.parametrize(
     "content_type",
-    ["application/octet-stream", "image/png", "application/zip", "application/x-msdownload", "video/mp4", None],
+    [
+        "application/octet-stream",
+        "image/png",
+        "application/zip",
+        "application/x-msdownload",
+        "video/mp4",
+        None,
+    ],
 )
 def test_binary_and_missing_content_types_are_refused(content_type, config, public):
     public.page("/bin", b"\x89PNG\r\n\x1a\n", content_type)
@@ -192,7 +205,14 @@ def test_binary_and_missing_content_types_are_refused(content_type, config, publ
 
 
 @pytest.mark.parametrize(
-    "content_type", ["text/html", "application/xhtml+xml; charset=utf-8", "text/plain", "application/pdf", "TEXT/HTML"]
+    "content_type",
+    [
+        "text/html",
+        "application/xhtml+xml; charset=utf-8",
+        "text/plain",
+        "application/pdf",
+        "TEXT/HTML",
+    ],
 )
 def test_html_xhtml_text_and_pdf_are_accepted(content_type, config, public):
     public.page("/ok", b"%PDF-1.4 or text", content_type)
@@ -214,7 +234,11 @@ def test_http_errors_carry_a_code_and_whether_to_retry(status, code, transient, 
     public.page("/e", "error", "text/html", status=status, headers={"Retry-After": "7"})
     with pytest.raises(FetchError) as caught:
         fetch(f"http://news.test:{public.port}/e", config)
-    assert (caught.value.code, caught.value.transient, caught.value.status_code) == (code, transient, status)
+    assert (caught.value.code, caught.value.transient, caught.value.status_code) == (
+        code,
+        transient,
+        status,
+    )
     if status == 429:
         assert caught.value.retry_after == 7.0
 
@@ -237,7 +261,9 @@ def test_a_closed_port_is_a_transient_connect_failure(config, public):
     closed = LocalSite("127.0.0.2")
     port = closed.port
     closed.close()
-    cfg = FetchConfig.build(allowed_networks="127.0.0.2/32", allowed_ports=(port,), resolver=config.resolver)
+    cfg = FetchConfig.build(
+        allowed_networks="127.0.0.2/32", allowed_ports=(port,), resolver=config.resolver
+    )
     with pytest.raises(FetchError) as caught:
         fetch(f"http://news.test:{port}/", cfg)
     assert caught.value.code == "connect_failed" and caught.value.transient
@@ -246,7 +272,14 @@ def test_a_closed_port_is_a_transient_connect_failure(config, public):
 def test_proxy_environment_variables_are_ignored(config, public, monkeypatch):
     proxy = LocalSite("127.0.0.3")
     try:
-        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        for name in (
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "ALL_PROXY",
+            "http_proxy",
+            "https_proxy",
+            "all_proxy",
+        ):
             monkeypatch.setenv(name, proxy.url("/"))
         monkeypatch.setenv("NO_PROXY", "")
         public.page("/direct", "<p>direct</p>")
@@ -268,5 +301,7 @@ def test_without_an_allowlist_even_the_test_site_is_blocked(public, stub_resolve
 def test_fetch_errors_survive_pickling():
     import pickle
 
-    error = pickle.loads(pickle.dumps(FetchError("http_429", "slow down", transient=True, retry_after=3.0)))
+    error = pickle.loads(
+        pickle.dumps(FetchError("http_429", "slow down", transient=True, retry_after=3.0))
+    )
     assert (error.code, error.transient, error.retry_after) == ("http_429", True, 3.0)

@@ -93,7 +93,9 @@ def v4_forms(address: str) -> list[str]:
     return forms
 
 
-LITERALS = sorted({form for address in BLOCKED_V4 for form in v4_forms(address)} | {f"[{a}]" for a in BLOCKED_V6})
+LITERALS = sorted(
+    {form for address in BLOCKED_V4 for form in v4_forms(address)} | {f"[{a}]" for a in BLOCKED_V6}
+)
 
 
 @pytest.mark.parametrize(("url", "code"), SCHEMES)
@@ -102,13 +104,17 @@ def test_only_http_and_https_are_fetched(url, code, config, connections):
 
 
 @pytest.mark.parametrize("host", LITERALS)
-def test_blocked_addresses_are_refused_in_every_spelling(host, config, canary, connections, stub_resolver):
+def test_blocked_addresses_are_refused_in_every_spelling(
+    host, config, canary, connections, stub_resolver
+):
     assert_refused(f"http://{host}:{canary.port}/", "blocked_address", config, connections)
     assert stub_resolver.calls == [], "a literal must never reach the resolver"
 
 
 @pytest.mark.parametrize("address", BLOCKED_V4 + BLOCKED_V6)
-def test_names_resolving_to_blocked_addresses_are_refused(address, config, canary, connections, stub_resolver):
+def test_names_resolving_to_blocked_addresses_are_refused(
+    address, config, canary, connections, stub_resolver
+):
     stub_resolver.add("evil.test", address)
     assert_refused(f"http://evil.test:{canary.port}/", "blocked_address", config, connections)
 
@@ -123,7 +129,9 @@ def test_names_resolving_to_blocked_addresses_are_refused(address, config, canar
         ["127.0.0.2", "::1"],
     ],
 )
-def test_a_name_with_one_public_and_one_private_address_is_refused(answers, config, public, connections, stub_resolver):
+def test_a_name_with_one_public_and_one_private_address_is_refused(
+    answers, config, public, connections, stub_resolver
+):
     public.page("/", "<p>hello</p>")
     stub_resolver.add("mixed.test", *answers)
     assert_refused(f"http://mixed.test:{public.port}/", "blocked_address", config, connections)
@@ -146,7 +154,9 @@ def test_a_name_with_one_public_and_one_private_address_is_refused(answers, conf
         ("//127.0.0.1:{cport}/", "blocked_address"),
     ],
 )
-def test_redirects_to_blocked_targets_are_refused(target, code, config, public, canary, connections, stub_resolver):
+def test_redirects_to_blocked_targets_are_refused(
+    target, code, config, public, canary, connections, stub_resolver
+):
     stub_resolver.add("evil.test", "192.168.0.10")
     public.redirect("/go", target.format(cport=canary.port))
     with pytest.raises(FetchError) as caught:
@@ -168,8 +178,12 @@ def test_redirects_to_blocked_targets_are_refused(target, code, config, public, 
         "http://127.0.0.1:{cport}/#@news.test:{pport}/",
     ],
 )
-def test_userinfo_and_fragment_tricks_are_read_as_the_fetcher_connects(url, config, public, canary, connections):
-    assert_refused(url.format(pport=public.port, cport=canary.port), "blocked_address", config, connections)
+def test_userinfo_and_fragment_tricks_are_read_as_the_fetcher_connects(
+    url, config, public, canary, connections
+):
+    assert_refused(
+        url.format(pport=public.port, cport=canary.port), "blocked_address", config, connections
+    )
 
 
 def test_a_backslash_in_the_authority_is_refused_outright(config, public, canary, connections):
@@ -179,7 +193,9 @@ def test_a_backslash_in_the_authority_is_refused_outright(config, public, canary
 
 def test_credentials_and_fragments_in_a_pasted_url_are_never_sent(config, public, canary):
     public.page("/ok", "<p>hello</p>")
-    result = fetch(f"http://user:secret@news.test:{public.port}/ok#@127.0.0.1:{canary.port}", config)
+    result = fetch(
+        f"http://user:secret@news.test:{public.port}/ok#@127.0.0.1:{canary.port}", config
+    )
     assert result.status_code == 200
     assert public.hits == ["/ok"]
     assert "authorization" not in public.requests[0]

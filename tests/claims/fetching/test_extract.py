@@ -28,7 +28,9 @@ def test_html_gives_main_text_and_metadata():
 
 
 def test_a_page_too_small_for_trafilatura_still_gives_its_text():
-    result = extract(b"<html><head><title>T</title></head><body><p>Just one line.</p></body></html>", "text/html")
+    result = extract(
+        b"<html><head><title>T</title></head><body><p>Just one line.</p></body></html>", "text/html"
+    )
     assert "Just one line." in result.text
     assert result.title == "T"
 
@@ -41,11 +43,15 @@ def test_html_in_a_declared_charset_is_decoded():
 
 
 def test_plain_text_is_kept_as_it_is():
-    assert extract(b"Line one\nLine two\n", "text/plain", charset="utf-8").text == "Line one\nLine two"
+    assert (
+        extract(b"Line one\nLine two\n", "text/plain", charset="utf-8").text == "Line one\nLine two"
+    )
 
 
 def test_pdf_text_and_metadata_are_extracted():
-    pdf = make_pdf(["The treaty was ratified in June.", "Second page text."], title="Report", author="Ministry")
+    pdf = make_pdf(
+        ["The treaty was ratified in June.", "Second page text."], title="Report", author="Ministry"
+    )
     result = extract(pdf, "application/pdf")
     assert "The treaty was ratified in June." in result.text
     assert "Second page text." in result.text

@@ -35,7 +35,8 @@ def test_names_are_not_addresses(host):
 
 
 @pytest.mark.parametrize(
-    "host", ["1.2.3.4.5", "256.0.0.1", "127.0.0.0x100", "foo.123", "0x100000000", "[fe80::1%25eth0]"]
+    "host",
+    ["1.2.3.4.5", "256.0.0.1", "127.0.0.0x100", "foo.123", "0x100000000", "[fe80::1%25eth0]"],
 )
 def test_hosts_that_look_numeric_but_are_not_valid_are_refused(host):
     with pytest.raises(FetchError) as caught:
@@ -98,7 +99,14 @@ def test_every_blocked_range_is_refused(address):
 
 @pytest.mark.parametrize(
     "address",
-    ["93.184.216.34", "8.8.8.8", "2606:4700::1111", "::ffff:93.184.216.34", "64:ff9b::808:808", "2002:808:808::1"],
+    [
+        "93.184.216.34",
+        "8.8.8.8",
+        "2606:4700::1111",
+        "::ffff:93.184.216.34",
+        "64:ff9b::808:808",
+        "2002:808:808::1",
+    ],
 )
 def test_public_addresses_pass(address):
     assert blocked_reason(ipaddress.ip_address(address)) is None
@@ -116,7 +124,9 @@ def test_the_allowlist_never_exempts_cloud_metadata():
     for address in ("169.254.169.254", "168.63.129.16", "fd00:ec2::254", "::ffff:169.254.169.254"):
         assert blocked_reason(
             ipaddress.ip_address(address), allowed
-        ) == "cloud metadata address" or "metadata" in blocked_reason(ipaddress.ip_address(address), allowed)
+        ) == "cloud metadata address" or "metadata" in blocked_reason(
+            ipaddress.ip_address(address), allowed
+        )
 
 
 def test_parse_networks_reads_the_setting_format():
