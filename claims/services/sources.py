@@ -140,16 +140,36 @@ def source_fetch(*, source_id: int) -> FetchOutcome:
 
 def _source_claim(source_id: int) -> tuple[str, dt.datetime] | FetchOutcome:
     now = timezone.now()
+    lease = now + dt.timedelta(seconds=settings.SOURCE_FETCH_LEASE_SECONDS)
+    # The common case in one statement: a pending source whose retry time (if any) has come.
+    claimed = Source.objects.filter(
+        Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now + _ETA_SLACK),
+        pk=source_id,
+        fetch_status=Status.PENDING,
+        attempts__lt=settings.SOURCE_FETCH_MAX_ATTEMPTS,
+    ).update(
+        fetch_status=Status.FETCHING,
+        attempts=F("attempts") + 1,
+        lease_expires_at=lease,
+        updated_at=now,
+    )
+    if claimed:
+        return Source.objects.values_list("url", flat=True).get(pk=source_id), lease
+    return _source_claim_slow(source_id, now, lease)
+
+
+def _source_claim_slow(source_id, now, lease) -> tuple[str, dt.datetime] | FetchOutcome:
+    """Why the source cannot simply be claimed: done, busy, waiting, out of attempts, or abandoned."""
     with transaction.atomic():
         source = Source.objects.select_for_update().filter(pk=source_id).first()
         if source is None:
             return FetchOutcome("skipped", message="no such source")
         if source.fetch_status in (Status.FETCHED, Status.FAILED):
             return FetchOutcome("skipped", message=f"already {source.fetch_status}")
-        lease = source.lease_expires_at
-        if source.fetch_status == Status.FETCHING and lease and lease > now:
+        current = source.lease_expires_at
+        if source.fetch_status == Status.FETCHING and current and current > now:
             return FetchOutcome("skipped", message="being fetched by another worker")
-        if source.fetch_status == Status.PENDING and lease and lease > now + _ETA_SLACK:
+        if source.fetch_status == Status.PENDING and current and current > now + _ETA_SLACK:
             return FetchOutcome("skipped", message="waiting for its retry time")
         if source.fetch_status == Status.FETCHING:
             # The lease ran out: whoever held it is gone.
@@ -167,7 +187,6 @@ def _source_claim(source_id: int) -> tuple[str, dt.datetime] | FetchOutcome:
             source.lease_expires_at = None
             source.save()
             return FetchOutcome("failed", source.error_code, source.error_message)
-        lease = now + dt.timedelta(seconds=settings.SOURCE_FETCH_LEASE_SECONDS)
         source.fetch_status = Status.FETCHING
         source.attempts += 1
         source.lease_expires_at = lease
@@ -209,47 +228,52 @@ def _source_fetch_failed(source_id: int, lease: dt.datetime, error: FetchError) 
 def _source_fetch_store(source_id, result, extracted) -> FetchOutcome:
     now = timezone.now()
     with transaction.atomic():
-        source = Source.objects.select_for_update().get(pk=source_id)
-        if source.fetch_status == Status.FETCHED:
+        # The first result to arrive wins; the UPDATE also locks the row until commit.
+        stored = (
+            Source.objects.filter(pk=source_id)
+            .exclude(fetch_status=Status.FETCHED)
+            .update(
+                final_url=result.final_url[:2000],
+                title=extracted.title[:1000],
+                publisher=extracted.site_name[:300],
+                author=extracted.author[:300],
+                published_date=_parse_date(extracted.published),
+                language=extracted.language[:20],
+                text=extracted.text,
+                content_sha256=extracted.sha256,
+                http_status=result.status_code,
+                content_type=result.content_type,
+                fetch_status=Status.FETCHED,
+                error_code="",
+                error_message="",
+                lease_expires_at=None,
+                fetched_at=now,
+                last_checked_at=now,
+                link_status=Source.LinkStatus.OK,
+                updated_at=now,
+            )
+        )
+        if not stored:
             return FetchOutcome("skipped", message="another worker fetched it first")
-        _snapshot_save(source, result, extracted, now)
-        source.final_url = result.final_url[:2000]
-        source.title = extracted.title[:1000]
-        source.publisher = extracted.site_name[:300]
-        source.author = extracted.author[:300]
-        source.published_date = _parse_date(extracted.published)
-        source.language = extracted.language[:20]
-        source.text = extracted.text
-        source.content_sha256 = extracted.sha256
-        source.http_status = result.status_code
-        source.content_type = result.content_type
-        source.fetch_status = Status.FETCHED
-        source.error_code = ""
-        source.error_message = ""
-        source.lease_expires_at = None
-        source.fetched_at = now
-        source.last_checked_at = now
-        source.link_status = Source.LinkStatus.OK
-        source.save()
-        _evidence_check_quotes(source)
+        _snapshot_save(source_id, result, extracted, now)
+        _evidence_check_quotes(source_id, extracted.text)
     return FetchOutcome("fetched")
 
 
-def _snapshot_save(source, result, extracted, when) -> SourceSnapshot:
-    snapshot, _ = SourceSnapshot.objects.get_or_create(
-        source=source,
+def _snapshot_save(source_id, result, extracted, when) -> None:
+    """Archive a copy unless this source already has one with the same content."""
+    snapshot = SourceSnapshot(
+        source_id=source_id,
         content_sha256=extracted.sha256,
-        defaults={
-            "fetched_at": when,
-            "final_url": result.final_url[:2000],
-            "http_status": result.status_code,
-            "content_type": result.content_type,
-            "raw_gzip": gzip.compress(result.body, compresslevel=6, mtime=0),
-            "raw_size": len(result.body),
-            "text": extracted.text,
-        },
+        fetched_at=when,
+        final_url=result.final_url[:2000],
+        http_status=result.status_code,
+        content_type=result.content_type,
+        raw_gzip=gzip.compress(result.body, compresslevel=6, mtime=0),
+        raw_size=len(result.body),
+        text=extracted.text,
     )
-    return snapshot
+    SourceSnapshot.objects.bulk_create([snapshot], ignore_conflicts=True)
 
 
 def _parse_date(value: str) -> dt.date | None:
@@ -266,15 +290,17 @@ def source_check_quotes(*, source_id: int) -> int:
     """Re-check every quoted passage of a fetched source's evidence; returns how many were checked."""
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source_id)
-        return _evidence_check_quotes(source)
+        if source.fetch_status != Status.FETCHED:
+            return 0
+        return _evidence_check_quotes(source.pk, source.text)
 
 
-def _evidence_check_quotes(source: Source) -> int:
-    if source.fetch_status != Status.FETCHED:
+def _evidence_check_quotes(source_id: int, text: str) -> int:
+    items = list(Evidence.objects.filter(source_id=source_id).exclude(quoted_passage=""))
+    if not items:
         return 0
-    items = list(Evidence.objects.filter(source=source).exclude(quoted_passage=""))
     for evidence in items:
-        match = fetching.find_quote(evidence.quoted_passage, source.text)
+        match = fetching.find_quote(evidence.quoted_passage, text)
         evidence.quote_found = match.found
         evidence.quote_start = match.start
         evidence.quote_end = match.end
@@ -390,7 +416,7 @@ def source_link_check(*, source_id: int) -> str:
         status = Source.LinkStatus.OK
     with transaction.atomic():
         if moved or changed:
-            _snapshot_save(source, result, extracted, now)
+            _snapshot_save(source.pk, result, extracted, now)
         Source.objects.filter(pk=source_id).update(
             link_status=status,
             link_moved_to=result.final_url[:2000] if moved else "",
