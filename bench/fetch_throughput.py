@@ -18,6 +18,7 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -143,7 +144,7 @@ def run(pages: int, concurrency: int, processes: int, port: int) -> tuple[float,
     from claims.tasks import source_fetch
 
     queue = f"bench-{uuid.uuid4().hex[:8]}"
-    log = Path(f"/tmp/bench-worker-{queue}.log")
+    log = Path(tempfile.mkdtemp(prefix="fetch-bench-")) / "worker.log"
     procs = [start_worker(queue, port, concurrency // processes, log) for _ in range(processes)]
     run_id = uuid.uuid4().hex[:8]
     try:

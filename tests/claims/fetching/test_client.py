@@ -301,7 +301,7 @@ def test_without_an_allowlist_even_the_test_site_is_blocked(public, stub_resolve
 def test_fetch_errors_survive_pickling():
     import pickle
 
-    error = pickle.loads(
+    error = pickle.loads(  # noqa: S301 (our own bytes)
         pickle.dumps(FetchError("http_429", "slow down", transient=True, retry_after=3.0))
     )
     assert (error.code, error.transient, error.retry_after) == ("http_429", True, 3.0)
