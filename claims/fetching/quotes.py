@@ -9,6 +9,7 @@ typo cost accepts a passage whose similarity reaches the threshold.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -56,13 +57,26 @@ def _clusters(text: str):
             start = index
 
 
+@functools.lru_cache(maxsize=8)
 def _normalize(text: str) -> _Normalized:
+    # Cached: a source's text is normalized once for all the quotes checked against it.
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     pending_space = False
     for begin, finish in _clusters(text):
-        folded = unicodedata.normalize("NFKC", text[begin:finish]).casefold()
+        piece = text[begin:finish]
+        if finish - begin == 1 and "!" <= piece <= "~" and piece != "`":
+            if pending_space:
+                out.append(" ")
+                starts.append(begin)
+                ends.append(begin)
+                pending_space = False
+            out.append(piece.lower())
+            starts.append(begin)
+            ends.append(finish)
+            continue
+        folded = unicodedata.normalize("NFKC", piece).casefold()
         for char in folded:
             char = _FOLD.get(char, char)
             if char in _INVISIBLE:
