@@ -32,7 +32,7 @@ def start(name: str, command: list[str]) -> subprocess.Popen:
 def stop(processes: dict[str, subprocess.Popen]) -> None:
     for proc in processes.values():
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
+            proc.terminate()  # the leader stops its own children (Celery's pool) in order
     deadline = time.monotonic() + 15
     for name, proc in processes.items():
         try:

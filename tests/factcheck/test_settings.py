@@ -1,0 +1,96 @@
+"""Settings come from the environment; production mode refuses unsafe configuration."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+PROD_KEY = "x9!Qm2#vL7@pR4$tW8^zK1&nB6*cF3(hJ5)dG0_sA-yE+uI=oP;lN:kM,jH.gT/fD"
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_with_debug_off_it_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="factcheck.example")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_with_debug_off_and_a_key_it_passes_the_deployment_checks():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=PROD_KEY,
+        DJANGO_ALLOWED_HOSTS="factcheck.example",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_malformed_boolean_is_a_clear_error():
+    result = run_manage("check", DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_a_non_postgresql_database_url_is_refused():
+    result = run_manage("check", DATABASE_URL="sqlite:///db.sqlite3")
+    assert result.returncode != 0
+    assert "DATABASE_URL must be a PostgreSQL URL" in result.stderr
+
+
+def test_values_are_read_from_the_environment():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['NAME'], s.CELERY_BROKER_URL)",
+        DJANGO_DEBUG="1",
+        DJANGO_ALLOWED_HOSTS="a.example, b.example",
+        DATABASE_URL="postgresql://postgres@127.0.0.1:5432/some_db",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/9",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        "True ['a.example', 'b.example'] some_db redis://127.0.0.1:6379/9"
+    )
+
+
+def test_without_urls_the_embedded_services_are_used():
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings as s; from django.db import connection; "
+            "connection.ensure_connection(); "
+            "print(s.DATABASES['default']['HOST'].endswith('pgdata'), s.CELERY_BROKER_URL, "
+            "connection.vendor)",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True filesystem:// postgresql"
