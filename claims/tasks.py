@@ -16,3 +16,13 @@ def worker_heartbeat(token: str = "") -> None:
     WorkerHeartbeat.objects.update_or_create(
         token=token or f"periodic:{hostname}", defaults={"hostname": hostname}
     )
+
+
+# Placeholder until the fetching work lands (it replaces this with the real fetch): the enqueue
+# from evidence_add is real, and a worker that consumes it logs that it ran.
+@shared_task(name="claims.tasks.source_fetch", ignore_result=True)
+def source_fetch(source_id: int) -> None:
+    """Fetch a source (placeholder: logs that the task ran)."""
+    import logging
+
+    logging.getLogger(__name__).info("source_fetch ran for source %s (placeholder)", source_id)
