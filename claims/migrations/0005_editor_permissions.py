@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("claims", "0003_audit_trail"),
+        ("claims", "0004_audit_trail"),
     ]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
