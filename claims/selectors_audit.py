@@ -24,6 +24,7 @@ from claims.models import (
     Verdict,
     VerdictEvent,
 )
+from claims.permissions import can_see_verdict, is_editor, is_member
 
 EVENT_MODELS: dict[type[models.Model], type[models.Model]] = {
     Article: ArticleEvent,
@@ -126,6 +127,24 @@ def claim_history(*, claim: Claim) -> list[AuditEntry]:
     for event_model in (EvidenceEvent, VerdictEvent, CommentEvent):
         entries += _entries(event_model, event_model.objects.filter(claim_id=claim.pk))
     return _in_time_order(entries)
+
+
+def claim_history_for(*, user, claim: Claim) -> list[AuditEntry]:
+    """claim_history as ``user`` may read it: members only; reviewers do not see the changes of
+    verdicts hidden from them (others' drafts) nor of hidden comments."""
+    if not is_member(user):
+        return []
+    entries = claim_history(claim=claim)
+    if is_editor(user):
+        return entries
+    visible_verdicts = {v.pk for v in claim.verdicts.all() if can_see_verdict(user, v)}
+    hidden_comments = set(claim.comments.filter(is_hidden=True).values_list("pk", flat=True))
+    return [
+        e
+        for e in entries
+        if not (e.model == "verdict" and e.object_id not in visible_verdicts)
+        and not (e.model == "comment" and e.object_id in hidden_comments)
+    ]
 
 
 def object_history(*, obj: models.Model) -> list[AuditEntry]:
