@@ -340,6 +340,30 @@ def wait_for(predicate, worker, timeout: float = 60):
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
+def test_the_fetch_task_run_by_the_real_worker_writes_as_system_source_fetch(
+    celery_worker_process,
+):
+    # A loopback address the fetcher's policy refuses: the task records a failure, no packet
+    # leaves the machine.
+    source = SourceFactory(
+        url="http://127.0.0.1:9/refused", normalized_url="http://127.0.0.1:9/refused"
+    )
+    from claims.tasks import source_fetch
+
+    source_fetch.delay(source.pk)
+    wait_for(
+        lambda: Source.objects.filter(pk=source.pk, fetch_status="failed").exists(),
+        celery_worker_process,
+    )
+
+    by_task = SourceEvent.objects.filter(pgh_obj_id=source.pk, pgh_label="update")
+    assert by_task.exists()
+    assert {actor(e) for e in by_task} == {"system:claims.tasks.source_fetch"}
+    assert by_task.last().pgh_changes["fetch_status"][1] == "failed"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
 def test_a_task_run_by_a_real_worker_is_recorded_as_system_task(audit_worker):
     claim = ClaimFactory(statement="before")
     statement = f"restated {uuid.uuid4()}"
