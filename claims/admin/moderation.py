@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 
 from claims.admin.actions import report, run_each, with_form
 from claims.admin.audit import AuditHistoryMixin
-from claims.admin.concurrency import ConcurrencyGuardMixin
+from claims.admin.concurrency import SEEN_FIELD, ConcurrencyGuardMixin
 from claims.admin.export import claims_csv, claims_for_export
 from claims.models import (
     Article,
@@ -26,6 +26,7 @@ from claims.models import (
     Source,
     Verdict,
 )
+from claims.services import articles as article_services
 from claims.services import claims as claim_services
 from claims.services import moderation as moderation_services
 from claims.services import verdicts as verdict_services
@@ -72,12 +73,25 @@ class ArticleAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
     inlines = [ClaimInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
-    def get_readonly_fields(self, request, obj=None):
+    readonly_fields = (
         # The body is every claim's coordinate system: it is corrected through the workflow.
-        fixed = ["body_sha256", "seed_key", "created_by", "created_at", "updated_at"]
-        if obj is not None:
-            fixed += ["body", "ingest_status", "ingest_error"]
-        return [*super().get_readonly_fields(request, obj), *fixed]
+        "body",
+        "ingest_status",
+        "ingest_error",
+        "body_sha256",
+        "seed_key",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+
+    def has_add_permission(self, request):
+        return False  # articles are ingested through the workbench or the API
+
+    def save_model(self, request, obj, form, change):
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        changes.pop(SEEN_FIELD, None)
+        article_services.article_update(actor=request.user, article=obj, **changes)
 
 
 # --- Claims -------------------------------------------------------------------------------------
@@ -141,6 +155,19 @@ class ClaimAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
     readonly_fields = tuple(
         f for f in fields if f not in ("statement", "claimant", "claimant_kind", "claim_type")
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status in claim_services.FINAL_STATES:
+            return self.fields  # as the service refuses: published and dismissed claims stay
+        return super().get_readonly_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # The form checked (under a row lock) that nobody changed the claim since it was shown;
+        # the service applies the edit and bumps the version, as the API does.
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        changes.pop(SEEN_FIELD, None)
+        if changes:
+            claim_services.claim_update(actor=request.user, claim=obj, **changes)
 
     def get_queryset(self, request):
         return (

@@ -394,3 +394,43 @@ def test_articles_are_not_deleted_by_editors_but_admins_may(client):
     response = client.post(f"/admin/claims/article/{article.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Article.objects.filter(pk=article.pk).exists()
+
+
+def test_a_published_claim_cannot_be_edited_in_the_admin(client, editor):
+    claim = ClaimFactory(status=Claim.Status.PUBLISHED, statement="final")
+    url = f"/admin/claims/claim/{claim.pk}/change/"
+
+    client.post(url, {**admin_form_data(client.get(url)), "statement": "rewritten"})
+
+    assert Claim.objects.get(pk=claim.pk).statement == "final"
+
+
+def test_article_metadata_is_saved_through_the_article_service(client, editor):
+    article = ArticleFactory(title="Old")
+    url = f"/admin/claims/article/{article.pk}/change/"
+
+    response = client.post(url, admin_form_data(client.get(url), title="  New  "))
+
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).title == "New"
+
+
+def test_every_admin_page_renders_for_an_admin(client):
+    client.force_login(AdminFactory())
+    claim = ClaimFactory()
+    objects = {
+        "article": claim.article,
+        "claim": claim,
+        "verdict": VerdictFactory(claim=claim),
+        "evidence": EvidenceFactory(claim=claim),
+        "comment": CommentFactory(claim=claim),
+        "source": SourceFactory(),
+    }
+    for name, obj in objects.items():
+        for suffix in ("", f"{obj.pk}/change/", f"{obj.pk}/history/"):
+            url = f"/admin/claims/{name}/{suffix}"
+            assert client.get(url).status_code == 200, url
+    for name in ("articleevent", "claimevent", "verdictevent", "ratingscale", "rating"):
+        assert client.get(f"/admin/claims/{name}/").status_code == 200, name
+    event = objects["verdict"].audit_events.get()
+    assert client.get(f"/admin/claims/verdictevent/{event.pk}/change/").status_code == 200
