@@ -5,12 +5,16 @@ without workflow meaning and are guarded against concurrent changes."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.views.decorators.http import require_POST
 
 from claims.admin.actions import report, run_each, with_form
 from claims.admin.audit import AuditHistoryMixin
@@ -30,6 +34,7 @@ from claims.services import articles as article_services
 from claims.services import claims as claim_services
 from claims.services import moderation as moderation_services
 from claims.services import verdicts as verdict_services
+from claims.services.errors import DomainError
 
 # --- Articles -----------------------------------------------------------------------------------
 
@@ -277,6 +282,49 @@ class VerdictAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_urls(self):
+        review = self.admin_site.admin_view(require_POST(self.review_view))
+        return [
+            path("<path:object_id>/review/", review, name="claims_verdict_review"),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request, object_id):
+        """Approve, reject (with a reason) or publish one verdict from its page."""
+        verdict = self.get_object(request, unquote(object_id))
+        if verdict is None:
+            raise Http404("no such verdict")
+        if not self.has_change_permission(request, verdict):
+            raise PermissionDenied
+        try:
+            seen = int(request.POST.get("version", ""))
+        except ValueError:
+            seen = None
+        decision = request.POST.get("decision", "")
+        common = {"actor": request.user, "verdict": verdict, "expected_version": seen}
+        decisions = {
+            "approve": lambda: verdict_services.verdict_approve(**common),
+            "reject": lambda: verdict_services.verdict_reject(
+                **common, reason=request.POST.get("reason", "")
+            ),
+            "publish": lambda: verdict_services.verdict_publish(**common),
+        }
+        if decision not in decisions:
+            self.message_user(request, "Choose approve, reject or publish.", messages.ERROR)
+        else:
+            try:
+                decisions[decision]()
+            except DomainError as exc:
+                self.message_user(request, f"Not done: {exc.message}", messages.ERROR)
+            else:
+                done = {"approve": "approved", "reject": "rejected", "publish": "published"}
+                self.message_user(request, f"Verdict {done[decision]}.", messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse(
+                "admin:claims_verdict_change", args=[verdict.pk], current_app=self.admin_site.name
+            )
+        )
 
     @admin.display(description="claim")
     def claim_excerpt(self, verdict: Verdict) -> str:

@@ -434,3 +434,50 @@ def test_every_admin_page_renders_for_an_admin(client):
         assert client.get(f"/admin/claims/{name}/").status_code == 200, name
     event = objects["verdict"].audit_events.get()
     assert client.get(f"/admin/claims/verdictevent/{event.pk}/change/").status_code == 200
+
+
+def review(client, verdict, **data):
+    return client.post(f"/admin/claims/verdict/{verdict.pk}/review/", data, follow=True)
+
+
+def test_a_verdict_is_approved_then_published_from_its_page(client, editor):
+    verdict = submitted_verdict()
+    page = client.get(f"/admin/claims/verdict/{verdict.pk}/change/").content.decode()
+    assert 'id="verdict-review"' in page and 'value="approve"' in page
+
+    response = review(client, verdict, decision="approve", version=verdict.version)
+    assert "Verdict approved." in messages_of(response)
+    verdict.refresh_from_db()
+    response = review(client, verdict, decision="publish", version=verdict.version)
+
+    assert "Verdict published." in messages_of(response)
+    assert Verdict.objects.get(pk=verdict.pk).status == Verdict.Status.PUBLISHED
+
+
+def test_a_verdict_page_refuses_the_authors_own_approval_and_a_stale_version(client, editor):
+    own = submitted_verdict(author=editor)
+    response = review(client, own, decision="approve", version=own.version)
+    assert any("their own verdict" in t for t in messages_of(response))
+
+    other = submitted_verdict()
+    response = review(client, other, decision="approve", version=other.version - 1 or 99)
+    assert any("changed by someone else" in t for t in messages_of(response))
+    assert Verdict.objects.get(pk=other.pk).status == Verdict.Status.SUBMITTED
+
+
+def test_a_verdict_page_rejects_with_a_reason_only(client, editor):
+    verdict = submitted_verdict()
+    response = review(client, verdict, decision="reject", version=verdict.version, reason="")
+    assert any(t.startswith("Not done:") for t in messages_of(response))
+
+    response = review(
+        client, verdict, decision="reject", version=verdict.version, reason="Needs a source."
+    )
+
+    assert "Verdict rejected." in messages_of(response)
+    assert Verdict.objects.get(pk=verdict.pk).rejection_reason == "Needs a source."
+
+
+def test_the_review_url_only_takes_posts(client, editor):
+    verdict = submitted_verdict()
+    assert client.get(f"/admin/claims/verdict/{verdict.pk}/review/").status_code == 405
