@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 from . import cues
 from .attribution import Attribution, find_attribution, is_person
-from .scorer import load_model, sigmoid
+from .scorer import load_model, sigmoid, tokens
 from .segment import Span, segment
 
 # Chosen on the ClaimBuster dev sample and the news dev set (bench/extraction_eval.py --tune).
@@ -68,6 +68,7 @@ _CLAUSE_SPLIT_RE = re.compile(
     r"(?:;\s+|:\s+(?=[A-Z\"“])|,\s+(?:and|but|while|whereas|although|though|yet)\s+(?=\S))"
 )
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d[\d,.]*")
+_DIGIT_RE = re.compile(r"\d")
 _QUESTION_END = re.compile(r"\?[\"”’)\]]*$")
 
 
@@ -115,13 +116,14 @@ class _Context:
 def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution | None):
     """Score one sentence or clause; return (fields, hard_rejection)."""
     masked = cues.mask_quotes(text)
-    words = _WORD_RE.findall(text)
-    toks = cues.word_tokens(masked)
+    words = text.split()
+    model_toks = tokens(text)
+    toks = model_toks if masked is text else tokens(masked)
     tokset = set(toks)
     reasons: list[str] = []
     negatives: list[str] = []
 
-    has_digit = any(ch.isdigit() for ch in text)
+    has_digit = _DIGIT_RE.search(text) is not None
     date_spans = (
         cues.find_dates(text) if has_digit or not cues.DATE_TOKENS.isdisjoint(tokset) else []
     )
@@ -204,7 +206,7 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
         logit += W_SHORT
     logit = BIAS + RULE_SCALE * logit
     if model is not None:
-        model_logit, top = model.explain(text)
+        model_logit, top = model.explain_tokens(model_toks)
         logit += MODEL_WEIGHT * model_logit
         if top:
             reasons.append(
