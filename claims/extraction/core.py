@@ -234,8 +234,10 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
         soft = ("opinion", negatives[0])
     elif prediction:
         soft = ("prediction", negatives[0])
-    if not hard and not (quantities or event):
-        # Speculation (or opinion) with no quantity or event in it: nothing a reviewer can check.
+    reported = bool(claimant) and (has_quote or is_person(claimant))
+    if not hard and not (quantities or event or reported):
+        # Speculation with no quantity or event in it, and not what a named person said: nothing
+        # a reviewer can check.
         for category in VETO:
             if found.get(category):
                 hard = (category, next(n for n in negatives if n.startswith(category[:4])))

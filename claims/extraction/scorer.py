@@ -92,18 +92,20 @@ class ScorerModel:
         feats.extend(map(" ".join, filter(self.bigrams.__contains__, pairwise(toks))))
         if not feats:
             return self.intercept, []
-        if len(set(feats)) == len(feats):
-            norm = sum(map(idf2.__getitem__, feats))
-            dot = sum(map(idfc.__getitem__, feats))
-        else:
-            norm = dot = 0.0
-            for feat, n in Counter(feats).items():
+        counts = Counter(feats)
+        uniq = list(counts)
+        norm = sum(map(idf2.__getitem__, uniq))
+        dot = sum(map(idfc.__getitem__, uniq))
+        if len(uniq) != len(feats):  # sublinear tf: a feature seen n times weighs 1 + log(n)
+            for feat, n in counts.most_common():
+                if n == 1:
+                    break
                 scale = 1.0 + math.log(n)
-                norm += idf2[feat] * scale * scale
-                dot += idfc[feat] * scale
-        top = [f for f in set(feats) if idfc[f] > 0]
-        top.sort(key=idfc.__getitem__, reverse=True)
-        return self.intercept + dot / math.sqrt(norm), top[:k]
+                norm += idf2[feat] * (scale * scale - 1.0)
+                dot += idfc[feat] * (scale - 1.0)
+        uniq.sort(key=idfc.__getitem__, reverse=True)
+        top = [f for f in uniq[:k] if idfc[f] > 0]
+        return self.intercept + dot / math.sqrt(norm), top
 
     def top_terms(self, text: str, k: int = 3) -> list[str]:
         """The present features that push the score up most, for the reviewer to read."""
