@@ -110,4 +110,3 @@ def test_it_takes_an_article_id_too(article):
     assert created and all(c.article_id == article.pk for c in created)
     with pytest.raises(TypeError):
         article_suggest_claims()
-
