@@ -23,9 +23,15 @@ from claims.extraction.scorer import load_model, sigmoid  # noqa: E402
 
 NEWS_DIR = ROOT / "bench" / "data" / "news_dev"
 HOLDOUT_DIR = ROOT / "bench" / "data" / "news_holdout"
-DATA = ROOT.parent.parent / "shared" / "data" / "checkworthiness"
-if not DATA.exists():
-    DATA = Path("../shared/data/checkworthiness")
+# ../shared/data/checkworthiness next to the repository (a worktree sits one level deeper)
+DATA = next(
+    (
+        base / "shared" / "data" / "checkworthiness"
+        for base in (ROOT.parent, ROOT.parent.parent)
+        if (base / "shared" / "data" / "checkworthiness").is_dir()
+    ),
+    ROOT.parent / "shared" / "data" / "checkworthiness",
+)
 UNSCORABLE = {"boilerplate", "question", "headline"}
 
 
