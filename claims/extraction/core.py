@@ -114,7 +114,7 @@ class _Context:
 
 
 def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution | None):
-    """Score one sentence or clause; return (fields, hard_rejection)."""
+    """Score one sentence or clause: (fields, reasons, negatives, hard rejection, soft rejection)."""
     masked = cues.mask_quotes(text)
     words = text.split()
     model_toks = tokens(text)
