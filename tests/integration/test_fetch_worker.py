@@ -74,10 +74,15 @@ def routed(fetch_queue):
         "claims.tasks.source_fetch": {"queue": fetch_queue},
         "claims.tasks.worker_heartbeat": {"queue": fetch_queue},
     }
-    app.amqp.flush_routes()
+    _reload_routes()
     yield
     app.conf.task_routes = saved
+    _reload_routes()
+
+
+def _reload_routes() -> None:
     app.amqp.flush_routes()
+    app.amqp.__dict__.pop("router", None)  # a cached Router keeps the routes it was built with
 
 
 @pytest.fixture(scope="module")
