@@ -214,14 +214,27 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.Pagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
 }
+# Throttle rates (DRF's "N/second|minute|hour|day"); an empty value turns a throttle off.
+API_THROTTLE_RATES = {
+    "token": os.environ.get("API_THROTTLE_TOKEN", "20/minute") or None,
+    "writes": os.environ.get("API_THROTTLE_WRITES", "600/minute") or None,
+}
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1_000_000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check workbench API",
     "DESCRIPTION": "Articles, claims, evidence, verdicts and published ClaimReviews.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"DismissalReasonEnum": "claims.models.ClaimDismissalReason"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claims.api.schema.add_error_responses",
+    ],
 }
 
 # --- The workbench -------------------------------------------------------------------------------
