@@ -314,7 +314,7 @@ def source_sweep() -> list[int]:
     time lost its message (a killed worker's unacknowledged delivery, a broker flush).
     """
     now = timezone.now()
-    grace = dt.timedelta(seconds=settings.SOURCE_FETCH_LEASE_SECONDS)
+    grace = dt.timedelta(seconds=settings.SOURCE_FETCH_PENDING_GRACE_SECONDS)
     requeue: list[int] = []
     with transaction.atomic():
         abandoned = Source.objects.select_for_update(skip_locked=True).filter(
@@ -341,9 +341,9 @@ def source_sweep() -> list[int]:
 
 
 def article_sweep() -> list[int]:
-    """Articles waiting for (or stuck in) their URL fetch past the lease; ids to enqueue again."""
+    """Articles waiting for (or stuck in) their URL fetch past the grace time; ids to enqueue again."""
     now = timezone.now()
-    grace = dt.timedelta(seconds=settings.SOURCE_FETCH_LEASE_SECONDS)
+    grace = dt.timedelta(seconds=settings.SOURCE_FETCH_PENDING_GRACE_SECONDS)
     with transaction.atomic():
         stuck = Article.objects.select_for_update(skip_locked=True).filter(
             ingest_status__in=[Article.IngestStatus.PENDING, Article.IngestStatus.FETCHING],

@@ -129,6 +129,7 @@ def fetch_worker(django_db_setup, django_db_blocker, tmp_path_factory, site, fet
 @pytest.fixture(autouse=True)
 def lease(settings):
     settings.SOURCE_FETCH_LEASE_SECONDS = LEASE_SECONDS
+    settings.SOURCE_FETCH_PENDING_GRACE_SECONDS = LEASE_SECONDS
 
 
 def wait_for(predicate, timeout=30.0, interval=0.1):
