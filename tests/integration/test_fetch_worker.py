@@ -70,19 +70,16 @@ def fetch_queue():
 def routed(fetch_queue):
     """Send this module's tasks to the test worker's own queue."""
     saved = app.conf.task_routes
-    app.conf.task_routes = {
-        "claims.tasks.source_fetch": {"queue": fetch_queue},
-        "claims.tasks.worker_heartbeat": {"queue": fetch_queue},
-    }
-    _reload_routes()
+    # conf.update (not attribute assignment) rebuilds the router even when one was cached by an
+    # earlier send in the session.
+    app.conf.update(
+        task_routes={
+            "claims.tasks.source_fetch": {"queue": fetch_queue},
+            "claims.tasks.worker_heartbeat": {"queue": fetch_queue},
+        }
+    )
     yield
-    app.conf.task_routes = saved
-    _reload_routes()
-
-
-def _reload_routes() -> None:
-    app.amqp.flush_routes()
-    app.amqp.__dict__.pop("router", None)  # a cached Router keeps the routes it was built with
+    app.conf.update(task_routes=saved)
 
 
 @pytest.fixture(scope="module")
