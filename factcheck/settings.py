@@ -257,6 +257,10 @@ SOURCE_FETCH_TOTAL_TIMEOUT = env_int("SOURCE_FETCH_TOTAL_TIMEOUT", 30)
 # A fetch claimed longer ago than this is presumed abandoned by a lost worker (must exceed the
 # total timeout plus extraction time).
 SOURCE_FETCH_LEASE_SECONDS = env_int("SOURCE_FETCH_LEASE_SECONDS", 120)
+# A pending source whose message has not run this long is presumed to have lost it (a killed
+# worker's unacknowledged delivery, a flushed broker). Longer than any expected queue backlog, so
+# the sweeper does not multiply messages while a big batch drains.
+SOURCE_FETCH_PENDING_GRACE_SECONDS = env_int("SOURCE_FETCH_PENDING_GRACE_SECONDS", 900)
 SOURCE_FETCH_MAX_ATTEMPTS = env_int("SOURCE_FETCH_MAX_ATTEMPTS", 5)
 SOURCE_FETCH_MAX_WORKER_LOSSES = env_int("SOURCE_FETCH_MAX_WORKER_LOSSES", 3)
 SOURCE_FETCH_RETRY_BASE_SECONDS = env_int("SOURCE_FETCH_RETRY_BASE_SECONDS", 10)

@@ -153,6 +153,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "fetched_at",
             "last_checked_at",
             "link_status",
+            "link_moved_to",
             "created_at",
             "updated_at",
         ]
