@@ -17,6 +17,8 @@ class UserSummarySerializer(serializers.ModelSerializer):
 
 # --- Articles -------------------------------------------------------------------------------------
 class ArticleSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(read_only=True)
+
     class Meta:
         model = Article
         fields = [
@@ -39,6 +41,8 @@ class ArticleSerializer(serializers.ModelSerializer):
 
 
 class ArticleListSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(read_only=True)
+
     class Meta:
         model = Article
         fields = ["id", "title", "url", "publisher", "published_at", "language", "created_at"]
@@ -46,12 +50,16 @@ class ArticleListSerializer(serializers.ModelSerializer):
 
 
 class ArticleUpdateSerializer(serializers.ModelSerializer):
+    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+
     class Meta:
         model = Article
         fields = ["title", "url", "publisher", "byline", "published_at", "language", "note"]
 
 
 class ArticleCreateSerializer(serializers.ModelSerializer):
+    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+
     class Meta:
         model = Article
         fields = ["title", "body", "url", "publisher", "byline", "published_at", "language", "note"]
@@ -60,7 +68,16 @@ class ArticleCreateSerializer(serializers.ModelSerializer):
 
 # --- Claims ---------------------------------------------------------------------------------------
 class ClaimSerializer(serializers.ModelSerializer):
-    assignee = UserSummarySerializer(read_only=True)
+    assignee = UserSummarySerializer(read_only=True, allow_null=True)
+    claimant_kind = serializers.ChoiceField(
+        choices=Claim.ClaimantKind.choices, allow_blank=True, read_only=True
+    )
+    claim_type = serializers.ChoiceField(
+        choices=Claim.Type.choices, allow_blank=True, read_only=True
+    )
+    dismissal_reason = serializers.ChoiceField(
+        choices=Claim.DismissalReason.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Claim
@@ -131,6 +148,9 @@ class ClaimDismissSerializer(serializers.Serializer):
 
 # --- Evidence and sources -------------------------------------------------------------------------
 class SourceSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(read_only=True)
+    final_url = serializers.CharField(read_only=True)
+
     class Meta:
         model = Source
         fields = [
@@ -160,6 +180,8 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class SourceSummarySerializer(serializers.ModelSerializer):
+    url = serializers.CharField(read_only=True)
+
     class Meta:
         model = Source
         fields = ["id", "url", "title", "publisher", "fetch_status", "link_status"]
@@ -285,10 +307,3 @@ class CommentCreateSerializer(serializers.Serializer):
 class ExtractClaimsResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     claims = ClaimSerializer(many=True)
-
-
-class JSONLDDocumentSerializer(serializers.Serializer):
-    """A JSON-LD document (ClaimReview or AnnotationCollection)."""
-
-    context = serializers.JSONField(source="@context")
-    type = serializers.CharField()
