@@ -256,6 +256,12 @@ class ClaimViewSet(
             search=filters.get("q"),
         )
 
+    def list(self, request, *args, **kwargs):
+        # Rows, not model instances: a page of 50 claims renders several times faster.
+        rows = self.get_queryset().values(*s.CLAIM_ROW_FIELDS)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     def retrieve(self, request, *args, **kwargs):
         claim = self.get_object()
         return self.tagged(claim, self.get_serializer(claim).data)
