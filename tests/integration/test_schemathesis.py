@@ -75,6 +75,6 @@ def test_schemathesis_finds_no_server_errors_and_no_schema_mismatches(
         str(report),
         "--no-color",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-12000:]
