@@ -101,7 +101,7 @@ def find_quote(quote: str, text: str, *, threshold: float = 0.85) -> QuoteMatch:
     if not needle or not text:
         return QuoteMatch(found=False)
     haystack = _normalize(text)
-    position = haystack.text.find(needle)
+    position = _find_aligned(haystack, needle)
     if position >= 0:
         return QuoteMatch(
             found=True,
@@ -111,6 +111,24 @@ def find_quote(quote: str, text: str, *, threshold: float = 0.85) -> QuoteMatch:
             exact=True,
         )
     return _fuzzy(needle, haystack, threshold)
+
+
+def _find_aligned(haystack: _Normalized, needle: str) -> int:
+    """The first occurrence that starts and ends on whole original characters, else the first.
+
+    One original character can expand to several (NFKC turns "¼" into three); an occurrence inside
+    such an expansion maps back to the whole character, so a true occurrence elsewhere is better.
+    """
+    first = position = haystack.text.find(needle)
+    starts, ends = haystack.starts, haystack.ends
+    while position >= 0:
+        last = position + len(needle) - 1
+        begins_whole = position == 0 or ends[position - 1] <= starts[position]
+        ends_whole = last == len(starts) - 1 or starts[last + 1] >= ends[last]
+        if begins_whole and ends_whole:
+            return position
+        position = haystack.text.find(needle, position + 1)
+    return first
 
 
 def _fuzzy(needle: str, haystack: _Normalized, threshold: float) -> QuoteMatch:

@@ -1,3 +1,5 @@
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -62,4 +64,17 @@ def test_any_slice_of_a_text_is_found_at_an_equivalent_place(text, data):
     match = find_quote(quote, text)
     if normalize(quote).strip():
         assert match.found and match.exact
-        assert normalize(text[match.start : match.end]).strip() == normalize(quote).strip()
+        found = normalize(text[match.start : match.end]).strip()
+        splits_a_cluster = end < len(text) and unicodedata.combining(text[end])
+        if splits_a_cluster or unicodedata.combining(text[start]):
+            # A match cannot end inside a character and its combining marks: it takes them whole.
+            assert normalize(quote).strip() in found
+        else:
+            assert found == normalize(quote).strip()
+
+
+def test_a_quote_is_found_where_it_stands_rather_than_inside_an_expanded_character():
+    # NFKC expands "¼" to "1", U+2044, "4": a "1" found inside it would map back to the whole "¼".
+    text = "¼ cup and 1 spoon"
+    match = find_quote("1", text)
+    assert match.found and text[match.start : match.end] == "1"
