@@ -325,6 +325,9 @@ class Source(TimeStamped):
     link_status = models.CharField(
         max_length=20, choices=LinkStatus.choices, default=LinkStatus.UNCHECKED
     )
+    link_moved_to = models.URLField(
+        max_length=2000, blank=True, help_text="Where the page now redirects, when it moved."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

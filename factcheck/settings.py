@@ -148,6 +148,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "claims.tasks.worker_heartbeat", "schedule": 60.0},
+    "source-sweep": {
+        "task": "claims.tasks.source_sweep",
+        "schedule": float(env_int("SOURCE_SWEEP_INTERVAL_SECONDS", 60)),
+    },
+    "source-link-check": {"task": "claims.tasks.source_link_check_due", "schedule": 3600.0},
+}
+# Fetching is network-bound: it can have its own queue, consumed by a thread-pool worker
+# (`celery -A factcheck worker -Q fetch --pool threads --concurrency 20`). Default: the main queue.
+SOURCE_FETCH_QUEUE = os.environ.get("SOURCE_FETCH_QUEUE", "").strip() or "celery"
+CELERY_TASK_ROUTES = {
+    "claims.tasks.source_fetch": {"queue": SOURCE_FETCH_QUEUE},
+    "claims.tasks.source_link_check": {"queue": SOURCE_FETCH_QUEUE},
+    "claims.tasks.article_fetch": {"queue": SOURCE_FETCH_QUEUE},
 }
 
 # --- Auth ----------------------------------------------------------------------------------------
@@ -222,14 +235,27 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.Pagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
 }
+# Throttle rates (DRF's "N/second|minute|hour|day"); an empty value turns a throttle off.
+API_THROTTLE_RATES = {
+    "token": os.environ.get("API_THROTTLE_TOKEN", "20/minute") or None,
+    "writes": os.environ.get("API_THROTTLE_WRITES", "600/minute") or None,
+}
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1_000_000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check workbench API",
     "DESCRIPTION": "Articles, claims, evidence, verdicts and published ClaimReviews.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"DismissalReasonEnum": "claims.models.ClaimDismissalReason"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claims.api.schema.add_error_responses",
+    ],
 }
 
 # --- The workbench -------------------------------------------------------------------------------
@@ -238,6 +264,22 @@ FACTCHECK_PUBLISHER_NAME = os.environ.get("FACTCHECK_PUBLISHER_NAME", "Newsroom 
 FACTCHECK_PUBLISHER_URL = os.environ.get("FACTCHECK_PUBLISHER_URL", "http://127.0.0.1:8000/")
 # Networks the source fetcher may reach despite the address blocklist (comma-separated CIDRs).
 SOURCE_FETCH_ALLOWED_NETWORKS = env_list("SOURCE_FETCH_ALLOWED_NETWORKS", [])
+# Ports the fetcher connects to (tests add their local servers' ports).
+SOURCE_FETCH_ALLOWED_PORTS = [int(p) for p in env_list("SOURCE_FETCH_ALLOWED_PORTS", ["80", "443"])]
+SOURCE_FETCH_MAX_BYTES = env_int("SOURCE_FETCH_MAX_BYTES", 5 * 1024 * 1024)
+SOURCE_FETCH_CONNECT_TIMEOUT = env_int("SOURCE_FETCH_CONNECT_TIMEOUT", 5)
+SOURCE_FETCH_READ_TIMEOUT = env_int("SOURCE_FETCH_READ_TIMEOUT", 10)
+SOURCE_FETCH_TOTAL_TIMEOUT = env_int("SOURCE_FETCH_TOTAL_TIMEOUT", 30)
+# A fetch claimed longer ago than this is presumed abandoned by a lost worker (must exceed the
+# total timeout plus extraction time).
+SOURCE_FETCH_LEASE_SECONDS = env_int("SOURCE_FETCH_LEASE_SECONDS", 120)
+SOURCE_FETCH_MAX_ATTEMPTS = env_int("SOURCE_FETCH_MAX_ATTEMPTS", 5)
+SOURCE_FETCH_MAX_WORKER_LOSSES = env_int("SOURCE_FETCH_MAX_WORKER_LOSSES", 3)
+SOURCE_FETCH_RETRY_BASE_SECONDS = env_int("SOURCE_FETCH_RETRY_BASE_SECONDS", 10)
+SOURCE_FETCH_RETRY_MAX_SECONDS = env_int("SOURCE_FETCH_RETRY_MAX_SECONDS", 3600)
+# Fetched sources are re-checked for link rot once they are this old (days), in batches.
+SOURCE_LINK_CHECK_AGE_DAYS = env_int("SOURCE_LINK_CHECK_AGE_DAYS", 30)
+SOURCE_LINK_CHECK_BATCH = env_int("SOURCE_LINK_CHECK_BATCH", 200)
 
 LOGGING = {
     "version": 1,

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-pytest_plugins: list[str] = []
+pytest_plugins = ["tests.network"]
 
 
 def database_url_for(settings_dict: dict) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.db import transaction
 
 from claims.models import Article
+from claims.services.extraction import article_suggest_claims
 
 REQUIRED_KEYS = {"title": str, "publisher": str, "published_at": dt.datetime, "language": str}
 OPTIONAL_KEYS = {"note": str, "url": str, "byline": str}
@@ -31,6 +32,7 @@ class SeedLoadResult:
     created: list[Article] = field(default_factory=list)
     updated: list[Article] = field(default_factory=list)
     unchanged: list[Article] = field(default_factory=list)
+    suggested_claims: int = 0
 
 
 def seed_read(*, body_path: Path) -> Seed:
@@ -82,7 +84,7 @@ def _article_fields(seed: Seed) -> dict:
 
 
 def seed_load_all(*, directory: Path) -> SeedLoadResult:
-    """Load every seed in ``directory`` idempotently, all or nothing."""
+    """Load every seed in ``directory`` idempotently, all or nothing, with suggested claims."""
     paths = sorted(directory.glob("*.txt"))
     if not paths:
         raise SeedError(f"{directory}: no seed articles (*.txt) found")
@@ -109,4 +111,6 @@ def seed_load_all(*, directory: Path) -> SeedLoadResult:
                 result.updated.append(article)
             else:
                 result.unchanged.append(article)
+        for article in [*result.created, *result.updated, *result.unchanged]:
+            result.suggested_claims += len(article_suggest_claims(article=article))
     return result

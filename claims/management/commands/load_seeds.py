@@ -28,3 +28,4 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{label}: {article.seed_key} (article {article.pk}) {article.title}"
                 )
+        self.stdout.write(f"new suggested claims: {result.suggested_claims}")

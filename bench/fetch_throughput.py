@@ -1,0 +1,223 @@
+"""Fetch throughput: N pages from a local server that answers each after 100 ms.
+
+A real Celery worker (thread pool, concurrency 20, its own queue) fetches, extracts and archives
+every page through the same service as production. Printed per page count: total time beside the
+ideal (N x 0.1 s / concurrency) and the worker's peak resident memory (VmHWM), so a second page
+count shows whether memory stays flat.
+
+    DATABASE_URL=postgresql://... CELERY_BROKER_URL=redis://... \
+        .venv/bin/python bench/fetch_throughput.py [--pages 500 1000] [--concurrency 20]
+
+Everything stays on 127.0.0.2 (the server) and the broker/database you point it at; the worker
+runs with the test network guard loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+
+DELAY = 0.1
+EXTRA = os.environ.get("BENCH_WORKER_ARGS", "").split()
+HOST = "127.0.0.2"
+BODY = (
+    "<html lang='en'><head><title>Bench page</title></head><body><article>"
+    + "<p>The quick brown fox jumps over the lazy dog, officials said on Tuesday.</p>" * 20
+    + "</article></body></html>"
+).encode()
+
+
+_LOCK = threading.Lock()
+_STATS = {"now": 0, "peak": 0}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        with _LOCK:
+            _STATS["now"] += 1
+            _STATS["peak"] = max(_STATS["peak"], _STATS["now"])
+        time.sleep(DELAY)
+        with _LOCK:
+            _STATS["now"] -= 1
+        body = BODY.replace(b"Bench page", self.path.encode())
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256
+
+
+def start_worker(queue: str, port: int, concurrency: int, log: Path) -> subprocess.Popen:
+    from django.db import connection
+
+    from tests.conftest import database_url_for
+
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url_for(connection.settings_dict),
+        PYTHONPATH=os.pathsep.join([str(ROOT / "tests" / "worker_guard"), str(ROOT)]),
+        SOURCE_FETCH_QUEUE=queue,
+        SOURCE_FETCH_ALLOWED_NETWORKS=f"{HOST}/32",
+        SOURCE_FETCH_ALLOWED_PORTS=str(port),
+    )
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "factcheck",
+            "worker",
+            "--loglevel=WARNING",
+            "--pool=threads",
+            f"--concurrency={concurrency}",
+            "--without-mingle",
+            "--without-gossip",
+            "-Q",
+            queue,
+            *EXTRA,
+            f"--hostname=bench-{uuid.uuid4().hex[:6]}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def wait_consuming(proc: subprocess.Popen, log: Path, queue: str) -> None:
+    from claims.models import WorkerHeartbeat
+    from claims.tasks import worker_heartbeat
+
+    token = f"bench-{uuid.uuid4()}"
+    worker_heartbeat.apply_async((token,), queue=queue)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if WorkerHeartbeat.objects.filter(token=token).exists():
+            WorkerHeartbeat.objects.filter(token=token).delete()
+            return
+        if proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    raise SystemExit(f"worker did not start:\n{log.read_text()[-3000:]}")
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run(pages: int, concurrency: int, processes: int, port: int) -> tuple[float, float, dict]:
+    from django.db.models import Count
+
+    from claims.models import Source
+    from claims.tasks import source_fetch
+
+    queue = f"bench-{uuid.uuid4().hex[:8]}"
+    log = Path(tempfile.mkdtemp(prefix="fetch-bench-")) / "worker.log"
+    procs = [start_worker(queue, port, concurrency // processes, log) for _ in range(processes)]
+    run_id = uuid.uuid4().hex[:8]
+    try:
+        for proc in procs:
+            wait_consuming(proc, log, queue)
+        urls = [f"http://{HOST}:{port}/{run_id}/{n}" for n in range(pages)]
+        ids = [
+            s.pk for s in Source.objects.bulk_create(Source(url=u, normalized_url=u) for u in urls)
+        ]
+        _STATS["peak"] = 0
+        cpu_before = sum(cpu_seconds(proc.pid) for proc in procs)
+        started = time.monotonic()
+        for source_id in ids:
+            source_fetch.apply_async((source_id,), queue=queue)
+        print(f"  enqueued {pages} in {time.monotonic() - started:.2f} s", flush=True)
+        while Source.objects.filter(pk__in=ids, fetch_status__in=["pending", "fetching"]).exists():
+            time.sleep(0.05)
+        elapsed = time.monotonic() - started
+        peak = sum(peak_rss_mb(proc.pid) for proc in procs)
+        cpu = sum(cpu_seconds(proc.pid) for proc in procs) - cpu_before
+        print(f"  worker CPU {cpu:.2f} s ({cpu / pages * 1000:.1f} ms a page)", flush=True)
+        states = dict(
+            Source.objects.filter(pk__in=ids)
+            .values_list("fetch_status")
+            .annotate(n=Count("id"))
+            .values_list("fetch_status", "n")
+        )
+        Source.objects.filter(pk__in=ids).delete()
+        print(f"  peak concurrent requests at the server: {_STATS['peak']}", flush=True)
+        return elapsed, peak, states
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, nargs="+", default=[500, 1000])
+    parser.add_argument("--concurrency", type=int, default=20, help="threads in all")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="worker processes sharing the threads"
+    )
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    server = _Server((HOST, 0), _Handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    port = server.server_address[1]
+    print(
+        f"server http://{HOST}:{port}/ answers after {DELAY * 1000:.0f} ms; "
+        f"workers: {args.processes} x --pool threads --concurrency "
+        f"{args.concurrency // args.processes}; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
+    )
+    print(f"{'pages':>6} {'total s':>8} {'ideal s':>8} {'ratio':>6} {'peak RSS MB':>12}  states")
+    for pages in args.pages:
+        elapsed, peak, states = run(pages, args.concurrency, args.processes, port)
+        ideal = pages * DELAY / args.concurrency
+        print(
+            f"{pages:>6} {elapsed:>8.2f} {ideal:>8.2f} {elapsed / ideal:>6.2f} {peak:>12.1f}  {states}"
+        )
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

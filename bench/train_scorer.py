@@ -1,0 +1,101 @@
+"""Rebuild claims/extraction/scorer_model.json from the ClaimBuster crowdsourced training CSV.
+
+Usage: python bench/train_scorer.py [TRAIN_CSV] [--dev DEV_CSV] [--out PATH]
+
+Trains only on the training file (Arslan et al. 2020, ClaimBuster, CC BY 4.0). The dev sample is
+used only to report a figure; hyper-parameters are fixed below (chosen on the dev sample). The run is
+deterministic: the same CSV gives the same JSON byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from claims.extraction.scorer import features  # noqa: E402
+
+DATA = ROOT.parent.parent / "shared" / "data" / "checkworthiness"
+if not DATA.exists():
+    DATA = Path("../shared/data/checkworthiness")
+DEFAULT_TRAIN = DATA / "claimbuster_crowdsourced_train.csv"
+DEFAULT_DEV = DATA / "claimbuster_crowdsourced_sample3000.csv"
+DEFAULT_OUT = ROOT / "claims" / "extraction" / "scorer_model.json"
+
+C = 3.0
+MIN_DF = 2
+MAX_FEATURES = 12000
+
+
+def read_csv(path: Path) -> tuple[list[str], list[int]]:
+    """Texts and 0/1 labels of an ``id,text,label`` CSV."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return [r["text"] for r in rows], [int(r["label"]) for r in rows]
+
+
+def train(train_csv: Path, c: float = C, max_features: int = MAX_FEATURES):
+    """Fit the vectorizer and the logistic regression; return (vectorizer, classifier)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    texts, labels = read_csv(train_csv)
+    vec = TfidfVectorizer(
+        analyzer=features, sublinear_tf=True, min_df=MIN_DF, max_features=max_features
+    )
+    x = vec.fit_transform(texts)
+    clf = LogisticRegression(C=c, max_iter=2000, solver="liblinear", class_weight="balanced")
+    clf.fit(x, labels)
+    return vec, clf
+
+
+def export(vec, clf, train_csv: Path, out: Path) -> None:
+    """Write vocabulary, idf and coefficients as compact, sorted JSON."""
+    coef = clf.coef_[0]
+    vocab = {
+        term: [round(float(vec.idf_[i]), 5), round(float(coef[i]), 5)]
+        for term, i in sorted(vec.vocabulary_.items())
+    }
+    digest = hashlib.sha256(train_csv.read_bytes()).hexdigest()
+    data = {
+        "meta": {
+            "kind": "tfidf-sublinear-l2 + logistic regression (class_weight=balanced)",
+            "features": "word unigrams+bigrams of claims.extraction.scorer.tokens",
+            "C": C,
+            "min_df": MIN_DF,
+            "max_features": len(vocab),
+            "train_file": train_csv.name,
+            "train_sha256": digest,
+            "credit": "ClaimBuster dataset, Arslan et al. 2020, ICWSM, CC BY 4.0",
+        },
+        "intercept": round(float(clf.intercept_[0]), 5),
+        "vocabulary": vocab,
+    }
+    out.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("train_csv", nargs="?", type=Path, default=DEFAULT_TRAIN)
+    parser.add_argument("--dev", type=Path, default=DEFAULT_DEV)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args()
+    vec, clf = train(args.train_csv)
+    export(vec, clf, args.train_csv, args.out)
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB)")
+    if args.dev.exists():
+        from sklearn.metrics import f1_score
+
+        texts, labels = read_csv(args.dev)
+        pred = clf.predict(vec.transform(texts))
+        print(f"dev F1 at p>=0.5 (sklearn): {f1_score(labels, pred):.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,9 @@
+"""Page-number pagination on every list; clients may ask for up to 200 items a page."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200

@@ -1,0 +1,294 @@
+"""Serializers: explicit fields; input serializers only parse, the services decide."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from claims.models import Article, Claim, Comment, Evidence, Rating, Source, Verdict
+
+
+class UserSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = get_user_model()
+        fields = ["id", "username"]
+        read_only_fields = fields
+
+
+# --- Articles -------------------------------------------------------------------------------------
+class ArticleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "title",
+            "url",
+            "publisher",
+            "byline",
+            "published_at",
+            "language",
+            "note",
+            "body",
+            "body_sha256",
+            "ingest_status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "body_sha256", "ingest_status", "created_at", "updated_at"]
+        extra_kwargs = {"body": {"trim_whitespace": False}}
+
+
+class ArticleListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Article
+        fields = ["id", "title", "url", "publisher", "published_at", "language", "created_at"]
+        read_only_fields = fields
+
+
+class ArticleUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Article
+        fields = ["title", "url", "publisher", "byline", "published_at", "language", "note"]
+
+
+class ArticleCreateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Article
+        fields = ["title", "body", "url", "publisher", "byline", "published_at", "language", "note"]
+        extra_kwargs = {"body": {"trim_whitespace": False, "required": True, "allow_blank": False}}
+
+
+# --- Claims ---------------------------------------------------------------------------------------
+class ClaimSerializer(serializers.ModelSerializer):
+    assignee = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "article",
+            "start",
+            "end",
+            "quote",
+            "prefix",
+            "suffix",
+            "statement",
+            "claimant",
+            "claimant_kind",
+            "claim_type",
+            "checkworthiness",
+            "reasons",
+            "origin",
+            "status",
+            "dismissal_reason",
+            "dismissal_note",
+            "assignee",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ClaimCreateSerializer(serializers.Serializer):
+    article = serializers.IntegerField(min_value=1)
+    start = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    end = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    quote = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
+    statement = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    claimant = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    claimant_kind = serializers.ChoiceField(
+        choices=Claim.ClaimantKind.choices, required=False, allow_blank=True
+    )
+    claim_type = serializers.ChoiceField(
+        choices=Claim.Type.choices, required=False, allow_blank=True
+    )
+
+
+class ClaimUpdateSerializer(serializers.Serializer):
+    start = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    end = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    statement = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    claimant = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    claimant_kind = serializers.ChoiceField(
+        choices=Claim.ClaimantKind.choices, required=False, allow_blank=True
+    )
+    claim_type = serializers.ChoiceField(
+        choices=Claim.Type.choices, required=False, allow_blank=True
+    )
+
+
+class ClaimAssignSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField(
+        allow_null=True, min_value=1, help_text="A user id, or null to unassign."
+    )
+
+
+class ClaimDismissSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=Claim.DismissalReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+
+
+# --- Evidence and sources -------------------------------------------------------------------------
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "url",
+            "normalized_url",
+            "final_url",
+            "title",
+            "publisher",
+            "author",
+            "published_date",
+            "language",
+            "content_sha256",
+            "http_status",
+            "content_type",
+            "fetch_status",
+            "error_code",
+            "error_message",
+            "attempts",
+            "fetched_at",
+            "last_checked_at",
+            "link_status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SourceSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "url", "title", "publisher", "fetch_status", "link_status"]
+        read_only_fields = fields
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    source = SourceSummarySerializer(read_only=True)
+    added_by = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "claim",
+            "source",
+            "stance",
+            "quoted_passage",
+            "quote_found",
+            "note",
+            "added_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class EvidenceCreateSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=2000)
+    stance = serializers.ChoiceField(choices=Evidence.Stance.choices)
+    quoted_passage = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+
+
+# --- Ratings and verdicts -------------------------------------------------------------------------
+class RatingSerializer(serializers.ModelSerializer):
+    best_rating = serializers.IntegerField(source="scale.best_rating", read_only=True)
+    worst_rating = serializers.IntegerField(source="scale.worst_rating", read_only=True)
+
+    class Meta:
+        model = Rating
+        fields = [
+            "slug",
+            "label",
+            "value",
+            "description",
+            "position",
+            "best_rating",
+            "worst_rating",
+        ]
+        read_only_fields = fields
+
+
+class VerdictSerializer(serializers.ModelSerializer):
+    rating = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    rating_label = serializers.CharField(source="rating.label", read_only=True)
+    author = UserSummarySerializer(read_only=True)
+    reviewed_by = UserSummarySerializer(read_only=True, allow_null=True)
+    superseded_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Verdict
+        fields = [
+            "id",
+            "claim",
+            "rating",
+            "rating_label",
+            "summary",
+            "rationale",
+            "author",
+            "status",
+            "rejection_reason",
+            "reviewed_by",
+            "submitted_at",
+            "reviewed_at",
+            "published_at",
+            "supersedes",
+            "superseded_by",
+            "correction_note",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_superseded_by(self, obj) -> int | None:
+        successor = getattr(obj, "superseded_by", None)
+        return successor.pk if successor is not None else None
+
+
+class VerdictCreateSerializer(serializers.Serializer):
+    rating = serializers.CharField(max_length=50, help_text="A rating slug, e.g. mostly-false.")
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
+    rationale = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
+    correction_note = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
+
+
+class VerdictUpdateSerializer(serializers.Serializer):
+    rating = serializers.CharField(required=False, max_length=50)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
+    rationale = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
+    correction_note = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
+
+
+class VerdictRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5_000)
+
+
+# --- Comments -------------------------------------------------------------------------------------
+class CommentSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "claim", "author", "body", "is_hidden", "created_at"]
+        read_only_fields = fields
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=10_000)
+
+
+# --- Documents (for the schema) -------------------------------------------------------------------
+class ExtractClaimsResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    claims = ClaimSerializer(many=True)
+
+
+class JSONLDDocumentSerializer(serializers.Serializer):
+    """A JSON-LD document (ClaimReview or AnnotationCollection)."""
+
+    context = serializers.JSONField(source="@context")
+    type = serializers.CharField()

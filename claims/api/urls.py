@@ -1,0 +1,37 @@
+"""URLs of the REST API, mounted at /api/v1/."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from claims.api import views
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("articles", views.ArticleViewSet, basename="article")
+router.register("claims", views.ClaimViewSet, basename="claim")
+router.register("verdicts", views.VerdictViewSet, basename="verdict")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("ratings", views.RatingViewSet, basename="rating")
+
+list_create = {"get": "list", "post": "create"}
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path(
+        "claims/<int:claim_pk>/evidence/",
+        views.EvidenceViewSet.as_view(list_create),
+        name="claim-evidence",
+    ),
+    path(
+        "claims/<int:claim_pk>/verdicts/",
+        views.ClaimVerdictViewSet.as_view(list_create),
+        name="claim-verdicts",
+    ),
+    path(
+        "claims/<int:claim_pk>/comments/",
+        views.CommentViewSet.as_view(list_create),
+        name="claim-comments",
+    ),
+    *router.urls,
+]

@@ -1,0 +1,502 @@
+"""The REST API: thin viewsets over claims.selectors (reads) and claims.services (writes)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException
+from rest_framework.exceptions import NotFound as HTTPNotFound
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from claims import selectors
+from claims.api import serializers as s
+from claims.api.concurrency import etag_for, expected_version
+from claims.api.errors import PayloadTooLarge, exception_handler
+from claims.api.permissions import IsMember, PublicReadMemberWrite
+from claims.api.renderers import AnnotationRenderer, JSONLDRenderer
+from claims.api.throttling import TokenThrottle, WriteThrottle
+from claims.exports.annotations import CLAIM_FIELDS, annotation_collection
+from claims.exports.claimreview import claim_review
+from claims.models import Claim
+from claims.services import articles, claims, comments, evidence, verdicts
+from claims.services.errors import NotFound
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description='The ETag last read, e.g. "claim:12:3". Required for token clients (428 without).',
+)
+ERROR_STATUSES = {
+    400: "Invalid input: `errors` names each field and its problem.",
+    401: "Not signed in.",
+    403: "The role does not allow this.",
+    404: "No such object, or not visible to you.",
+    409: "Not possible from the object's current state.",
+    412: "If-Match names an older version: `current_version` and `current` say what is stored.",
+    413: "The request body is too large.",
+    428: "A token client must send If-Match.",
+    429: "Too many requests.",
+}
+
+
+class ApiView:
+    # What every endpoint shares: token before session (so a 401 names the scheme), the error
+    # handler, the write throttle and a body size limit.
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    throttle_classes = [WriteThrottle]
+
+    def get_exception_handler(self):
+        return exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.API_MAX_BODY_BYTES:
+            raise PayloadTooLarge(
+                f"The request body is {length} bytes; the limit is {settings.API_MAX_BODY_BYTES}."
+            )
+        super().initial(request, *args, **kwargs)
+
+    def parse(self, serializer_class, *, partial: bool = False) -> dict:
+        serializer = serializer_class(data=self.request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @staticmethod
+    def tagged(obj, data, *, code: int = status.HTTP_200_OK) -> Response:
+        return Response(data, status=code, headers={"ETag": etag_for(obj)})
+
+
+class ExtractionUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Claim extraction is not installed."
+    default_code = "unavailable"
+
+
+def _not_found(exc: NotFound):
+    return HTTPNotFound(exc.message)
+
+
+class TokenView(ApiView, ObtainAuthToken):
+    """POST username and password, get the token for `Authorization: Token <key>`."""
+
+    throttle_classes = [TokenThrottle]
+    authentication_classes = []
+    renderer_classes = [JSONRenderer]
+
+
+# --- Articles -------------------------------------------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(summary="List articles"),
+    retrieve=extend_schema(summary="Get an article with its body"),
+    create=extend_schema(
+        summary="Add an article", request=s.ArticleCreateSerializer, responses=s.ArticleSerializer
+    ),
+    partial_update=extend_schema(
+        summary="Edit an article's metadata",
+        request=s.ArticleUpdateSerializer,
+        responses=s.ArticleSerializer,
+    ),
+)
+class ArticleViewSet(
+    ApiView,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Articles: the text every claim points into."""
+
+    permission_classes = [IsMember]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.article_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        return s.ArticleListSerializer if self.action == "list" else s.ArticleSerializer
+
+    def create(self, request, *args, **kwargs):
+        article = articles.article_create(
+            actor=request.user, **self.parse(s.ArticleCreateSerializer)
+        )
+        return Response(s.ArticleSerializer(article).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        data = self.parse(s.ArticleUpdateSerializer, partial=True)
+        article = articles.article_update(actor=request.user, article=self.get_object(), **data)
+        return Response(s.ArticleSerializer(article).data)
+
+    @extend_schema(
+        summary="Suggest claims in the article (the extractor)",
+        request=None,
+        responses=s.ExtractClaimsResultSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="extract-claims")
+    def extract_claims(self, request, pk=None):
+        article = self.get_object()
+        try:
+            from claims.services.extraction import article_suggest_claims
+        except ImportError:
+            raise ExtractionUnavailable() from None
+
+        before = Claim.objects.filter(article=article).count()
+        with transaction.atomic():
+            article_suggest_claims(article=article)
+        suggested = selectors.claim_list(
+            user=request.user, article_id=article.pk, status=Claim.Status.SUGGESTED
+        )
+        created = Claim.objects.filter(article=article).count() - before
+        return Response(
+            {"created": created, "claims": s.ClaimSerializer(suggested, many=True).data}
+        )
+
+    @extend_schema(
+        summary="The article's claims as a W3C Web Annotation collection",
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="AnnotationCollection")},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[AnnotationRenderer, JSONRenderer])
+    def annotations(self, request, pk=None):
+        article = self.get_object()
+        rows = selectors.claim_list_for_annotations(user=request.user, article=article).values(
+            *CLAIM_FIELDS
+        )
+        collection_id = request.build_absolute_uri()
+        document = annotation_collection(
+            collection_id=collection_id,
+            label=f"Claims in: {article.title}",
+            source=article.url or request.build_absolute_uri(f"/api/v1/articles/{article.pk}/"),
+            claim_url_prefix=request.build_absolute_uri("/api/v1/claims/"),
+            rows=rows,
+        )
+        return Response(document)
+
+
+# --- Claims ---------------------------------------------------------------------------------------
+class ClaimFilterSerializer(serializers.Serializer):
+    article = serializers.IntegerField(required=False, min_value=1)
+    status = serializers.ChoiceField(choices=Claim.Status.choices, required=False)
+    assignee = serializers.IntegerField(required=False, min_value=1)
+    claim_type = serializers.ChoiceField(choices=Claim.Type.choices, required=False)
+    q = serializers.CharField(required=False, max_length=200, help_text="Text search.")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List claims", parameters=[ClaimFilterSerializer]),
+    retrieve=extend_schema(summary="Get a claim (with its ETag)"),
+    create=extend_schema(
+        summary="Mark a span as a claim",
+        request=s.ClaimCreateSerializer,
+        responses=s.ClaimSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Edit a claim (statement, claimant, type, span)",
+        request=s.ClaimUpdateSerializer,
+        responses=s.ClaimSerializer,
+        parameters=[IF_MATCH],
+    ),
+)
+class ClaimViewSet(
+    ApiView,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Claims: spans of an article's body, and their workflow."""
+
+    serializer_class = s.ClaimSerializer
+    permission_classes = [PublicReadMemberWrite]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        filters = {}
+        if self.action == "list":
+            parsed = ClaimFilterSerializer(data=self.request.query_params)
+            parsed.is_valid(raise_exception=True)
+            filters = parsed.validated_data
+        return selectors.claim_list(
+            user=self.request.user,
+            article_id=filters.get("article"),
+            status=filters.get("status"),
+            assignee_id=filters.get("assignee"),
+            claim_type=filters.get("claim_type"),
+            search=filters.get("q"),
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        claim = self.get_object()
+        return self.tagged(claim, self.get_serializer(claim).data)
+
+    def create(self, request, *args, **kwargs):
+        data = self.parse(s.ClaimCreateSerializer)
+        try:
+            article = selectors.article_get(user=request.user, article_id=data.pop("article"))
+        except NotFound:
+            raise serializers.ValidationError({"article": ["No such article."]}) from None
+        claim = claims.claim_create(actor=request.user, article=article, **data)
+        return self.tagged(claim, s.ClaimSerializer(claim).data, code=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        claim = self.get_object()
+        data = self.parse(s.ClaimUpdateSerializer, partial=True)
+        version = expected_version(request, claim)
+        claim = claims.claim_update(
+            actor=request.user, claim=claim, expected_version=version, **data
+        )
+        return self.tagged(claim, s.ClaimSerializer(claim).data)
+
+    @extend_schema(summary="Accept a suggested claim", request=None, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        claim = self.get_object()
+        version = expected_version(request, claim)
+        claim = claims.claim_accept(actor=request.user, claim=claim, expected_version=version)
+        return self.tagged(claim, s.ClaimSerializer(claim).data)
+
+    @extend_schema(
+        summary="Assign (or unassign) a claim",
+        request=s.ClaimAssignSerializer,
+        parameters=[IF_MATCH],
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        claim = self.get_object()
+        data = self.parse(s.ClaimAssignSerializer)
+        version = expected_version(request, claim)
+        assignee = None
+        if data["assignee"] is not None:
+            assignee = selectors.user_get_assignable(user_id=data["assignee"])
+        claim = claims.claim_assign(
+            actor=request.user, claim=claim, assignee=assignee, expected_version=version
+        )
+        return self.tagged(claim, s.ClaimSerializer(claim).data)
+
+    @extend_schema(
+        summary="Dismiss a claim with a reason",
+        request=s.ClaimDismissSerializer,
+        parameters=[IF_MATCH],
+    )
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        claim = self.get_object()
+        data = self.parse(s.ClaimDismissSerializer)
+        version = expected_version(request, claim)
+        claim = claims.claim_dismiss(
+            actor=request.user,
+            claim=claim,
+            reason=data["reason"],
+            note=data.get("note", ""),
+            expected_version=version,
+        )
+        return self.tagged(claim, s.ClaimSerializer(claim).data)
+
+    @extend_schema(
+        summary="The published fact-check as schema.org ClaimReview (JSON-LD)",
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="ClaimReview"),
+            404: OpenApiResponse(description="Not published (yet)."),
+        },
+    )
+    @action(detail=True, methods=["get"], renderer_classes=[JSONLDRenderer, JSONRenderer])
+    def claimreview(self, request, pk=None):
+        claim = self.get_object()
+        verdict = selectors.claim_published_verdict(claim=claim)
+        if verdict is None or claim.status != Claim.Status.PUBLISHED:
+            raise HTTPNotFound("This claim has no published fact-check.")
+        return Response(claim_review(claim=claim, verdict=verdict))
+
+
+class ClaimChildView(ApiView):
+    """Lists and creations under claims/{claim_pk}/."""
+
+    def claim(self) -> Claim:
+        if not hasattr(self, "_claim"):
+            try:
+                self._claim = selectors.claim_get(
+                    user=self.request.user, claim_id=self.kwargs["claim_pk"]
+                )
+            except NotFound as exc:
+                raise _not_found(exc) from None
+        return self._claim
+
+
+@extend_schema_view(
+    list=extend_schema(summary="A claim's evidence"),
+    create=extend_schema(
+        summary="Attach a source to a claim",
+        request=s.EvidenceCreateSerializer,
+        responses={201: s.EvidenceSerializer},
+    ),
+)
+class EvidenceViewSet(
+    ClaimChildView, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = s.EvidenceSerializer
+    permission_classes = [IsMember]
+
+    def get_queryset(self):
+        return selectors.evidence_list(user=self.request.user, claim_id=self.claim().pk)
+
+    def create(self, request, *args, **kwargs):
+        data = self.parse(s.EvidenceCreateSerializer)
+        item = evidence.evidence_add(actor=request.user, claim=self.claim(), **data)
+        return Response(s.EvidenceSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="A claim's comments"),
+    create=extend_schema(
+        summary="Comment on a claim",
+        request=s.CommentCreateSerializer,
+        responses={201: s.CommentSerializer},
+    ),
+)
+class CommentViewSet(
+    ClaimChildView, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = s.CommentSerializer
+    permission_classes = [IsMember]
+
+    def get_queryset(self):
+        return selectors.comment_list(user=self.request.user, claim_id=self.claim().pk)
+
+    def create(self, request, *args, **kwargs):
+        data = self.parse(s.CommentCreateSerializer)
+        comment = comments.comment_add(actor=request.user, claim=self.claim(), body=data["body"])
+        return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="A claim's verdicts you may see"),
+    create=extend_schema(
+        summary="Draft a verdict (a correction when the claim is published)",
+        request=s.VerdictCreateSerializer,
+        responses={201: s.VerdictSerializer},
+    ),
+)
+class ClaimVerdictViewSet(
+    ClaimChildView, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = s.VerdictSerializer
+    permission_classes = [PublicReadMemberWrite]
+
+    def get_queryset(self):
+        return selectors.verdict_list(user=self.request.user, claim_id=self.claim().pk)
+
+    def create(self, request, *args, **kwargs):
+        data = self.parse(s.VerdictCreateSerializer)
+        verdict = verdicts.verdict_create(actor=request.user, claim=self.claim(), **data)
+        return self.tagged(verdict, s.VerdictSerializer(verdict).data, code=status.HTTP_201_CREATED)
+
+
+# --- Verdicts -------------------------------------------------------------------------------------
+@extend_schema_view(
+    retrieve=extend_schema(summary="Get a verdict (with its ETag)"),
+    partial_update=extend_schema(
+        summary="Edit a draft or rejected verdict",
+        request=s.VerdictUpdateSerializer,
+        responses=s.VerdictSerializer,
+        parameters=[IF_MATCH],
+    ),
+)
+class VerdictViewSet(
+    ApiView, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    """Verdicts: draft, submit, approve or reject, publish."""
+
+    serializer_class = s.VerdictSerializer
+    permission_classes = [PublicReadMemberWrite]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return selectors.verdict_list(user=self.request.user)
+
+    def retrieve(self, request, *args, **kwargs):
+        verdict = self.get_object()
+        return self.tagged(verdict, self.get_serializer(verdict).data)
+
+    def partial_update(self, request, *args, **kwargs):
+        verdict = self.get_object()
+        data = self.parse(s.VerdictUpdateSerializer, partial=True)
+        version = expected_version(request, verdict)
+        verdict = verdicts.verdict_update(
+            actor=request.user, verdict=verdict, expected_version=version, **data
+        )
+        return self.tagged(verdict, s.VerdictSerializer(verdict).data)
+
+    def _transition(self, service, **extra) -> Response:
+        verdict = self.get_object()
+        version = expected_version(self.request, verdict)
+        verdict = service(
+            actor=self.request.user, verdict=verdict, expected_version=version, **extra
+        )
+        return self.tagged(verdict, s.VerdictSerializer(verdict).data)
+
+    @extend_schema(summary="Submit for approval", request=None, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._transition(verdicts.verdict_submit)
+
+    @extend_schema(
+        summary="Approve (an editor, not the author)", request=None, parameters=[IF_MATCH]
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._transition(verdicts.verdict_approve)
+
+    @extend_schema(
+        summary="Reject, back to its author",
+        request=s.VerdictRejectSerializer,
+        parameters=[IF_MATCH],
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        reason = self.parse(s.VerdictRejectSerializer)["reason"]
+        return self._transition(verdicts.verdict_reject, reason=reason)
+
+    @extend_schema(summary="Publish an approved verdict", request=None, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._transition(verdicts.verdict_publish)
+
+
+# --- Sources and ratings --------------------------------------------------------------------------
+@extend_schema_view(retrieve=extend_schema(summary="A source: fetch state and metadata"))
+class SourceViewSet(ApiView, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Sources cited as evidence."""
+
+    serializer_class = s.SourceSerializer
+    permission_classes = [IsMember]
+
+    def get_queryset(self):
+        return selectors.source_list(user=self.request.user)
+
+
+@extend_schema_view(list=extend_schema(summary="The rating scale"))
+class RatingViewSet(ApiView, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The newsroom's rating scale."""
+
+    serializer_class = s.RatingSerializer
+    permission_classes = [PublicReadMemberWrite]
+
+    def get_queryset(self):
+        return selectors.rating_list()

@@ -1,0 +1,334 @@
+"""Segment an article, score each sentence or clause, and explain every decision."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from . import cues
+from .attribution import Attribution, find_attribution, is_person
+from .scorer import load_model, sigmoid
+from .segment import Span, segment
+
+# Chosen on the ClaimBuster dev sample and the news dev set (bench/extraction_eval.py --tune).
+THRESHOLD = 0.4
+MAX_CHARS = 50_000_000
+
+# Weights of the rule cues, added to the learned model's logit. Hand-set, then checked on dev.
+MODEL_WEIGHT = 1.0
+BIAS = -0.3
+RULE_SCALE = 0.5
+VETO = ("prediction",)
+W_QUANTITY = 1.3
+W_EVENT = 1.1
+W_ATTRIBUTION = 1.0
+W_NAMED_ATTRIBUTION = 0.4
+W_DIRECT_QUOTE = 0.6
+W_COMPARISON = 0.5
+W_CAUSAL = 0.4
+W_DATE = 0.3
+W_OPINION = -1.6
+W_PREDICTION = -1.3
+W_FIRST_PERSON = -0.4
+W_SHORT = -1.0
+
+CLAIM_TYPES = ("quantity", "event", "quote", "comparison", "causal")
+
+
+class ExtractionInputError(ValueError):
+    """The input cannot be analysed (not text, or larger than MAX_CHARS)."""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A scored span of the input with the reasons for the decision about it."""
+
+    start: int
+    end: int
+    text: str
+    claim_type: str | None
+    checkworthiness: float
+    claimant: str | None
+    attribution_verb: str | None
+    reasons: tuple[str, ...]
+    quantities: tuple[str, ...]
+    dates: tuple[str, ...]
+    suggested: bool
+    rejected_as: str | None
+
+    def as_dict(self) -> dict:
+        """JSON-ready dict (tuples become lists)."""
+        d = asdict(self)
+        for key in ("reasons", "quantities", "dates"):
+            d[key] = list(d[key])
+        return d
+
+
+_CLAUSE_SPLIT_RE = re.compile(
+    r"(?:;\s+|:\s+(?=[A-Z\"“])|,\s+(?:and|but|while|whereas|although|though|yet)\s+(?=\S))"
+)
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d[\d,.]*")
+_QUESTION_END = re.compile(r"\?[\"”’)\]]*$")
+
+
+def _clauses(text: str, masked: str) -> list[tuple[int, int]]:
+    """Split a sentence where it holds two claims that each stand alone."""
+    cuts: list[tuple[int, int]] = []
+    for m in _CLAUSE_SPLIT_RE.finditer(masked):
+        cuts.append(m.span())
+    if not cuts:
+        return [(0, len(text))]
+    pieces: list[tuple[int, int]] = []
+    start = 0
+    for a, b in cuts:
+        left = text[start:a]
+        right = text[b:]
+        if _stands_alone(left, strict=masked[a] != ";") and _stands_alone(
+            right, strict=masked[a] != ";"
+        ):
+            pieces.append((start, a))
+            start = b
+    pieces.append((start, len(text)))
+    return pieces
+
+
+def _stands_alone(part: str, strict: bool) -> bool:
+    words = _WORD_RE.findall(part)
+    if len(words) < (6 if strict else 4):
+        return False
+    if not strict:
+        return True
+    toks = cues.word_tokens(part)
+    return bool(
+        "event" in cues.scan(toks)
+        or any(ch.isdigit() for ch in part)
+        or not cues.ATTRIBUTION_TOKENS.isdisjoint(toks)
+    )
+
+
+@dataclass
+class _Context:
+    last_person: str | None = None
+    multi_block: bool = False
+
+
+def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution | None):
+    """Score one sentence or clause; return (fields, hard_rejection)."""
+    masked = cues.mask_quotes(text)
+    words = _WORD_RE.findall(text)
+    toks = cues.word_tokens(masked)
+    tokset = set(toks)
+    reasons: list[str] = []
+    negatives: list[str] = []
+
+    has_digit = any(ch.isdigit() for ch in text)
+    date_spans = (
+        cues.find_dates(text) if has_digit or not cues.DATE_TOKENS.isdisjoint(tokset) else []
+    )
+    qty_spans = cues.find_quantities(text, date_spans, tokset, has_digit)
+    quantities = tuple(text[a:b].strip() for a, b in qty_spans)
+    dates = tuple(text[a:b].strip() for a, b in date_spans)
+
+    attribution = inherited
+    if not cues.ATTRIBUTION_TOKENS.isdisjoint(tokset):
+        attribution = find_attribution(text, masked) or inherited
+    claimant = verb = None
+    if attribution:
+        verb = attribution.verb
+        claimant = attribution.claimant
+        if attribution.pronoun and ctx.last_person:
+            claimant = ctx.last_person
+        if claimant and is_person(claimant):
+            ctx.last_person = claimant
+
+    hard = None
+    if kind == "dateline":
+        hard = ("boilerplate", "a dateline")
+    else:
+        why = cues.boilerplate_reason(text, tokset, has_digit)
+        if why:
+            hard = ("boilerplate", why)
+        elif _QUESTION_END.search(text):
+            hard = ("question", "a question, not a statement")
+        elif not any(ch.isalpha() for ch in text):
+            hard = ("no_claim", "no words to check")
+        elif kind == "headline" and ctx.multi_block:
+            hard = (
+                "headline",
+                "a headline or label without a full stop; the body states the claim",
+            )
+        elif len(words) < 4:
+            hard = ("no_claim", "a fragment too short to hold a claim")
+
+    found = cues.scan(toks)
+    event = found.get("event")
+    comparison = found.get("comparison")
+    causal = found.get("causal")
+    opinion = found.get("opinion")
+    prediction = found.get("prediction")
+    has_quote = masked != text
+
+    model = load_model()
+    logit = 0.0
+    if quantities:
+        logit += W_QUANTITY
+        reasons.append(f"contains a quantity: {quantities[0]}")
+    if event:
+        logit += W_EVENT
+        reasons.append(f"reports an event: {event}")
+    if attribution:
+        logit += W_ATTRIBUTION
+        if claimant:
+            logit += W_NAMED_ATTRIBUTION + (W_DIRECT_QUOTE if has_quote else 0.0)
+            reasons.append(f"attributed to {claimant} ({verb})")
+        else:
+            reasons.append(f"attributed ({verb})")
+    if comparison:
+        logit += W_COMPARISON
+        reasons.append(f"makes a comparison: {comparison}")
+    if causal:
+        logit += W_CAUSAL
+        reasons.append(f"states a cause: {causal}")
+    if dates:
+        logit += W_DATE
+        reasons.append(f"dated: {dates[0]}")
+    if opinion:
+        logit += W_OPINION
+        negatives.append(f"opinion: {opinion}")
+    if prediction:
+        logit += W_PREDICTION
+        negatives.append(f"prediction or speculation: {prediction}")
+    if toks and toks[0] in cues.FIRST_PERSON:
+        logit += W_FIRST_PERSON
+    if len(words) < 6:
+        logit += W_SHORT
+    logit = BIAS + RULE_SCALE * logit
+    if model is not None:
+        model_logit, top = model.explain(text)
+        logit += MODEL_WEIGHT * model_logit
+        if top:
+            reasons.append(
+                f"learned score {sigmoid(model_logit):.2f} (debate-trained model); "
+                f"words: {', '.join(top)}"
+            )
+    score = round(sigmoid(logit), 4)
+
+    claim_type = None
+    if quantities:
+        claim_type = "quantity"
+    elif attribution and (has_quote or verb in ("said", "says", "told", "stated", "announced")):
+        claim_type = "quote"
+    elif comparison:
+        claim_type = "comparison"
+    elif event:
+        claim_type = "event"
+    elif causal:
+        claim_type = "causal"
+    elif attribution:
+        claim_type = "quote"
+
+    soft = None
+    if opinion:
+        soft = ("opinion", negatives[0])
+    elif prediction:
+        soft = ("prediction", negatives[0])
+    if not hard and not (quantities or event):
+        # Speculation (or opinion) with no quantity or event in it: nothing a reviewer can check.
+        for category in VETO:
+            if found.get(category):
+                hard = (category, next(n for n in negatives if n.startswith(category[:4])))
+                break
+    fields = {
+        "claim_type": claim_type,
+        "checkworthiness": score,
+        "claimant": claimant,
+        "attribution_verb": verb,
+        "quantities": quantities,
+        "dates": dates,
+    }
+    return fields, reasons, negatives, hard, soft
+
+
+def _decide(fields, reasons, negatives, hard, soft, threshold: float):
+    if hard:
+        return False, hard[0], (f"not suggested: {hard[1]}", *reasons)
+    if fields["checkworthiness"] >= threshold and reasons:
+        return True, None, (*reasons, *negatives)
+    if soft:
+        return False, soft[0], (f"not suggested: {soft[1]}", *reasons)
+    return (
+        False,
+        "no_claim",
+        (
+            f"not suggested: check-worthiness {fields['checkworthiness']:.2f} below {threshold:.2f}",
+            *reasons,
+        ),
+    )
+
+
+def _check_input(text: object) -> str:
+    if not isinstance(text, str):
+        raise ExtractionInputError(f"text must be str, not {type(text).__name__}")
+    if len(text) > MAX_CHARS:
+        raise ExtractionInputError(f"text too long: {len(text)} characters > {MAX_CHARS}")
+    return text
+
+
+def _iter_pieces(text: str):
+    spans = segment(text)
+    blocks = {s.block for s in spans}
+    ctx = _Context(multi_block=len(blocks) > 1)
+    for span in spans:
+        yield from _pieces_of(text, span, ctx)
+
+
+def _pieces_of(text: str, span: Span, ctx: _Context):
+    sentence = text[span.start : span.end]
+    parts = [(0, len(sentence))]
+    if span.kind == "sentence":
+        parts = _clauses(sentence, cues.mask_quotes(sentence))
+    sentence_attr = None
+    if len(parts) > 1:
+        sentence_attr = find_attribution(sentence, cues.mask_quotes(sentence))
+    for a, b in parts:
+        while a < b and sentence[a].isspace():
+            a += 1
+        while b > a and (
+            sentence[b - 1].isspace() or (b < len(sentence) and sentence[b - 1] == ",")
+        ):
+            b -= 1
+        if a >= b:
+            continue
+        inherited = sentence_attr if sentence_attr and sentence_attr.position <= a else None
+        piece = sentence[a:b]
+        result = _analyse_piece(piece, span.kind, ctx, inherited)
+        yield span.start + a, span.start + b, piece, result
+
+
+def _build(start, end, piece, result, threshold) -> Suggestion:
+    fields, reasons, negatives, hard, soft = result
+    suggested, rejected_as, all_reasons = _decide(fields, reasons, negatives, hard, soft, threshold)
+    return Suggestion(
+        start=start,
+        end=end,
+        text=piece,
+        reasons=tuple(all_reasons),
+        suggested=suggested,
+        rejected_as=rejected_as,
+        **fields,
+    )
+
+
+def analyse(text: str, *, threshold: float | None = None) -> list[Suggestion]:
+    """Every segment of ``text`` with its score and decision, suggested or not, in text order."""
+    text = _check_input(text)
+    th = THRESHOLD if threshold is None else float(threshold)
+    return [_build(s, e, piece, result, th) for s, e, piece, result in _iter_pieces(text)]
+
+
+def extract_claims(text: str, *, threshold: float | None = None) -> list[Suggestion]:
+    """The suggested claims of ``text`` (score at or above ``threshold``), in text order."""
+    return [s for s in analyse(text, threshold=threshold) if s.suggested]
+
+
+__all__ = ["THRESHOLD", "ExtractionInputError", "Suggestion", "analyse", "extract_claims"]

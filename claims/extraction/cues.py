@@ -1,0 +1,462 @@
+"""Lexical cues of check-worthiness: quantities, dates, events, comparisons, causes, attribution,
+opinion, prediction and boilerplate. Each finder returns the matched words so that the reason a
+reviewer reads quotes the text itself."""
+
+from __future__ import annotations
+
+import re
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+DATE_RE = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\d)"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?"
+    rf"|\b{_MONTH}\s+(?:19|20)\d\d\b"
+    rf"|(?<=\b(?:in|by|of) )(?:(?:early|late|mid-?)\s*)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
+    rf"|(?<=\bsince )(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?"
+    r"|\b\d{1,2}(?:\.\d{2})?\s?[ap]\.m\.|\b\d{1,2}(?:\.\d{2})?\s?[ap]m\b"
+    rf"|\b(?:last|next|this|on|earlier this|later this)\s+(?:week|month|year|{_WEEKDAY}"
+    rf"|spring|summer|autumn|fall|winter|quarter)\b"
+    rf"|\b{_WEEKDAY}\b|\byesterday\b|\btoday\b|\btonight\b"
+    r"|\b(?:1[89]|20)\d\d(?:s)?\b(?![,.]\d)"
+)
+_NUMWORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a|several|a few|tens of|hundreds of)"
+_SCALE = r"(?:hundred|thousand|million|billion|trillion)s?"
+_MOD = (
+    r"(?:(?:more|less|fewer|greater|higher|lower|better|worse) than|over|under|about|around|"
+    r"nearly|almost|roughly|approximately|some|up to|at least|at most|as many as|as much as|"
+    r"just over|just under|only|a record)\s+"
+)
+_UNIT_WORD = r"(?:\s+(?:new|more|additional|extra|other|foreign|local|young|full-time|active|civilian|armed|registered|eligible))?(?:\s+(?!(?:of|to|in|on|at|the|and|or|for|from|by|with|a|an|than|as|per|is|are|was|were|will|would|has|have|had|since|last|this|that|which|who|its|their|his|her)\b)[a-z][a-z-]{2,})?"
+_QTY_CORE_RE = re.compile(
+    rf"(?:[$€£¥]\s?)?(?<![\w.,:/-])\d+(?:[.,]\d+)*(?![\w:/]|[.,]\d)"
+    rf"(?:\s?(?:%|percent\b|per cent\b|percentage points?\b|{_SCALE}\b|bn\b|mn\b|m\b|k\b|km\b"
+    rf"|kg\b|tons?\b|tonnes?\b|degrees?\b|years?\b))?"
+    rf"|\b{_NUMWORD}\s+{_SCALE}\b|\b(?:dozens|hundreds|thousands|millions|billions)\b"
+    rf"|\b(?:doubled|tripled|quadrupled|halved|twice|a third|a quarter|half of)\b",
+    re.IGNORECASE,
+)
+_QTY_WORDS = frozenset(
+    [
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "trillion",
+        "hundreds",
+        "thousands",
+        "millions",
+        "billions",
+        "dozens",
+        "doubled",
+        "tripled",
+        "quadrupled",
+        "halved",
+        "twice",
+        "third",
+        "quarter",
+        "half",
+    ]
+)
+_MOD_BEFORE_RE = re.compile(rf"(?:^|(?<=\s)){_MOD}$", re.IGNORECASE)
+_UNIT_AFTER_RE = re.compile(_UNIT_WORD)
+QUANTITY_RE = _QTY_CORE_RE
+
+_EVENT = """met meets signed ratified voted died killed visited arrived approved passed launched
+elected appointed resigned arrested charged sentenced convicted fined banned closed opened attacked
+struck invaded seized captured released fired dismissed won lost raised cut increased decreased
+rose fell dropped grew declined reached recorded published filed sued agreed rejected vetoed
+deployed sent withdrew acquired bought sold merged hired injured evacuated collapsed exploded
+discovered tested completed built began ended suspended canceled cancelled postponed blocked
+introduced imposed lifted adopted issued awarded received paid spent invested borrowed surged
+soared plunged slumped expanded shrank contracted held hosted defeated indicted pleaded admitted
+detained shot wounded destroyed damaged flooded burned fled returned confirmed ordered allocated
+funded granted opposed overturned ruled upheld criticized criticised condemned recalled shut
+reopened doubled tripled halved unveiled delivered produced exported imported supplied employed
+treated vaccinated infected hospitalised hospitalized diagnosed measured observed found showed
+shows examined surveyed analysed analyzed reduced boosted accused engaged moved took gave made
+broke hit lowered|took place|took office|sworn in|called for|set up"""
+_COMPARISON = """more than|less than|fewer than|higher than|lower than|greater than|bigger than|
+smaller than|larger than|faster than|slower than|cheaper than|older than|younger than|better than|
+worse than|largest|biggest|smallest|highest|lowest|fastest|slowest|cheapest|deadliest|worst|best|
+oldest|youngest|record|first time|lowest since|highest since|most since|least since|first since|
+compared with|compared to|times more|times as|outpaced|surpassed|overtook|exceeded|outnumbered|
+the only|the first|the last|up from|down from|an increase of|a decrease of|a rise of|a fall of|
+a drop of"""
+_CAUSAL = """because|due to|as a result|caused|causes|causing|led to|leads to|leading to|resulted in|
+results in|contributing factor|contributed to|responsible for|blamed on|blamed for|linked to|
+thanks to|owing to|triggered|prompted|driven by|fuelled by|fueled by|attributed to|which means|
+therefore|consequently"""
+_OPINION = """i think|we think|i believe|we believe|i feel|we feel|i hope|we hope|i want|we want|
+i wish|i guess|i suppose|in my view|in my opinion|i'm proud|i'm sure|i'm happy|i'm glad|
+i'm convinced|we need to|you need to|should|ought to|must|it is time|it is clear that|shameful|
+disgraceful|outrageous|ridiculous|absurd|wonderful|terrible|horrible|awful|unacceptable|hopefully|
+unfortunately|frankly|let me|let's|let us|we've got to|thank you|beautiful|brilliant|amazing|
+fantastic|pathetic|stupid|disaster|deserve better|deserves better|the right thing"""
+_PREDICTION = """will|won't|would|wouldn't|may|might|could|shall|expected to|likely to|unlikely to|
+set to|plan to|plans to|planning to|intend to|intends to|aim to|aims to|forecast|forecasts|
+predict|predicts|projected to|fear|fears|feared|hope|hopes|possibly|perhaps|probably|potentially|
+risk|risks|threaten to|threatens to|going to|poised to|in the coming|next year|next month|
+next week|next decade|due to be|due to enter|due to start|due to open|due to begin|due to take|
+due to arrive"""
+_MODALS = frozenset(
+    [
+        "will",
+        "would",
+        "may",
+        "might",
+        "could",
+        "can",
+        "should",
+        "must",
+        "shall",
+        "to",
+        "not",
+        "never",
+        "cannot",
+        "won't",
+        "wouldn't",
+        "can't",
+        "couldn't",
+        "shouldn't",
+        "mustn't",
+        "don't",
+        "doesn't",
+        "didn't",
+    ]
+)
+_MODAL_FILLERS = frozenset(["also", "not", "still", "soon", "further", "again", "be", "have"])
+ATTRIBUTION_TOKENS = frozenset(
+    [
+        "said",
+        "says",
+        "say",
+        "told",
+        "tells",
+        "stated",
+        "states",
+        "announced",
+        "announces",
+        "claimed",
+        "claims",
+        "alleged",
+        "alleges",
+        "accused",
+        "accuses",
+        "reported",
+        "reports",
+        "warned",
+        "warns",
+        "added",
+        "noted",
+        "argued",
+        "argues",
+        "confirmed",
+        "confirms",
+        "denied",
+        "denies",
+        "insisted",
+        "insists",
+        "estimated",
+        "estimates",
+        "wrote",
+        "writes",
+        "declared",
+        "declares",
+        "explained",
+        "testified",
+        "tweeted",
+        "posted",
+        "acknowledged",
+        "admitted",
+        "revealed",
+        "disclosed",
+        "maintained",
+        "asserted",
+        "stressed",
+        "emphasised",
+        "emphasized",
+        "called",
+        "calls",
+        "defined",
+        "described",
+        "cited",
+        "quoted",
+        "urged",
+        "charged",
+        "according",
+        "critici",
+        "criticised",
+        "criticized",
+        "denounced",
+    ]
+)
+
+# first token -> [(following tokens, category, phrase)], longest phrases first
+_PHRASES: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+for _category, _spec in (
+    ("event", _EVENT),
+    ("comparison", _COMPARISON),
+    ("causal", _CAUSAL),
+    ("opinion", _OPINION),
+    ("prediction", _PREDICTION),
+):
+    _chunks = [c.strip() for c in _spec.replace("\n", " ").split("|")]
+    if _category == "event":  # the first chunk is a list of single verbs
+        _chunks = _chunks[0].split() + _chunks[1:]
+    for _phrase in _chunks:
+        _words = _phrase.split()
+        _PHRASES.setdefault(_words[0], []).append((tuple(_words[1:]), _category, _phrase))
+for _entries in _PHRASES.values():
+    _entries.sort(key=lambda e: -len(e[0]))
+
+_WORD_TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def word_tokens(text: str) -> list[str]:
+    """Lower-cased words (no numbers) for phrase cues."""
+    return _WORD_TOKEN_RE.findall(text.lower())
+
+
+def scan(toks: list[str]) -> dict[str, str]:
+    """The first phrase of each cue category found in ``toks`` (event verbs under a modal skipped)."""
+    found: dict[str, str] = {}
+    n = len(toks)
+    for i in range(n):
+        entries = _PHRASES.get(toks[i])
+        if entries is None:
+            continue
+        for rest, category, phrase in entries:
+            if category in found:
+                continue
+            k = len(rest)
+            if k and tuple(toks[i + 1 : i + 1 + k]) != rest:
+                continue
+            if category == "event" and _under_modal(toks, i):
+                continue
+            found[category] = phrase
+    return found
+
+
+def _under_modal(toks: list[str], i: int) -> bool:
+    j = i - 1
+    while j >= 0 and toks[j] in _MODAL_FILLERS:
+        j -= 1
+    return j >= 0 and j >= i - 3 and toks[j] in _MODALS
+
+
+ATTRIBUTION_VERBS = (
+    r"said|says|say|told|tells|stated|states|announced|announces|claimed|claims|alleged|"
+    r"alleges|accused|accuses|reported|reports|warned|warns|added|noted|argued|argues|confirmed|"
+    r"confirms|denied|denies|insisted|insists|estimated|estimates|wrote|writes|declared|"
+    r"declares|explained|testified|tweeted|posted|acknowledged|admitted|revealed|disclosed|"
+    r"maintained|asserted|stressed|emphasi[sz]ed|called for|calls for|defined|described|"
+    r"cited|quoted|urged|charged|according to"
+)
+ATTRIBUTION_RE = re.compile(rf"\b(?:{ATTRIBUTION_VERBS})\b")
+FIRST_PERSON = frozenset(["i", "we", "you", "i'm", "we're", "you're", "i've", "we've"])
+DATE_TOKENS = frozenset(
+    [
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "yesterday",
+        "today",
+        "tonight",
+        "week",
+        "month",
+        "year",
+        "spring",
+        "summer",
+        "autumn",
+        "fall",
+        "winter",
+        "quarter",
+    ]
+)
+_NOTICE_TOKENS = frozenset(
+    [
+        "publishes",
+        "opinion",
+        "opinions",
+        "expressed",
+        "necessarily",
+        "reserved",
+        "copyright",
+        "terms",
+        "privacy",
+        "cookie",
+        "cookies",
+    ]
+)
+_GALLERY_RE = re.compile(r"\s[-–]\s\d{1,3}$")
+
+BOILERPLATE = [
+    (
+        re.compile(
+            r"^(?:subscribe|sign up|sign in|log ?in|register now|newsletter|follow us|like us|"
+            r"share(?: this| on| article)?|tweet this|email this|print(?: this)?)\b",
+            re.I,
+        ),
+        "a subscription or sharing prompt",
+    ),
+    (
+        re.compile(
+            r"^(?:read (?:also|more|next)|see also|more from|related(?: articles| stories| news)?|"
+            r"recommended|most read|trending|latest news|last news|continue reading|"
+            r"click here|back to top|advertisement|sponsored)\b",
+            re.I,
+        ),
+        "a navigation or promotion line",
+    ),
+    (
+        re.compile(
+            r"^(?:photo|photograph|image|picture|video|caption|credit|illustration|"
+            r"graphic|screenshot|file photo)s?\b\s*(?::|by\b|-|–|$)",
+            re.I,
+        ),
+        "a photo or caption credit",
+    ),
+    (
+        re.compile(
+            r"^(?:translation|translated|editing|edited|reporting|writing|additional reporting|"
+            r"compiled|produced|source|sources)\b(?:\s+\w+){0,3}\s*(?::|by\b)",
+            re.I,
+        ),
+        "a translation or production credit",
+    ),
+    (
+        re.compile(r"^(?:tags?|keywords?|categories|category|topics?|filed under)\s*:", re.I),
+        "a tag list",
+    ),
+    (
+        re.compile(
+            r"^(?:\d[\d,.]*\s+)?(?:comments?|views?|shares?|likes?|reads?)\b(?:\s*[:(]?\s*\d[\d,.]*\)?)?$"
+            r"|^\d[\d,.]*\s+(?:comments?|views?|shares?|likes?|reads?)$",
+            re.I,
+        ),
+        "a comment or view counter",
+    ),
+    (
+        re.compile(
+            r"^[Bb]y\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von))*"
+            r"(?:\s*[,|/–-]\s*(?:[A-Z][\w.'’-]*|and|&|of|the|for)(?:\s+(?:[A-Z][\w.'’-]*|and|&|of|the|for))*)?$"
+        ),
+        "a byline",
+    ),
+    (
+        re.compile(r"^(?:updated|published|posted|last updated|first published)\b.{0,40}\d", re.I),
+        "a publication timestamp",
+    ),
+]
+BOILERPLATE_HEAD = [(p, why) for p, why in BOILERPLATE if "$" not in p.pattern]
+BOILERPLATE_WHOLE = [(p, why) for p, why in BOILERPLATE if "$" in p.pattern]
+BOILERPLATE_ANYWHERE = [
+    (
+        re.compile(
+            r"(?:publishes opinions|opinions? expressed|views expressed|"
+            r"do(?:es)? not necessarily (?:reflect|represent)|all rights reserved|©|copyright|"
+            r"terms of (?:use|service)|privacy policy|cookie)",
+            re.I,
+        ),
+        "a publisher's notice",
+    ),
+]
+
+_RESIDUE_RE = re.compile(r"[\W\d_]+")
+
+
+def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: bool = True):
+    """Why ``text`` is page furniture rather than article prose, or None."""
+    head = text[:60]
+    for pattern, why in BOILERPLATE_HEAD:
+        if pattern.match(head):
+            return why
+    if len(text) <= 120:
+        for pattern, why in BOILERPLATE_WHOLE:
+            if pattern.match(text):
+                return why
+    if tokset is None or not _NOTICE_TOKENS.isdisjoint(tokset) or "©" in text:
+        for pattern, why in BOILERPLATE_ANYWHERE:
+            if pattern.search(text):
+                return why
+    if _GALLERY_RE.search(text[-8:]):
+        return "a gallery caption"
+    if has_digit and len(text) < 80:
+        residue = _RESIDUE_RE.sub(" ", DATE_RE.sub(" ", text)).split()
+        if len(residue) <= 1:
+            return "a dateline, timestamp or counter"
+    return None
+
+
+def find_dates(text: str) -> list[tuple[int, int]]:
+    """Spans of date and time expressions."""
+    return [m.span() for m in DATE_RE.finditer(text)]
+
+
+def find_quantities(
+    text: str, dates: list[tuple[int, int]], tokset: set[str] | None = None, has_digit: bool = True
+) -> list[tuple[int, int]]:
+    """Spans of quantities (numbers with their modifier and unit), dates excluded."""
+    out: list[tuple[int, int]] = []
+    if not has_digit and tokset is not None and _QTY_WORDS.isdisjoint(tokset):
+        return out
+    for m in _QTY_CORE_RE.finditer(text):
+        s, e = m.span()
+        mod = _MOD_BEFORE_RE.search(text, max(0, s - 24), s)
+        if mod:
+            s = mod.start()
+        unit = _UNIT_AFTER_RE.match(text, e)
+        if unit:
+            e = unit.end()
+        core = m.group()
+        if any(ds <= s < de or ds < e <= de for ds, de in dates):
+            # "in 2019 more than 300" - keep only what lies outside the date
+            if not any(ch.isdigit() for ch in core) or any(ds <= s and e <= de for ds, de in dates):
+                continue
+            if any(ds <= s < de for ds, de in dates):
+                continue
+        out.append((s, e))
+    return out
+
+
+def mask_quotes(text: str) -> str:
+    """``text`` with the inside of quotations blanked, same length: cues outside quotes only."""
+    if '"' not in text and "“" not in text:
+        return text
+    return _QUOTE_RE.sub(lambda m: m.group()[0] + " " * (len(m.group()) - 2) + m.group()[-1], text)
+
+
+_QUOTE_RE = re.compile(r'"[^"]{1,600}"|“[^”]{1,600}”')

@@ -1,0 +1,114 @@
+"""Learned check-worthiness scorer: TF-IDF + logistic regression, evaluated in pure Python.
+
+The weights are trained by ``bench/train_scorer.py`` on the ClaimBuster crowdsourced data
+(Arslan et al. 2020, CC BY 4.0) and shipped as ``scorer_model.json``. No scikit-learn, pickle or
+network access at run time: the JSON holds the vocabulary, idf and coefficients.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+
+MODEL_PATH = Path(__file__).with_name("scorer_model.json")
+
+_TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*|[%$€£?\"]")
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased word tokens; numbers become <year> or <num> so the model learns their shape."""
+    out = []
+    for tok in _TOKEN_RE.findall(text.lower()):
+        if tok[0].isdigit():
+            tok = "<year>" if _YEAR_RE.fullmatch(tok) else "<num>"
+        out.append(tok)
+    return out
+
+
+def features(text: str) -> list[str]:
+    """Unigrams and bigrams of ``tokens``: the analyzer shared by training and inference."""
+    toks = tokens(text)
+    return toks + [f"{a} {b}" for a, b in pairwise(toks)]
+
+
+@dataclass(frozen=True)
+class ScorerModel:
+    """A linear model over sublinear TF-IDF features, L2-normalised."""
+
+    idf: dict[str, float]
+    coef: dict[str, float]
+    intercept: float
+    meta: dict
+
+    def logit(self, text: str) -> float:
+        """Raw decision value for ``text``."""
+        counts: dict[str, int] = {}
+        for feat in features(text):
+            if feat in self.idf:
+                counts[feat] = counts.get(feat, 0) + 1
+        if not counts:
+            return self.intercept
+        norm = 0.0
+        dot = 0.0
+        idf, coef = self.idf, self.coef
+        for feat, n in counts.items():
+            v = (1.0 + math.log(n)) * idf[feat]
+            norm += v * v
+            dot += v * coef.get(feat, 0.0)
+        return self.intercept + dot / math.sqrt(norm)
+
+    def explain(self, text: str, k: int = 3) -> tuple[float, list[str]]:
+        """Decision value and the present features that push it up most, in one pass."""
+        counts: dict[str, int] = {}
+        idf = self.idf
+        for feat in features(text):
+            if feat in idf:
+                counts[feat] = counts.get(feat, 0) + 1
+        if not counts:
+            return self.intercept, []
+        coef = self.coef
+        norm = dot = 0.0
+        pushes = []
+        for feat, n in counts.items():
+            v = idf[feat] if n == 1 else (1.0 + math.log(n)) * idf[feat]
+            norm += v * v
+            c = coef.get(feat)
+            if c:
+                dot += v * c
+                if c > 0:
+                    pushes.append((-c * v, feat))
+        pushes.sort()
+        return self.intercept + dot / math.sqrt(norm), [f for _, f in pushes[:k]]
+
+    def top_terms(self, text: str, k: int = 3) -> list[str]:
+        """The present features that push the score up most, for the reviewer to read."""
+        seen = {f for f in features(text) if self.coef.get(f, 0.0) > 0}
+        ranked = sorted(seen, key=lambda f: (-self.coef[f] * self.idf[f], f))
+        return [f for f in ranked[:k]]
+
+
+def sigmoid(x: float) -> float:
+    """Numerically safe logistic function."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+@lru_cache(maxsize=1)
+def load_model(path: str | None = None) -> ScorerModel | None:
+    """Load the shipped model once; None when the file is absent (rules still work)."""
+    p = Path(path) if path else MODEL_PATH
+    if not p.exists():
+        return None
+    data = json.loads(p.read_text(encoding="utf-8"))
+    vocab = data["vocabulary"]  # {term: [idf, coef]}
+    idf = {t: v[0] for t, v in vocab.items()}
+    coef = {t: v[1] for t, v in vocab.items() if v[1] != 0}
+    return ScorerModel(idf=idf, coef=coef, intercept=data["intercept"], meta=data.get("meta", {}))

@@ -1,0 +1,35 @@
+"""Safe fetching of user-supplied URLs, content extraction and quote matching. No Django here."""
+
+from .client import (
+    FetchConfig,
+    FetchResult,
+    check_url,
+    fetch,
+    parse_retry_after,
+    resolve_checked,
+    system_resolver,
+)
+from .errors import FetchError
+from .extract import Extracted, content_sha256, extract
+from .policy import UrlPolicy, blocked_reason, parse_networks
+from .quotes import QuoteMatch, find_quote, normalize
+
+__all__ = [
+    "Extracted",
+    "FetchConfig",
+    "FetchError",
+    "FetchResult",
+    "QuoteMatch",
+    "UrlPolicy",
+    "blocked_reason",
+    "check_url",
+    "content_sha256",
+    "extract",
+    "fetch",
+    "find_quote",
+    "normalize",
+    "parse_networks",
+    "parse_retry_after",
+    "resolve_checked",
+    "system_resolver",
+]

@@ -1,0 +1,119 @@
+"""Readable text and metadata from fetched bytes: trafilatura for HTML, pypdf for PDF."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from dataclasses import dataclass
+
+import lxml.html
+import trafilatura
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from .errors import FetchError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """The text a reviewer reads, with what the page says about itself."""
+
+    text: str
+    title: str = ""
+    site_name: str = ""
+    author: str = ""
+    published: str = ""  # ISO date as the page gives it; the caller parses it
+    language: str = ""
+    sha256: str = ""
+
+
+def content_sha256(body: bytes) -> str:
+    """Hex SHA-256 of the decoded response body, the identity of a snapshot."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def extract(
+    body: bytes, content_type: str, *, charset: str | None = None, url: str | None = None
+) -> Extracted:
+    """Extract text and metadata from a body of one of the accepted content types."""
+    digest = content_sha256(body)
+    if content_type == "application/pdf":
+        return _from_pdf(body, digest)
+    if content_type == "text/plain":
+        return Extracted(text=_decode(body, charset).strip(), sha256=digest)
+    if content_type in ("text/html", "application/xhtml+xml"):
+        return _from_html(body, charset, url, digest)
+    raise FetchError("bad_content_type", f"No extractor for {content_type}.")
+
+
+def _decode(body: bytes, charset: str | None) -> str:
+    for encoding in (charset, "utf-8"):
+        if encoding:
+            try:
+                return body.decode(encoding)
+            except (LookupError, UnicodeDecodeError):
+                continue
+    return body.decode("latin-1")
+
+
+def _from_html(body: bytes, charset: str | None, url: str | None, digest: str) -> Extracted:
+    source = _decode(body, charset) if charset else body
+    try:
+        document = trafilatura.bare_extraction(
+            source, url=url, with_metadata=True, include_comments=False
+        )
+    except Exception:  # trafilatura raises assorted errors on hostile markup
+        logger.warning("trafilatura failed on %s", url, exc_info=True)
+        document = None
+    meta = document.as_dict() if document is not None else {}
+    text = (meta.get("text") or "").strip()
+    language = meta.get("language") or ""
+    title = meta.get("title") or ""
+    if not text or not language or not title:
+        fallback_text, fallback_title, fallback_language = _html_fallback(source)
+        text = text or fallback_text
+        title = title or fallback_title
+        language = language or fallback_language
+    return Extracted(
+        text=text,
+        title=title,
+        site_name=meta.get("sitename") or "",
+        author=meta.get("author") or "",
+        published=meta.get("date") or "",
+        language=language,
+        sha256=digest,
+    )
+
+
+def _html_fallback(source: bytes | str) -> tuple[str, str, str]:
+    """Plain text, <title> and <html lang> straight from the markup."""
+    try:
+        root = lxml.html.fromstring(source)
+    except (ValueError, lxml.etree.ParserError):
+        return "", "", ""
+    for bad in root.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    title = (root.findtext(".//title") or "").strip()
+    language = (
+        root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    ).strip()
+    text = "\n".join(line.strip() for line in root.text_content().splitlines() if line.strip())
+    return text, title, language.split("-")[0].lower() if language else ""
+
+
+def _from_pdf(body: bytes, digest: str) -> Extracted:
+    try:
+        reader = PdfReader(io.BytesIO(body))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info = reader.metadata or {}
+    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
+        raise FetchError("bad_content", f"The PDF could not be read ({exc}).") from None
+    return Extracted(
+        text="\n\n".join(p.strip() for p in pages if p.strip()),
+        title=str(info.get("/Title") or ""),
+        author=str(info.get("/Author") or ""),
+        sha256=digest,
+    )

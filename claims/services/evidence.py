@@ -1,0 +1,72 @@
+"""Evidence: a source URL attached to a claim with a stance and the passage relied on."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from claims.models import Claim, Evidence, Source
+from claims.permissions import require_member
+from claims.services.errors import InvalidTransition, ValidationError
+from claims.tasks import source_fetch
+from claims.urlnorm import URLError, url_normalize
+
+UNFETCHED = frozenset({Source.FetchStatus.PENDING, Source.FetchStatus.FAILED})
+
+
+def source_get_or_create(*, url: str) -> tuple[Source, bool]:
+    """The Source row for this URL's normalized form, created if new (ValidationError on url)."""
+    try:
+        normalized = url_normalize(url)
+    except URLError as exc:
+        raise ValidationError("url", str(exc)) from None
+    if len(url.strip()) > 2000 or len(normalized) > 2000:
+        raise ValidationError("url", "Ensure this field has no more than 2000 characters.")
+    with transaction.atomic():
+        source, created = Source.objects.get_or_create(
+            normalized_url=normalized, defaults={"url": url.strip()}
+        )
+    return source, created
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    actor,
+    claim: Claim,
+    url: str,
+    stance: str,
+    quoted_passage: str = "",
+    note: str = "",
+) -> Evidence:
+    """Attach a source to a claim; the source is created or reused, and fetched after commit."""
+    require_member(actor, "add evidence")
+    if stance not in Evidence.Stance.values:
+        raise ValidationError(
+            "stance",
+            f"{stance!r} is not a valid stance: one of {', '.join(Evidence.Stance.values)}.",
+        )
+    for field, value in (("quoted_passage", quoted_passage), ("note", note)):
+        if "\x00" in (value or ""):
+            raise ValidationError(field, "Null characters are not allowed.")
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.status == Claim.Status.DISMISSED:
+        raise InvalidTransition("a dismissed claim takes no evidence", current_state=claim.status)
+    source, created = source_get_or_create(url=url)
+    if Evidence.objects.filter(claim=claim, source=source).exists():
+        raise ValidationError("url", "This source is already evidence for this claim.")
+    try:
+        with transaction.atomic():
+            evidence = Evidence.objects.create(
+                claim=claim,
+                source=source,
+                stance=stance,
+                quoted_passage=(quoted_passage or "").strip(),
+                note=(note or "").strip(),
+                added_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError("url", "This source is already evidence for this claim.") from None
+    if created or source.fetch_status in UNFETCHED:
+        source_id = source.pk
+        transaction.on_commit(lambda: source_fetch.delay(source_id))
+    return evidence

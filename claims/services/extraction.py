@@ -1,0 +1,68 @@
+"""Storing the extractor's suggestions as Claims on an article."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from claims.extraction import Suggestion, extract_claims
+from claims.extraction.attribution import is_person
+from claims.models import Article, Claim
+
+CONTEXT_CHARS = 32
+
+
+def _overlaps_half(a0: int, a1: int, b0: int, b1: int) -> bool:
+    inter = min(a1, b1) - max(a0, b0)
+    return inter > 0 and (inter * 2 > a1 - a0 or inter * 2 > b1 - b0)
+
+
+def _claim_from(article: Article, s: Suggestion) -> Claim:
+    body = article.body
+    claimant_kind = ""
+    if s.claimant:
+        claimant_kind = (
+            Claim.ClaimantKind.PERSON if is_person(s.claimant) else Claim.ClaimantKind.ORGANIZATION
+        )
+    return Claim(
+        article=article,
+        start=s.start,
+        end=s.end,
+        quote=s.text,
+        prefix=body[max(0, s.start - CONTEXT_CHARS) : s.start],
+        suffix=body[s.end : s.end + CONTEXT_CHARS],
+        claimant=(s.claimant or "")[:300],
+        claimant_kind=claimant_kind,
+        claim_type=s.claim_type or Claim.Type.OTHER,
+        checkworthiness=s.checkworthiness,
+        reasons=list(s.reasons),
+        details={
+            "quantities": list(s.quantities),
+            "dates": list(s.dates),
+            "attribution_verb": s.attribution_verb or "",
+        },
+        origin=Claim.Origin.SUGGESTED,
+        status=Claim.Status.SUGGESTED,
+    )
+
+
+@transaction.atomic
+def article_suggest_claims(*, article: Article) -> list[Claim]:
+    """Store the extractor's suggestions for ``article``; return the claims it created.
+
+    Idempotent and conservative: it never changes an existing claim. A suggestion is skipped when
+    a claim with the same span exists (suggested, accepted, edited or dismissed alike), or when a
+    reviewer's claim covers most of it, so running it again adds nothing.
+    """
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    existing = list(article.claims.values_list("start", "end", "origin"))
+    spans = {(start, end) for start, end, _ in existing}
+    manual = [(start, end) for start, end, origin in existing if origin != Claim.Origin.SUGGESTED]
+    new = []
+    for s in extract_claims(article.body):
+        if (s.start, s.end) in spans:
+            continue
+        if any(_overlaps_half(s.start, s.end, a, b) for a, b in manual):
+            continue
+        new.append(_claim_from(article, s))
+        spans.add((s.start, s.end))
+    return Claim.objects.bulk_create(new)

@@ -1,0 +1,257 @@
+"""The verdict workflow: draft → submitted → approved (or rejected, back to its author) → published.
+
+A published verdict is corrected only by a new verdict that supersedes it, with a correction note;
+both stay readable. Nobody approves (or rejects) their own verdict. Each step moves the claim too.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from claims.models import Claim, Rating, Verdict
+from claims.permissions import (
+    can_change_verdict,
+    can_see_verdict,
+    require_editor,
+    require_member,
+)
+from claims.services.claims import claim_status_follow
+from claims.services.concurrency import check_version, lock, save_bumped
+from claims.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+
+VERSION_FIELDS = ("status", "rating", "summary", "rationale", "correction_note", "version")
+EDITABLE_STATES = frozenset({Verdict.Status.DRAFT, Verdict.Status.REJECTED})
+CLAIM_STATES_FOR_VERDICTS = frozenset(
+    {
+        Claim.Status.OPEN,
+        Claim.Status.IN_PROGRESS,
+        Claim.Status.IN_REVIEW,
+        Claim.Status.APPROVED,
+        Claim.Status.PUBLISHED,
+    }
+)
+
+
+def rating_resolve(*, slug: str) -> Rating:
+    """The default scale's rating with this slug (ValidationError on the rating field if none)."""
+    try:
+        return Rating.objects.select_related("scale").get(scale__is_default=True, slug=slug)
+    except (Rating.DoesNotExist, TypeError, ValueError):
+        known = Rating.objects.filter(scale__is_default=True).values_list("slug", flat=True)
+        raise ValidationError(
+            "rating", f"Unknown rating {slug!r}: one of {', '.join(known)}."
+        ) from None
+
+
+def _text(field: str, value: str, *, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError(field, "This field may not be blank.")
+    if "\x00" in value:
+        raise ValidationError(field, "Null characters are not allowed.")
+    return value
+
+
+def _claim_open_for_verdicts(claim: Claim) -> None:
+    if claim.status not in CLAIM_STATES_FOR_VERDICTS:
+        raise InvalidTransition(
+            f"a {claim.status} claim takes no verdicts", current_state=claim.status
+        )
+
+
+def _locked_for(actor, verdict: Verdict, expected_version: int | None) -> Verdict:
+    locked = lock(Verdict, verdict.pk)
+    if not can_see_verdict(actor, locked):
+        raise NotFound("no such verdict")
+    check_version(locked, expected_version, VERSION_FIELDS)
+    return locked
+
+
+def _require_state(verdict: Verdict, allowed: set[str] | frozenset[str], action: str) -> None:
+    if verdict.status not in allowed:
+        raise InvalidTransition(
+            f"a {verdict.status} verdict cannot be {action}", current_state=verdict.status
+        )
+
+
+@transaction.atomic
+def verdict_create(
+    *,
+    actor,
+    claim: Claim,
+    rating: str,
+    summary: str = "",
+    rationale: str = "",
+    correction_note: str = "",
+) -> Verdict:
+    """Draft a verdict on a claim; on a published claim it is a correction and needs a note."""
+    require_member(actor, "draft verdicts")
+    rating_obj = rating_resolve(slug=rating)
+    claim = lock(Claim, claim.pk)
+    _claim_open_for_verdicts(claim)
+    published = Verdict.objects.filter(claim=claim, status=Verdict.Status.PUBLISHED).first()
+    note = _text("correction_note", correction_note, required=published is not None)
+    if published is None and note:
+        raise ValidationError(
+            "correction_note", "Only a correction of a published verdict takes a correction note."
+        )
+    if published is not None and Verdict.objects.filter(supersedes=published).exists():
+        raise InvalidTransition(
+            "a correction of the published verdict is already under way",
+            current_state=claim.status,
+        )
+    verdict = Verdict.objects.create(
+        claim=claim,
+        rating=rating_obj,
+        summary=_text("summary", summary),
+        rationale=_text("rationale", rationale),
+        author=actor,
+        supersedes=published,
+        correction_note=note,
+    )
+    if claim.status == Claim.Status.OPEN and claim.assignee_id is None:
+        claim.assignee = actor
+        claim.status = Claim.Status.IN_PROGRESS
+        save_bumped(claim, {"assignee", "status"})
+    return verdict
+
+
+@transaction.atomic
+def verdict_update(
+    *,
+    actor,
+    verdict: Verdict,
+    expected_version: int | None = None,
+    rating: str | None = None,
+    summary: str | None = None,
+    rationale: str | None = None,
+    correction_note: str | None = None,
+) -> Verdict:
+    """Change a draft (or rejected) verdict; only its author or an editor may (None: unchanged)."""
+    require_member(actor, "edit verdicts")
+    locked = _locked_for(actor, verdict, expected_version)
+    if not can_change_verdict(actor, locked):
+        raise PermissionDenied("only its author or an editor may change a verdict")
+    _require_state(locked, EDITABLE_STATES, "changed")
+    changed: set[str] = set()
+    if rating is not None:
+        locked.rating = rating_resolve(slug=rating)
+        changed.add("rating")
+    if summary is not None:
+        locked.summary = _text("summary", summary)
+        changed.add("summary")
+    if rationale is not None:
+        locked.rationale = _text("rationale", rationale)
+        changed.add("rationale")
+    if correction_note is not None:
+        locked.correction_note = _text(
+            "correction_note", correction_note, required=locked.supersedes_id is not None
+        )
+        if locked.supersedes_id is None and locked.correction_note:
+            raise ValidationError(
+                "correction_note", "Only a correction of a published verdict takes a note."
+            )
+        changed.add("correction_note")
+    if changed:
+        save_bumped(locked, changed)
+    return locked
+
+
+@transaction.atomic
+def verdict_submit(*, actor, verdict: Verdict, expected_version: int | None = None) -> Verdict:
+    """Submit a draft (or reworked rejected) verdict for approval: the claim goes in_review."""
+    require_member(actor, "submit verdicts")
+    locked = _locked_for(actor, verdict, expected_version)
+    if not can_change_verdict(actor, locked):
+        raise PermissionDenied("only its author or an editor may submit a verdict")
+    _require_state(locked, EDITABLE_STATES, "submitted")
+    claim = lock(Claim, locked.claim_id)
+    _claim_open_for_verdicts(claim)
+    if not locked.summary:
+        raise ValidationError("summary", "A verdict needs a summary before it is submitted.")
+    locked.status = Verdict.Status.SUBMITTED
+    locked.submitted_at = timezone.now()
+    locked.rejection_reason = ""
+    locked.reviewed_by = None
+    locked.reviewed_at = None
+    save_bumped(
+        locked, {"status", "submitted_at", "rejection_reason", "reviewed_by", "reviewed_at"}
+    )
+    claim_status_follow(claim=claim, status=Claim.Status.IN_REVIEW)
+    return locked
+
+
+def _review(actor, verdict: Verdict, expected_version: int | None, action: str) -> Verdict:
+    require_editor(actor, f"{action} verdicts")
+    locked = _locked_for(actor, verdict, expected_version)
+    if locked.author_id == actor.pk:
+        raise PermissionDenied(f"nobody may {action} their own verdict")
+    _require_state(locked, {Verdict.Status.SUBMITTED}, f"{action}ed".replace("eed", "ed"))
+    return locked
+
+
+@transaction.atomic
+def verdict_approve(*, actor, verdict: Verdict, expected_version: int | None = None) -> Verdict:
+    """An editor other than its author approves a submitted verdict: the claim is approved."""
+    locked = _review(actor, verdict, expected_version, "approve")
+    claim = lock(Claim, locked.claim_id)
+    _claim_open_for_verdicts(claim)
+    locked.status = Verdict.Status.APPROVED
+    locked.reviewed_by = actor
+    locked.reviewed_at = timezone.now()
+    save_bumped(locked, {"status", "reviewed_by", "reviewed_at"})
+    claim_status_follow(claim=claim, status=Claim.Status.APPROVED)
+    return locked
+
+
+@transaction.atomic
+def verdict_reject(
+    *, actor, verdict: Verdict, reason: str, expected_version: int | None = None
+) -> Verdict:
+    """An editor sends a submitted verdict back to its author with a reason."""
+    reason = _text("reason", reason, required=True)
+    locked = _review(actor, verdict, expected_version, "reject")
+    claim = lock(Claim, locked.claim_id)
+    locked.status = Verdict.Status.REJECTED
+    locked.rejection_reason = reason
+    locked.reviewed_by = actor
+    locked.reviewed_at = timezone.now()
+    save_bumped(locked, {"status", "rejection_reason", "reviewed_by", "reviewed_at"})
+    if claim.status in (Claim.Status.IN_REVIEW, Claim.Status.APPROVED):
+        claim_status_follow(claim=claim, status=Claim.Status.IN_PROGRESS)
+    return locked
+
+
+@transaction.atomic
+def verdict_publish(*, actor, verdict: Verdict, expected_version: int | None = None) -> Verdict:
+    """An editor publishes an approved verdict; a correction supersedes the published one."""
+    require_editor(actor, "publish verdicts")
+    locked = _locked_for(actor, verdict, expected_version)
+    _require_state(locked, {Verdict.Status.APPROVED}, "published")
+    claim = lock(Claim, locked.claim_id)
+    _claim_open_for_verdicts(claim)
+    current = (
+        Verdict.objects.select_for_update()
+        .filter(claim=claim, status=Verdict.Status.PUBLISHED)
+        .first()
+    )
+    if current is not None and current.pk != locked.supersedes_id:
+        raise InvalidTransition(
+            "this claim already has a published verdict: draft a correction instead",
+            current_state=claim.status,
+        )
+    if current is None and locked.supersedes_id is not None:
+        raise InvalidTransition(
+            "the verdict this one corrects is no longer the published one",
+            current_state=claim.status,
+        )
+    now = timezone.now()
+    if current is not None:
+        current.status = Verdict.Status.SUPERSEDED
+        save_bumped(current, {"status"})
+    locked.status = Verdict.Status.PUBLISHED
+    locked.published_at = now
+    save_bumped(locked, {"status", "published_at"})
+    claim_status_follow(claim=claim, status=Claim.Status.PUBLISHED)
+    return locked

@@ -1,0 +1,286 @@
+"""Every endpoint and method, for every role, against a table of expected statuses."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+from django.db import transaction
+
+from claims.api.concurrency import etag_for
+from tests.claims.api.conftest import token_client
+from tests.claims.api.scenario import build_scenario
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "reviewer", "other", "editor", "admin")
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def members(status, anonymous=401):
+    return {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], status)}
+
+
+def editors(status, others=403, anonymous=401):
+    return {
+        "anonymous": anonymous,
+        "reviewer": others,
+        "other": others,
+        "editor": status,
+        "admin": status,
+    }
+
+
+def author_and_editors(status, others=404, anonymous=401):
+    return {
+        "anonymous": anonymous,
+        "reviewer": status,
+        "other": others,
+        "editor": status,
+        "admin": status,
+    }
+
+
+# (name, method, path template, body, If-Match object attribute or None, expected by role)
+MATRIX = [
+    ("list articles", "get", "/api/v1/articles/", None, None, members(200)),
+    (
+        "create article",
+        "post",
+        "/api/v1/articles/",
+        {"title": "T", "body": "B."},
+        None,
+        members(201),
+    ),
+    ("get article", "get", "/api/v1/articles/{article}/", None, None, members(200)),
+    ("patch article", "patch", "/api/v1/articles/{article}/", {"title": "T2"}, None, members(200)),
+    ("put article", "put", "/api/v1/articles/{article}/", {"title": "T2"}, None, members(405)),
+    ("delete article", "delete", "/api/v1/articles/{article}/", None, None, members(405)),
+    (
+        "extract claims",
+        "post",
+        "/api/v1/articles/{article}/extract-claims/",
+        None,
+        None,
+        members(200),
+    ),
+    ("annotations", "get", "/api/v1/articles/{article}/annotations/", None, None, members(200)),
+    ("list claims", "get", "/api/v1/claims/", None, None, everyone(200)),
+    (
+        "create claim",
+        "post",
+        "/api/v1/claims/",
+        {"article": "{article}", "start": 0, "end": 3},
+        None,
+        members(201),
+    ),
+    ("get open claim", "get", "/api/v1/claims/{open_claim}/", None, None, members(200, 404)),
+    ("get published claim", "get", "/api/v1/claims/{published_claim}/", None, None, everyone(200)),
+    (
+        "patch claim",
+        "patch",
+        "/api/v1/claims/{open_claim}/",
+        {"statement": "S"},
+        "open_claim",
+        members(200),
+    ),
+    ("delete claim", "delete", "/api/v1/claims/{open_claim}/", None, None, members(405)),
+    (
+        "accept claim",
+        "post",
+        "/api/v1/claims/{suggested_claim}/accept/",
+        None,
+        "suggested_claim",
+        members(200),
+    ),
+    (
+        "assign claim",
+        "post",
+        "/api/v1/claims/{open_claim}/assign/",
+        {"assignee": "{reviewer}"},
+        "open_claim",
+        editors(200),
+    ),
+    (
+        "dismiss claim",
+        "post",
+        "/api/v1/claims/{open_claim}/dismiss/",
+        {"reason": "duplicate"},
+        "open_claim",
+        editors(200),
+    ),
+    (
+        "claimreview published",
+        "get",
+        "/api/v1/claims/{published_claim}/claimreview/",
+        None,
+        None,
+        everyone(200),
+    ),
+    (
+        "claimreview unpublished",
+        "get",
+        "/api/v1/claims/{open_claim}/claimreview/",
+        None,
+        None,
+        everyone(404),
+    ),
+    ("list evidence", "get", "/api/v1/claims/{open_claim}/evidence/", None, None, members(200)),
+    (
+        "add evidence",
+        "post",
+        "/api/v1/claims/{open_claim}/evidence/",
+        {"url": "https://src.test/a", "stance": "refutes"},
+        None,
+        members(201),
+    ),
+    ("list comments", "get", "/api/v1/claims/{open_claim}/comments/", None, None, members(200)),
+    (
+        "add comment",
+        "post",
+        "/api/v1/claims/{open_claim}/comments/",
+        {"body": "Hm."},
+        None,
+        members(201),
+    ),
+    (
+        "list verdicts, open claim",
+        "get",
+        "/api/v1/claims/{open_claim}/verdicts/",
+        None,
+        None,
+        members(200, 404),
+    ),
+    (
+        "list verdicts, published claim",
+        "get",
+        "/api/v1/claims/{published_claim}/verdicts/",
+        None,
+        None,
+        everyone(200),
+    ),
+    (
+        "draft verdict",
+        "post",
+        "/api/v1/claims/{open_claim}/verdicts/",
+        {"rating": "half-true", "summary": "Partly."},
+        None,
+        members(201),
+    ),
+    (
+        "get draft",
+        "get",
+        "/api/v1/verdicts/{draft}/",
+        None,
+        None,
+        author_and_editors(200, anonymous=404),
+    ),
+    ("get submitted", "get", "/api/v1/verdicts/{submitted}/", None, None, members(200, 404)),
+    ("get published verdict", "get", "/api/v1/verdicts/{published}/", None, None, everyone(200)),
+    ("list verdicts (no such route)", "get", "/api/v1/verdicts/", None, None, everyone(404)),
+    (
+        "patch draft",
+        "patch",
+        "/api/v1/verdicts/{draft}/",
+        {"summary": "New."},
+        "draft",
+        author_and_editors(200),
+    ),
+    (
+        "patch published",
+        "patch",
+        "/api/v1/verdicts/{published}/",
+        {"summary": "New."},
+        "published",
+        {"anonymous": 401, "reviewer": 409, "other": 403, "editor": 409, "admin": 409},
+    ),
+    ("delete verdict", "delete", "/api/v1/verdicts/{draft}/", None, None, members(405)),
+    ("submit", "post", "/api/v1/verdicts/{draft}/submit/", None, "draft", author_and_editors(200)),
+    ("approve", "post", "/api/v1/verdicts/{submitted}/approve/", None, "submitted", editors(200)),
+    (
+        "reject",
+        "post",
+        "/api/v1/verdicts/{submitted}/reject/",
+        {"reason": "Sources?"},
+        "submitted",
+        editors(200),
+    ),
+    ("publish", "post", "/api/v1/verdicts/{approved}/publish/", None, "approved", editors(200)),
+    (
+        "approve a draft",
+        "post",
+        "/api/v1/verdicts/{draft}/approve/",
+        None,
+        "draft",
+        {"anonymous": 401, "reviewer": 403, "other": 404, "editor": 409, "admin": 409},
+    ),
+    ("get source", "get", "/api/v1/sources/{source}/", None, None, members(200)),
+    ("list ratings", "get", "/api/v1/ratings/", None, None, everyone(200)),
+    ("schema", "get", "/api/schema/", None, None, everyone(200)),
+    ("swagger", "get", "/api/docs/", None, None, everyone(200)),
+]
+
+
+def _fill(value, ids: dict):
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return ids[value[1:-1]]
+    if isinstance(value, str):
+        return value.format(**ids)
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    return value
+
+
+@pytest.fixture
+def extraction(monkeypatch):
+    """The extractor, or a stand-in that suggests nothing when this branch lacks it."""
+    try:
+        import claims.services.extraction  # noqa: F401
+    except ImportError:
+        fake = types.ModuleType("claims.services.extraction")
+        fake.article_suggest_claims = lambda *, article: []
+        monkeypatch.setitem(sys.modules, "claims.services.extraction", fake)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_permission_matrix_has_no_mismatches(role, extraction):
+    scenario = build_scenario()
+    objects = {
+        name: getattr(scenario, name)
+        for name in (
+            "article",
+            "open_claim",
+            "suggested_claim",
+            "published_claim",
+            "draft",
+            "submitted",
+            "approved",
+            "published",
+            "source",
+        )
+    }
+    ids = {name: obj.pk for name, obj in objects.items()}
+    ids["reviewer"] = scenario.users["reviewer"].pk
+    client = token_client(scenario.users[role])
+    mismatches = []
+    for name, method, path, body, match, expected in MATRIX:
+        headers = {}
+        if match is not None:
+            headers["HTTP_IF_MATCH"] = etag_for(objects[match])
+        sid = transaction.savepoint()
+        try:
+            response = getattr(client, method)(
+                _fill(path, ids), _fill(body, ids), format="json", **headers
+            )
+        finally:
+            transaction.savepoint_rollback(sid)
+        if response.status_code != expected[role]:
+            mismatches.append(
+                f"{name}: {method.upper()} {path} as {role}: "
+                f"expected {expected[role]}, got {response.status_code} {response.content[:200]!r}"
+            )
+    assert mismatches == [], f"{len(mismatches)} mismatches:\n" + "\n".join(mismatches)

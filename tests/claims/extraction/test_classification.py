@@ -1,0 +1,107 @@
+"""Claim types, claimants, reasons, and why a sentence is not suggested."""
+
+import json
+
+import pytest
+
+from claims.extraction import Suggestion, analyse, extract_claims
+
+
+def one(text: str) -> Suggestion:
+    result = analyse(text)
+    assert len(result) == 1, [s.text for s in result]
+    return result[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "claim_type"),
+    [
+        (
+            "Unemployment rose to 5.1% in March, the National Statistical Institute said.",
+            "quantity",
+        ),
+        ("The government spent $2.5 billion on the new hospital last year.", "quantity"),
+        ("The two leaders met in Geneva on Tuesday and signed a trade agreement.", "event"),
+        ("Parliament ratified the treaty on Friday.", "event"),
+        (
+            '"We have never been so close to a deal," Prime Minister Jane Holt said on Monday.',
+            "quote",
+        ),
+        ("It was the lowest unemployment rate since records began.", "comparison"),
+        ("The bridge closed because of corrosion found in its cables.", "event"),
+    ],
+)
+def test_claim_types(text, claim_type):
+    s = one(text)
+    assert s.suggested, s.reasons
+    assert s.claim_type == claim_type
+
+
+def test_a_claimant_named_in_the_sentence_and_its_verb():
+    s = one("Unemployment rose to 5.1% in March, the National Statistical Institute said.")
+    assert s.claimant == "the National Statistical Institute"
+    assert s.attribution_verb == "said"
+    assert "attributed to the National Statistical Institute (said)" in s.reasons
+    assert "contains a quantity: 5.1%" in s.reasons
+
+
+def test_according_to_and_titles_are_handled():
+    s = one("According to Health Minister Dr. Ana Ruiz, 1,200 beds were added in 2025.")
+    assert s.claimant == "Ana Ruiz"
+    assert s.attribution_verb == "according to"
+    assert "1,200 beds" in s.quantities
+    assert "2025" in s.dates
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("Will the government cut taxes before the election?", "question"),
+        ("I think this policy is a disgrace and the minister should resign.", "opinion"),
+        ("The central bank may cut interest rates later this year.", "prediction"),
+        ("Experts fear that the virus could spread to neighbouring countries.", "prediction"),
+        ("Subscribe to our newsletter for the latest updates.", "boilerplate"),
+        ("Read also: Parliament approves budget", "boilerplate"),
+        ("Photo: Reuters", "boilerplate"),
+        ("Share this article", "boilerplate"),
+        ("Tags: economy, inflation, prices", "boilerplate"),
+        ("14 comments", "boilerplate"),
+        ("By Maria Petrova", "boilerplate"),
+        ("1,284 views", "boilerplate"),
+    ],
+)
+def test_rejections_say_why(text, why):
+    s = one(text)
+    assert not s.suggested
+    assert s.rejected_as == why
+    assert s.reasons[0].startswith("not suggested:")
+
+
+def test_a_sentence_with_two_claims_is_split_into_clauses():
+    text = "Exports fell 4.2% in October; imports rose 1.5% over the same period."
+    result = extract_claims(text)
+    assert [s.text for s in result] == [
+        "Exports fell 4.2% in October",
+        "imports rose 1.5% over the same period.",
+    ]
+    for s in result:
+        assert text[s.start : s.end] == s.text
+
+
+def test_threshold_controls_what_is_suggested():
+    text = "Parliament ratified the treaty on Friday."
+    assert extract_claims(text, threshold=0.0)
+    assert extract_claims(text, threshold=1.01) == []
+
+
+def test_as_dict_is_json_ready():
+    s = one("Parliament ratified the treaty on Friday.")
+    data = json.loads(json.dumps(s.as_dict()))
+    assert data["text"] == s.text
+    assert data["reasons"] == list(s.reasons)
+    assert set(data) >= {"start", "end", "claim_type", "checkworthiness", "claimant", "suggested"}
+
+
+def test_the_learned_score_is_explained_by_the_words_behind_it():
+    s = one("The government spent $2.5 billion on the new hospital last year.")
+    assert any(r.startswith("learned score") for r in s.reasons)

@@ -1,0 +1,64 @@
+import hashlib
+
+import pytest
+
+from claims.fetching import FetchError, extract
+from tests.claims.fetching.pdfs import make_pdf
+
+ARTICLE = """<!doctype html><html lang="en-GB"><head><title>Troops sent - Daily Test</title>
+<meta property="og:site_name" content="Daily Test"><meta name="author" content="Jane Roe">
+<meta property="article:published_time" content="2024-11-05T10:00:00Z"></head>
+<body><nav>Home | World | Sport</nav><article><h1>Troops sent</h1>
+<p>More than 10,000 troops were sent to the region, officials said on Tuesday.</p>
+<p>The treaty was ratified by both parliaments earlier this year, according to state media.</p>
+<p>Analysts said the deployment marked a significant escalation in the conflict.</p>
+</article><footer>Copyright Daily Test</footer><script>var x = "not text";</script></body></html>"""
+
+
+def test_html_gives_main_text_and_metadata():
+    result = extract(ARTICLE.encode(), "text/html", charset="utf-8", url="https://news.test/a")
+    assert "More than 10,000 troops were sent" in result.text
+    assert "not text" not in result.text
+    assert result.title == "Troops sent"
+    assert result.site_name == "Daily Test"
+    assert result.author == "Jane Roe"
+    assert result.published == "2024-11-05"
+    assert result.language == "en"
+    assert result.sha256 == hashlib.sha256(ARTICLE.encode()).hexdigest()
+
+
+def test_a_page_too_small_for_trafilatura_still_gives_its_text():
+    result = extract(
+        b"<html><head><title>T</title></head><body><p>Just one line.</p></body></html>", "text/html"
+    )
+    assert "Just one line." in result.text
+    assert result.title == "T"
+
+
+def test_html_in_a_declared_charset_is_decoded():
+    body = "<html><body><article><p>Caf\u00e9 cr\u00e8me, na\u00efve fa\u00e7ade.</p></article></body></html>".encode(
+        "latin-1"
+    )
+    assert "Café crème" in extract(body, "text/html", charset="iso-8859-1").text
+
+
+def test_plain_text_is_kept_as_it_is():
+    assert (
+        extract(b"Line one\nLine two\n", "text/plain", charset="utf-8").text == "Line one\nLine two"
+    )
+
+
+def test_pdf_text_and_metadata_are_extracted():
+    pdf = make_pdf(
+        ["The treaty was ratified in June.", "Second page text."], title="Report", author="Ministry"
+    )
+    result = extract(pdf, "application/pdf")
+    assert "The treaty was ratified in June." in result.text
+    assert "Second page text." in result.text
+    assert (result.title, result.author) == ("Report", "Ministry")
+
+
+def test_a_broken_pdf_is_a_clear_failure():
+    with pytest.raises(FetchError) as caught:
+        extract(b"%PDF-1.4 not really", "application/pdf")
+    assert caught.value.code == "bad_content"

@@ -1,0 +1,32 @@
+"""Articles: creation and metadata edits."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims.services.articles import article_create, article_update
+from claims.services.errors import PermissionDenied, ValidationError
+from tests.factories import ArticleFactory, ReviewerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_reviewer_adds_an_article():
+    article = article_create(actor=ReviewerFactory(), title=" T ", body="Body text.", url="")
+    assert (article.title, article.ingest_status) == ("T", "ready")
+
+
+def test_an_article_needs_a_title_and_a_body():
+    with pytest.raises(ValidationError) as exc:
+        article_create(actor=ReviewerFactory(), title="T", body="  ")
+    assert exc.value.field == "body"
+
+
+def test_only_metadata_can_be_updated():
+    article = ArticleFactory()
+    assert article_update(actor=ReviewerFactory(), article=article, title="New").title == "New"
+    with pytest.raises(ValidationError) as exc:
+        article_update(actor=ReviewerFactory(), article=article, body="other")
+    assert exc.value.field == "body"
+    with pytest.raises(PermissionDenied):
+        article_update(actor=UserFactory(), article=article, title="x")

@@ -1,0 +1,97 @@
+"""Evidence: sources created or reused, and their fetch enqueued after commit."""
+
+from __future__ import annotations
+
+import re
+import time
+from unittest import mock
+
+import pytest
+
+from claims.models import Evidence, Source
+from claims.services.errors import InvalidTransition, PermissionDenied, ValidationError
+from claims.services.evidence import evidence_add
+from tests.factories import ClaimFactory, ReviewerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_evidence_creates_the_source_and_enqueues_its_fetch_on_commit(
+    django_capture_on_commit_callbacks,
+):
+    with (
+        mock.patch("claims.services.evidence.source_fetch") as task,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        evidence = evidence_add(
+            actor=ReviewerFactory(),
+            claim=ClaimFactory(),
+            url="HTTPS://News.Test:443/a?b=1#frag",
+            stance="refutes",
+            quoted_passage="  The figure was 3.9 million.  ",
+        )
+        task.delay.assert_not_called()  # not before the commit
+    assert len(callbacks) == 1
+    task.delay.assert_called_once_with(evidence.source_id)
+    assert evidence.source.normalized_url == "https://news.test/a?b=1"
+    assert evidence.quoted_passage == "The figure was 3.9 million."
+
+
+def test_the_same_url_reuses_one_source(django_capture_on_commit_callbacks):
+    reviewer = ReviewerFactory()
+    with mock.patch("claims.services.evidence.source_fetch"):
+        evidence_add(actor=reviewer, claim=ClaimFactory(), url="http://x.test/", stance="context")
+        evidence_add(actor=reviewer, claim=ClaimFactory(), url="http://X.test", stance="supports")
+    assert Source.objects.count() == 1 and Evidence.objects.count() == 2
+
+
+def test_the_same_source_twice_on_one_claim_is_refused():
+    claim, reviewer = ClaimFactory(), ReviewerFactory()
+    with mock.patch("claims.services.evidence.source_fetch"):
+        evidence_add(actor=reviewer, claim=claim, url="http://x.test/", stance="context")
+        with pytest.raises(ValidationError) as exc:
+            evidence_add(actor=reviewer, claim=claim, url="http://x.test", stance="refutes")
+    assert exc.value.field == "url"
+
+
+@pytest.mark.parametrize(
+    ("url", "stance", "field"),
+    [
+        ("ftp://x.test/", "supports", "url"),
+        ("", "supports", "url"),
+        ("http://x.test", "no", "stance"),
+    ],
+)
+def test_bad_urls_and_stances_are_refused_by_field(url, stance, field):
+    with pytest.raises(ValidationError) as exc:
+        evidence_add(actor=ReviewerFactory(), claim=ClaimFactory(), url=url, stance=stance)
+    assert exc.value.field == field
+    assert not Source.objects.exists()
+
+
+def test_no_evidence_from_outsiders_or_on_dismissed_claims():
+    with pytest.raises(PermissionDenied):
+        evidence_add(
+            actor=UserFactory(), claim=ClaimFactory(), url="http://x.test", stance="context"
+        )
+    dismissed = ClaimFactory(status="dismissed", dismissal_reason="duplicate")
+    with pytest.raises(InvalidTransition):
+        evidence_add(
+            actor=ReviewerFactory(), claim=dismissed, url="http://x.test", stance="context"
+        )
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_receives_the_fetch_after_commit(celery_worker_process):
+    received = re.compile(r"Task claims\.tasks\.source_fetch\[[0-9a-f-]+\] (received|succeeded)")
+    before = len(received.findall(celery_worker_process.log_path.read_text()))
+    evidence_add(
+        actor=ReviewerFactory(), claim=ClaimFactory(), url="http://worker.test/", stance="context"
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if len(received.findall(celery_worker_process.log_path.read_text())) > before:
+            return
+        time.sleep(0.2)
+    pytest.fail("the worker never received claims.tasks.source_fetch")

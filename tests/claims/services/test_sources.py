@@ -1,0 +1,347 @@
+"""Source fetching services against local servers and the real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import threading
+
+import pytest
+from django.utils import timezone
+
+from claims.models import Article, Source, SourceSnapshot
+from claims.services import sources
+from tests.factories import EvidenceFactory, SourceFactory
+from tests.sites import LocalSite
+
+PAGE = """<html lang="en"><head><title>Troops arrive</title>
+<meta property="og:site_name" content="Daily Test"></head><body><article>
+<p>Officials said on Tuesday that \u201cmore than 10,000 troops\u201d had arrived in the region.</p>
+<p>The treaty was ratified by both parliaments earlier this year, according to state media.</p>
+</article></body></html>"""
+
+
+@pytest.fixture
+def site():
+    server = LocalSite("127.0.0.2")
+    yield server
+    server.close()
+
+
+@pytest.fixture(autouse=True)
+def fetch_settings(settings, site):
+    settings.SOURCE_FETCH_ALLOWED_NETWORKS = ["127.0.0.2/32"]
+    settings.SOURCE_FETCH_ALLOWED_PORTS = [site.port]
+    settings.SOURCE_FETCH_TOTAL_TIMEOUT = 3
+    settings.SOURCE_FETCH_READ_TIMEOUT = 2
+    settings.SOURCE_FETCH_MAX_ATTEMPTS = 3
+    settings.SOURCE_FETCH_LEASE_SECONDS = 60
+    settings.SOURCE_FETCH_RETRY_BASE_SECONDS = 10
+    return settings
+
+
+def make_source(site, path="/a") -> Source:
+    return SourceFactory(url=site.url(path), normalized_url=site.url(path))
+
+
+@pytest.mark.django_db
+def test_a_fetched_source_is_archived_once_with_its_text_and_metadata(site):
+    site.page("/a", PAGE)
+    source = make_source(site)
+    outcome = sources.source_fetch(source_id=source.pk)
+    source.refresh_from_db()
+    assert outcome.state == "fetched"
+    assert source.fetch_status == "fetched" and source.attempts == 1
+    assert source.title == "Troops arrive" and source.publisher == "Daily Test"
+    assert "more than 10,000 troops" in source.text
+    assert source.fetched_at and source.lease_expires_at is None
+    snapshot = SourceSnapshot.objects.get(source=source)
+    assert gzip.decompress(bytes(snapshot.raw_gzip)) == PAGE.encode()
+    assert snapshot.raw_size == len(PAGE.encode()) and snapshot.text == source.text
+
+
+@pytest.mark.django_db
+def test_evidence_quotes_are_checked_against_the_fetched_text(site):
+    site.page("/a", PAGE)
+    source = make_source(site)
+    found = EvidenceFactory(source=source, quoted_passage='"More than 10,000 troops" had arrived')
+    missing = EvidenceFactory(
+        source=source, quoted_passage="the troops left after the talks in Geneva"
+    )
+    sources.source_fetch(source_id=source.pk)
+    found.refresh_from_db()
+    missing.refresh_from_db()
+    source.refresh_from_db()
+    assert found.quote_found is True
+    assert source.text[found.quote_start : found.quote_end].lower().startswith("\u201cmore than")
+    assert missing.quote_found is False and missing.quote_start is None
+
+
+@pytest.mark.django_db
+def test_a_permanent_error_fails_at_once_with_its_code(site):
+    source = make_source(site, "/missing")
+    outcome = sources.source_fetch(source_id=source.pk)
+    source.refresh_from_db()
+    assert (outcome.state, outcome.retry_in) == ("failed", None)
+    assert (source.fetch_status, source.error_code, source.http_status) == (
+        "failed",
+        "http_404",
+        404,
+    )
+    assert "not found" in source.error_message
+
+
+@pytest.mark.django_db
+def test_a_blocked_address_fails_without_a_connection(connections):
+    source = SourceFactory(url="http://169.254.169.254/latest/meta-data/")
+    sources.source_fetch(source_id=source.pk)
+    source.refresh_from_db()
+    assert (source.fetch_status, source.error_code) == ("failed", "blocked_address")
+    assert connections.made == [] or all(host != "169.254.169.254" for host, _ in connections.made)
+
+
+@pytest.mark.django_db
+def test_a_transient_error_waits_for_a_retry_then_gives_up_after_the_attempts(site):
+    site.page("/busy", "busy", status=503)
+    source = make_source(site, "/busy")
+    first = sources.source_fetch(source_id=source.pk)
+    source.refresh_from_db()
+    assert first.state == "retrying" and 5 <= first.retry_in <= 10
+    assert (source.fetch_status, source.error_code, source.attempts) == ("pending", "http_5xx", 1)
+    assert source.lease_expires_at > timezone.now()
+    # A duplicate message before the retry time does nothing.
+    assert sources.source_fetch(source_id=source.pk).state == "skipped"
+    for _ in range(2):
+        Source.objects.filter(pk=source.pk).update(lease_expires_at=timezone.now())
+        outcome = sources.source_fetch(source_id=source.pk)
+    source.refresh_from_db()
+    assert outcome.state == "failed" and source.fetch_status == "failed"
+    assert (source.error_code, source.attempts) == ("http_5xx", 3)
+    assert site.hits_to("/busy") == 3
+
+
+@pytest.mark.django_db
+def test_429_honours_retry_after(site):
+    site.page("/slow-down", "later", status=429, headers={"Retry-After": "120"})
+    outcome = sources.source_fetch(source_id=make_source(site, "/slow-down").pk)
+    assert outcome.code == "http_429" and 120 <= outcome.retry_in <= 121
+
+
+def test_backoff_is_exponential_with_jitter_and_capped(settings):
+    settings.SOURCE_FETCH_RETRY_BASE_SECONDS = 10
+    settings.SOURCE_FETCH_RETRY_MAX_SECONDS = 300
+    for attempt, (low, high) in {1: (5, 10), 2: (10, 20), 3: (20, 40), 4: (40, 80)}.items():
+        delays = {sources.retry_delay(attempt=attempt) for _ in range(50)}
+        assert all(low <= d <= high for d in delays) and len(delays) > 1
+    assert all(150 <= sources.retry_delay(attempt=20) <= 300 for _ in range(20))
+    assert 7 <= sources.retry_delay(attempt=1, retry_after=7) <= 10
+    assert sources.retry_delay(attempt=1, retry_after=10_000) <= 301
+
+
+@pytest.mark.django_db
+def test_a_source_being_fetched_or_done_is_not_fetched_again(site):
+    site.page("/a", PAGE)
+    source = make_source(site)
+    Source.objects.filter(pk=source.pk).update(
+        fetch_status="fetching", lease_expires_at=timezone.now() + dt.timedelta(seconds=60)
+    )
+    assert sources.source_fetch(source_id=source.pk).state == "skipped"
+    Source.objects.filter(pk=source.pk).update(fetch_status="pending", lease_expires_at=None)
+    assert sources.source_fetch(source_id=source.pk).state == "fetched"
+    assert sources.source_fetch(source_id=source.pk).state == "skipped"
+    assert site.hits_to("/a") == 1 and SourceSnapshot.objects.filter(source=source).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_five_simultaneous_runs_fetch_once_and_write_one_snapshot(site):
+    def slow(handler):
+        import time
+
+        time.sleep(0.3)
+        body = PAGE.encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    site.routes["/a"] = slow
+    source = make_source(site)
+    barrier = threading.Barrier(5)
+    states = []
+
+    def run():
+        from django.db import connection
+
+        barrier.wait()
+        try:
+            states.append(sources.source_fetch(source_id=source.pk).state)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(states) == ["fetched"] + ["skipped"] * 4
+    assert site.hits_to("/a") == 1
+    assert SourceSnapshot.objects.filter(source=source).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_sweeper_requeues_abandoned_fetches_and_gives_up_after_repeated_worker_loss(site):
+    source = make_source(site)
+    expired = timezone.now() - dt.timedelta(seconds=1)
+    for loss in (1, 2):
+        Source.objects.filter(pk=source.pk).update(
+            fetch_status="fetching", lease_expires_at=expired
+        )
+        assert sources.source_sweep() == [source.pk]
+        source.refresh_from_db()
+        assert (source.fetch_status, source.worker_losses) == ("pending", loss)
+    Source.objects.filter(pk=source.pk).update(fetch_status="fetching", lease_expires_at=expired)
+    assert sources.source_sweep() == []
+    source.refresh_from_db()
+    assert (source.fetch_status, source.error_code) == ("failed", "worker_lost")
+    assert "interrupted 3 times" in source.error_message
+
+
+@pytest.mark.django_db
+def test_the_sweeper_requeues_pending_sources_whose_message_was_lost(site):
+    stale = make_source(site, "/stale")
+    fresh = make_source(site, "/fresh")
+    Source.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    assert sources.source_sweep() == [stale.pk]
+    assert sources.source_sweep() == []  # not again until another lease has passed
+    assert fresh.pk
+
+
+@pytest.mark.django_db
+def test_a_running_fetch_within_its_lease_is_left_alone(site):
+    source = make_source(site)
+    Source.objects.filter(pk=source.pk).update(
+        fetch_status="fetching", lease_expires_at=timezone.now() + dt.timedelta(seconds=30)
+    )
+    assert sources.source_sweep() == []
+
+
+def fetched(site, path="/a", body=PAGE) -> Source:
+    site.page(path, body)
+    source = make_source(site, path)
+    assert sources.source_fetch(source_id=source.pk).state == "fetched"
+    Source.objects.filter(pk=source.pk).update(
+        last_checked_at=timezone.now() - dt.timedelta(days=90)
+    )
+    return Source.objects.get(pk=source.pk)
+
+
+@pytest.mark.django_db
+def test_link_checks_are_due_for_old_fetched_sources_only(site, settings):
+    settings.SOURCE_LINK_CHECK_AGE_DAYS = 30
+    old = fetched(site)
+    make_source(site, "/never-fetched")
+    assert sources.source_link_check_due() == [old.pk]
+
+
+@pytest.mark.django_db
+def test_an_unchanged_page_is_ok(site):
+    source = fetched(site)
+    assert sources.source_link_check(source_id=source.pk) == "ok"
+    source.refresh_from_db()
+    assert source.last_checked_at > timezone.now() - dt.timedelta(minutes=1)
+
+
+@pytest.mark.django_db
+def test_a_changed_page_is_recorded_and_both_snapshots_kept(site):
+    source = fetched(site)
+    site.page("/a", PAGE.replace("10,000", "12,000"))
+    assert sources.source_link_check(source_id=source.pk) == "changed"
+    source.refresh_from_db()
+    assert source.link_status == "changed"
+    assert "10,000" in source.text  # the text the evidence was checked against stays
+    assert SourceSnapshot.objects.filter(source=source).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_moved_page_is_recorded(site):
+    source = fetched(site)
+    site.page("/new-home", PAGE)
+    site.redirect("/a", "/new-home", status=301)
+    assert sources.source_link_check(source_id=source.pk) == "moved"
+    source.refresh_from_db()
+    assert source.link_status == "moved" and source.link_moved_to == site.url("/new-home")
+
+
+@pytest.mark.django_db
+def test_a_vanished_page_is_gone_and_its_snapshot_stays(site):
+    source = fetched(site)
+    del site.routes["/a"]
+    assert sources.source_link_check(source_id=source.pk) == "gone"
+    source.refresh_from_db()
+    assert source.link_status == "gone" and source.fetch_status == "fetched"
+    assert SourceSnapshot.objects.filter(source=source).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_timeout_during_a_link_check_records_nothing(site):
+    source = fetched(site)
+    site.page("/a", "down", status=503)
+    assert sources.source_link_check(source_id=source.pk) == "unknown"
+    source.refresh_from_db()
+    assert source.link_status == "ok"
+
+
+def test_urls_are_normalized_for_the_one_row_per_url_rule():
+    assert (
+        sources.source_normalize_url("HTTPS://News.Test:443/a?b=1#frag")
+        == "https://news.test/a?b=1"
+    )
+    assert sources.source_normalize_url("http://news.test:8080") == "http://news.test:8080/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_source_is_enqueued_on_commit_only(monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        sources.current_app, "send_task", lambda name, args, **kw: sent.append((name, args))
+    )
+    source, created = sources.source_get_or_create(url="https://News.test/x#y")
+    again, created_again = sources.source_get_or_create(url="https://news.test/x")
+    assert created and not created_again and again.pk == source.pk
+    assert sent == [("claims.tasks.source_fetch", [source.pk])]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_article_from_a_url_is_fetched_then_its_claims_suggested(site, monkeypatch):
+    sent, suggested = [], []
+    monkeypatch.setattr(
+        sources.current_app, "send_task", lambda name, args, **kw: sent.append((name, args))
+    )
+    monkeypatch.setattr(sources, "_article_suggest", suggested.append)
+    site.page("/story", PAGE)
+    article = sources.article_create_from_url(url=site.url("/story"))
+    assert article.ingest_status == "pending" and article.body == ""
+    assert sent == [("claims.tasks.article_fetch", [article.pk])]
+    assert sources.article_fetch(article_id=article.pk).state == "fetched"
+    article.refresh_from_db()
+    assert article.ingest_status == "ready" and "10,000 troops" in article.body
+    assert article.title == "Troops arrive" and article.publisher == "Daily Test"
+    assert suggested == [article.pk]
+    assert sources.article_fetch(article_id=article.pk).state == "skipped"
+
+
+@pytest.mark.django_db
+def test_an_article_url_that_fails_says_why(site):
+    article = Article.objects.create(title="x", url=site.url("/gone"), ingest_status="pending")
+    assert sources.article_fetch(article_id=article.pk).state == "failed"
+    article.refresh_from_db()
+    assert article.ingest_status == "failed" and article.ingest_error.startswith("http_404")
+
+
+def test_a_hostile_article_url_is_refused_at_once():
+    from claims.fetching import FetchError
+
+    with pytest.raises(FetchError) as caught:
+        sources.article_create_from_url(url="http://0x7f000001/")
+    assert caught.value.code == "blocked_address"

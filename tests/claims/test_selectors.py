@@ -1,0 +1,43 @@
+"""Selectors filter what each role may see, the same way the services decide."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from claims.selectors import claim_list, verdict_list
+from tests.factories import (
+    ClaimFactory,
+    EditorFactory,
+    ReviewerFactory,
+    UserFactory,
+    VerdictFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_users_see_published_claims_only():
+    ClaimFactory()
+    published = ClaimFactory(status="published")
+    assert list(claim_list(user=AnonymousUser())) == [published]
+    assert list(claim_list(user=UserFactory())) == [published]
+    assert claim_list(user=ReviewerFactory()).count() == 2
+
+
+def test_drafts_are_listed_only_for_their_author_and_editors():
+    draft = VerdictFactory()
+    VerdictFactory(status="submitted", submitted_at="2026-01-01T00:00Z")
+    assert verdict_list(user=ReviewerFactory()).count() == 1
+    assert verdict_list(user=draft.author).count() == 2
+    assert verdict_list(user=EditorFactory()).count() == 2
+    assert verdict_list(user=AnonymousUser()).count() == 0
+
+
+def test_claims_filter_by_text_status_and_type():
+    ClaimFactory(statement="Unemployment fell to 5.1 percent", claim_type="quantity")
+    ClaimFactory(statement="The council met", claim_type="event", status="in_review")
+    reviewer = ReviewerFactory()
+    assert claim_list(user=reviewer, search="unemployment").count() == 1
+    assert claim_list(user=reviewer, status="in_review").count() == 1
+    assert claim_list(user=reviewer, claim_type="event").count() == 1
