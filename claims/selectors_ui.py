@@ -35,9 +35,7 @@ def article_list_for_review(
             Q(title__icontains=search) | Q(publisher__icontains=search) | Q(url__icontains=search)
         )
     if assigned_to_user:
-        qs = qs.filter(
-            Exists(Claim.objects.filter(article_id=OuterRef("pk"), assignee_id=user.pk))
-        )
+        qs = qs.filter(Exists(Claim.objects.filter(article_id=OuterRef("pk"), assignee_id=user.pk)))
     return qs.order_by("-created_at", "-id")
 
 

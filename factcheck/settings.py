@@ -93,9 +93,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
 ]
 
-if not DEBUG:
-    # Serves collected static files (the admin's, the UI's) in production; runserver does in DEBUG.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+# Serves static files (the admin's, the UI's): collected ones in production, and straight from the
+# apps in DEBUG (WhiteNoise uses the finders then; runserver's own serving is off, see INSTALLED_APPS).
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "factcheck.urls"
 WSGI_APPLICATION = "factcheck.wsgi.application"

@@ -8,6 +8,7 @@ draw separate lines. The first fragment of each claim carries its visible label 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -80,7 +81,7 @@ def render_body(body: str, spans: Iterable[Span]) -> str:
     active: list[Span] = []
     seen: set[int] = set()
     parts: list[str] = []
-    for left, right in zip(order, order[1:], strict=False):
+    for left, right in itertools.pairwise(order):
         active = [s for s in active if s.end > left]
         active.extend(starts.get(left, ()))
         text = _text(body[left:right])

@@ -59,9 +59,9 @@ def _verdict_actions(request: HttpRequest, verdict: Verdict) -> list[str]:
     editable = verdict.status in (Verdict.Status.DRAFT, Verdict.Status.REJECTED)
     if editable and can_change_verdict(user, verdict):
         actions += ["edit", "submit"]
-    if verdict.status == Verdict.Status.SUBMITTED and is_editor(user):
-        if verdict.author_id != user.pk:
-            actions += ["approve", "reject"]
+    submitted = verdict.status == Verdict.Status.SUBMITTED
+    if submitted and is_editor(user) and verdict.author_id != user.pk:
+        actions += ["approve", "reject"]
     if verdict.status == Verdict.Status.APPROVED and is_editor(user):
         actions.append("publish")
     return actions
@@ -104,7 +104,23 @@ def claim_context(request: HttpRequest, claim: Claim, **extra) -> dict:
     }
     context |= evidence_context(request, claim)
     context |= extra
+    _verdict_form_states(context)
     return context
+
+
+def _verdict_form_states(context: dict) -> None:
+    """Attach to each verdict form what was typed, the conflict and the errors, if it was sent."""
+    sent_to = context.get("verdict_form_id") or "new" if "verdict_form" in context else None
+    sent = {
+        "f": context.get("verdict_form"),
+        "conflict": context.get("verdict_conflict"),
+        "errors": context.get("verdict_errors") or {},
+        "version": context.get("verdict_form_version"),
+    }
+    empty = {"f": None, "conflict": None, "errors": {}, "version": None}
+    for verdict in context["verdicts"]:
+        verdict.form_state = sent if sent_to == verdict.pk else empty
+    context["new_form_state"] = sent if sent_to == "new" else empty
 
 
 @require_GET
@@ -130,7 +146,9 @@ def _conflict(exc: StaleVersion, submitted: dict) -> dict:
 def _rerender(request, claim_id: int, template: str, status: int, **extra) -> HttpResponse:
     claim = selectors.claim_get(user=request.user, claim_id=claim_id)
     context = claim_context(request, claim, **extra)
-    return render_page(request, "frontend/claim_detail.html", context, partial=template, status=status)
+    return render_page(
+        request, "frontend/claim_detail.html", context, partial=template, status=status
+    )
 
 
 @require_POST
@@ -138,18 +156,39 @@ def _rerender(request, claim_id: int, template: str, status: int, **extra) -> Ht
 def claim_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
     """Save the statement, claimant and type; a stale version is refused, the typed text kept."""
     claim = selectors.claim_get(user=request.user, claim_id=claim_id)
-    form = {k: request.POST.get(k, "") for k in ("statement", "claimant", "claimant_kind", "claim_type")}
+    form = {
+        k: request.POST.get(k, "") for k in ("statement", "claimant", "claimant_kind", "claim_type")
+    }
     version = int_or_none(request.POST.get("version"))
     try:
-        claim_services.claim_update(actor=request.user, claim=claim, expected_version=version, **form)
+        claim_services.claim_update(
+            actor=request.user, claim=claim, expected_version=version, **form
+        )
     except StaleVersion as exc:
         return _rerender(
-            request, claim_id, "frontend/_claim_form.html", 409,
-            form=form, conflict=_conflict(exc, form), form_version=exc.current_version,
+            request,
+            claim_id,
+            "frontend/_claim_form.html",
+            409,
+            form=form,
+            conflict=_conflict(exc, form),
+            form_version=exc.current_version,
         )
     except DomainError as exc:
-        errors = {exc.field: exc.message} if isinstance(exc, ValidationError) else {"__all__": exc.message}
-        return _rerender(request, claim_id, "frontend/_claim_form.html", 400, form=form, errors=errors, form_version=version)
+        errors = (
+            {exc.field: exc.message}
+            if isinstance(exc, ValidationError)
+            else {"__all__": exc.message}
+        )
+        return _rerender(
+            request,
+            claim_id,
+            "frontend/_claim_form.html",
+            400,
+            form=form,
+            errors=errors,
+            form_version=version,
+        )
     if request.htmx:
         return _rerender(request, claim_id, "frontend/_claim_form.html", 200, saved=True)
     messages.success(request, "Claim saved.")
@@ -165,7 +204,9 @@ def claim_assign(request: HttpRequest, claim_id: int) -> HttpResponse:
     try:
         assignee = selectors.user_get_assignable(user_id=assignee_id) if assignee_id else None
         claim_services.claim_assign(
-            actor=request.user, claim=claim, assignee=assignee,
+            actor=request.user,
+            claim=claim,
+            assignee=assignee,
             expected_version=int_or_none(request.POST.get("version")),
         )
     except DomainError as exc:
@@ -179,7 +220,9 @@ def evidence_panel(request: HttpRequest, claim_id: int) -> HttpResponse:
     """The evidence list alone (htmx polls it while a source is being fetched)."""
     claim = selectors.claim_get(user=request.user, claim_id=claim_id)
     return render_page(
-        request, "frontend/claim_detail.html", claim_context(request, claim),
+        request,
+        "frontend/claim_detail.html",
+        claim_context(request, claim),
         partial="frontend/_evidence.html",
     )
 
@@ -194,7 +237,14 @@ def evidence_add(request: HttpRequest, claim_id: int) -> HttpResponse:
         evidence_services.evidence_add(actor=request.user, claim=claim, **form)
     except DomainError as exc:
         errors = {getattr(exc, "field", "__all__"): exc.message}
-        return _rerender(request, claim_id, "frontend/_evidence.html", 400, evidence_form=form, evidence_errors=errors)
+        return _rerender(
+            request,
+            claim_id,
+            "frontend/_evidence.html",
+            400,
+            evidence_form=form,
+            evidence_errors=errors,
+        )
     if request.htmx:
         return _rerender(request, claim_id, "frontend/_evidence.html", 200)
     return redirect("frontend:claim", claim_id)
@@ -205,7 +255,9 @@ def evidence_add(request: HttpRequest, claim_id: int) -> HttpResponse:
 def verdict_save(request: HttpRequest, claim_id: int) -> HttpResponse:
     """Draft a new verdict, or change a draft (with its version: stale saves are refused)."""
     claim = selectors.claim_get(user=request.user, claim_id=claim_id)
-    form = {k: request.POST.get(k, "") for k in ("rating", "summary", "rationale", "correction_note")}
+    form = {
+        k: request.POST.get(k, "") for k in ("rating", "summary", "rationale", "correction_note")
+    }
     verdict_id = int_or_none(request.POST.get("verdict"))
     version = int_or_none(request.POST.get("version"))
     try:
@@ -223,15 +275,26 @@ def verdict_save(request: HttpRequest, claim_id: int) -> HttpResponse:
             verdict_services.verdict_create(actor=request.user, claim=claim, **form)
     except StaleVersion as exc:
         return _rerender(
-            request, claim_id, "frontend/_verdicts.html", 409, verdict_form=form,
-            verdict_conflict=_conflict(exc, form), verdict_form_version=exc.current_version,
+            request,
+            claim_id,
+            "frontend/_verdicts.html",
+            409,
+            verdict_form=form,
+            verdict_conflict=_conflict(exc, form),
+            verdict_form_version=exc.current_version,
             verdict_form_id=verdict_id,
         )
     except DomainError as exc:
         errors = {getattr(exc, "field", "__all__"): exc.message}
         return _rerender(
-            request, claim_id, "frontend/_verdicts.html", 400, verdict_form=form,
-            verdict_errors=errors, verdict_form_version=version, verdict_form_id=verdict_id,
+            request,
+            claim_id,
+            "frontend/_verdicts.html",
+            400,
+            verdict_form=form,
+            verdict_errors=errors,
+            verdict_form_version=version,
+            verdict_form_id=verdict_id,
         )
     messages.success(request, "Verdict saved.")
     return redirect("frontend:claim", claim_id)
@@ -245,7 +308,12 @@ VERDICT_STEPS = {
 }
 
 
-STEP_DONE = {"submit": "submitted", "approve": "approved", "reject": "rejected", "publish": "published"}
+STEP_DONE = {
+    "submit": "submitted",
+    "approve": "approved",
+    "reject": "rejected",
+    "publish": "published",
+}
 
 
 @require_POST
@@ -279,7 +347,14 @@ def comment_add(request: HttpRequest, claim_id: int) -> HttpResponse:
     try:
         comment_services.comment_add(actor=request.user, claim=claim, body=body)
     except DomainError as exc:
-        return _rerender(request, claim_id, "frontend/_comments.html", 400, comment_body=body, comment_error=exc.message)
+        return _rerender(
+            request,
+            claim_id,
+            "frontend/_comments.html",
+            400,
+            comment_body=body,
+            comment_error=exc.message,
+        )
     if request.htmx:
         return _rerender(request, claim_id, "frontend/_comments.html", 200)
     return redirect("frontend:claim", claim_id)

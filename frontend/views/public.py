@@ -13,7 +13,6 @@ from claims import selectors_ui
 from claims.exports.claimreview import claim_review
 from claims.models import Verdict
 
-
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
@@ -31,7 +30,9 @@ def public_article(request: HttpRequest, article_id: int) -> HttpResponse:
         raise Http404("No published fact-checks for this article.")
     verdicts = selectors_ui.public_verdicts_for(claims=claims)
     evidence = selectors_ui.public_evidence_for(claims=claims)
-    by_claim = {c.pk: {"claim": c, "published": None, "corrections": [], "evidence": []} for c in claims}
+    by_claim = {
+        c.pk: {"claim": c, "published": None, "corrections": [], "evidence": []} for c in claims
+    }
     for verdict in verdicts:
         entry = by_claim[verdict.claim_id]
         if verdict.status == Verdict.Status.PUBLISHED:

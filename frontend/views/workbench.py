@@ -137,7 +137,9 @@ def claim_bulk_view(request: HttpRequest, article_id: int) -> HttpResponse:
             if action in ("accept", "accept_all"):
                 claim_accept(actor=request.user, claim=claim)
             elif action == "dismiss":
-                claim_dismiss(actor=request.user, claim=claim, reason=request.POST.get("reason", ""))
+                claim_dismiss(
+                    actor=request.user, claim=claim, reason=request.POST.get("reason", "")
+                )
             else:
                 return _back_to_workbench(request, article.pk, error="Unknown action.")
         except DomainError as exc:
