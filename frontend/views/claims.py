@@ -178,7 +178,7 @@ def claim_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
         errors = (
             {exc.field: exc.message}
             if isinstance(exc, ValidationError)
-            else {"__all__": exc.message}
+            else {"general": exc.message}
         )
         return _rerender(
             request,
@@ -236,7 +236,7 @@ def evidence_add(request: HttpRequest, claim_id: int) -> HttpResponse:
     try:
         evidence_services.evidence_add(actor=request.user, claim=claim, **form)
     except DomainError as exc:
-        errors = {getattr(exc, "field", "__all__"): exc.message}
+        errors = {getattr(exc, "field", "general"): exc.message}
         return _rerender(
             request,
             claim_id,
@@ -285,7 +285,7 @@ def verdict_save(request: HttpRequest, claim_id: int) -> HttpResponse:
             verdict_form_id=verdict_id,
         )
     except DomainError as exc:
-        errors = {getattr(exc, "field", "__all__"): exc.message}
+        errors = {getattr(exc, "field", "general"): exc.message}
         return _rerender(
             request,
             claim_id,

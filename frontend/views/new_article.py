@@ -37,7 +37,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
                 context["form"] = form
                 article = article_create(actor=request.user, **form)
         except DomainError as exc:
-            context["errors"] = {getattr(exc, "field", "__all__"): exc.message}
+            context["errors"] = {getattr(exc, "field", "general"): exc.message}
             return render_page(request, "frontend/article_new.html", context, status=400)
         return redirect("frontend:article", article.pk)
     return render_page(request, "frontend/article_new.html", context)
