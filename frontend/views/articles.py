@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from claims import selectors_ui
@@ -45,8 +46,15 @@ def workbench_context(request: HttpRequest, article_id: int) -> dict:
         raise Http404("No such article.")
     claims = selectors_ui.claim_list_for_workbench(user=request.user, article_id=article.pk)
     spans = []
+    # Per-claim display values are computed here once: at 500 claims, URL reversal and filters in
+    # the template loop cost more than the rest of the page.
+    claim_url = reverse("frontend:claim", args=[0]).removesuffix("0/")
     for number, claim in enumerate(claims, start=1):
         claim.number = number
+        claim.url = f"{claim_url}{claim.pk}/"
+        claim.score = "" if claim.checkworthiness is None else f"{claim.checkworthiness:.2f}"
+        text = claim.statement or claim.quote
+        claim.text = text if len(text) <= 220 else text[:219] + "…"
         spans.append(
             Span(
                 id=claim.pk,

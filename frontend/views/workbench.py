@@ -121,11 +121,13 @@ def claim_dismiss_view(request: HttpRequest, claim_id: int) -> HttpResponse:
 def claim_bulk_view(request: HttpRequest, article_id: int) -> HttpResponse:
     """Accept or dismiss several suggestions at once; each goes through the one-claim service."""
     article = selectors.article_get(user=request.user, article_id=article_id)
-    action = request.POST.get("action", "")
+    action, _, one = request.POST.get("action", "").partition(":")
     suggested = selectors.claim_list(
         user=request.user, article_id=article.pk, status=Claim.Status.SUGGESTED
     )
-    if action != "accept_all":
+    if one:  # the Accept or Dismiss button of a single suggestion
+        suggested = suggested.filter(pk=int_or_none(one))
+    elif action != "accept_all":
         ids = {i for i in map(int_or_none, request.POST.getlist("ids")) if i is not None}
         suggested = suggested.filter(pk__in=ids)
     claims = list(suggested)

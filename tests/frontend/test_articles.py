@@ -86,15 +86,15 @@ def test_the_workbench_marks_each_claim_in_place(reviewer_client, article):
     html = reviewer_client.get(f"/articles/{article.pk}/").content.decode()
     assert f'<mark id="claim-{first.pk}" class="claim st-suggested lane-0"' in html
     assert "has a number" in html and "Add claim from selection" in html
-    assert f'action="/claims/{first.pk}/accept/"' in html
+    assert f'value="accept:{first.pk}"' in html
     # Dismissing is an editor's decision: a reviewer is not offered it.
-    assert f'action="/claims/{first.pk}/dismiss/"' not in html
+    assert f'value="dismiss:{first.pk}"' not in html
 
 
 def test_editors_are_offered_dismissal(editor_client, article):
     claim = ClaimFactory(article=article, status=Claim.Status.SUGGESTED)
     html = editor_client.get(f"/articles/{article.pk}/").content.decode()
-    assert f'action="/claims/{claim.pk}/dismiss/"' in html
+    assert f'value="dismiss:{claim.pk}"' in html
 
 
 def test_xss_in_article_text_is_escaped(reviewer_client):

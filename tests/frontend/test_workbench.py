@@ -122,6 +122,20 @@ def test_bulk_accept_of_ticked_suggestions(reviewer_client, article):
     assert statuses == {a.pk: "open", b.pk: "suggested", c.pk: "open"}
 
 
+def test_the_accept_and_dismiss_buttons_of_one_suggestion(reviewer_client, editor_client, article):
+    a, b, _ = _suggestions(article)
+    reviewer_client.post(
+        f"/articles/{article.pk}/claims/bulk/", {"action": f"accept:{a.pk}", "ids": [b.pk]}, **HTMX
+    )
+    editor_client.post(
+        f"/articles/{article.pk}/claims/bulk/",
+        {"action": f"dismiss:{b.pk}", "reason": "out_of_scope"},
+        **HTMX,
+    )
+    assert Claim.objects.get(pk=a.pk).status == "open"
+    assert Claim.objects.get(pk=b.pk).dismissal_reason == "out_of_scope"
+
+
 def test_bulk_accept_all(reviewer_client, article):
     _suggestions(article)
     reviewer_client.post(f"/articles/{article.pk}/claims/bulk/", {"action": "accept_all"})
