@@ -223,7 +223,7 @@ def evidence_panel(request: HttpRequest, claim_id: int) -> HttpResponse:
         request,
         "frontend/claim_detail.html",
         claim_context(request, claim),
-        partial="frontend/_evidence.html",
+        partial="frontend/_evidence_list.html",
     )
 
 

@@ -89,6 +89,7 @@ def test_adding_evidence_and_watching_its_fetch_state(reviewer_client, claim):
     )
     Evidence.objects.filter(source=source).update(quote_found=True)
     html = reviewer_client.get(f"/claims/{claim.pk}/evidence/", **HTMX).content.decode()
+    assert html.lstrip().startswith('<div id="evidence-list"')  # the list alone: forms untouched
     assert 'hx-trigger="every 1s"' not in html  # settled: polling stops
     assert "Council &lt;b&gt;minutes&lt;/b&gt;" in html
     assert "Quote found in the source" in html
