@@ -70,14 +70,16 @@ def fetch_queue():
 def routed(fetch_queue):
     """Send this module's tasks to the test worker's own queue."""
     saved = app.conf.task_routes
-    app.conf.task_routes = {
-        "claims.tasks.source_fetch": {"queue": fetch_queue},
-        "claims.tasks.worker_heartbeat": {"queue": fetch_queue},
-    }
-    app.amqp.flush_routes()
+    # conf.update (not attribute assignment) rebuilds the router even when one was cached by an
+    # earlier send in the session.
+    app.conf.update(
+        task_routes={
+            "claims.tasks.source_fetch": {"queue": fetch_queue},
+            "claims.tasks.worker_heartbeat": {"queue": fetch_queue},
+        }
+    )
     yield
-    app.conf.task_routes = saved
-    app.amqp.flush_routes()
+    app.conf.update(task_routes=saved)
 
 
 @pytest.fixture(scope="module")
