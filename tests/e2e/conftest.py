@@ -48,11 +48,19 @@ which signed a mutual defence treaty in June during a rare visit to Pyongyang.</
 </article></body></html>"""
 
 
+ARTICLE_HTML = """<!doctype html><html lang="en"><head><title>Harbour budget approved</title>
+</head><body><article><h1>Harbour budget approved</h1>
+<p>The harbour authority approved a budget of 12 million euros on Tuesday, its director said.</p>
+<p>Traffic through the port grew by 8 percent last year, according to the annual report, and the
+authority expects a further rise once the new container terminal opens in the spring.</p>
+<p>Critics said the plan ignores the cost of dredging the channel, which they put at 3 million.</p>
+</article></body></html>"""
 XSS = "<img src=x onerror=alert(document.domain)><script>alert(3)</script>"
 
 
 @pytest.fixture(scope="session")
 def site():
+    SITE.page("/article.html", ARTICLE_HTML)
     for path, title in (("/troops.html", "Seoul says 10,000 troops were sent"), ("/xss.html", XSS)):
         SITE.page(path, SOURCE_HTML.format(title=title, h1=html.escape(title)))
     return SITE
