@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from claims.models import Claim, Comment, Evidence, Source, Verdict
 from tests.factories import (
     CommentFactory,
@@ -247,3 +249,19 @@ def test_dismissed_claims_take_no_evidence_form(editor_client, claim):
     Claim.objects.filter(pk=claim.pk).update(status="dismissed", dismissal_reason="duplicate")
     html = editor_client.get(f"/claims/{claim.pk}/").content.decode()
     assert "Add a source" not in html and "Dismiss claim" not in html
+
+
+def test_the_claim_page_shows_its_history_when_the_audit_trail_is_there(reviewer_client, claim):
+    pytest.importorskip("claims.selectors_audit")
+    reviewer_client.post(
+        f"/claims/{claim.pk}/edit/",
+        {
+            "statement": "Traced change",
+            "claimant": "",
+            "claim_type": "quantity",
+            "claimant_kind": "",
+            "version": claim.version,
+        },
+    )
+    html = reviewer_client.get(f"/claims/{claim.pk}/").content.decode()
+    assert 'id="history-title"' in html and "Traced change" in html
