@@ -147,3 +147,9 @@ def test_the_workbench_takes_the_same_number_of_queries_at_5_and_500_claims(revi
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
     assert counts[1] <= 8
+
+
+def test_htmx_gets_the_workbench_alone(reviewer_client, article):
+    ClaimFactory(article=article)
+    html = reviewer_client.get(f"/articles/{article.pk}/", **HTMX).content.decode()
+    assert html.lstrip().startswith('<div id="workbench"') and "<html" not in html
