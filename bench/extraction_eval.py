@@ -22,9 +22,16 @@ from claims.extraction import THRESHOLD, analyse  # noqa: E402
 from claims.extraction.scorer import load_model, sigmoid  # noqa: E402
 
 NEWS_DIR = ROOT / "bench" / "data" / "news_dev"
-DATA = ROOT.parent.parent / "shared" / "data" / "checkworthiness"
-if not DATA.exists():
-    DATA = Path("../shared/data/checkworthiness")
+HOLDOUT_DIR = ROOT / "bench" / "data" / "news_holdout"
+# ../shared/data/checkworthiness next to the repository (a worktree sits one level deeper)
+DATA = next(
+    (
+        base / "shared" / "data" / "checkworthiness"
+        for base in (ROOT.parent, ROOT.parent.parent)
+        if (base / "shared" / "data" / "checkworthiness").is_dir()
+    ),
+    ROOT.parent / "shared" / "data" / "checkworthiness",
+)
 UNSCORABLE = {"boilerplate", "question", "headline"}
 
 
@@ -76,9 +83,11 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
-def news_counts(threshold: float, errors: bool = False) -> tuple[int, int, int]:
+def news_counts(
+    threshold: float, errors: bool = False, directory: Path = NEWS_DIR
+) -> tuple[int, int, int]:
     tp = fp = fn = 0
-    for path in sorted(NEWS_DIR.glob("*.txt")):
+    for path in sorted(directory.glob("*.txt")):
         text, labelled, _ = read_article(path)
         segs = analyse(text, threshold=threshold)
         for item in labelled:
@@ -188,6 +197,11 @@ def main() -> None:
     print(
         f"news dev set ({n_articles} articles): P={p:.3f} R={r:.3f} F1={f:.3f}"
         "   (target R>=0.90, P>=0.85)"
+    )
+    p, r, f = prf(*news_counts(THRESHOLD, errors=args.errors, directory=HOLDOUT_DIR))
+    n_holdout = len(list(HOLDOUT_DIR.glob("*.txt")))
+    print(
+        f"news hold-out set ({n_holdout} articles, never tuned on): P={p:.3f} R={r:.3f} F1={f:.3f}"
     )
     targets = {
         "claimbuster_crowdsourced_sample3000.csv": "dev, tuning",

@@ -8,6 +8,13 @@ count shows whether memory stays flat.
     DATABASE_URL=postgresql://... CELERY_BROKER_URL=redis://... \
         .venv/bin/python bench/fetch_throughput.py [--pages 500 1000] [--concurrency 20]
 
+Why a thread pool: a fetch spends ~100 ms waiting on the network and a few ms of CPU, so threads
+give 20 concurrent fetches in one process (memory independent of the concurrency and of the page
+count); prefork would need 20 processes (20x the memory) and gevent/eventlet would need monkey
+patching that psycopg and the fetcher's socket checks do not want. The cost is the GIL: per-page
+CPU (extraction, ORM, Celery) caps a single process, which is why `--processes` exists and the
+worker CPU per page is printed.
+
 Everything stays on 127.0.0.2 (the server) and the broker/database you point it at; the worker
 runs with the test network guard loaded.
 """

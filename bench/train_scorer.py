@@ -21,9 +21,15 @@ sys.path.insert(0, str(ROOT))
 
 from claims.extraction.scorer import features  # noqa: E402
 
-DATA = ROOT.parent.parent / "shared" / "data" / "checkworthiness"
-if not DATA.exists():
-    DATA = Path("../shared/data/checkworthiness")
+# ../shared/data/checkworthiness next to the repository (a worktree sits one level deeper)
+DATA = next(
+    (
+        base / "shared" / "data" / "checkworthiness"
+        for base in (ROOT.parent, ROOT.parent.parent)
+        if (base / "shared" / "data" / "checkworthiness").is_dir()
+    ),
+    ROOT.parent / "shared" / "data" / "checkworthiness",
+)
 DEFAULT_TRAIN = DATA / "claimbuster_crowdsourced_train.csv"
 DEFAULT_DEV = DATA / "claimbuster_crowdsourced_sample3000.csv"
 DEFAULT_OUT = ROOT / "claims" / "extraction" / "scorer_model.json"

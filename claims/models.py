@@ -13,6 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
+from pghistory.models import Event as PghistoryEvent
+
+from claims.audit import audit_event_model
 
 
 def _choices_check(
@@ -584,3 +587,47 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+# --- Audit trail ---------------------------------------------------------------------------------
+# PostgreSQL triggers (django-pghistory) append a row to <Model>Event for every insert, update and
+# delete of the tracked tables, whatever code path or SQL makes it: the row as inserted, updated
+# or deleted, the time, the context (actor, user, url or task) and, for updates, the before and
+# after of each changed column. The event tables refuse UPDATE and DELETE (append-only trigger).
+
+
+class AuditEvent(PghistoryEvent):
+    """Base of the event models; ``pgh_label`` is the operation: insert, update or delete."""
+
+    pgh_changes = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="For updates: {column: [before, after]} of every column that changed.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ArticleEvent(audit_event_model(Article, base_model=AuditEvent)):
+    pass
+
+
+class ClaimEvent(audit_event_model(Claim, base_model=AuditEvent)):
+    pass
+
+
+class SourceEvent(audit_event_model(Source, base_model=AuditEvent)):
+    pass
+
+
+class EvidenceEvent(audit_event_model(Evidence, base_model=AuditEvent)):
+    pass
+
+
+class VerdictEvent(audit_event_model(Verdict, base_model=AuditEvent)):
+    pass
+
+
+class CommentEvent(audit_event_model(Comment, base_model=AuditEvent)):
+    pass

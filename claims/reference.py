@@ -55,3 +55,47 @@ def ensure_reference_data_after_migrate(sender: Any, **kwargs: Any) -> None:
     from claims.models import Rating, RatingScale
 
     ensure_reference_data(group_model=Group, scale_model=RatingScale, rating_model=Rating)
+
+
+# What editors may do in the admin (moderation): view and change the domain, read the audit trail.
+# Deleting, and managing users and groups, stays with the admins (superusers).
+EDITOR_PERMISSIONS = {
+    "claims": {
+        "article": ("view", "change"),
+        "claim": ("view", "change"),
+        "source": ("view", "change"),
+        "evidence": ("view", "change"),
+        "verdict": ("view", "change"),
+        "comment": ("view", "change"),
+        "ratingscale": ("view",),
+        "rating": ("view",),
+        "articleevent": ("view",),
+        "claimevent": ("view",),
+        "sourceevent": ("view",),
+        "evidenceevent": ("view",),
+        "verdictevent": ("view",),
+        "commentevent": ("view",),
+    }
+}
+
+
+def ensure_editor_permissions(*, group_model, permission_model) -> None:
+    """Grant the editors group its moderation permissions (adds, never removes)."""
+    editors, _ = group_model.objects.get_or_create(name=EDITORS)
+    codenames = [
+        f"{action}_{model}"
+        for app_models in EDITOR_PERMISSIONS.values()
+        for model, actions in app_models.items()
+        for action in actions
+    ]
+    permissions = permission_model.objects.filter(
+        content_type__app_label__in=list(EDITOR_PERMISSIONS), codename__in=codenames
+    )
+    editors.permissions.add(*permissions)
+
+
+def ensure_editor_permissions_after_migrate(sender: Any, **kwargs: Any) -> None:
+    """post_migrate receiver (after auth has created the permissions, and after a test flush)."""
+    from django.contrib.auth.models import Group, Permission
+
+    ensure_editor_permissions(group_model=Group, permission_model=Permission)

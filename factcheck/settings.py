@@ -64,7 +64,7 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "claims.admin_site.ModerationAdminConfig",  # django.contrib.admin, moderators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "claims.audit.AuditMiddleware",  # the actor of the audit trail; after authentication
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -258,6 +259,10 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- Audit trail (django-pghistory) -------------------------------------------------------------
+# Event times are the statement's clock time, not the transaction start, so events order in time.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
+
 # --- The workbench -------------------------------------------------------------------------------
 # The organisation that publishes fact-checks (ClaimReview author).
 FACTCHECK_PUBLISHER_NAME = os.environ.get("FACTCHECK_PUBLISHER_NAME", "Newsroom Fact Check")
@@ -273,6 +278,10 @@ SOURCE_FETCH_TOTAL_TIMEOUT = env_int("SOURCE_FETCH_TOTAL_TIMEOUT", 30)
 # A fetch claimed longer ago than this is presumed abandoned by a lost worker (must exceed the
 # total timeout plus extraction time).
 SOURCE_FETCH_LEASE_SECONDS = env_int("SOURCE_FETCH_LEASE_SECONDS", 120)
+# A pending source whose message has not run this long is presumed to have lost it (a killed
+# worker's unacknowledged delivery, a flushed broker). Longer than any expected queue backlog, so
+# the sweeper does not multiply messages while a big batch drains.
+SOURCE_FETCH_PENDING_GRACE_SECONDS = env_int("SOURCE_FETCH_PENDING_GRACE_SECONDS", 900)
 SOURCE_FETCH_MAX_ATTEMPTS = env_int("SOURCE_FETCH_MAX_ATTEMPTS", 5)
 SOURCE_FETCH_MAX_WORKER_LOSSES = env_int("SOURCE_FETCH_MAX_WORKER_LOSSES", 3)
 SOURCE_FETCH_RETRY_BASE_SECONDS = env_int("SOURCE_FETCH_RETRY_BASE_SECONDS", 10)

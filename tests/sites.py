@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -14,7 +15,7 @@ Handler = Callable[[BaseHTTPRequestHandler], None]
 class LocalSite:
     """An HTTP server on a loopback address; `hits` lists the paths requested, in order."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
         self.routes: dict[str, Handler] = {}
         self.hits: list[str] = []
         self.times: list[float] = []
@@ -47,6 +48,10 @@ class LocalSite:
                 pass  # clients hanging up on endless or dripping bodies is the point of those tests
 
         self._server = _Server((host, 0), _Handler)
+        self.scheme = "http"
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
         self.host, self.port = self._server.server_address[:2]
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.02,), daemon=True
@@ -54,7 +59,7 @@ class LocalSite:
         self._thread.start()
 
     def url(self, path: str = "/", host: str | None = None) -> str:
-        return f"http://{host or self.host}:{self.port}{path}"
+        return f"{self.scheme}://{host or self.host}:{self.port}{path}"
 
     def page(
         self,

@@ -153,6 +153,7 @@ class SourceSerializer(serializers.ModelSerializer):
             "fetched_at",
             "last_checked_at",
             "link_status",
+            "link_moved_to",
             "created_at",
             "updated_at",
         ]
@@ -279,6 +280,24 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class CommentCreateSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=10_000)
+
+
+# --- Audit trail (read-only) ----------------------------------------------------------------------
+class AuditEntrySerializer(serializers.Serializer):
+    """One recorded change (claims.selectors_audit.AuditEntry)."""
+
+    id = serializers.CharField(read_only=True)
+    at = serializers.DateTimeField(read_only=True)
+    actor = serializers.CharField(
+        read_only=True, help_text="A username, system:<task or command>, or unknown."
+    )
+    user_id = serializers.IntegerField(read_only=True, allow_null=True)
+    operation = serializers.ChoiceField(choices=["insert", "update", "delete"], read_only=True)
+    model = serializers.CharField(read_only=True, help_text="claim, verdict, evidence or comment")
+    object_id = serializers.IntegerField(read_only=True)
+    changes = serializers.JSONField(
+        read_only=True, help_text="{column: [before, after]}; before is null on insert."
+    )
 
 
 # --- Documents (for the schema) -------------------------------------------------------------------

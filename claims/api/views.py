@@ -30,6 +30,7 @@ from claims.api.throttling import TokenThrottle, WriteThrottle
 from claims.exports.annotations import CLAIM_FIELDS, annotation_collection
 from claims.exports.claimreview import claim_review
 from claims.models import Claim
+from claims.selectors_audit import claim_history_for
 from claims.services import articles, claims, comments, evidence, verdicts
 from claims.services.errors import NotFound
 
@@ -263,6 +264,19 @@ class ClaimViewSet(
             actor=request.user, claim=claim, expected_version=version, **data
         )
         return self.tagged(claim, s.ClaimSerializer(claim).data)
+
+    @extend_schema(
+        summary="The audit trail of a claim and of its verdicts, evidence and comments",
+        responses={200: s.AuditEntrySerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"], permission_classes=[IsMember])
+    def history(self, request, pk=None):
+        # Read-only: the trail is written by database triggers, never through the API.
+        claim = self.get_object()
+        entries = claim_history_for(user=request.user, claim=claim)
+        page = self.paginate_queryset(entries)
+        data = s.AuditEntrySerializer(page if page is not None else entries, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     @extend_schema(summary="Accept a suggested claim", request=None, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])

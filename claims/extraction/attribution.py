@@ -96,32 +96,32 @@ def find_attribution(text: str, masked: str) -> Attribution | None:
     ``masked`` is ``text`` with quotations blanked, so a verb inside a quotation is not taken for
     the attribution of the sentence.
     """
-    m = _ACCORDING_RE.search(masked)
+    m = _ACCORDING_RE.search(masked) if "ccording to" in masked else None
     if m:
         c = _clean(text[m.start(1) : m.end(1)])
         if c:
             return Attribution(c, "according to", m.end())
-    m = _AFTER_QUOTE_RE.search(masked)
+    m = _AFTER_QUOTE_RE.search(masked) if ('"' in masked or "”" in masked) else None
     if m:
         if m.group(1):
             verb, np, end = m.group(1), text[m.start(2) : m.end(2)], m.end()
         else:
             verb, np, end = m.group(4), text[m.start(3) : m.end(3)], m.end()
         return _make(np, verb, end)
-    m = _SUBJECT_RE.search(masked)
+    m = _SUBJECT_RE.match(masked)
     if (m and not _BAD_HEADS.match(text[m.start(1) : m.end(1)] + " ")) or (
         m and text[m.start(1) : m.end(1)].lower() in _PRONOUNS
     ):
         return _make(text[m.start(1) : m.end(1)], m.group(2), m.end())
-    m = _SUBJECT_CHAIN_RE.search(masked)
+    m = _SUBJECT_CHAIN_RE.match(masked)
     if m and not _BAD_HEADS.match(m.group(1) + " "):
         return _make(m.group(1), m.group(2), m.end())
-    m = _TRAILING_RE.search(masked)
+    m = _TRAILING_RE.search(masked) if ", " in masked else None
     if m:
         if m.group(1):
             return _make(text[m.start(2) : m.end(2)], m.group(1), m.end())
         return _make(text[m.start(3) : m.end(3)], m.group(4), m.end())
-    m = _PASSIVE_BY_RE.search(masked)
+    m = _PASSIVE_BY_RE.search(masked) if " by " in masked else None
     if m:
         c = _clean(text[m.start(1) : m.end(1)])
         if c:

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 from . import cues
 from .attribution import Attribution, find_attribution, is_person
-from .scorer import load_model, sigmoid
+from .scorer import load_model, sigmoid, tokens
 from .segment import Span, segment
 
 # Chosen on the ClaimBuster dev sample and the news dev set (bench/extraction_eval.py --tune).
@@ -68,6 +68,7 @@ _CLAUSE_SPLIT_RE = re.compile(
     r"(?:;\s+|:\s+(?=[A-Z\"“])|,\s+(?:and|but|while|whereas|although|though|yet)\s+(?=\S))"
 )
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d[\d,.]*")
+_DIGIT_RE = re.compile(r"\d")
 _QUESTION_END = re.compile(r"\?[\"”’)\]]*$")
 
 
@@ -113,15 +114,16 @@ class _Context:
 
 
 def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution | None):
-    """Score one sentence or clause; return (fields, hard_rejection)."""
+    """Score one sentence or clause: (fields, reasons, negatives, hard rejection, soft rejection)."""
     masked = cues.mask_quotes(text)
-    words = _WORD_RE.findall(text)
-    toks = cues.word_tokens(masked)
+    words = text.split()
+    model_toks = tokens(text)
+    toks = model_toks if masked is text else tokens(masked)
     tokset = set(toks)
     reasons: list[str] = []
     negatives: list[str] = []
 
-    has_digit = any(ch.isdigit() for ch in text)
+    has_digit = _DIGIT_RE.search(text) is not None
     date_spans = (
         cues.find_dates(text) if has_digit or not cues.DATE_TOKENS.isdisjoint(tokset) else []
     )
@@ -204,7 +206,7 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
         logit += W_SHORT
     logit = BIAS + RULE_SCALE * logit
     if model is not None:
-        model_logit, top = model.explain(text)
+        model_logit, top = model.explain_tokens(model_toks)
         logit += MODEL_WEIGHT * model_logit
         if top:
             reasons.append(
@@ -232,8 +234,10 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
         soft = ("opinion", negatives[0])
     elif prediction:
         soft = ("prediction", negatives[0])
-    if not hard and not (quantities or event):
-        # Speculation (or opinion) with no quantity or event in it: nothing a reviewer can check.
+    reported = bool(claimant) and (has_quote or is_person(claimant))
+    if not hard and not (quantities or event or reported):
+        # Speculation with no quantity or event in it, and not what a named person said: nothing
+        # a reviewer can check.
         for category in VETO:
             if found.get(category):
                 hard = (category, next(n for n in negatives if n.startswith(category[:4])))

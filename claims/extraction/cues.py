@@ -11,18 +11,20 @@ _MONTH = (
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_MON3 = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
+# One leading \b so that alternatives are only tried at word starts; group 1 is the date inside
+# "in June", "since February 2022".
 DATE_RE = re.compile(
-    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\d)"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?"
-    rf"|\b{_MONTH}\s+(?:19|20)\d\d\b"
-    rf"|(?<=\b(?:in|by|of) )(?:(?:early|late|mid-?)\s*)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
-    rf"|(?<=\bsince )(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
-    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?"
-    r"|\b\d{1,2}(?:\.\d{2})?\s?[ap]\.m\.|\b\d{1,2}(?:\.\d{2})?\s?[ap]m\b"
-    rf"|\b(?:last|next|this|on|earlier this|later this)\s+(?:week|month|year|{_WEEKDAY}"
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\d)"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?"
+    rf"|{_MONTH}\s+(?:19|20)\d\d\b"
+    rf"|(?:in|by|of|since) ((?:(?:early|late|mid-?)\s*)?{_MON3}(?:,?\s+(?:19|20)\d\d\b)?)"
+    r"|\d{4}-\d{2}-\d{2}\b|\d{1,2}/\d{1,2}/\d{2,4}\b|\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?"
+    r"|\d{1,2}(?:\.\d{2})?\s?[ap]\.m\.|\d{1,2}(?:\.\d{2})?\s?[ap]m\b"
+    rf"|(?:last|next|this|on|earlier this|later this)\s+(?:week|month|year|{_WEEKDAY}"
     rf"|spring|summer|autumn|fall|winter|quarter)\b"
-    rf"|\b{_WEEKDAY}\b|\byesterday\b|\btoday\b|\btonight\b"
-    r"|\b(?:1[89]|20)\d\d(?:s)?\b(?![,.]\d)"
+    rf"|{_WEEKDAY}\b|yesterday\b|today\b|tonight\b"
+    r"|(?:1[89]|20)\d\d(?:s)?\b(?![,.]\d))"
 )
 _NUMWORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a|several|a few|tens of|hundreds of)"
 _SCALE = r"(?:hundred|thousand|million|billion|trillion)s?"
@@ -32,14 +34,21 @@ _MOD = (
     r"just over|just under|only|a record)\s+"
 )
 _UNIT_WORD = r"(?:\s+(?:new|more|additional|extra|other|foreign|local|young|full-time|active|civilian|armed|registered|eligible))?(?:\s+(?!(?:of|to|in|on|at|the|and|or|for|from|by|with|a|an|than|as|per|is|are|was|were|will|would|has|have|had|since|last|this|that|which|who|its|their|his|her)\b)[a-z][a-z-]{2,})?"
-_QTY_CORE_RE = re.compile(
-    rf"(?:[$€£¥]\s?)?(?<![\w.,:/-])\d+(?:[.,]\d+)*(?![\w:/]|[.,]\d)"
+# Numbers are found by a pattern that starts with a digit (fast to scan for); the character before
+# is checked in Python. Spelled-out quantities have their own pattern, run only when such a word
+# is present.
+_QTY_NUM_RE = re.compile(
+    rf"\d+(?:[.,]\d+)*(?![\w:/]|[.,]\d)"
     rf"(?:\s?(?:%|percent\b|per cent\b|percentage points?\b|{_SCALE}\b|bn\b|mn\b|m\b|k\b|km\b"
-    rf"|kg\b|tons?\b|tonnes?\b|degrees?\b|years?\b))?"
-    rf"|\b{_NUMWORD}\s+{_SCALE}\b|\b(?:dozens|hundreds|thousands|millions|billions)\b"
-    rf"|\b(?:doubled|tripled|quadrupled|halved|twice|a third|a quarter|half of)\b",
+    rf"|kg\b|tons?\b|tonnes?\b|degrees?\b|years?\b))?",
     re.IGNORECASE,
 )
+_QTY_WORD_RE = re.compile(
+    rf"\b(?:{_NUMWORD}\s+{_SCALE}\b|(?:dozens|hundreds|thousands|millions|billions)\b"
+    rf"|(?:doubled|tripled|quadrupled|halved|twice|a third|a quarter|half of)\b)",
+    re.IGNORECASE,
+)
+_CURRENCY = "$€£¥"
 _QTY_WORDS = frozenset(
     [
         "hundred",
@@ -64,7 +73,28 @@ _QTY_WORDS = frozenset(
 )
 _MOD_BEFORE_RE = re.compile(rf"(?:^|(?<=\s)){_MOD}$", re.IGNORECASE)
 _UNIT_AFTER_RE = re.compile(_UNIT_WORD)
-QUANTITY_RE = _QTY_CORE_RE
+_MOD_ENDINGS = tuple(
+    f"{w} "
+    for w in [
+        "than",
+        "over",
+        "under",
+        "about",
+        "around",
+        "nearly",
+        "almost",
+        "roughly",
+        "approximately",
+        "some",
+        "to",
+        "least",
+        "most",
+        "many",
+        "much",
+        "only",
+        "record",
+    ]
+)
 
 _EVENT = """met meets signed ratified voted died killed visited arrived approved passed launched
 elected appointed resigned arrested charged sentenced convicted fined banned closed opened attacked
@@ -214,6 +244,7 @@ for _category, _spec in (
 for _entries in _PHRASES.values():
     _entries.sort(key=lambda e: -len(e[0]))
 
+_PHRASE_KEYS = frozenset(_PHRASES)
 _WORD_TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
@@ -224,22 +255,29 @@ def word_tokens(text: str) -> list[str]:
 
 def scan(toks: list[str]) -> dict[str, str]:
     """The first phrase of each cue category found in ``toks`` (event verbs under a modal skipped)."""
-    found: dict[str, str] = {}
+    hits = _PHRASE_KEYS.intersection(toks)
+    if not hits:
+        return {}
+    best: dict[str, tuple[int, str]] = {}
     n = len(toks)
-    for i in range(n):
-        entries = _PHRASES.get(toks[i])
-        if entries is None:
-            continue
-        for rest, category, phrase in entries:
-            if category in found:
-                continue
-            k = len(rest)
-            if k and tuple(toks[i + 1 : i + 1 + k]) != rest:
-                continue
-            if category == "event" and _under_modal(toks, i):
-                continue
-            found[category] = phrase
-    return found
+    for word in hits:
+        entries = _PHRASES[word]
+        i = -1
+        while True:
+            try:
+                i = toks.index(word, i + 1)
+            except ValueError:
+                break
+            for rest, category, phrase in entries:
+                if category in best and best[category][0] <= i:
+                    continue
+                k = len(rest)
+                if k and (i + k >= n or tuple(toks[i + 1 : i + 1 + k]) != rest):
+                    continue
+                if category == "event" and _under_modal(toks, i):
+                    continue
+                best[category] = (i, phrase)
+    return {category: phrase for category, (_, phrase) in best.items()}
 
 
 def _under_modal(toks: list[str], i: int) -> bool:
@@ -423,7 +461,21 @@ def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: boo
 
 def find_dates(text: str) -> list[tuple[int, int]]:
     """Spans of date and time expressions."""
-    return [m.span() for m in DATE_RE.finditer(text)]
+    return [m.span(1) if m.group(1) else m.span() for m in DATE_RE.finditer(text)]
+
+
+def _number_spans(text: str):
+    for m in _QTY_NUM_RE.finditer(text):
+        s, e = m.span()
+        if s:
+            before = text[s - 1]
+            if before.isalnum() or before in "_.,:/-":
+                continue  # G20, COVID-19, 1.5 inside a longer token
+            if before in _CURRENCY:
+                s -= 1
+            elif before == " " and s > 1 and text[s - 2] in _CURRENCY:
+                s -= 2
+        yield s, e, True
 
 
 def find_quantities(
@@ -431,23 +483,25 @@ def find_quantities(
 ) -> list[tuple[int, int]]:
     """Spans of quantities (numbers with their modifier and unit), dates excluded."""
     out: list[tuple[int, int]] = []
-    if not has_digit and tokset is not None and _QTY_WORDS.isdisjoint(tokset):
-        return out
-    for m in _QTY_CORE_RE.finditer(text):
-        s, e = m.span()
-        mod = _MOD_BEFORE_RE.search(text, max(0, s - 24), s)
-        if mod:
-            s = mod.start()
+    cores = list(_number_spans(text)) if has_digit else []
+    if tokset is None or not _QTY_WORDS.isdisjoint(tokset):
+        cores.extend((m.start(), m.end(), False) for m in _QTY_WORD_RE.finditer(text))
+        cores.sort()
+    for s, e, numeric in cores:
+        if numeric and any(ds <= s and e <= de for ds, de in dates):
+            continue  # the number is (part of) a date or a time
+        if any(ds <= s < de for ds, de in dates):
+            continue
+        before = text[max(0, s - 24) : s].lower()
+        if before.endswith(_MOD_ENDINGS):
+            mod = _MOD_BEFORE_RE.search(text, max(0, s - 24), s)
+            if mod:
+                s = mod.start()
         unit = _UNIT_AFTER_RE.match(text, e)
         if unit:
             e = unit.end()
-        core = m.group()
-        if any(ds <= s < de or ds < e <= de for ds, de in dates):
-            # "in 2019 more than 300" - keep only what lies outside the date
-            if not any(ch.isdigit() for ch in core) or any(ds <= s and e <= de for ds, de in dates):
-                continue
-            if any(ds <= s < de for ds, de in dates):
-                continue
+        if out and s < out[-1][1]:
+            continue
         out.append((s, e))
     return out
 
@@ -455,7 +509,7 @@ def find_quantities(
 def mask_quotes(text: str) -> str:
     """``text`` with the inside of quotations blanked, same length: cues outside quotes only."""
     if '"' not in text and "“" not in text:
-        return text
+        return text  # the same object: callers test ``masked is text``
     return _QUOTE_RE.sub(lambda m: m.group()[0] + " " * (len(m.group()) - 2) + m.group()[-1], text)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -21,14 +22,21 @@ _TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*|[%$€£?\"]")
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 
 
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _shape(tok: str) -> str:
+    if not tok[0].isdigit():
+        return tok
+    return "<year>" if _YEAR_RE.fullmatch(tok) else "<num>"
+
+
 def tokens(text: str) -> list[str]:
     """Lower-cased word tokens; numbers become <year> or <num> so the model learns their shape."""
-    out = []
-    for tok in _TOKEN_RE.findall(text.lower()):
-        if tok[0].isdigit():
-            tok = "<year>" if _YEAR_RE.fullmatch(tok) else "<num>"
-        out.append(tok)
-    return out
+    toks = _TOKEN_RE.findall(text.lower())
+    if _DIGIT_RE.search(text):
+        return [_shape(t) for t in toks]
+    return toks
 
 
 def features(text: str) -> list[str]:
@@ -45,6 +53,16 @@ class ScorerModel:
     coef: dict[str, float]
     intercept: float
     meta: dict
+    # Derived for speed: idf squared (for the norm), idf * coefficient, bigrams as token pairs.
+    idf2: dict[str, float] = field(default_factory=dict, repr=False)
+    idfc: dict[str, float] = field(default_factory=dict, repr=False)
+    bigrams: frozenset = field(default_factory=frozenset, repr=False)
+
+    def __post_init__(self) -> None:
+        self.idf2.update({t: v * v for t, v in self.idf.items()})
+        self.idfc.update({t: v * self.coef.get(t, 0.0) for t, v in self.idf.items()})
+        pairs = frozenset(tuple(t.split(" ")) for t in self.idf if " " in t)
+        object.__setattr__(self, "bigrams", pairs)
 
     def logit(self, text: str) -> float:
         """Raw decision value for ``text``."""
@@ -64,27 +82,30 @@ class ScorerModel:
         return self.intercept + dot / math.sqrt(norm)
 
     def explain(self, text: str, k: int = 3) -> tuple[float, list[str]]:
-        """Decision value and the present features that push it up most, in one pass."""
-        counts: dict[str, int] = {}
-        idf = self.idf
-        for feat in features(text):
-            if feat in idf:
-                counts[feat] = counts.get(feat, 0) + 1
-        if not counts:
+        """Decision value and the present features that push it up most."""
+        return self.explain_tokens(tokens(text), k)
+
+    def explain_tokens(self, toks: list[str], k: int = 3) -> tuple[float, list[str]]:
+        """``explain`` from the output of ``tokens``, so callers can tokenize once."""
+        idf2, idfc = self.idf2, self.idfc
+        feats = list(filter(idf2.__contains__, toks))
+        feats.extend(map(" ".join, filter(self.bigrams.__contains__, pairwise(toks))))
+        if not feats:
             return self.intercept, []
-        coef = self.coef
-        norm = dot = 0.0
-        pushes = []
-        for feat, n in counts.items():
-            v = idf[feat] if n == 1 else (1.0 + math.log(n)) * idf[feat]
-            norm += v * v
-            c = coef.get(feat)
-            if c:
-                dot += v * c
-                if c > 0:
-                    pushes.append((-c * v, feat))
-        pushes.sort()
-        return self.intercept + dot / math.sqrt(norm), [f for _, f in pushes[:k]]
+        counts = Counter(feats)
+        uniq = list(counts)
+        norm = sum(map(idf2.__getitem__, uniq))
+        dot = sum(map(idfc.__getitem__, uniq))
+        if len(uniq) != len(feats):  # sublinear tf: a feature seen n times weighs 1 + log(n)
+            for feat, n in counts.most_common():
+                if n == 1:
+                    break
+                scale = 1.0 + math.log(n)
+                norm += idf2[feat] * (scale * scale - 1.0)
+                dot += idfc[feat] * (scale - 1.0)
+        uniq.sort(key=idfc.__getitem__, reverse=True)
+        top = [f for f in uniq[:k] if idfc[f] > 0]
+        return self.intercept + dot / math.sqrt(norm), top
 
     def top_terms(self, text: str, k: int = 3) -> list[str]:
         """The present features that push the score up most, for the reviewer to read."""

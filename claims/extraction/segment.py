@@ -17,6 +17,7 @@ MAX_SEGMENT = 2000
 # A quotation that closes within this many characters holds its sentences together.
 MAX_QUOTE_HOLD = 600
 
+_QUOTE_CHAR_RE = re.compile(r'["“”«»]')
 _LINE_RE = re.compile(r"[^\n\r\u2028\u2029\x85\x0b\x0c]+")
 _BULLET_RE = re.compile(r"[ \t]*(?:[-*•‣▪◦–—]|\d{1,2}[.)]|[a-z][.)])[ \t]+(?=\S)")
 _TERMINAL = ".!?…"
@@ -308,8 +309,9 @@ def _quote_intervals(text: str, s: int, e: int) -> list[tuple[int, int]]:
     chunk = text[s:e]
     if '"' not in chunk and "“" not in chunk and "«" not in chunk:
         return out
-    for i in range(s, e):
-        c = text[i]
+    for m in _QUOTE_CHAR_RE.finditer(text, s, e):
+        i = m.start()
+        c = m.group()
         if c == '"':
             if straight_open < 0:
                 straight_open = i
@@ -318,7 +320,7 @@ def _quote_intervals(text: str, s: int, e: int) -> list[tuple[int, int]]:
                 straight_open = -1
         elif c in "“«":
             curly.append(i)
-        elif c in "”»" and curly:
+        elif curly:
             out.append((curly.pop(), i))
     return [(a, b) for a, b in out if b - a <= MAX_QUOTE_HOLD]
 

@@ -60,6 +60,7 @@ class FetchConfig:
     user_agent: str = "FactcheckWorkbench/1.0 (source archiver)"
     resolver: Resolver = system_resolver
     accepted_types: frozenset[str] = ACCEPTED_TYPES
+    ca_file: str | None = None  # CA bundle for TLS verification; None: certifi's
 
     @classmethod
     def build(
@@ -241,15 +242,16 @@ class _CheckedBackend(httpcore.SyncBackend):
 
 
 @functools.cache
-def _ssl_context() -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=certifi.where())
+def _ssl_context(ca_file: str | None) -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=ca_file or certifi.where())
 
 
 class _CheckedTransport(httpx.HTTPTransport):
     def __init__(self, config: FetchConfig, deadline: float) -> None:
-        super().__init__(verify=_ssl_context(), trust_env=False, http2=False)
+        context = _ssl_context(config.ca_file)
+        super().__init__(verify=context, trust_env=False, http2=False)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=_ssl_context(),
+            ssl_context=context,
             max_connections=4,
             http1=True,
             http2=False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 from dataclasses import dataclass
 
 import lxml.html
@@ -72,11 +73,11 @@ def _from_html(body: bytes, charset: str | None, url: str | None, digest: str) -
     text = (meta.get("text") or "").strip()
     language = meta.get("language") or ""
     title = meta.get("title") or ""
-    if not text or not language or not title:
-        fallback_text, fallback_title, fallback_language = _html_fallback(source)
+    language = language or _html_lang(source)
+    if not text or not title:  # a page too small or odd for trafilatura: read the markup directly
+        fallback_text, fallback_title, _ = _html_fallback(source)
         text = text or fallback_text
         title = title or fallback_title
-        language = language or fallback_language
     return Extracted(
         text=text,
         title=title,
@@ -86,6 +87,16 @@ def _from_html(body: bytes, charset: str | None, url: str | None, digest: str) -
         language=language,
         sha256=digest,
     )
+
+
+_HTML_LANG = re.compile(rb"<html\b[^>]*?\b(?:xml:)?lang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
+
+
+def _html_lang(source: bytes | str) -> str:
+    """The primary language subtag of <html lang>, read without a second parse."""
+    head = source[:8192]
+    match = _HTML_LANG.search(head.encode("utf-8", "replace") if isinstance(head, str) else head)
+    return match.group(1).decode().lower() if match else ""
 
 
 def _html_fallback(source: bytes | str) -> tuple[str, str, str]:

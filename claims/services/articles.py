@@ -37,8 +37,10 @@ def article_create(
     language: str = "",
     note: str = "",
 ) -> Article:
-    """Create a ready article from its plain-text body."""
+    """Create a ready article from its plain-text body, or, given only a url, fetch it first."""
     require_member(actor, "add articles")
+    if not (body or "").strip() and (url or "").strip():
+        return _article_create_from_url(actor=actor, url=url, title=title)
     article = Article(
         title=_clean_text("title", title, required=True, max_length=500),
         body=_clean_text("body", body, required=True),
@@ -73,3 +75,16 @@ def article_update(*, actor, article: Article, **changes) -> Article:
     if changes:
         locked.save(update_fields=[*changes, "updated_at"])
     return locked
+
+
+def _article_create_from_url(*, actor, url: str, title: str) -> Article:
+    from claims.fetching import FetchError
+    from claims.services.sources import article_create_from_url
+
+    url = _clean_text("url", url, max_length=2000)
+    try:
+        return article_create_from_url(
+            url=url, title=_clean_text("title", title, max_length=500), created_by=actor
+        )
+    except FetchError as exc:
+        raise ValidationError("url", f"{exc.message} ({exc.code})") from None

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from claims.models import Claim, Evidence, Source
 from claims.permissions import require_member
 from claims.services.errors import InvalidTransition, ValidationError
+from claims.services.sources import evidence_check_quote, source_refetch
 from claims.tasks import source_fetch
 from claims.urlnorm import URLError, url_normalize
 
@@ -66,7 +67,11 @@ def evidence_add(
             )
     except IntegrityError:
         raise ValidationError("url", "This source is already evidence for this claim.") from None
-    if created or source.fetch_status in UNFETCHED:
+    if source.fetch_status == Source.FetchStatus.FAILED:
+        source_refetch(source_id=source.pk)  # a new citation is a reason to try again
+    elif created or source.fetch_status in UNFETCHED:
         source_id = source.pk
         transaction.on_commit(lambda: source_fetch.delay(source_id))
+    else:
+        evidence_check_quote(evidence=evidence)
     return evidence

@@ -46,14 +46,19 @@ def _claim_from(article: Article, s: Suggestion) -> Claim:
 
 
 @transaction.atomic
-def article_suggest_claims(*, article: Article) -> list[Claim]:
-    """Store the extractor's suggestions for ``article``; return the claims it created.
+def article_suggest_claims(
+    *, article: Article | None = None, article_id: int | None = None
+) -> list[Claim]:
+    """Store the extractor's suggestions for an article (given or by id); return the new claims.
 
     Idempotent and conservative: it never changes an existing claim. A suggestion is skipped when
     a claim with the same span exists (suggested, accepted, edited or dismissed alike), or when a
     reviewer's claim covers most of it, so running it again adds nothing.
     """
-    article = Article.objects.select_for_update().get(pk=article.pk)
+    if (article is None) == (article_id is None):
+        raise TypeError("pass exactly one of article= or article_id=")
+    pk = article.pk if article is not None else article_id
+    article = Article.objects.select_for_update().get(pk=pk)
     existing = list(article.claims.values_list("start", "end", "origin"))
     spans = {(start, end) for start, end, _ in existing}
     manual = [(start, end) for start, end, origin in existing if origin != Claim.Origin.SUGGESTED]

@@ -14,7 +14,6 @@ import gzip
 import logging
 import random
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
 
 from celery import current_app
 from django.conf import settings
@@ -25,6 +24,7 @@ from django.utils import timezone
 from claims import fetching
 from claims.fetching import FetchConfig, FetchError
 from claims.models import Article, Evidence, Source, SourceSnapshot
+from claims.urlnorm import URLError, url_normalize
 
 logger = logging.getLogger(__name__)
 
@@ -67,33 +67,6 @@ def retry_delay(*, attempt: int, retry_after: float | None = None) -> float:
     if retry_after is not None:
         delay = max(delay, min(retry_after, cap) + random.uniform(0, 1))  # noqa: S311
     return round(delay, 3)
-
-
-def source_normalize_url(url: str) -> str:
-    """The key a Source is stored under: scheme and host lower-cased, no fragment or default port."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    default = {"http": 80, "https": 443}.get(scheme)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    netloc = host if port in (None, default) else f"{host}:{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
-
-
-def source_get_or_create(*, url: str) -> tuple[Source, bool]:
-    """The Source for a URL, created (and its fetch enqueued on commit) when new."""
-    with transaction.atomic():
-        source, created = Source.objects.get_or_create(
-            normalized_url=source_normalize_url(url), defaults={"url": url}
-        )
-        if created:
-            enqueue("claims.tasks.source_fetch", source.pk)
-    return source, created
 
 
 def source_refetch(*, source_id: int) -> None:
@@ -276,6 +249,13 @@ def _snapshot_save(source_id, result, extracted, when) -> None:
     SourceSnapshot.objects.bulk_create([snapshot], ignore_conflicts=True)
 
 
+def _same_url_key(url: str) -> str:
+    try:
+        return url_normalize(url)
+    except URLError:
+        return url
+
+
 def _parse_date(value: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value[:10]) if value else None
@@ -295,8 +275,20 @@ def source_check_quotes(*, source_id: int) -> int:
         return _evidence_check_quotes(source.pk, source.text)
 
 
-def _evidence_check_quotes(source_id: int, text: str) -> int:
-    items = list(Evidence.objects.filter(source_id=source_id).exclude(quoted_passage=""))
+def evidence_check_quote(*, evidence: Evidence) -> Evidence:
+    """Check one piece of evidence's quoted passage now, if its source is already fetched."""
+    source = Source.objects.only("fetch_status", "text").get(pk=evidence.source_id)
+    if source.fetch_status == Status.FETCHED and evidence.quoted_passage:
+        _evidence_check_quotes(source.pk, source.text, evidence_ids=[evidence.pk])
+        evidence.refresh_from_db(fields=["quote_found", "quote_start", "quote_end", "quote_score"])
+    return evidence
+
+
+def _evidence_check_quotes(source_id: int, text: str, evidence_ids: list[int] | None = None) -> int:
+    queryset = Evidence.objects.filter(source_id=source_id).exclude(quoted_passage="")
+    if evidence_ids is not None:
+        queryset = queryset.filter(pk__in=evidence_ids)
+    items = list(queryset)
     if not items:
         return 0
     for evidence in items:
@@ -322,7 +314,7 @@ def source_sweep() -> list[int]:
     time lost its message (a killed worker's unacknowledged delivery, a broker flush).
     """
     now = timezone.now()
-    grace = dt.timedelta(seconds=settings.SOURCE_FETCH_LEASE_SECONDS)
+    grace = dt.timedelta(seconds=settings.SOURCE_FETCH_PENDING_GRACE_SECONDS)
     requeue: list[int] = []
     with transaction.atomic():
         abandoned = Source.objects.select_for_update(skip_locked=True).filter(
@@ -349,9 +341,9 @@ def source_sweep() -> list[int]:
 
 
 def article_sweep() -> list[int]:
-    """Articles waiting for (or stuck in) their URL fetch past the lease; ids to enqueue again."""
+    """Articles waiting for (or stuck in) their URL fetch past the grace time; ids to enqueue again."""
     now = timezone.now()
-    grace = dt.timedelta(seconds=settings.SOURCE_FETCH_LEASE_SECONDS)
+    grace = dt.timedelta(seconds=settings.SOURCE_FETCH_PENDING_GRACE_SECONDS)
     with transaction.atomic():
         stuck = Article.objects.select_for_update(skip_locked=True).filter(
             ingest_status__in=[Article.IngestStatus.PENDING, Article.IngestStatus.FETCHING],
@@ -404,9 +396,7 @@ def source_link_check(*, source_id: int) -> str:
             link_status=status, last_checked_at=now, updated_at=now
         )
         return status
-    moved = source_normalize_url(result.final_url) != source_normalize_url(
-        source.final_url or source.url
-    )
+    moved = _same_url_key(result.final_url) != _same_url_key(source.final_url or source.url)
     changed = fetching.normalize(extracted.text) != fetching.normalize(source.text)
     if moved:
         status = Source.LinkStatus.MOVED

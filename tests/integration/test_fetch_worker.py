@@ -126,6 +126,7 @@ def fetch_worker(django_db_setup, django_db_blocker, tmp_path_factory, site, fet
 @pytest.fixture(autouse=True)
 def lease(settings):
     settings.SOURCE_FETCH_LEASE_SECONDS = LEASE_SECONDS
+    settings.SOURCE_FETCH_PENDING_GRACE_SECONDS = LEASE_SECONDS
 
 
 def wait_for(predicate, timeout=30.0, interval=0.1):
@@ -230,7 +231,11 @@ def test_a_worker_killed_mid_batch_leaves_nothing_stuck(fetch_worker, site):
     )
 
 
-def test_sources_service_enqueues_to_the_fetch_queue(fetch_worker, site):
-    source, _ = sources.source_get_or_create(url=site.url("/slow/enqueued"))
+def test_a_refetch_request_reaches_the_fetch_worker(fetch_worker, site):
+    source = new_source(site, "/slow/refetched")
+    Source.objects.filter(pk=source.pk).update(
+        fetch_status="failed", error_code="timeout", attempts=5
+    )
+    sources.source_refetch(source_id=source.pk)
     assert wait_for(lambda: settled([source.pk]))
     assert Source.objects.get(pk=source.pk).fetch_status == "fetched"

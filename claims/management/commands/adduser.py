@@ -2,12 +2,13 @@ import getpass
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from claims.audit import AuditedCommand
 from claims.services.users import ROLES, UserError, user_create
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Create an account with a role: reviewer, editor or admin."
 
     def add_arguments(self, parser):

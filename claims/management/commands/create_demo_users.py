@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from claims.audit import AuditedCommand
 from claims.services.users import user_create
 
 # Local demo only: refused when DEBUG is off.
@@ -12,7 +13,7 @@ DEMO_ACCOUNTS = (
 )
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Create the demo accounts (reviewer, editor, admin) if missing and print their passwords."
     )

@@ -1,12 +1,13 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from claims.audit import AuditedCommand
 from claims.services.seeds import SeedError, seed_load_all
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Load every seed article in seeds/ (idempotent: running it again changes nothing)."
 
     def add_arguments(self, parser):

@@ -30,3 +30,27 @@ def test_only_metadata_can_be_updated():
     assert exc.value.field == "body"
     with pytest.raises(PermissionDenied):
         article_update(actor=UserFactory(), article=article, title="x")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_article_given_only_a_url_is_fetched_in_the_background(monkeypatch):
+    from claims.services import sources
+
+    sent = []
+    monkeypatch.setattr(
+        sources.current_app, "send_task", lambda name, args, **kw: sent.append((name, args))
+    )
+    article = article_create(actor=ReviewerFactory(), title="", body="", url="https://news.test/a")
+    assert (article.ingest_status, article.body, article.title) == (
+        "pending",
+        "",
+        "https://news.test/a",
+    )
+    assert sent == [("claims.tasks.article_fetch", [article.pk])]
+
+
+@pytest.mark.django_db
+def test_a_hostile_article_url_is_refused_with_the_fetchers_reason():
+    with pytest.raises(ValidationError) as exc:
+        article_create(actor=ReviewerFactory(), title="", body="", url="http://169.254.169.254/")
+    assert exc.value.field == "url" and "blocked_address" in str(exc.value)

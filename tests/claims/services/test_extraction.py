@@ -103,3 +103,10 @@ def test_loading_seeds_suggests_claims_once(tmp_path):
     again = seed_load_all(directory=Path(settings.BASE_DIR) / "seeds")
     assert again.suggested_claims == 0
     assert Claim.objects.count() == count
+
+
+def test_it_takes_an_article_id_too(article):
+    created = article_suggest_claims(article_id=article.pk)
+    assert created and all(c.article_id == article.pk for c in created)
+    with pytest.raises(TypeError):
+        article_suggest_claims()

@@ -292,24 +292,29 @@ def test_a_timeout_during_a_link_check_records_nothing(site):
     assert source.link_status == "ok"
 
 
-def test_urls_are_normalized_for_the_one_row_per_url_rule():
-    assert (
-        sources.source_normalize_url("HTTPS://News.Test:443/a?b=1#frag")
-        == "https://news.test/a?b=1"
-    )
-    assert sources.source_normalize_url("http://news.test:8080") == "http://news.test:8080/"
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_new_source_is_enqueued_on_commit_only(monkeypatch):
+def test_a_failed_source_is_refetched_on_request_after_commit(site, monkeypatch):
     sent = []
     monkeypatch.setattr(
         sources.current_app, "send_task", lambda name, args, **kw: sent.append((name, args))
     )
-    source, created = sources.source_get_or_create(url="https://News.test/x#y")
-    again, created_again = sources.source_get_or_create(url="https://news.test/x")
-    assert created and not created_again and again.pk == source.pk
+    source = make_source(site, "/missing")
+    sources.source_fetch(source_id=source.pk)
+    sources.source_refetch(source_id=source.pk)
+    source.refresh_from_db()
+    assert (source.fetch_status, source.attempts) == ("pending", 0)
     assert sent == [("claims.tasks.source_fetch", [source.pk])]
+
+
+@pytest.mark.django_db
+def test_evidence_added_to_a_fetched_source_is_checked_at_once(site):
+    site.page("/a", PAGE)
+    source = make_source(site)
+    sources.source_fetch(source_id=source.pk)
+    evidence = EvidenceFactory(source=source, quoted_passage="ratified by both parliaments")
+    assert evidence.quote_found is None
+    sources.evidence_check_quote(evidence=evidence)
+    assert evidence.quote_found is True and evidence.quote_score == 1.0
 
 
 @pytest.mark.django_db(transaction=True)

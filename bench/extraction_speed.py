@@ -1,0 +1,119 @@
+"""Throughput and memory of claim extraction on a mixed corpus, one core.
+
+Usage: python bench/extraction_speed.py [--mb 5] [--data DIR]
+
+The corpus is generated deterministically and streamed article by article: the news dev articles
+and the seed (with their headlines, bylines and boilerplate), debate sentences from the public
+check-worthiness files grouped into paragraphs, a few bulleted and CRLF articles, and some Cyrillic
+and CJK text. Throughput counts UTF-8 bytes of input per second of extraction. Peak memory is
+measured with tracemalloc in a second pass, for the corpus and for twice its size: it stays flat
+because articles are processed one at a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import time
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from extraction_eval import DATA, NEWS_DIR, read_article  # noqa: E402
+
+from claims.extraction import extract_claims  # noqa: E402
+
+CYRILLIC = (
+    "Парламентът ратифицира договора в петък. Безработицата падна до 4,1% през март, "
+    "съобщи Националният статистически институт. "
+)
+CJK = "国会は金曜日に条約を批准した。失業率は4.1%に低下した。"
+
+
+def _pieces(data: Path) -> tuple[list[str], list[str]]:
+    news = [read_article(p)[0] for p in sorted(NEWS_DIR.glob("*.txt"))]
+    news.append((ROOT / "seeds" / "000_5fe590b60e8f00fa.txt").read_text(encoding="utf-8"))
+    sentences: list[str] = []
+    for name in ("claimbuster_crowdsourced_sample3000.csv", "checkthat2024_en_devtest.csv"):
+        path = data / name
+        if path.exists():
+            with path.open(encoding="utf-8", newline="") as fh:
+                sentences.extend(row["text"] for row in csv.DictReader(fh))
+    return news, sentences
+
+
+def corpus(size_bytes: int, data: Path, seed: int = 20261128) -> Iterator[str]:
+    """Yield articles until ``size_bytes`` of UTF-8 text have been produced."""
+    rng = random.Random(seed)
+    news, sentences = _pieces(data)
+    produced = 0
+    while produced < size_bytes:
+        kind = rng.random()
+        if kind < 0.55 or not sentences:
+            article = rng.choice(news)
+            if rng.random() < 0.2:
+                article = article.replace("\n", "\r\n")
+        elif kind < 0.9:
+            paras = []
+            for _ in range(rng.randint(4, 12)):
+                paras.append(" ".join(rng.choice(sentences) for _ in range(rng.randint(2, 6))))
+            article = "Debate transcript\n\n" + "\n\n".join(paras)
+        elif kind < 0.95:
+            items = [rng.choice(sentences) for _ in range(rng.randint(3, 10))]
+            article = "Key points\n\n" + "\n".join(f"- {item}" for item in items)
+        else:
+            article = CYRILLIC * rng.randint(3, 20) + "\n\n" + CJK * rng.randint(3, 20)
+        produced += len(article.encode("utf-8"))
+        yield article
+
+
+def throughput(size: int, data: Path) -> tuple[float, float, int, int]:
+    """MB/s by CPU time of this process (one core) and by wall-clock time."""
+    articles = list(corpus(size, data))  # generated up front so only extraction is timed
+    nbytes = sum(len(a.encode("utf-8")) for a in articles)
+    claims = 0
+    wall, cpu = time.perf_counter(), time.process_time()
+    for article in articles:
+        claims += len(extract_claims(article))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return nbytes / cpu / 1e6, nbytes / wall / 1e6, nbytes, claims
+
+
+def peak_memory(size: int, data: Path) -> float:
+    tracemalloc.start()
+    for article in corpus(size, data):
+        extract_claims(article)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=5.0, help="corpus size in MB (default 5)")
+    parser.add_argument("--data", type=Path, default=DATA)
+    args = parser.parse_args()
+    size = int(args.mb * 1_000_000)
+    extract_claims("Warm-up: the model loads once, 5% of the time.")
+    cpu_rate, wall_rate, nbytes, claims = throughput(size, args.data)
+    print(
+        f"throughput: {cpu_rate:.2f} MB/s of CPU time on one core ({wall_rate:.2f} MB/s wall clock)"
+        f" over {nbytes / 1e6:.1f} MB, {claims} claims   (target >= 2 MB/s)"
+    )
+    big = ("The ministry said 1,200 nurses were hired in 2025. " * 200_000)[:10_000_000]
+    cpu = time.process_time()
+    extract_claims(big)
+    print(f"single 10 MB article: {10 / (time.process_time() - cpu):.2f} MB/s of CPU time")
+    for factor in (1, 2):
+        peak = peak_memory(size * factor, args.data)
+        print(f"peak traced memory, {size * factor / 1e6:.0f} MB corpus streamed: {peak:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()

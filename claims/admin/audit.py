@@ -1,0 +1,100 @@
+"""The audit trail in the admin: read-only event lists, and each object's history page."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
+
+from claims.audit import UNKNOWN_ACTOR
+from claims.models import (
+    ArticleEvent,
+    ClaimEvent,
+    CommentEvent,
+    EvidenceEvent,
+    SourceEvent,
+    VerdictEvent,
+)
+from claims.selectors_audit import claim_history, object_history
+
+
+def _value(value) -> str:
+    return "—" if value is None else json.dumps(value, ensure_ascii=False)[:300]
+
+
+class AuditEventAdmin(admin.ModelAdmin):
+    """An event table, readable by whoever may view it and changeable by nobody."""
+
+    list_display = ("pgh_created_at", "pgh_label", "pgh_obj_id", "actor", "changed")
+    list_filter = ("pgh_label",)
+    search_fields = ("=pgh_obj_id",)
+    ordering = ("-pgh_created_at", "-pgh_id")
+    date_hierarchy = "pgh_created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="actor")
+    def actor(self, event) -> str:
+        return (event.pgh_context or {}).get("actor") or UNKNOWN_ACTOR
+
+    @admin.display(description="changed (before → after)")
+    def changed(self, event) -> str:
+        if not event.pgh_changes:
+            return ""
+        return format_html_join(
+            "; ",
+            "{}: {} → {}",
+            ((k, _value(v[0]), _value(v[1])) for k, v in sorted(event.pgh_changes.items())),
+        )
+
+
+for _event_model in (
+    ArticleEvent,
+    ClaimEvent,
+    SourceEvent,
+    EvidenceEvent,
+    VerdictEvent,
+    CommentEvent,
+):
+    admin.site.register(_event_model, AuditEventAdmin)
+
+
+class AuditHistoryMixin:
+    """Replaces the admin's "History" page of an object with its audit trail."""
+
+    object_history_template = "admin/claims/audit_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        entries = claim_history(claim=obj) if self.opts.model_name == "claim" else None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Audit trail: {obj}",
+            "subtitle": None,
+            "object": obj,
+            "opts": self.opts,
+            "module_name": str(self.opts.verbose_name_plural.capitalize()),
+            "entries": entries if entries is not None else object_history(obj=obj),
+            "with_related": entries is not None,
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)

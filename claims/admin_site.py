@@ -1,0 +1,29 @@
+"""The admin site: moderators only. (Outside claims.admin, which imports models: this module is
+loaded while INSTALLED_APPS is read.)"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+
+from claims.reference import EDITORS
+
+
+class ModerationAdminSite(admin.AdminSite):
+    """Admins and editors moderate here; reviewers (even if marked staff by mistake) never enter."""
+
+    site_header = "Fact-check moderation"
+    site_title = "Fact-check moderation"
+    index_title = "Moderation"
+
+    def has_permission(self, request) -> bool:
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        return user.is_superuser or user.groups.filter(name=EDITORS).exists()
+
+
+class ModerationAdminConfig(AdminConfig):
+    """django.contrib.admin with the moderation site as the default site."""
+
+    default_site = "claims.admin_site.ModerationAdminSite"

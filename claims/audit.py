@@ -1,0 +1,240 @@
+"""The audit trail: who is acting, as seen by the database triggers that record every change.
+
+The event rows themselves are written by PostgreSQL (django-pghistory triggers on the tracked
+tables, see the end of claims/models.py), so bulk updates and raw SQL are recorded too. This module
+only puts the actor into the trigger's context (pghistory passes it to the database as a
+transaction-local setting before each statement):
+
+- HTTP requests: ``AuditMiddleware`` (the session user, and the API's token user once DRF has
+  authenticated it, since DRF assigns the user to the underlying Django request);
+- Celery tasks: ``system:<task name>``, from the task_prerun/task_postrun signals;
+- management commands: ``system:<command>``, for commands built on ``AuditedCommand``;
+- anything else (a psql session, a script without a context): no context, shown as "unknown".
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import pghistory
+import pgtrigger
+import psycopg
+from django.core.exceptions import ImproperlyConfigured
+from django.core.handlers.asgi import ASGIRequest
+from django.core.handlers.wsgi import WSGIRequest
+from django.core.management.base import BaseCommand
+from django.db import connection
+from pghistory import config as pghistory_config
+from pghistory import runtime as pghistory_runtime
+from pghistory.trigger import Event as PghistoryEventTrigger
+
+UNKNOWN_ACTOR = "unknown"
+ANONYMOUS_ACTOR = "anonymous"
+SYSTEM_PREFIX = "system:"
+
+# --- Recording "before and after" in the trigger ------------------------------------------------
+
+# {column: [before, after]} for every column an UPDATE changed, computed by PostgreSQL itself.
+# (No braces: pgtrigger formats the function body with str.format.)
+_CHANGED_COLUMNS_SQL = (
+    "(SELECT jsonb_object_agg(n.key, jsonb_build_array(o.value, n.value))"
+    " FROM jsonb_each(to_jsonb(OLD)) AS o JOIN jsonb_each(to_jsonb(NEW)) AS n ON n.key = o.key"
+    " WHERE o.value IS DISTINCT FROM n.value)"
+)
+
+
+class _UpdateWithChangesTrigger(PghistoryEventTrigger):
+    """pghistory's event trigger, also storing the changed columns' old and new values."""
+
+    def get_func(self, model):
+        func = super().get_func(model)
+        table = self.event_model._meta.db_table
+        head = f'INSERT INTO "{table}" ('
+        values = ") VALUES ("
+        if func.func.count(head) != 1 or func.func.count(values) != 1:
+            raise ImproperlyConfigured(
+                "django-pghistory's trigger SQL changed shape; update claims.audit"
+            )
+        sql = func.func.replace(head, head + '"pgh_changes", ').replace(
+            values, values + _CHANGED_COLUMNS_SQL + ", "
+        )
+        return pgtrigger.Func(sql)
+
+
+class AuditUpdateEvent(pghistory.UpdateEvent):
+    """Record updates (the new row), with the before and after of each changed column."""
+
+    def add_event_trigger(self, event_model):
+        pgtrigger.register(
+            _UpdateWithChangesTrigger(
+                event_model=event_model,
+                label=self.label,
+                name=self.trigger_name,
+                row=self.row,
+                operation=self.operation,
+                condition=self.condition,
+                level=self.level,
+            )
+        )(event_model.pgh_tracked_model)
+
+
+def audit_event_model(tracked_model, *, base_model):
+    """An abstract, append-only event model recording every insert, update and delete."""
+    return pghistory.create_event_model(
+        tracked_model,
+        pghistory.InsertEvent(trigger_name="audit_insert"),
+        AuditUpdateEvent(trigger_name="audit_update"),
+        pghistory.DeleteEvent(trigger_name="audit_delete"),
+        base_model=base_model,
+        obj_field=pghistory.ObjForeignKey(
+            related_name="audit_events", related_query_name="audit_event"
+        ),
+        # The context is stored in each event row (not in a shared, mutable context table), so an
+        # event is complete on its own and the append-only trigger protects all of it.
+        context_field=pghistory.ContextJSONField(),
+        context_id_field=pghistory.ContextUUIDField(),
+        append_only=True,
+    )
+
+
+# --- The actor ----------------------------------------------------------------------------------
+
+
+def _current_metadata() -> dict[str, Any] | None:
+    tracker = getattr(pghistory_runtime._tracker, "value", None)
+    return tracker.metadata if tracker is not None else None
+
+
+def user_metadata(user: Any) -> dict[str, Any]:
+    """The context naming a user (or the anonymous visitor)."""
+    if user is not None and getattr(user, "is_authenticated", False) and user.pk is not None:
+        return {"user": user.pk, "actor": user.get_username()}
+    return {"user": None, "actor": ANONYMOUS_ACTOR}
+
+
+@contextlib.contextmanager
+def audit_context(**metadata: Any) -> Iterator[None]:
+    """Attribute the database changes made inside to ``metadata`` (``actor``, ``user`` ...).
+
+    Nested inside another context (a task run eagerly in a request), the outer metadata is
+    restored on the way out.
+    """
+    outer = _current_metadata()
+    saved = dict(outer) if outer is not None else None
+    try:
+        with pghistory.context(**metadata):
+            try:
+                yield
+            finally:
+                if outer is not None and saved is not None:
+                    outer.clear()
+                    outer.update(saved)
+    finally:
+        if outer is None:
+            _clear_database_context()
+
+
+def _clear_database_context() -> None:
+    """Forget the actor in the open transaction, so later writes in it are not attributed to it.
+
+    pghistory passes the context as transaction-local settings; leaving the outermost context
+    inside a transaction that goes on (a task run in a larger transaction) would otherwise leave
+    the last actor in place until COMMIT.
+    """
+    raw = connection.connection
+    if raw is None or not connection.in_atomic_block:
+        return
+    if raw.info.transaction_status != psycopg.pq.TransactionStatus.INTRANS:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pghistory.context_id', '', true),"
+            " set_config('pghistory.context_metadata', '', true)"
+        )
+
+
+def system_actor(name: str) -> str:
+    return f"{SYSTEM_PREFIX}{name}"
+
+
+# --- HTTP ---------------------------------------------------------------------------------------
+
+
+class _AuditedRequest:
+    """Updates the actor whenever ``request.user`` is assigned (login, logout, DRF auth)."""
+
+    def __setattr__(self, attr: str, value: Any) -> None:
+        if attr == "user":
+            pghistory.context(**user_metadata(value))
+        super().__setattr__(attr, value)
+
+
+class _AuditedWSGIRequest(_AuditedRequest, WSGIRequest):
+    pass
+
+
+class _AuditedASGIRequest(_AuditedRequest, ASGIRequest):
+    pass
+
+
+class AuditMiddleware:
+    """Puts the requesting user (and the path) into the audit context of the request.
+
+    Must come after AuthenticationMiddleware. DRF authenticates later, in the view, and assigns
+    the user to this same request object, which updates the context before any write.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in pghistory_config.middleware_methods():
+            return self.get_response(request)
+        with audit_context(url=request.path, **user_metadata(getattr(request, "user", None))):
+            if isinstance(request, WSGIRequest):
+                request.__class__ = _AuditedWSGIRequest
+            elif isinstance(request, ASGIRequest):
+                request.__class__ = _AuditedASGIRequest
+            return self.get_response(request)
+
+
+# --- Celery -------------------------------------------------------------------------------------
+
+_task_contexts: dict[str, contextlib.ExitStack] = {}
+
+
+def on_task_prerun(sender=None, task_id=None, task=None, **kwargs) -> None:
+    """task_prerun receiver: the task's writes are made by ``system:<task name>``."""
+    stack = contextlib.ExitStack()
+    stack.enter_context(
+        audit_context(actor=system_actor(task.name), user=None, task_id=task_id, url=None)
+    )
+    _task_contexts[task_id] = stack
+
+
+def on_task_postrun(sender=None, task_id=None, **kwargs) -> None:
+    """task_postrun receiver: leave the task's context."""
+    stack = _task_contexts.pop(task_id, None)
+    if stack is not None:
+        stack.close()
+
+
+def connect_celery_signals() -> None:
+    from celery.signals import task_postrun, task_prerun
+
+    task_prerun.connect(on_task_prerun, weak=False, dispatch_uid="claims.audit.task_prerun")
+    task_postrun.connect(on_task_postrun, weak=False, dispatch_uid="claims.audit.task_postrun")
+
+
+# --- Management commands ------------------------------------------------------------------------
+
+
+class AuditedCommand(BaseCommand):
+    """A management command whose writes are made by ``system:<command>``."""
+
+    def execute(self, *args, **options):
+        name = type(self).__module__.rsplit(".", 1)[-1]
+        with audit_context(actor=system_actor(name), user=None):
+            return super().execute(*args, **options)

@@ -1,0 +1,376 @@
+"""The audit trail: every write is recorded by the database, once, with its actor."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.db import ProgrammingError, connection, transaction
+from rest_framework.authtoken.models import Token
+
+from claims.audit import audit_context, system_actor, user_metadata
+from claims.models import (
+    ArticleEvent,
+    Claim,
+    ClaimEvent,
+    Comment,
+    CommentEvent,
+    Evidence,
+    EvidenceEvent,
+    Source,
+    SourceEvent,
+    Verdict,
+    VerdictEvent,
+)
+from claims.selectors_audit import claim_history, object_history
+from tests.claims.admin.forms import admin_form_data
+from tests.claims.audit_tasks import QUEUE, claim_restate
+from tests.factories import (
+    AdminFactory,
+    ClaimFactory,
+    CommentFactory,
+    EditorFactory,
+    EvidenceFactory,
+    SourceFactory,
+    VerdictFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def actor(event) -> str:
+    return (event.pgh_context or {}).get("actor") or "unknown"
+
+
+def updates(event_model, obj):
+    return list(event_model.objects.filter(pgh_obj_id=obj.pk, pgh_label="update"))
+
+
+# --- One change, one event, the right actor, for every way in -------------------------------------
+
+
+def test_an_admin_change_is_recorded_once_with_the_staff_user_as_actor(client):
+    moderator = AdminFactory()
+    source = SourceFactory(title="First title")
+    client.force_login(moderator)
+    url = f"/admin/claims/source/{source.pk}/change/"
+    response = client.post(url, admin_form_data(client.get(url), title="Second title"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    [event] = updates(SourceEvent, source)
+    assert actor(event) == moderator.username
+    assert event.pgh_context["user"] == moderator.pk
+    assert event.pgh_context["url"] == url
+    assert event.pgh_changes["title"] == ["First title", "Second title"]
+
+
+def test_a_bulk_queryset_update_records_one_event_per_row_with_the_actor():
+    editor = EditorFactory()
+    claims = ClaimFactory.create_batch(2)
+    untouched = ClaimFactory()
+
+    with audit_context(**user_metadata(editor)):
+        Claim.objects.filter(pk__in=[c.pk for c in claims]).update(assignee=editor)
+
+    for claim in claims:
+        [event] = updates(ClaimEvent, claim)
+        assert actor(event) == editor.username
+        assert event.pgh_changes == {"assignee_id": [None, editor.pk]}
+    assert updates(ClaimEvent, untouched) == []
+
+
+def test_raw_sql_without_a_context_is_recorded_with_an_unknown_actor():
+    claim = ClaimFactory(statement="before")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE claims_claim SET statement = 'after' WHERE id = %s", [claim.pk])
+
+    [event] = updates(ClaimEvent, claim)
+    assert event.pgh_context is None
+    assert actor(event) == "unknown"
+    assert event.pgh_changes == {"statement": ["before", "after"]}
+    assert event.statement == "after"
+
+
+@pytest.mark.urls("tests.claims.audit_urls")
+def test_an_api_client_authenticated_by_token_is_the_actor(client):
+    editor = EditorFactory()
+    token = Token.objects.create(user=editor)
+    claim = ClaimFactory(statement="before")
+
+    response = client.post(
+        f"/restate/{claim.pk}/",
+        {"statement": "after"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token.key}",
+    )
+
+    assert response.status_code == 204
+    [event] = updates(ClaimEvent, claim)
+    assert actor(event) == editor.username
+    assert event.pgh_context["user"] == editor.pk
+
+
+def test_a_management_command_writes_as_system_command(tmp_path):
+    (tmp_path / "one.txt").write_text("A body.", encoding="utf-8")
+    (tmp_path / "one.toml").write_text(
+        'title = "One"\npublisher = "P"\npublished_at = 2024-11-20T07:00:00+02:00\n'
+        'language = "en"\n',
+        encoding="utf-8",
+    )
+    call_command("load_seeds", "--dir", str(tmp_path), stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    [event] = ArticleEvent.objects.filter(title="One")
+    assert event.pgh_label == "insert"
+    assert actor(event) == "system:load_seeds"
+
+
+def test_a_task_writes_as_system_task_and_leaves_no_context_behind():
+    claim = ClaimFactory(statement="before")
+
+    claim_restate.apply(args=(claim.pk, "after"))
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE claims_claim SET statement = 'later' WHERE id = %s", [claim.pk])
+
+    by_task, by_raw_sql = ClaimEvent.objects.filter(pgh_obj_id=claim.pk, pgh_label="update")
+    assert actor(by_task) == "system:tests.claims.audit_tasks.claim_restate"
+    assert by_task.pgh_context["task_id"]
+    assert actor(by_raw_sql) == "unknown"
+
+
+def test_a_task_run_inside_a_request_gives_the_actor_back_afterwards():
+    editor = EditorFactory()
+    claim = ClaimFactory(statement="before")
+
+    with audit_context(**user_metadata(editor)):
+        claim_restate.apply(args=(claim.pk, "by task"))
+        Claim.objects.filter(pk=claim.pk).update(statement="by editor")
+
+    by_task, by_editor = ClaimEvent.objects.filter(pgh_obj_id=claim.pk, pgh_label="update")
+    assert actor(by_task) == system_actor("tests.claims.audit_tasks.claim_restate")
+    assert actor(by_editor) == editor.username
+
+
+def test_inserts_and_deletes_are_recorded_with_the_row():
+    with audit_context(actor="someone"):
+        source = SourceFactory()
+        evidence = EvidenceFactory(source=source)
+        evidence_pk = evidence.pk
+        evidence.delete()
+
+    labels = list(
+        EvidenceEvent.objects.filter(pgh_obj_id=evidence_pk).values_list("pgh_label", flat=True)
+    )
+    assert labels == ["insert", "delete"]
+    assert SourceEvent.objects.get(pgh_obj_id=source.pk).pgh_label == "insert"
+    [deleted] = EvidenceEvent.objects.filter(pgh_obj_id=evidence_pk, pgh_label="delete")
+    assert deleted.source_id == source.pk
+    assert actor(deleted) == "someone"
+
+
+def test_each_tracked_model_has_an_insert_trigger():
+    for model, event_model in (
+        (Verdict, VerdictEvent),
+        (Comment, CommentEvent),
+        (Evidence, EvidenceEvent),
+        (Source, SourceEvent),
+    ):
+        assert model.pgh_event_models["insert"] is event_model
+    verdict = VerdictFactory()
+    assert VerdictEvent.objects.filter(pgh_obj_id=verdict.pk, pgh_label="insert").count() == 1
+
+
+# --- Reading it -----------------------------------------------------------------------------------
+
+
+def test_claim_history_lists_the_claim_and_its_verdicts_evidence_and_comments_in_time_order():
+    editor = EditorFactory()
+    claim = ClaimFactory(statement="before")
+    other_claim = ClaimFactory()
+    with audit_context(**user_metadata(editor)):
+        evidence = EvidenceFactory(claim=claim)
+        verdict = VerdictFactory(claim=claim)
+        CommentFactory(claim=claim)
+        CommentFactory(claim=other_claim)
+        Claim.objects.filter(pk=claim.pk).update(statement="after")
+        Verdict.objects.filter(pk=verdict.pk).update(summary="Corrected.")
+        evidence.delete()
+
+    history = claim_history(claim=claim)
+
+    assert [(e.model, e.operation) for e in history] == [
+        ("claim", "insert"),
+        ("evidence", "insert"),
+        ("verdict", "insert"),
+        ("comment", "insert"),
+        ("claim", "update"),
+        ("verdict", "update"),
+        ("evidence", "delete"),
+    ]
+    assert [e.actor for e in history] == ["unknown"] + [editor.username] * 6
+    assert history == sorted(history, key=lambda e: e.at)
+    assert history[4].changes == {"statement": ["before", "after"]}
+    assert history[5].changes["summary"] == ["The figure is wrong.", "Corrected."]
+    assert history[1].changes["stance"] == [None, "supports"]
+    assert history[6].changes["stance"] == ["supports", None]
+    assert history[1].user_id == editor.pk
+    as_json = history[4].as_dict()
+    assert as_json["actor"] == editor.username and as_json["operation"] == "update"
+    assert as_json["changes"] == {"statement": ["before", "after"]}
+
+
+def test_object_history_lists_one_objects_events():
+    source = SourceFactory(title="Old")
+    Source.objects.filter(pk=source.pk).update(title="New")
+
+    history = object_history(obj=source)
+
+    assert [e.operation for e in history] == ["insert", "update"]
+    assert history[1].changes == {"title": ["Old", "New"]}
+
+
+def test_the_admin_history_page_of_a_claim_shows_its_trail(client):
+    moderator = AdminFactory()
+    claim = ClaimFactory(statement="before")
+    with audit_context(**user_metadata(moderator)):
+        Claim.objects.filter(pk=claim.pk).update(statement="after")
+        CommentFactory(claim=claim, body="A remark")
+    client.force_login(moderator)
+
+    response = client.get(f"/admin/claims/claim/{claim.pk}/history/")
+
+    assert response.status_code == 200
+    assert [(e.model, e.operation) for e in response.context["entries"]] == [
+        ("claim", "insert"),
+        ("claim", "update"),
+        ("comment", "insert"),
+    ]
+    content = response.content.decode()
+    assert "A remark" in content and moderator.username in content
+
+
+# --- Nobody changes it ----------------------------------------------------------------------------
+
+
+def test_the_trail_cannot_be_changed_through_the_admin(client):
+    moderator = AdminFactory()
+    claim = ClaimFactory()
+    event = ClaimEvent.objects.get(pgh_obj_id=claim.pk)
+    client.force_login(moderator)
+    base = "/admin/claims/claimevent/"
+
+    assert client.get(base).status_code == 200
+    page = client.get(f"{base}{event.pk}/change/")
+    assert page.status_code == 200 and not page.context["has_change_permission"]
+    assert client.post(f"{base}{event.pk}/change/", {"pgh_label": "forged"}).status_code == 403
+    assert client.post(f"{base}{event.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"{base}add/", {"pgh_label": "insert"}).status_code == 403
+    response = client.post(base, {"action": "delete_selected", "_selected_action": [event.pk]})
+    assert response.status_code in (200, 302)
+
+    event.refresh_from_db()
+    assert event.pgh_label == "insert"
+    assert ClaimEvent.objects.filter(pgh_obj_id=claim.pk).count() == 1
+
+
+def test_the_database_refuses_to_update_or_delete_an_event():
+    claim = ClaimFactory()
+    event = ClaimEvent.objects.get(pgh_obj_id=claim.pk)
+
+    for statement in (
+        "UPDATE claims_claimevent SET pgh_context = '{}'::jsonb WHERE pgh_id = %s",
+        "DELETE FROM claims_claimevent WHERE pgh_id = %s",
+    ):
+        with (
+            pytest.raises(ProgrammingError, match="Cannot update or delete"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [event.pk])
+    assert ClaimEvent.objects.get(pk=event.pk).pgh_context is None
+
+
+# --- A real worker --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def audit_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real Celery worker that also imports the audit tests' task, on a queue of its own."""
+    from tests.conftest import WorkerProcess, database_url_for
+
+    env = dict(os.environ)
+    env["DATABASE_URL"] = database_url_for(connection.settings_dict)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    log_path = tmp_path_factory.mktemp("audit-celery") / "worker.log"
+    worker = WorkerProcess(
+        env,
+        log_path,
+        [
+            "--loglevel=INFO",
+            "--pool=threads",
+            "--concurrency=2",
+            "--without-mingle",
+            "--without-gossip",
+            f"--queues={QUEUE}",
+            "--include=tests.claims.audit_tasks",
+            f"--hostname=audit-{os.getpid()}@%h",
+        ],
+    )
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def wait_for(predicate, worker, timeout: float = 60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        if worker.proc and worker.proc.poll() is not None:
+            break
+        time.sleep(0.2)
+    raise AssertionError(
+        f"the worker did not do it; its log:\n{worker.log_path.read_text()[-4000:]}"
+    )
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_the_fetch_task_run_by_the_real_worker_writes_as_system_source_fetch(
+    celery_worker_process,
+):
+    # A loopback address the fetcher's policy refuses: the task records a failure, no packet
+    # leaves the machine.
+    source = SourceFactory(
+        url="http://127.0.0.1:9/refused", normalized_url="http://127.0.0.1:9/refused"
+    )
+    from claims.tasks import source_fetch
+
+    source_fetch.delay(source.pk)
+    wait_for(
+        lambda: Source.objects.filter(pk=source.pk, fetch_status="failed").exists(),
+        celery_worker_process,
+    )
+
+    by_task = SourceEvent.objects.filter(pgh_obj_id=source.pk, pgh_label="update")
+    assert by_task.exists()
+    assert {actor(e) for e in by_task} == {"system:claims.tasks.source_fetch"}
+    assert by_task.last().pgh_changes["fetch_status"][1] == "failed"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_task_run_by_a_real_worker_is_recorded_as_system_task(audit_worker):
+    claim = ClaimFactory(statement="before")
+    statement = f"restated {uuid.uuid4()}"
+
+    claim_restate.apply_async((claim.pk, statement), queue=QUEUE)
+    wait_for(lambda: Claim.objects.filter(pk=claim.pk, statement=statement).exists(), audit_worker)
+
+    [event] = updates(ClaimEvent, claim)
+    assert actor(event) == "system:tests.claims.audit_tasks.claim_restate"
+    assert event.pgh_changes == {"statement": ["before", statement]}
