@@ -111,7 +111,7 @@ def test_the_keyboard_alone_signs_in_moves_between_claims_and_adds_a_claim(new_p
     # ? lists the shortcuts; Escape closes the list.
     page.keyboard.press("?")
     expect(page.locator("#shortcuts")).to_be_visible()
-    screenshot(page, "08-shortcuts")
+    screenshot(page, "10-shortcuts")
     page.keyboard.press("Escape")
     expect(page.locator("#shortcuts")).to_be_hidden()
 

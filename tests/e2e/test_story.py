@@ -133,6 +133,7 @@ def test_from_suggestion_to_published_fact_check(new_page, site, celery_worker_p
     verdict = Verdict.objects.get(claim=claim)
     assert verdict.status == "published" and verdict.reviewed_by.username == "ed"
     assert verdict.author == reviewer
+    screenshot(page, "07-claim-published", full_page=True)
     page.watch.assert_clean(page)
 
     # Anyone reads the public page and its ClaimReview JSON-LD.
@@ -145,5 +146,5 @@ def test_from_suggestion_to_published_fact_check(new_page, site, celery_worker_p
     assert data["claimReviewed"] == "North Korea sent more than 10,000 troops to Russia"
     assert data["reviewRating"]["alternateName"] == "True"
     assert data["itemReviewed"]["author"]["name"] == "The US and South Korea"
-    screenshot(public, "07-public-page")
+    screenshot(public, "08-public-page")
     public.watch.assert_clean(public)
