@@ -35,12 +35,25 @@ FIELD_LABELS = {
 }
 
 
+# Bookkeeping columns every change touches; the history shows what a person changed.
+HISTORY_NOISE = frozenset({"updated_at", "created_at", "version"})
+
+
 def _history(claim: Claim) -> list | None:
     try:
         from claims.selectors_audit import claim_history
     except ImportError:  # the audit trail lands separately
         return None
-    return claim_history(claim=claim)
+    return [
+        {
+            "at": entry.at,
+            "actor": entry.actor,
+            "operation": entry.operation,
+            "model": entry.model,
+            "changes": {k: v for k, v in entry.changes.items() if k not in HISTORY_NOISE},
+        }
+        for entry in claim_history(claim=claim)
+    ]
 
 
 def evidence_context(request: HttpRequest, claim: Claim) -> dict:
