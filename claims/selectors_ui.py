@@ -8,20 +8,16 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from claims.models import Article, Claim, Evidence, Rating, Verdict
-from claims.services.users import user_role
+from claims.permissions import is_editor, is_member
 
 STATUS_ORDER = [value for value, _ in Claim.Status.choices]
-
-
-def _is_member(user) -> bool:
-    return bool(user.is_authenticated and user_role(user))
 
 
 def article_list_for_review(
     *, user, search: str = "", assigned_to_user: bool = False
 ) -> QuerySet[Article]:
     """Articles with their claim counts by status (``n_<status>``, ``n_claims``), newest first."""
-    if not _is_member(user):
+    if not is_member(user):
         return Article.objects.none()
     counts = {
         f"n_{status}": Count("claims", filter=Q(claims__status=status)) for status in STATUS_ORDER
@@ -41,14 +37,14 @@ def article_list_for_review(
 
 def article_get_for_review(*, user, article_id: int) -> Article | None:
     """One article for a member, or None."""
-    if not _is_member(user):
+    if not is_member(user):
         return None
     return Article.objects.filter(pk=article_id).first()
 
 
 def claim_list_for_workbench(*, user, article_id: int) -> list[Claim]:
     """An article's claims in text order with their assignees (one query)."""
-    if not _is_member(user):
+    if not is_member(user):
         return []
     return list(
         Claim.objects.filter(article_id=article_id)
@@ -60,7 +56,7 @@ def claim_list_for_workbench(*, user, article_id: int) -> list[Claim]:
 
 def verdict_queue_for_editor(*, user) -> QuerySet[Verdict]:
     """Submitted verdicts awaiting approval, oldest submission first."""
-    if user_role(user) not in ("editor", "admin"):
+    if not is_editor(user):
         return Verdict.objects.none()
     return (
         Verdict.objects.filter(status=Verdict.Status.SUBMITTED)

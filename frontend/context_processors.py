@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.functional import SimpleLazyObject
 
-from claims.services.users import user_role
+from claims.permissions import role_of
 
 
 def role(request) -> dict:
@@ -12,12 +12,4 @@ def role(request) -> dict:
     user = getattr(request, "user", None)
     if user is None:
         return {"role": ""}
-    return {"role": SimpleLazyObject(lambda: _cached_role(user))}
-
-
-def _cached_role(user) -> str:
-    cached = getattr(user, "_factcheck_role", None)
-    if cached is None:
-        cached = user_role(user)
-        user._factcheck_role = cached
-    return cached
+    return {"role": SimpleLazyObject(lambda: role_of(user))}

@@ -35,6 +35,17 @@ FIELD_LABELS = {
 }
 
 
+CLAIM_ORIG_FIELDS = (
+    ("statement", "statement"),
+    ("claimant", "claimant"),
+    ("claimant_kind", "claimant_kind"),
+    ("claim_type", "claim_type"),
+    ("status", "status"),
+    ("assignee", "assignee_id"),
+    ("start", "start"),
+    ("end", "end"),
+)
+
 # Bookkeeping columns every change touches; the history shows what a person changed.
 HISTORY_NOISE = frozenset({"updated_at", "created_at", "version"})
 
@@ -114,6 +125,11 @@ def claim_context(request: HttpRequest, claim: Claim, **extra) -> dict:
         "dismissal_reasons": Claim.DismissalReason.choices,
         "form": {},
         "errors": {},
+        # The values the claim form was loaded with, to tell a user what changed under them.
+        "claim_orig": [
+            (name, "" if getattr(claim, attr) is None else getattr(claim, attr))
+            for name, attr in CLAIM_ORIG_FIELDS
+        ],
     }
     context |= evidence_context(request, claim)
     context |= extra
@@ -144,15 +160,21 @@ def claim_detail(request: HttpRequest, claim_id: int) -> HttpResponse:
     return render_page(request, "frontend/claim_detail.html", claim_context(request, claim))
 
 
-def _conflict(exc: StaleVersion, submitted: dict) -> dict:
-    """What someone else changed: the stored values that differ from what this user sent."""
+def _conflict(exc: StaleVersion, post) -> dict:
+    """What someone else changed: stored values that differ from those the form was loaded with.
+
+    Forms carry the values they showed as ``orig_<field>``; fields without one are not compared.
+    """
+    ratings = {r.pk: r.label for r in selectors.rating_list()}
     changed = []
     for field, value in exc.current.items():
-        if field == "version" or field not in FIELD_LABELS:
+        loaded = post.get(f"orig_{field}")
+        if field not in FIELD_LABELS or loaded is None:
             continue
-        if field in submitted and str(submitted[field] or "") == str(value or ""):
+        if str(loaded) == str(value if value is not None else ""):
             continue
-        changed.append((FIELD_LABELS[field], value))
+        shown = ratings.get(value, value) if field == "rating" else value
+        changed.append((FIELD_LABELS[field], shown))
     return {"version": exc.current_version, "changed": changed}
 
 
@@ -184,7 +206,7 @@ def claim_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
             "frontend/_claim_form.html",
             409,
             form=form,
-            conflict=_conflict(exc, form),
+            conflict=_conflict(exc, request.POST),
             form_version=exc.current_version,
         )
     except DomainError as exc:
@@ -293,7 +315,7 @@ def verdict_save(request: HttpRequest, claim_id: int) -> HttpResponse:
             "frontend/_verdicts.html",
             409,
             verdict_form=form,
-            verdict_conflict=_conflict(exc, form),
+            verdict_conflict=_conflict(exc, request.POST),
             verdict_form_version=exc.current_version,
             verdict_form_id=verdict_id,
         )

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from claims.permissions import role_of as _role
 from claims.services.errors import NotFound
-from frontend.context_processors import _cached_role
 
 
 def member_required(view):
@@ -19,7 +19,7 @@ def member_required(view):
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        if not _cached_role(request.user):
+        if not _role(request.user):
             raise PermissionDenied("Only reviewers and editors use the workbench.")
         try:
             return view(request, *args, **kwargs)
@@ -30,7 +30,7 @@ def member_required(view):
 
 
 def role_of(request: HttpRequest) -> str:
-    return _cached_role(request.user)
+    return _role(request.user)
 
 
 def is_editor(request: HttpRequest) -> bool:

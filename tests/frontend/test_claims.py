@@ -62,13 +62,18 @@ def test_a_stale_save_is_refused_showing_what_changed_and_keeping_the_text(revie
             "claim_type": "quantity",
             "claimant_kind": "",
             "version": loaded,
+            # what the form showed when it was loaded
+            "orig_statement": claim.statement,
+            "orig_claim_type": "quantity",
+            "orig_status": claim.status,
         },
         **HTMX,
     )
     assert response.status_code == 409
     html = response.content.decode()
     assert "someone else changed this claim" in html
-    assert "Someone else&#x27;s words" in html  # what changed
+    assert "<li>Statement is now: “Someone else&#x27;s words”</li>" in html  # what changed
+    assert "Type is now" not in html and "Status is now" not in html  # and only that
     assert "My careful &lt;wording&gt;</textarea>" in html  # what the user typed, kept
     assert f'name="version" value="{loaded + 1}"' in html  # saving again overwrites knowingly
     claim.refresh_from_db()
@@ -166,11 +171,15 @@ def test_a_stale_verdict_save_keeps_the_text(reviewer_client, reviewer, claim):
             "rating": "false",
             "summary": "My new summary",
             "rationale": "Because.",
+            "orig_summary": "Old",
+            "orig_rating": verdict.rating_id,
         },
     )
     assert response.status_code == 409
     html = response.content.decode()
-    assert "someone else changed this verdict" in html and "Changed by an editor" in html
+    assert "someone else changed this verdict" in html
+    assert "<li>Summary is now: “Changed by an editor”</li>" in html
+    assert "Rating is now" not in html
     assert "My new summary</textarea>" in html
 
 
