@@ -11,7 +11,7 @@ from claims.models import Article, Claim, Source, Verdict
 from claims.services.seeds import seed_load_all
 from tests.conftest import ROOT
 from tests.e2e.conftest import screenshot, sign_in, sign_out
-from tests.factories import EditorFactory, ReviewerFactory
+from tests.factories import ArticleFactory, ClaimFactory, EditorFactory, ReviewerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -148,3 +148,25 @@ def test_from_suggestion_to_published_fact_check(new_page, site, celery_worker_p
     assert data["itemReviewed"]["author"]["name"] == "The US and South Korea"
     screenshot(public, "08-public-page")
     public.watch.assert_clean(public)
+
+
+def test_a_selection_after_astral_characters_lands_on_code_point_offsets(new_page):
+    # Each emoji is two UTF-16 units in the browser but one code point on the server; the family
+    # emoji is five code points joined; the claim label before the phrase is not text at all.
+    body = "😀😀 Intro 👩‍👩‍👧 text. Ministers said unemployment fell to 5.1 percent in 2023. End."
+    phrase = "unemployment fell to 5.1 percent"
+    article = ArticleFactory(body=body)
+    ClaimFactory(
+        article=article, start=0, end=body.index(" Intro"), status="suggested", origin="suggested"
+    )
+    ReviewerFactory(username="rita")
+    page = new_page()
+    sign_in(page, "rita")
+    page.goto(f"/articles/{article.pk}/")
+    drag_select(page, phrase)
+    page.get_by_role("button", name="Add claim from selection").click()
+    expect(page.locator("#article-body mark[id^='claim-']")).to_have_count(2)
+    claim = Claim.objects.get(article=article, origin="manual")
+    assert (claim.start, claim.end) == (body.index(phrase), body.index(phrase) + len(phrase))
+    assert claim.quote == phrase
+    page.watch.assert_clean(page)
