@@ -27,17 +27,24 @@ def _choices_check(
 # The span rule, checked at commit (DEFERRABLE INITIALLY DEFERRED) so a body correction and the
 # re-anchoring of its claims can happen in one transaction.
 _CLAIM_SPAN_CHECK = """
-    DECLARE body_text text;
+    DECLARE cur record;
     BEGIN
-        SELECT body INTO body_text FROM claims_article WHERE id = NEW.article_id;
-        IF NEW."end" > char_length(body_text) THEN
+        -- Deferred: check the row as it stands at commit, not as this event saw it; a claim (or
+        -- its article) deleted later in the same transaction has nothing left to check.
+        SELECT c.start, c."end", c.quote, a.body INTO cur
+          FROM claims_claim c JOIN claims_article a ON a.id = c.article_id
+         WHERE c.id = NEW.id;
+        IF NOT FOUND THEN
+            RETURN NULL;
+        END IF;
+        IF cur."end" > char_length(cur.body) THEN
             RAISE EXCEPTION 'claim % span [%, %) lies outside the article body (% characters)',
-                NEW.id, NEW.start, NEW."end", char_length(body_text)
+                NEW.id, cur.start, cur."end", char_length(cur.body)
                 USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_span_within_body';
         END IF;
-        IF substr(body_text, NEW.start + 1, NEW."end" - NEW.start) IS DISTINCT FROM NEW.quote THEN
+        IF substr(cur.body, cur.start + 1, cur."end" - cur.start) IS DISTINCT FROM cur.quote THEN
             RAISE EXCEPTION 'claim % quote does not match the article body at [%, %)',
-                NEW.id, NEW.start, NEW."end"
+                NEW.id, cur.start, cur."end"
                 USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_body';
         END IF;
         RETURN NULL;

@@ -40,7 +40,8 @@ def claim_list(
     search: str | None = None,
 ) -> QuerySet[Claim]:
     """Claims the user may see, filtered; members see all, anonymous users published ones."""
-    qs = Claim.objects.select_related("article", "assignee", "created_by")
+    # The article is not joined: its body can be large, and a claim names it by id.
+    qs = Claim.objects.select_related("assignee").defer("details")
     if not is_member(user):
         qs = qs.filter(status=Claim.Status.PUBLISHED)
     if article_id is not None:

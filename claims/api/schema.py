@@ -48,9 +48,13 @@ def add_error_responses(result, generator, request, public):
             codes = READ_ERRORS if method in ("get", "head") else WRITE_ERRORS
             if path.endswith("/extract-claims/"):
                 codes = (*codes, "503")
+            # errors come in the operation's own media types too (e.g. application/ld+json)
+            media = {"application/json"}
+            for response in operation["responses"].values():
+                media |= set(response.get("content", {}))
+            content = {media_type: {"schema": ref} for media_type in sorted(media)}
             for code in codes:
                 operation["responses"].setdefault(
-                    code,
-                    {"description": ERRORS[code], "content": {"application/json": {"schema": ref}}},
+                    code, {"description": ERRORS[code], "content": content}
                 )
     return result

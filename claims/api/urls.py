@@ -1,6 +1,6 @@
 """URLs of the REST API, mounted at /api/v1/."""
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from claims.api import views
@@ -34,4 +34,6 @@ urlpatterns = [
         name="claim-comments",
     ),
     *router.urls,
+    # Anything else under the API is a JSON 404, not the site's HTML page.
+    re_path(r"^.*$", views.not_found, name="not-found"),
 ]

@@ -14,7 +14,12 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.decorators import action
+from rest_framework.decorators import (
+    action,
+    api_view,
+    authentication_classes,
+    permission_classes,
+)
 from rest_framework.exceptions import APIException
 from rest_framework.exceptions import NotFound as HTTPNotFound
 from rest_framework.renderers import JSONRenderer
@@ -92,6 +97,15 @@ class ExtractionUnavailable(APIException):
 
 def _not_found(exc: NotFound):
     return HTTPNotFound(exc.message)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@authentication_classes([])
+@permission_classes([])
+def not_found(request, *args, **kwargs):
+    """No such endpoint: a JSON 404 like every other API error."""
+    raise HTTPNotFound("No such endpoint.")
 
 
 class TokenView(ApiView, ObtainAuthToken):
@@ -242,6 +256,12 @@ class ClaimViewSet(
             claim_type=filters.get("claim_type"),
             search=filters.get("q"),
         )
+
+    def list(self, request, *args, **kwargs):
+        # Rows, not model instances: a page of 50 claims renders several times faster.
+        rows = self.get_queryset().values(*s.CLAIM_ROW_FIELDS)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         claim = self.get_object()

@@ -24,14 +24,14 @@ def public_url(claim: Claim) -> str:
 
 
 def claim_reviewed(claim: Claim) -> str:
-    """The claim in words, under 75 characters where it allows (statement, else the quote)."""
-    candidates = [text.strip() for text in (claim.statement, claim.quote) if text and text.strip()]
-    for text in candidates:
-        if len(text) < CLAIM_REVIEWED_MAX:
-            return text
-    text = candidates[0] if candidates else ""
-    cut = text[: CLAIM_REVIEWED_MAX - 2].rsplit(" ", 1)[0].rstrip(" ,;:")
-    return cut + "…" if cut else text[: CLAIM_REVIEWED_MAX - 2] + "…"
+    """The claim in the reviewer's words (else the quote), under 75 characters where it allows:
+    a long one is cut at a word boundary with an ellipsis, never mid-word."""
+    text = " ".join((claim.statement or claim.quote or "").split())
+    if len(text) < CLAIM_REVIEWED_MAX:
+        return text
+    head = text[: CLAIM_REVIEWED_MAX - 1]
+    cut = head.rsplit(" ", 1)[0].rstrip(" ,;:-") if " " in head else ""
+    return (cut or head[: CLAIM_REVIEWED_MAX - 2]) + "…"
 
 
 def _rating(verdict: Verdict) -> dict:

@@ -187,3 +187,21 @@ def test_the_article_hash_follows_the_body_even_in_bulk_updates():
     Article.objects.filter(pk=article.pk).update(body="Trois. Čtyři.")
     article.refresh_from_db()
     assert article.body_sha256 == hashlib.sha256("Trois. Čtyři.".encode()).hexdigest()
+
+
+def test_an_article_deleted_with_its_new_claims_in_one_transaction_commits_cleanly():
+    with transaction.atomic():
+        claim = ClaimFactory()
+        Article.objects.filter(pk=claim.article_id).delete()
+        check_now()
+    assert not Claim.objects.filter(pk=claim.pk).exists()
+
+
+def test_a_span_fixed_later_in_the_same_transaction_is_accepted():
+    claim = ClaimFactory()
+    check_now()
+    with transaction.atomic():
+        # Two steps, the first of which alone would break the rule: only the final row counts.
+        Claim.objects.filter(pk=claim.pk).update(quote=claim.quote[:-1] + "?")
+        Claim.objects.filter(pk=claim.pk).update(quote=claim.quote)
+        check_now()

@@ -151,3 +151,16 @@ def test_from_token_to_published_claimreview(django_capture_on_commit_callbacks,
         "end": end,
     }
     assert token_client(None).get(f"/api/v1/claims/{claim_id}/").status_code == 200
+
+
+def test_the_fast_claim_rendering_equals_drf_generic_rendering():
+    from claims.api.serializers import CLAIM_ROW_FIELDS, ClaimSerializer
+    from claims.models import Claim
+    from tests.factories import ClaimFactory
+
+    for claim in (ClaimFactory(), ClaimFactory(assignee=ReviewerFactory(), reasons=["number"])):
+        serializer = ClaimSerializer()
+        generic = serializer.generic_representation(claim)
+        assert serializer.to_representation(claim) == generic
+        row = Claim.objects.values(*CLAIM_ROW_FIELDS).get(pk=claim.pk)
+        assert serializer.to_representation(row) == generic

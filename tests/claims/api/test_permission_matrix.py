@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
-
 import pytest
 from django.db import transaction
 
@@ -233,17 +230,6 @@ def _fill(value, ids: dict):
     if isinstance(value, dict):
         return {k: _fill(v, ids) for k, v in value.items()}
     return value
-
-
-@pytest.fixture
-def extraction(monkeypatch):
-    """The extractor, or a stand-in that suggests nothing when this branch lacks it."""
-    try:
-        import claims.services.extraction  # noqa: F401
-    except ImportError:
-        fake = types.ModuleType("claims.services.extraction")
-        fake.article_suggest_claims = lambda *, article: []
-        monkeypatch.setitem(sys.modules, "claims.services.extraction", fake)
 
 
 @pytest.mark.parametrize("role", ROLES)
