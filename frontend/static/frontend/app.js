@@ -87,7 +87,13 @@ function showShortcuts() {
   if (dialog && !dialog.open) dialog.showModal();
 }
 
-document.addEventListener("selectionchange", updateSelection);
+// Selection changes fire on every mouse move of a drag: measure at most once per frame.
+let pending = false;
+document.addEventListener("selectionchange", () => {
+  if (pending) return;
+  pending = true;
+  requestAnimationFrame(() => { pending = false; updateSelection(); });
+});
 
 document.addEventListener("click", (event) => {
   if (event.target.closest("#show-shortcuts")) showShortcuts();
