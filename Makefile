@@ -21,7 +21,7 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt | $(PY)
 
 install: $(STAMP) ## create .venv and install the pinned dependencies (idempotent)
 
-run: install ## set up and start the workbench on http://127.0.0.1:$${PORT:-8000} (Ctrl-C stops all)
+run: install ## set up and start the workbench on http://127.0.0.1:8000, or $$PORT (Ctrl-C stops all)
 	$(PY) scripts/run_workbench.py
 
 test: install ## set up and run the whole test suite
@@ -38,6 +38,10 @@ format: install ## apply ruff's fixes and formatting
 
 worker: install ## run a Celery worker alone (with beat)
 	$(VENV)/bin/celery -A factcheck worker --beat --loglevel=INFO
+
+CHECKWORTHINESS_TRAIN ?= ../shared/data/checkworthiness/claimbuster_crowdsourced_train.csv
+model: install ## rebuild claims/extraction/scorer_model.json from the ClaimBuster training file
+	$(PY) bench/train_scorer.py $(CHECKWORTHINESS_TRAIN)
 
 clean-data: ## stop the embedded PostgreSQL and delete .data/ (all local data)
 	-$(PY) -m factcheck.embedded stop

@@ -92,6 +92,8 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     env = dict(os.environ)
     env["DATABASE_URL"] = database_url_for(connection.settings_dict)
     env.setdefault("PYTHONUNBUFFERED", "1")
+    # The worker loads the network guard too: nothing it runs can leave loopback.
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "tests" / "worker_guard"), str(ROOT)])
     log_path = tmp_path_factory.mktemp("celery") / "worker.log"
     worker = WorkerProcess(
         env,

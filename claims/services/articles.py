@@ -9,6 +9,7 @@ from django.db import transaction
 from claims.models import Article
 from claims.permissions import require_member
 from claims.services.errors import ValidationError
+from claims.services.extraction import article_suggest_claims
 
 METADATA_FIELDS = ("title", "url", "publisher", "byline", "published_at", "language", "note")
 
@@ -53,6 +54,8 @@ def article_create(
         created_by=actor,
     )
     article.save()
+    # Ingest: reviewers open a new article with its check-worthy claims already marked.
+    article_suggest_claims(article=article)
     return article
 
 

@@ -54,3 +54,17 @@ def test_a_hostile_article_url_is_refused_with_the_fetchers_reason():
     with pytest.raises(ValidationError) as exc:
         article_create(actor=ReviewerFactory(), title="", body="", url="http://169.254.169.254/")
     assert exc.value.field == "url" and "blocked_address" in str(exc.value)
+
+
+def test_a_pasted_article_arrives_with_its_claims_suggested():
+    body = (
+        "The council approved a budget of 4.2 million euros on Tuesday. "
+        "Unemployment fell to 5.1 percent last year, the statistics office said. "
+        "What a lovely day it was."
+    )
+    article = article_create(actor=ReviewerFactory(), title="Budget", body=body)
+    suggested = list(article.claims.order_by("start"))
+    assert suggested, "ingest stores the extractor's suggestions"
+    assert all(c.origin == "suggested" and c.status == "suggested" for c in suggested)
+    assert all(body[c.start : c.end] == c.quote for c in suggested)
+    assert not any("lovely day" in c.quote for c in suggested)
