@@ -1,11 +1,40 @@
 """The reviewer web UI's URLs."""
 
+from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
+
+from frontend.views import articles, claims, new_article, public, queue, workbench
 
 app_name = "frontend"
 
 urlpatterns = [
-    # Until the reviewer UI lands, the workbench's front page is the admin.
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
+    path("", RedirectView.as_view(pattern_name="frontend:article-list"), name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("articles/", articles.article_list, name="article-list"),
+    path("articles/new/", new_article.article_new, name="article-new"),
+    path("articles/<int:article_id>/", articles.article_workbench, name="article"),
+    path("articles/<int:article_id>/ingest/", new_article.article_ingest, name="article-ingest"),
+    path("articles/<int:article_id>/claims/", workbench.claim_create_view, name="claim-create"),
+    path("articles/<int:article_id>/claims/bulk/", workbench.claim_bulk_view, name="claim-bulk"),
+    path(
+        "articles/<int:article_id>/suggest/", workbench.article_suggest_view, name="article-suggest"
+    ),
+    path("claims/<int:claim_id>/", claims.claim_detail, name="claim"),
+    path("claims/<int:claim_id>/edit/", claims.claim_edit, name="claim-edit"),
+    path("claims/<int:claim_id>/assign/", claims.claim_assign, name="claim-assign"),
+    path("claims/<int:claim_id>/accept/", workbench.claim_accept_view, name="claim-accept"),
+    path("claims/<int:claim_id>/dismiss/", workbench.claim_dismiss_view, name="claim-dismiss"),
+    path("claims/<int:claim_id>/evidence/", claims.evidence_panel, name="evidence"),
+    path("claims/<int:claim_id>/evidence/add/", claims.evidence_add, name="evidence-add"),
+    path("claims/<int:claim_id>/verdict/", claims.verdict_save, name="verdict-save"),
+    path("claims/<int:claim_id>/comments/", claims.comment_add, name="comment-add"),
+    path("verdicts/<int:verdict_id>/<str:step>/", claims.verdict_step, name="verdict-step"),
+    path("queue/", queue.editor_queue, name="queue"),
+    path("fact-checks/<int:article_id>/", public.public_article, name="public-article"),
 ]

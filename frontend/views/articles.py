@@ -1,0 +1,86 @@
+"""The article list and the workbench page of one article."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from claims import selectors_ui
+from claims.models import Claim
+from frontend.highlight import Span, render_body
+from frontend.views.common import is_editor, member_required, render_page
+
+STATUS_LABELS = dict(Claim.Status.choices)
+
+
+@member_required
+def article_list(request: HttpRequest) -> HttpResponse:
+    """Articles with claim counts by status; search and "assigned to me"."""
+    search = request.GET.get("q", "")[:200]
+    mine = request.GET.get("mine") == "1"
+    articles = selectors_ui.article_list_for_review(
+        user=request.user, search=search, assigned_to_user=mine
+    )[:200]
+    rows = [
+        {
+            "article": a,
+            "counts": [
+                (status, label, getattr(a, f"n_{status}"))
+                for status, label in Claim.Status.choices
+                if getattr(a, f"n_{status}")
+            ],
+        }
+        for a in articles
+    ]
+    context = {"rows": rows, "q": search, "mine": mine}
+    return render_page(
+        request, "frontend/article_list.html", context, partial="frontend/_article_rows.html"
+    )
+
+
+def workbench_context(request: HttpRequest, article_id: int) -> dict:
+    """Everything the workbench page and its fragments show (two queries)."""
+    article = selectors_ui.article_get_for_review(user=request.user, article_id=article_id)
+    if article is None:
+        raise Http404("No such article.")
+    claims = selectors_ui.claim_list_for_workbench(user=request.user, article_id=article.pk)
+    spans = []
+    # Per-claim display values are computed here once: at 500 claims, URL reversal and filters in
+    # the template loop cost more than the rest of the page.
+    claim_url = reverse("frontend:claim", args=[0]).removesuffix("0/")
+    for number, claim in enumerate(claims, start=1):
+        claim.number = number
+        claim.url = f"{claim_url}{claim.pk}/"
+        claim.score = "" if claim.checkworthiness is None else f"{claim.checkworthiness:.2f}"
+        text = claim.statement or claim.quote
+        claim.text = text if len(text) <= 220 else text[:219] + "…"
+        spans.append(
+            Span(
+                id=claim.pk,
+                number=number,
+                start=claim.start,
+                end=claim.end,
+                status=claim.status,
+                status_label=STATUS_LABELS.get(claim.status, claim.status),
+            )
+        )
+    n_suggested = sum(1 for c in claims if c.status == Claim.Status.SUGGESTED)
+    return {
+        "article": article,
+        "claims": claims,
+        "body_html": mark_safe(render_body(article.body, spans)),  # noqa: S308 (escaped inside)
+        "n_suggested": n_suggested,
+        "can_dismiss": is_editor(request),
+        "dismissal_reasons": Claim.DismissalReason.choices,
+        "claim_types": Claim.Type.choices,
+    }
+
+
+@member_required
+def article_workbench(request: HttpRequest, article_id: int) -> HttpResponse:
+    """The article text with its claims marked in place, and the claims beside it."""
+    context = workbench_context(request, article_id)
+    return render_page(
+        request, "frontend/workbench.html", context, partial="frontend/_workbench.html"
+    )
