@@ -192,14 +192,20 @@ def claim_dismiss(
     note: str = "",
     expected_version: int | None = None,
 ) -> Claim:
-    """An editor dismisses a claim (not checkable, duplicate, out of scope) before publication."""
-    require_editor(actor, "dismiss claims")
+    """Dismiss a claim (not checkable, duplicate, out of scope) before publication.
+
+    Any reviewer may turn down one of the extractor's suggestions; dismissing a claim someone
+    accepted is an editor's decision.
+    """
+    require_member(actor, "dismiss claims")
     if reason not in Claim.DismissalReason.values:
         raise ValidationError(
             "reason",
             f"{reason!r} is not a valid reason: one of {', '.join(Claim.DismissalReason.values)}.",
         )
     locked = lock(Claim, claim.pk)
+    if locked.status != Claim.Status.SUGGESTED:
+        require_editor(actor, "dismiss claims that were accepted")
     check_version(locked, expected_version, VERSION_FIELDS)
     if locked.status in FINAL_STATES:
         raise InvalidTransition(

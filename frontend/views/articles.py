@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from claims import selectors_ui
 from claims.models import Claim
 from frontend.highlight import Span, render_body
-from frontend.views.common import is_editor, member_required, render_page
+from frontend.views.common import member_required, render_page
 
 STATUS_LABELS = dict(Claim.Status.choices)
 
@@ -71,7 +71,8 @@ def workbench_context(request: HttpRequest, article_id: int) -> dict:
         "claims": claims,
         "body_html": mark_safe(render_body(article.body, spans)),  # noqa: S308 (escaped inside)
         "n_suggested": n_suggested,
-        "can_dismiss": is_editor(request),
+        # The workbench dismisses suggestions only, which every member may turn down.
+        "can_dismiss": True,
         "dismissal_reasons": Claim.DismissalReason.choices,
         "claim_types": Claim.Type.choices,
     }

@@ -115,7 +115,8 @@ def claim_context(request: HttpRequest, claim: Claim, **extra) -> dict:
         "is_editor": editor,
         "can_edit_claim": claim.status not in claim_services.FINAL_STATES,
         "can_accept": claim.status == Claim.Status.SUGGESTED,
-        "can_dismiss": editor and claim.status not in claim_services.FINAL_STATES,
+        "can_dismiss": (editor and claim.status not in claim_services.FINAL_STATES)
+        or claim.status == Claim.Status.SUGGESTED,
         "can_assign": editor
         and claim.status not in claim_services.FINAL_STATES
         and claim.status != Claim.Status.SUGGESTED,

@@ -87,14 +87,19 @@ def test_the_workbench_marks_each_claim_in_place(reviewer_client, article):
     assert f'<mark id="claim-{first.pk}" class="claim st-suggested lane-0"' in html
     assert "has a number" in html and "Add claim from selection" in html
     assert f'value="accept:{first.pk}"' in html
-    # Dismissing is an editor's decision: a reviewer is not offered it.
-    assert f'value="dismiss:{first.pk}"' not in html
+    # A reviewer turns down suggestions too.
+    assert f'value="dismiss:{first.pk}"' in html
 
 
-def test_editors_are_offered_dismissal(editor_client, article):
-    claim = ClaimFactory(article=article, status=Claim.Status.SUGGESTED)
-    html = editor_client.get(f"/articles/{article.pk}/").content.decode()
-    assert f'value="dismiss:{claim.pk}"' in html
+def test_a_reviewer_dismisses_a_suggestion_from_the_workbench(reviewer_client, article):
+    claim = ClaimFactory(article=article, status=Claim.Status.SUGGESTED, origin="suggested")
+    response = reviewer_client.post(
+        f"/articles/{article.pk}/claims/bulk/",
+        {"action": f"dismiss:{claim.pk}", "reason": "not_checkable"},
+    )
+    assert response.status_code in (200, 302)
+    claim.refresh_from_db()
+    assert (claim.status, claim.dismissal_reason) == ("dismissed", "not_checkable")
 
 
 def test_xss_in_article_text_is_escaped(reviewer_client):

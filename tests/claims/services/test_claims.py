@@ -99,6 +99,21 @@ def test_only_editors_assign_and_assigning_moves_the_claim_in_progress():
     assert (unassigned.status, unassigned.assignee) == (Claim.Status.OPEN, None)
 
 
+def test_a_reviewer_turns_down_a_suggestion_but_not_an_accepted_claim():
+    suggestion = ClaimFactory(origin="suggested", status="suggested")
+    dismissed = claim_dismiss(actor=ReviewerFactory(), claim=suggestion, reason="not_checkable")
+    assert (dismissed.status, dismissed.dismissal_reason) == ("dismissed", "not_checkable")
+    accepted = ClaimFactory(status="open")
+    with pytest.raises(PermissionDenied):
+        claim_dismiss(actor=ReviewerFactory(), claim=accepted, reason="duplicate")
+    accepted.refresh_from_db()
+    assert accepted.status == "open"
+    with pytest.raises(PermissionDenied):
+        claim_dismiss(
+            actor=UserFactory(), claim=ClaimFactory(status="suggested"), reason="duplicate"
+        )
+
+
 def test_a_claim_is_assigned_only_to_a_newsroom_member():
     with pytest.raises(ValidationError) as exc:
         claim_assign(actor=EditorFactory(), claim=ClaimFactory(), assignee=UserFactory())
