@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Prefetch, Q, QuerySet
 
-from claims.models import Article, Claim, Comment, Evidence, Rating, Source, Verdict
+from claims.models import Article, Claim, Comment, Evidence, Rating, Source, SourceSnapshot, Verdict
 from claims.permissions import PUBLIC_VERDICT_STATES, is_editor, is_member
 from claims.services.errors import NotFound, ValidationError
 
@@ -156,3 +156,18 @@ def user_get_assignable(*, user_id):
         return User.objects.prefetch_related(Prefetch("groups")).get(pk=user_id, is_active=True)
     except (User.DoesNotExist, ValueError, TypeError):
         raise ValidationError("assignee", f"No active user with id {user_id!r}.") from None
+
+
+def source_snapshot_latest(*, user, source_id: int) -> SourceSnapshot | None:
+    """The latest archived copy of a source this user may read, or None.
+
+    Members read every archive; anyone may read the archive of a source cited by a published
+    fact-check, since the public page links it as part of its transparency section.
+    """
+    if not is_member(user):
+        cited_publicly = Evidence.objects.filter(
+            source_id=source_id, claim__verdicts__status__in=PUBLIC_VERDICT_STATES
+        ).exists()
+        if not cited_publicly:
+            return None
+    return SourceSnapshot.objects.filter(source_id=source_id).order_by("-fetched_at", "-id").first()

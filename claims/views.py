@@ -5,11 +5,10 @@ from __future__ import annotations
 import gzip
 import re
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from claims.services.sources import source_snapshot_latest
+from claims.selectors import source_snapshot_latest
 
 # The archived page is someone else's markup: it must never run as part of this site.
 SNAPSHOT_HEADERS = {
@@ -27,13 +26,12 @@ _EXTENSIONS = {
 }
 
 
-@login_required
 @require_GET
 def source_snapshot_download(request: HttpRequest, source_id: int) -> HttpResponse:
     """The latest archived copy of a source, always as a download (?format=text: its text)."""
-    snapshot = source_snapshot_latest(source_id=source_id)
+    snapshot = source_snapshot_latest(user=request.user, source_id=source_id)
     if snapshot is None:
-        raise Http404("This source has no archived copy yet.")
+        raise Http404("No archived copy of this source is available to you.")
     stamp = f"{snapshot.fetched_at:%Y%m%dT%H%M%SZ}"
     if request.GET.get("format") == "text":
         body = snapshot.text.encode("utf-8")

@@ -498,8 +498,3 @@ def _article_suggest(article_id: int) -> None:
 
 
 # --- reads for the snapshot download -------------------------------------------------------------
-
-
-def source_snapshot_latest(*, source_id: int) -> SourceSnapshot | None:
-    """The most recent archived copy of a source (a read; belongs in selectors once they exist)."""
-    return SourceSnapshot.objects.filter(source_id=source_id).order_by("-fetched_at", "-id").first()

@@ -4,7 +4,13 @@ import pytest
 from django.utils import timezone
 
 from claims.models import SourceSnapshot
-from tests.factories import ReviewerFactory, SourceFactory
+from tests.factories import (
+    EditorFactory,
+    EvidenceFactory,
+    ReviewerFactory,
+    SourceFactory,
+    VerdictFactory,
+)
 
 HOSTILE = b"<html><script>alert(document.cookie)</script><p>archived</p></html>"
 
@@ -45,9 +51,24 @@ def test_the_snapshot_text_is_a_download_too(client, snapshot):
     assert response["Content-Disposition"].startswith("attachment;")
 
 
-def test_snapshots_need_a_login(client, snapshot):
+def test_anonymous_readers_get_no_archive_of_an_unpublished_source(client, snapshot):
+    EvidenceFactory(source=snapshot.source)  # cited, but by no published fact-check
+    assert client.get(f"/sources/{snapshot.source_id}/snapshot/").status_code == 404
+
+
+def test_anonymous_readers_get_the_archive_of_a_source_a_published_fact_check_cites(
+    client, snapshot
+):
+    evidence = EvidenceFactory(source=snapshot.source)
+    VerdictFactory(
+        claim=evidence.claim,
+        status="published",
+        reviewed_by=EditorFactory(),
+        published_at=timezone.now(),
+    )
     response = client.get(f"/sources/{snapshot.source_id}/snapshot/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 200 and response.content == HOSTILE
+    assert response["Content-Security-Policy"].startswith("sandbox")
 
 
 @pytest.mark.django_db
