@@ -24,9 +24,14 @@ install: $(STAMP) ## create .venv and install the pinned dependencies (idempoten
 run: install ## set up and start the workbench on http://127.0.0.1:8000, or $$PORT (Ctrl-C stops all)
 	$(PY) scripts/run_workbench.py
 
-test: install ## set up and run the whole test suite
+test: install chromium ## set up and run the whole test suite (browser tests included)
 	$(PY) -m factcheck.embedded ensure
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+chromium: ## install Debian's Chromium for the browser tests if it is missing (needs root)
+	@command -v chromium >/dev/null || { \
+	  echo "Chromium is missing: installing Debian's package (the browser tests need it)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 lint: install ## ruff check and ruff format --check
 	$(VENV)/bin/ruff check .
