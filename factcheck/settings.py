@@ -125,11 +125,14 @@ if DATABASE_URL:
         raise ImproperlyConfigured(
             f"DATABASE_URL must be a PostgreSQL URL (postgresql://...), got {DATABASE_URL.split(':')[0]}://"
         )
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 else:
     from factcheck import embedded
 
     DATABASES = {"default": embedded.database_settings()}
+# Persistent connections for the web server and the worker alike: a new PostgreSQL backend per
+# request or task costs more than most of them.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
