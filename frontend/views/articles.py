@@ -71,8 +71,6 @@ def workbench_context(request: HttpRequest, article_id: int) -> dict:
         "claims": claims,
         "body_html": mark_safe(render_body(article.body, spans)),  # noqa: S308 (escaped inside)
         "n_suggested": n_suggested,
-        # The workbench dismisses suggestions only, which every member may turn down.
-        "can_dismiss": True,
         "dismissal_reasons": Claim.DismissalReason.choices,
         "claim_types": Claim.Type.choices,
     }
