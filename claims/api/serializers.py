@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from claims.api.pgjson import PageDocument, sql_object, sql_timestamp
 from claims.models import Article, Claim, Comment, Evidence, Rating, Source, Verdict
 
 
@@ -130,6 +131,28 @@ def claim_row_representation(row: dict) -> dict:
         "created_at": _iso(row["created_at"]),
         "updated_at": _iso(row["updated_at"]),
     }
+
+
+def claim_page_document() -> PageDocument:
+    """claim_row_representation written by PostgreSQL (list pages; a test holds the two equal)."""
+    columns = [f'c."{name}"' for name in CLAIM_ROW_FIELDS[:17]]  # id .. dismissal_note
+    keys = ["id", "article", *CLAIM_ROW_FIELDS[2:17]]
+    assignee = sql_object([("id", 'c."assignee_id"'), ("username", 'u."username"')])
+    select = sql_object(
+        [
+            *zip(keys, columns, strict=True),
+            ("assignee", f'CASE WHEN c."assignee_id" IS NULL THEN NULL ELSE {assignee} END'),
+            ("version", 'c."version"'),
+            ("created_at", sql_timestamp('c."created_at"')),
+            ("updated_at", sql_timestamp('c."updated_at"')),
+        ]
+    )
+    users = get_user_model()._meta.db_table
+    return PageDocument(
+        table=Claim._meta.db_table,
+        select=select,
+        joins=f'LEFT JOIN "{users}" u ON u."id" = c."assignee_id"',
+    )
 
 
 # --- Claims ---------------------------------------------------------------------------------------

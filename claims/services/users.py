@@ -55,7 +55,11 @@ def user_role(user) -> str:
         return ""
     if user.is_superuser:
         return "admin"
-    names = {g.name for g in user.groups.all()}
+    return role_from_groups({g.name for g in user.groups.all()})
+
+
+def role_from_groups(names) -> str:
+    """The role that a (non-superuser) member of the named groups holds."""
     if EDITORS in names:
         return "editor"
     if REVIEWERS in names:
