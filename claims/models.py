@@ -234,7 +234,8 @@ class Claim(TimeStamped):
     class Meta:
         ordering = ["article_id", "start", "end", "id"]
         indexes = [
-            models.Index(fields=["article", "start"]),
+            # An article's claims in body order (Meta.ordering): list pages and exports, no sort.
+            models.Index(fields=["article", "start", "end", "id"], name="claim_article_order_idx"),
             models.Index(fields=["status"]),
             models.Index(fields=["assignee", "status"]),
         ]
