@@ -6,6 +6,8 @@ from rest_framework.pagination import PageNumberPagination
 
 from claims.api.pgjson import PageJSON, page_rows
 
+_MAX_OFFSET = 2**63 - 1
+
 
 class Pagination(PageNumberPagination):
     page_size = 50
@@ -25,6 +27,8 @@ class Pagination(PageNumberPagination):
         if raw in self.last_page_strings or not raw.isdigit() or int(raw) < 1:
             return None
         number = int(raw)
+        if (number - 1) * page_size > _MAX_OFFSET:  # PostgreSQL's OFFSET is a bigint
+            return None
         found = page_rows(queryset, document, offset=(number - 1) * page_size, limit=page_size)
         if not found or not found[0]:
             return None
