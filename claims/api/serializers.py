@@ -253,6 +253,10 @@ class ClaimDismissSerializer(serializers.Serializer):
 class SourceSerializer(serializers.ModelSerializer):
     url = serializers.CharField(read_only=True)
     final_url = serializers.CharField(read_only=True)
+    # Blank until the link moves: a plain string, since "" is not a URI.
+    link_moved_to = serializers.CharField(
+        read_only=True, help_text="Where the page now redirects, when it moved."
+    )
 
     class Meta:
         model = Source

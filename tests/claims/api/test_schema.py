@@ -41,3 +41,16 @@ def test_swagger_ui_is_served_from_local_static_files_with_no_inline_script(clie
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
     assert "<script>" not in html  # every script is a file (CSP without unsafe-inline)
+
+
+def test_a_blank_url_field_is_not_declared_a_uri(client):
+    # "" fails format: uri, so a URL that may be blank must be a plain string in the schema.
+    from claims.api.serializers import SourceSerializer
+    from tests.factories import SourceFactory
+
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    source = SourceSerializer(SourceFactory()).data  # never fetched: its URLs are blank
+    properties = schema["components"]["schemas"]["Source"]["properties"]
+    for name, value in source.items():
+        if value == "":
+            assert properties[name].get("format") != "uri", name
