@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PROD_KEY = "x9!Qm2#vL7@pR4$tW8^zK1&nB6*cF3(hJ5)dG0_sA-yE+uI=oP;lN:kM,jH.gT/fD"
@@ -94,3 +95,35 @@ def test_without_urls_the_embedded_services_are_used():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "True filesystem:// postgresql"
+
+
+def test_a_cache_url_that_is_not_redis_is_refused():
+    result = run_manage("check", CACHE_URL="memcached://127.0.0.1:11211")
+    assert result.returncode != 0
+    assert "CACHE_URL must be a Redis URL" in result.stderr
+
+
+def _redis_up() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_with_a_cache_url_throttle_counts_are_shared_between_processes():
+    if not _redis_up():
+        pytest.skip("no Redis on 127.0.0.1:6379 (the embedded defaults have no shared cache)")
+    # Two processes, as two web workers: the second sees the first one's count.
+    script = (
+        "from django.core.cache import cache; "
+        "cache.add('throttle-probe', 0, 60); print(cache.incr('throttle-probe'))"
+    )
+    env = {"CACHE_URL": "redis://127.0.0.1:6379/4"}
+    first = run_manage("shell", "-c", "from django.core.cache import cache; cache.clear()", **env)
+    assert first.returncode == 0, first.stderr
+    counts = [run_manage("shell", "-c", script, **env) for _ in range(2)]
+    assert [c.stdout.strip().splitlines()[-1] for c in counts] == ["1", "2"], counts
+    run_manage("shell", "-c", "from django.core.cache import cache; cache.clear()", **env)
