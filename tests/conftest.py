@@ -35,6 +35,19 @@ def database_url_for(settings_dict: dict) -> str:
     )
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test run dies, even by SIGKILL.
+
+    A worker left behind by a killed run keeps consuming from the same broker and database
+    names and takes the next run's tasks with the old run's settings.
+    """
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 class WorkerProcess:
     """A `celery worker` subprocess against the test database; stop() and start() it at will."""
 
@@ -53,6 +66,7 @@ class WorkerProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
 
     def wait_until_consuming(self, timeout: float = 60) -> None:
