@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 
 MODEL_PATH = Path(__file__).with_name("scorer_model.json")
@@ -57,12 +57,17 @@ class ScorerModel:
     idf2: dict[str, float] = field(default_factory=dict, repr=False)
     idfc: dict[str, float] = field(default_factory=dict, repr=False)
     bigrams: frozenset = field(default_factory=frozenset, repr=False)
+    bigram_names: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    positive: frozenset = field(default_factory=frozenset, repr=False)
 
     def __post_init__(self) -> None:
         self.idf2.update({t: v * v for t, v in self.idf.items()})
         self.idfc.update({t: v * self.coef.get(t, 0.0) for t, v in self.idf.items()})
         pairs = frozenset(tuple(t.split(" ")) for t in self.idf if " " in t)
         object.__setattr__(self, "bigrams", pairs)
+        self.bigram_names.update({p: " ".join(p) for p in pairs})  # token pair -> feature
+        positive = frozenset(t for t, v in self.idfc.items() if v > 0)  # may be named as reasons
+        object.__setattr__(self, "positive", positive)
 
     def logit(self, text: str) -> float:
         """Raw decision value for ``text``."""
@@ -89,23 +94,25 @@ class ScorerModel:
         """``explain`` from the output of ``tokens``, so callers can tokenize once."""
         idf2, idfc = self.idf2, self.idfc
         feats = list(filter(idf2.__contains__, toks))
-        feats.extend(map(" ".join, filter(self.bigrams.__contains__, pairwise(toks))))
+        feats.extend(filter(None, map(self.bigram_names.get, pairwise(toks))))
         if not feats:
             return self.intercept, []
-        counts = Counter(feats)
-        uniq = list(counts)
+        uniq = dict.fromkeys(feats)  # in order of first occurrence, as the sums below need
         norm = sum(map(idf2.__getitem__, uniq))
         dot = sum(map(idfc.__getitem__, uniq))
         if len(uniq) != len(feats):  # sublinear tf: a feature seen n times weighs 1 + log(n)
-            for feat, n in counts.most_common():
-                if n == 1:
-                    break
+            counts = dict.fromkeys(uniq, 0)
+            for feat in feats:
+                counts[feat] += 1
+            repeated = [(f, n) for f, n in counts.items() if n > 1]
+            repeated.sort(key=itemgetter(1), reverse=True)  # the order of Counter.most_common
+            for feat, n in repeated:
                 scale = 1.0 + math.log(n)
                 norm += idf2[feat] * (scale * scale - 1.0)
                 dot += idfc[feat] * (scale - 1.0)
-        uniq.sort(key=idfc.__getitem__, reverse=True)
-        top = [f for f in uniq[:k] if idfc[f] > 0]
-        return self.intercept + dot / math.sqrt(norm), top
+        top = list(filter(self.positive.__contains__, uniq))
+        top.sort(key=idfc.__getitem__, reverse=True)
+        return self.intercept + dot / math.sqrt(norm), top[:k]
 
     def top_terms(self, text: str, k: int = 3) -> list[str]:
         """The present features that push the score up most, for the reviewer to read."""
