@@ -12,10 +12,11 @@ _MONTH = (
 )
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _MON3 = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
-# One leading \b so that alternatives are only tried at word starts; group 1 is the date inside
-# "in June", "since February 2022".
+# One leading \b so that alternatives are only tried at word starts, and a look-ahead for the
+# characters an alternative can start with so that most word starts fail at once; group 1 is the
+# date inside "in June", "since February 2022".
 DATE_RE = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\d)"
+    rf"\b(?=[\dJFMASONDTWbeilnosty])(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\d)"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?"
     rf"|{_MONTH}\s+(?:19|20)\d\d\b"
     rf"|(?:in|by|of|since) ((?:(?:early|late|mid-?)\s*)?{_MON3}(?:,?\s+(?:19|20)\d\d\b)?)"
@@ -421,6 +422,21 @@ BOILERPLATE = [
 ]
 BOILERPLATE_HEAD = [(p, why) for p, why in BOILERPLATE if "$" not in p.pattern]
 BOILERPLATE_WHOLE = [(p, why) for p, why in BOILERPLATE if "$" in p.pattern]
+
+
+def _first_of(patterns: list[tuple[re.Pattern, str]]) -> re.Pattern:
+    """One pattern that matches where the first of ``patterns`` to match does; group ``b<i>``
+    tells which. The alternatives are tried in order, each with its own flags."""
+    return re.compile(
+        "|".join(
+            f"(?P<b{i}>(?{'i' if p.flags & re.I else ''}:{p.pattern}))"
+            for i, (p, _) in enumerate(patterns)
+        )
+    )
+
+
+_HEAD_RE = _first_of(BOILERPLATE_HEAD)
+_WHOLE_RE = _first_of(BOILERPLATE_WHOLE)
 BOILERPLATE_ANYWHERE = [
     (
         re.compile(
@@ -438,14 +454,13 @@ _RESIDUE_RE = re.compile(r"[\W\d_]+")
 
 def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: bool = True):
     """Why ``text`` is page furniture rather than article prose, or None."""
-    head = text[:60]
-    for pattern, why in BOILERPLATE_HEAD:
-        if pattern.match(head):
-            return why
+    m = _HEAD_RE.match(text[:60])
+    if m:
+        return BOILERPLATE_HEAD[int(m.lastgroup[1:])][1]
     if len(text) <= 120:
-        for pattern, why in BOILERPLATE_WHOLE:
-            if pattern.match(text):
-                return why
+        m = _WHOLE_RE.match(text)
+        if m:
+            return BOILERPLATE_WHOLE[int(m.lastgroup[1:])][1]
     if tokset is None or not _NOTICE_TOKENS.isdisjoint(tokset) or "©" in text:
         for pattern, why in BOILERPLATE_ANYWHERE:
             if pattern.search(text):
