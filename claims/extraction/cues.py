@@ -264,11 +264,8 @@ def scan(toks: list[str]) -> dict[str, str]:
     for word in hits:
         entries = _PHRASES[word]
         i = -1
-        while True:
-            try:
-                i = toks.index(word, i + 1)
-            except ValueError:
-                break
+        for _ in range(toks.count(word)):
+            i = toks.index(word, i + 1)
             for rest, category, phrase in entries:
                 if category in best and best[category][0] <= i:
                     continue

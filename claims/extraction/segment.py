@@ -30,6 +30,8 @@ _DATELINE_RE = re.compile(
     r" ?[-–—]{1,2} )"
 )
 _WORD_BEFORE_RE = re.compile(r"(\S+)$")
+_ASCII_WORD_RE = re.compile(r"[A-Za-z]+")
+_DOTTED_RE = re.compile(r"(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}")  # U.S., e.g., a.m.
 
 # Full stops after these never end a sentence (titles, months, references).
 _ABBREV_NEVER_END = frozenset(
@@ -348,13 +350,13 @@ def _is_boundary(text: str, m: re.Match, block_start: int, block_end: int, quote
         return True
     word = w.group(1).lstrip("\"“‘'«([")
     low = word.lower()
-    next_word = re.match(r"[A-Za-z]+", text[follow : follow + 20])
+    next_word = _ASCII_WORD_RE.match(text, follow, follow + 20)
     starter = bool(next_word) and next_word.group().lower() in _STARTERS
     if low in _ABBREV_NEVER_END:
         return False
     if len(word) == 1 and word.isupper():
         return False  # an initial: John F. Kennedy
-    if "." in word and re.fullmatch(r"(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}", word):
+    if "." in word and _DOTTED_RE.fullmatch(word):
         return starter  # U.S., e.g., a.m. end a sentence only before a typical opener
     if low in _ABBREV_MAY_END:
         return starter
