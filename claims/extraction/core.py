@@ -193,6 +193,13 @@ def _analyse_piece(
     opinion = found.get("opinion")
     prediction = found.get("prediction")
     has_quote = masked != text
+    if (
+        not rejected_too
+        and not (quantities or event)
+        and any(map(found.get, VETO))
+        and not (claimant and (has_quote or is_person(claimant)))
+    ):
+        return None  # vetoed below (not reported speech either): no score makes it a suggestion
 
     model = load_model()
     logit = 0.0

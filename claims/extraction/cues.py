@@ -246,6 +246,13 @@ for _entries in _PHRASES.values():
     _entries.sort(key=lambda e: -len(e[0]))
 
 _PHRASE_KEYS = frozenset(_PHRASES)
+# the same entries with the length of the rest and its first word, checked before slicing
+_SCAN_ENTRIES = {
+    w: [
+        (rest, len(rest), rest[0] if rest else "", category, phrase) for rest, category, phrase in e
+    ]
+    for w, e in _PHRASES.items()
+}
 _WORD_TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
@@ -262,15 +269,18 @@ def scan(toks: list[str]) -> dict[str, str]:
     best: dict[str, tuple[int, str]] = {}
     n = len(toks)
     for word in hits:
-        entries = _PHRASES[word]
+        entries = _SCAN_ENTRIES[word]
         i = -1
         for _ in range(toks.count(word)):
             i = toks.index(word, i + 1)
-            for rest, category, phrase in entries:
+            for rest, k, nxt, category, phrase in entries:
                 if category in best and best[category][0] <= i:
                     continue
-                k = len(rest)
-                if k and (i + k >= n or tuple(toks[i + 1 : i + 1 + k]) != rest):
+                if k and (
+                    i + k >= n
+                    or toks[i + 1] != nxt
+                    or (k > 1 and tuple(toks[i + 1 : i + 1 + k]) != rest)
+                ):
                     continue
                 if category == "event" and _under_modal(toks, i):
                     continue
