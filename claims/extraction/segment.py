@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # A sentence longer than this is cut at whitespace so that work per segment stays bounded.
 MAX_SEGMENT = 2000
@@ -220,8 +220,7 @@ _STARTERS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A segment of the text: half-open code-point interval and where it came from."""
 
     start: int
@@ -345,22 +344,29 @@ def _is_boundary(text: str, m: re.Match, block_start: int, block_end: int, quote
     punct = m.group()
     if not punct.startswith(".") or punct.startswith("..."):
         return True
-    w = _WORD_BEFORE_RE.search(text, max(block_start, m.start() - 40), m.start())
-    if not w:
+    word = _word_before(text, max(block_start, m.start() - 40), m.start())
+    if word is None:
         return True
-    word = w.group(1).lstrip("\"“‘'«([")
+    word = word.lstrip("\"“‘'«([")
     low = word.lower()
-    next_word = _ASCII_WORD_RE.match(text, follow, follow + 20)
-    starter = bool(next_word) and next_word.group().lower() in _STARTERS
     if low in _ABBREV_NEVER_END:
         return False
     if len(word) == 1 and word.isupper():
         return False  # an initial: John F. Kennedy
-    if "." in word and _DOTTED_RE.fullmatch(word):
-        return starter  # U.S., e.g., a.m. end a sentence only before a typical opener
-    if low in _ABBREV_MAY_END:
-        return starter
+    if ("." in word and _DOTTED_RE.fullmatch(word)) or low in _ABBREV_MAY_END:
+        # U.S., e.g., a.m., Inc. end a sentence only before a typical opener
+        next_word = _ASCII_WORD_RE.match(text, follow, follow + 20)
+        return bool(next_word) and next_word.group().lower() in _STARTERS
     return True
+
+
+def _word_before(text: str, start: int, end: int) -> str | None:
+    """``_WORD_BEFORE_RE.search(text, start, end).group(1)``: the run of non-space characters
+    that ends at ``end``, or None."""
+    if start >= end or text[end - 1].isspace():
+        w = _WORD_BEFORE_RE.search(text, start, end)  # $ also matches before a final newline
+        return w.group(1) if w else None
+    return text[start:end].rsplit(None, 1)[-1]
 
 
 def _sentences(text: str, s: int, e: int) -> Iterator[tuple[int, int]]:
@@ -407,6 +413,12 @@ def segment(text: str) -> list[Span]:
                 out.append(Span(a, b, "dateline", index))
             bs = d.end()
         for s, e in _sentences(text, bs, be):
+            if e - s <= MAX_SEGMENT:  # the common case of _cap, inline
+                a, b = _trim(text, s, e)
+                if a < b:
+                    headline = kind == "line" and _single_kind(text, a, b) == "line"
+                    out.append(Span(a, b, "headline" if headline else "sentence", index))
+                continue
             for a, b in _cap(text, s, e):
                 headline = kind == "line" and _single_kind(text, a, b) == "line"
                 out.append(Span(a, b, "headline" if headline else "sentence", index))
