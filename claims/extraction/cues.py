@@ -39,7 +39,7 @@ _UNIT_WORD = r"(?:\s+(?:new|more|additional|extra|other|foreign|local|young|full
 # is checked in Python. Spelled-out quantities have their own pattern, run only when such a word
 # is present.
 _QTY_NUM_RE = re.compile(
-    rf"\d+(?:[.,]\d+)*(?![\w:/]|[.,]\d)"
+    rf"\d\d*(?:[.,]\d+)*(?![\w:/]|[.,]\d)"  # \d\d*, not \d+: a class first is scanned for fast
     rf"(?:\s?(?:%|percent\b|per cent\b|percentage points?\b|{_SCALE}\b|bn\b|mn\b|m\b|k\b|km\b"
     rf"|kg\b|tons?\b|tonnes?\b|degrees?\b|years?\b))?",
     re.IGNORECASE,

@@ -21,7 +21,8 @@ _QUOTE_CHAR_RE = re.compile(r'["“”«»]')
 _LINE_RE = re.compile(r"[^\n\r\u2028\u2029\x85\x0b\x0c]+")
 _BULLET_RE = re.compile(r"[ \t]*(?:[-*•‣▪◦–—]|\d{1,2}[.)]|[a-z][.)])[ \t]+(?=\S)")
 _TERMINAL = ".!?…"
-_BOUNDARY_RE = re.compile(r"(?:[.!?…]+|\.\.\.)[\"”’»)\]']*(?=\s)")
+# Starts with a character class so that the regex engine skips ahead to the next candidate.
+_BOUNDARY_RE = re.compile(r"[.!?…][.!?…]*[\"”’»)\]']*(?=\s)")
 _DATELINE_RE = re.compile(
     r"(?:[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3}"  # KYIV / NEW YORK / WASHINGTON, D.C.
     r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?)?"  # , Ukraine / , Nov. 20
