@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from itertools import islice
 
 from . import cues
 from .attribution import Attribution, find_attribution, is_person
@@ -94,8 +95,8 @@ def _clauses(text: str, masked: str) -> list[tuple[int, int]]:
 
 
 def _stands_alone(part: str, strict: bool) -> bool:
-    words = _WORD_RE.findall(part)
-    if len(words) < (6 if strict else 4):
+    need = 6 if strict else 4
+    if len(list(islice(_WORD_RE.finditer(part), need))) < need:  # no more words read than needed
         return False
     if not strict:
         return True
@@ -183,8 +184,8 @@ def _analyse_piece(
         cues.find_dates(text) if has_digit or not cues.DATE_TOKENS.isdisjoint(tokset) else []
     )
     qty_spans = cues.find_quantities(text, date_spans, tokset, has_digit)
-    quantities = tuple(text[a:b].strip() for a, b in qty_spans)
-    dates = tuple(text[a:b].strip() for a, b in date_spans)
+    quantities = tuple(text[a:b].strip() for a, b in qty_spans) if qty_spans else ()
+    dates = tuple(text[a:b].strip() for a, b in date_spans) if date_spans else ()
 
     found = cues.scan(toks)
     event = found.get("event")

@@ -510,9 +510,10 @@ def find_quantities(
         cores.extend((m.start(), m.end(), False) for m in _QTY_WORD_RE.finditer(text))
         cores.sort()
     for s, e, numeric in cores:
-        if numeric and any(ds <= s and e <= de for ds, de in dates):
-            continue  # the number is (part of) a date or a time
-        if any(ds <= s < de for ds, de in dates):
+        if dates and (
+            (numeric and any(ds <= s and e <= de for ds, de in dates))  # part of a date or time
+            or any(ds <= s < de for ds, de in dates)
+        ):
             continue
         before = text[max(0, s - 24) : s].lower()
         if before.endswith(_MOD_ENDINGS):
