@@ -243,8 +243,10 @@ def _lines(text: str) -> Iterator[tuple[int, int]]:
     pos = 0
     for m in _LINE_RE.finditer(text):
         gap = text[pos : m.start()]
-        if gap.count("\n") + gap.count("\r") - gap.count("\r\n") >= 2 or any(
-            c in gap for c in "\u2029\x0c"
+        if (
+            gap.count("\n") + gap.count("\r") - gap.count("\r\n") >= 2
+            or "\u2029" in gap
+            or "\x0c" in gap
         ):
             yield -1, -1
         pos = m.end()
@@ -407,8 +409,8 @@ def segment(text: str) -> list[Span]:
         if kind == "list_item":
             out.extend(Span(a, b, "list_item", index) for a, b in _cap(text, bs, be))
             continue
-        d = _DATELINE_RE.match(text, bs, be)
-        if d and d.end() < be and kind == "para":
+        d = _DATELINE_RE.match(text, bs, be) if kind == "para" else None
+        if d and d.end() < be:
             a, b = _trim(text, bs, d.end())
             if a < b:
                 out.append(Span(a, b, "dateline", index))
