@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from itertools import islice
 
 from . import cues
 from .attribution import Attribution, find_attribution, is_person
@@ -94,8 +95,8 @@ def _clauses(text: str, masked: str) -> list[tuple[int, int]]:
 
 
 def _stands_alone(part: str, strict: bool) -> bool:
-    words = _WORD_RE.findall(part)
-    if len(words) < (6 if strict else 4):
+    need = 6 if strict else 4
+    if len(list(islice(_WORD_RE.finditer(part), need))) < need:  # no more words read than needed
         return False
     if not strict:
         return True
@@ -113,23 +114,27 @@ class _Context:
     multi_block: bool = False
 
 
-def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution | None):
-    """Score one sentence or clause: (fields, reasons, negatives, hard rejection, soft rejection)."""
-    masked = cues.mask_quotes(text)
+def _analyse_piece(
+    text: str,
+    kind: str,
+    ctx: _Context,
+    inherited: Attribution | None,
+    masked: str | None = None,
+    rejected_too: bool = True,
+):
+    """Score one sentence or clause: (fields, reasons, negatives, hard rejection, soft rejection).
+
+    ``masked`` is ``cues.mask_quotes(text)`` when the caller has it. With ``rejected_too`` false,
+    a piece rejected before scoring (boilerplate, a question, a fragment...) returns None instead:
+    it can never be suggested, and ``extract_claims`` has no use for its score.
+    """
+    if masked is None:
+        masked = cues.mask_quotes(text)
     words = text.split()
     model_toks = tokens(text)
     toks = model_toks if masked is text else tokens(masked)
     tokset = set(toks)
-    reasons: list[str] = []
-    negatives: list[str] = []
-
     has_digit = _DIGIT_RE.search(text) is not None
-    date_spans = (
-        cues.find_dates(text) if has_digit or not cues.DATE_TOKENS.isdisjoint(tokset) else []
-    )
-    qty_spans = cues.find_quantities(text, date_spans, tokset, has_digit)
-    quantities = tuple(text[a:b].strip() for a, b in qty_spans)
-    dates = tuple(text[a:b].strip() for a, b in date_spans)
 
     attribution = inherited
     if not cues.ATTRIBUTION_TOKENS.isdisjoint(tokset):
@@ -144,7 +149,18 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
             ctx.last_person = claimant
 
     hard = None
-    if kind == "dateline":
+    if not rejected_too:
+        # The same conditions as below, cheapest first: only whether one holds matters here.
+        if (
+            kind == "dateline"
+            or len(words) < 4
+            or (kind == "headline" and ctx.multi_block)
+            or _QUESTION_END.search(text)
+            or cues.boilerplate_reason(text, tokset, has_digit)
+            or not any(ch.isalpha() for ch in text)
+        ):
+            return None
+    elif kind == "dateline":
         hard = ("boilerplate", "a dateline")
     else:
         why = cues.boilerplate_reason(text, tokset, has_digit)
@@ -162,6 +178,15 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
         elif len(words) < 4:
             hard = ("no_claim", "a fragment too short to hold a claim")
 
+    reasons: list[str] = []
+    negatives: list[str] = []
+    date_spans = (
+        cues.find_dates(text) if has_digit or not cues.DATE_TOKENS.isdisjoint(tokset) else []
+    )
+    qty_spans = cues.find_quantities(text, date_spans, tokset, has_digit)
+    quantities = tuple(text[a:b].strip() for a, b in qty_spans) if qty_spans else ()
+    dates = tuple(text[a:b].strip() for a, b in date_spans) if date_spans else ()
+
     found = cues.scan(toks)
     event = found.get("event")
     comparison = found.get("comparison")
@@ -169,6 +194,13 @@ def _analyse_piece(text: str, kind: str, ctx: _Context, inherited: Attribution |
     opinion = found.get("opinion")
     prediction = found.get("prediction")
     has_quote = masked != text
+    if (
+        not rejected_too
+        and not (quantities or event)
+        and any(map(found.get, VETO))
+        and not (claimant and (has_quote or is_person(claimant)))
+    ):
+        return None  # vetoed below (not reported speech either): no score makes it a suggestion
 
     model = load_model()
     logit = 0.0
@@ -278,22 +310,24 @@ def _check_input(text: object) -> str:
     return text
 
 
-def _iter_pieces(text: str):
+def _iter_pieces(text: str, rejected_too: bool = True):
     spans = segment(text)
     blocks = {s.block for s in spans}
     ctx = _Context(multi_block=len(blocks) > 1)
     for span in spans:
-        yield from _pieces_of(text, span, ctx)
+        yield from _pieces_of(text, span, ctx, rejected_too)
 
 
-def _pieces_of(text: str, span: Span, ctx: _Context):
+def _pieces_of(text: str, span: Span, ctx: _Context, rejected_too: bool = True):
     sentence = text[span.start : span.end]
+    masked = None
     parts = [(0, len(sentence))]
     if span.kind == "sentence":
-        parts = _clauses(sentence, cues.mask_quotes(sentence))
+        masked = cues.mask_quotes(sentence)
+        parts = _clauses(sentence, masked)
     sentence_attr = None
     if len(parts) > 1:
-        sentence_attr = find_attribution(sentence, cues.mask_quotes(sentence))
+        sentence_attr = find_attribution(sentence, masked)
     for a, b in parts:
         while a < b and sentence[a].isspace():
             a += 1
@@ -305,8 +339,11 @@ def _pieces_of(text: str, span: Span, ctx: _Context):
             continue
         inherited = sentence_attr if sentence_attr and sentence_attr.position <= a else None
         piece = sentence[a:b]
-        result = _analyse_piece(piece, span.kind, ctx, inherited)
-        yield span.start + a, span.start + b, piece, result
+        # a span is trimmed, so a sentence that is not cut into clauses is its own piece
+        piece_masked = masked if b - a == len(sentence) else None
+        result = _analyse_piece(piece, span.kind, ctx, inherited, piece_masked, rejected_too)
+        if result is not None:
+            yield span.start + a, span.start + b, piece, result
 
 
 def _build(start, end, piece, result, threshold) -> Suggestion:
@@ -331,8 +368,18 @@ def analyse(text: str, *, threshold: float | None = None) -> list[Suggestion]:
 
 
 def extract_claims(text: str, *, threshold: float | None = None) -> list[Suggestion]:
-    """The suggested claims of ``text`` (score at or above ``threshold``), in text order."""
-    return [s for s in analyse(text, threshold=threshold) if s.suggested]
+    """The suggested claims of ``text`` (score at or above ``threshold``), in text order.
+
+    The same as the suggested items of ``analyse``, without building the rejected ones.
+    """
+    text = _check_input(text)
+    th = THRESHOLD if threshold is None else float(threshold)
+    out = []
+    for start, end, piece, result in _iter_pieces(text, rejected_too=False):
+        fields, reasons, _, hard, _ = result
+        if not hard and fields["checkworthiness"] >= th and reasons:
+            out.append(_build(start, end, piece, result, th))
+    return out
 
 
 __all__ = ["THRESHOLD", "ExtractionInputError", "Suggestion", "analyse", "extract_claims"]

@@ -12,10 +12,11 @@ _MONTH = (
 )
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _MON3 = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
-# One leading \b so that alternatives are only tried at word starts; group 1 is the date inside
-# "in June", "since February 2022".
+# One leading \b so that alternatives are only tried at word starts, and a look-ahead for the
+# characters an alternative can start with so that most word starts fail at once; group 1 is the
+# date inside "in June", "since February 2022".
 DATE_RE = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\d)"
+    rf"\b(?=[\dJFMASONDTWbeilnosty])(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?(?!\d)"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?"
     rf"|{_MONTH}\s+(?:19|20)\d\d\b"
     rf"|(?:in|by|of|since) ((?:(?:early|late|mid-?)\s*)?{_MON3}(?:,?\s+(?:19|20)\d\d\b)?)"
@@ -38,7 +39,7 @@ _UNIT_WORD = r"(?:\s+(?:new|more|additional|extra|other|foreign|local|young|full
 # is checked in Python. Spelled-out quantities have their own pattern, run only when such a word
 # is present.
 _QTY_NUM_RE = re.compile(
-    rf"\d+(?:[.,]\d+)*(?![\w:/]|[.,]\d)"
+    rf"\d\d*(?:[.,]\d+)*(?![\w:/]|[.,]\d)"  # \d\d*, not \d+: a class first is scanned for fast
     rf"(?:\s?(?:%|percent\b|per cent\b|percentage points?\b|{_SCALE}\b|bn\b|mn\b|m\b|k\b|km\b"
     rf"|kg\b|tons?\b|tonnes?\b|degrees?\b|years?\b))?",
     re.IGNORECASE,
@@ -245,6 +246,13 @@ for _entries in _PHRASES.values():
     _entries.sort(key=lambda e: -len(e[0]))
 
 _PHRASE_KEYS = frozenset(_PHRASES)
+# the same entries with the length of the rest and its first word, checked before slicing
+_SCAN_ENTRIES = {
+    w: [
+        (rest, len(rest), rest[0] if rest else "", category, phrase) for rest, category, phrase in e
+    ]
+    for w, e in _PHRASES.items()
+}
 _WORD_TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
@@ -261,18 +269,18 @@ def scan(toks: list[str]) -> dict[str, str]:
     best: dict[str, tuple[int, str]] = {}
     n = len(toks)
     for word in hits:
-        entries = _PHRASES[word]
+        entries = _SCAN_ENTRIES[word]
         i = -1
-        while True:
-            try:
-                i = toks.index(word, i + 1)
-            except ValueError:
-                break
-            for rest, category, phrase in entries:
+        for _ in range(toks.count(word)):
+            i = toks.index(word, i + 1)
+            for rest, k, nxt, category, phrase in entries:
                 if category in best and best[category][0] <= i:
                     continue
-                k = len(rest)
-                if k and (i + k >= n or tuple(toks[i + 1 : i + 1 + k]) != rest):
+                if k and (
+                    i + k >= n
+                    or toks[i + 1] != nxt
+                    or (k > 1 and tuple(toks[i + 1 : i + 1 + k]) != rest)
+                ):
                     continue
                 if category == "event" and _under_modal(toks, i):
                     continue
@@ -421,6 +429,21 @@ BOILERPLATE = [
 ]
 BOILERPLATE_HEAD = [(p, why) for p, why in BOILERPLATE if "$" not in p.pattern]
 BOILERPLATE_WHOLE = [(p, why) for p, why in BOILERPLATE if "$" in p.pattern]
+
+
+def _first_of(patterns: list[tuple[re.Pattern, str]]) -> re.Pattern:
+    """One pattern that matches where the first of ``patterns`` to match does; group ``b<i>``
+    tells which. The alternatives are tried in order, each with its own flags."""
+    return re.compile(
+        "|".join(
+            f"(?P<b{i}>(?{'i' if p.flags & re.I else ''}:{p.pattern}))"
+            for i, (p, _) in enumerate(patterns)
+        )
+    )
+
+
+_HEAD_RE = _first_of(BOILERPLATE_HEAD)
+_WHOLE_RE = _first_of(BOILERPLATE_WHOLE)
 BOILERPLATE_ANYWHERE = [
     (
         re.compile(
@@ -438,14 +461,13 @@ _RESIDUE_RE = re.compile(r"[\W\d_]+")
 
 def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: bool = True):
     """Why ``text`` is page furniture rather than article prose, or None."""
-    head = text[:60]
-    for pattern, why in BOILERPLATE_HEAD:
-        if pattern.match(head):
-            return why
+    m = _HEAD_RE.match(text[:60])
+    if m:
+        return BOILERPLATE_HEAD[int(m.lastgroup[1:])][1]
     if len(text) <= 120:
-        for pattern, why in BOILERPLATE_WHOLE:
-            if pattern.match(text):
-                return why
+        m = _WHOLE_RE.match(text)
+        if m:
+            return BOILERPLATE_WHOLE[int(m.lastgroup[1:])][1]
     if tokset is None or not _NOTICE_TOKENS.isdisjoint(tokset) or "©" in text:
         for pattern, why in BOILERPLATE_ANYWHERE:
             if pattern.search(text):
@@ -488,9 +510,10 @@ def find_quantities(
         cores.extend((m.start(), m.end(), False) for m in _QTY_WORD_RE.finditer(text))
         cores.sort()
     for s, e, numeric in cores:
-        if numeric and any(ds <= s and e <= de for ds, de in dates):
-            continue  # the number is (part of) a date or a time
-        if any(ds <= s < de for ds, de in dates):
+        if dates and (
+            (numeric and any(ds <= s and e <= de for ds, de in dates))  # part of a date or time
+            or any(ds <= s < de for ds, de in dates)
+        ):
             continue
         before = text[max(0, s - 24) : s].lower()
         if before.endswith(_MOD_ENDINGS):

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 MODEL_PATH = Path(__file__).with_name("scorer_model.json")
@@ -45,6 +45,20 @@ def features(text: str) -> list[str]:
     return toks + [f"{a} {b}" for a, b in pairwise(toks)]
 
 
+class _Weight:
+    """A feature's name, idf squared and idf * coefficient, hashed by identity."""
+
+    __slots__ = ("idf2", "idfc", "name", "positive")
+
+    def __init__(self, name: str, idf2: float, idfc: float) -> None:
+        self.name, self.idf2, self.idfc, self.positive = name, idf2, idfc, idfc > 0
+
+
+_IDF2 = attrgetter("idf2")
+_IDFC = attrgetter("idfc")
+_POSITIVE = attrgetter("positive")
+
+
 @dataclass(frozen=True)
 class ScorerModel:
     """A linear model over sublinear TF-IDF features, L2-normalised."""
@@ -57,12 +71,16 @@ class ScorerModel:
     idf2: dict[str, float] = field(default_factory=dict, repr=False)
     idfc: dict[str, float] = field(default_factory=dict, repr=False)
     bigrams: frozenset = field(default_factory=frozenset, repr=False)
+    weights: dict[str, _Weight] = field(default_factory=dict, repr=False)
+    bigram_weights: dict[tuple[str, str], _Weight] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.idf2.update({t: v * v for t, v in self.idf.items()})
         self.idfc.update({t: v * self.coef.get(t, 0.0) for t, v in self.idf.items()})
         pairs = frozenset(tuple(t.split(" ")) for t in self.idf if " " in t)
         object.__setattr__(self, "bigrams", pairs)
+        self.weights.update({t: _Weight(t, self.idf2[t], self.idfc[t]) for t in self.idf})
+        self.bigram_weights.update({p: self.weights[" ".join(p)] for p in pairs})
 
     def logit(self, text: str) -> float:
         """Raw decision value for ``text``."""
@@ -87,25 +105,28 @@ class ScorerModel:
 
     def explain_tokens(self, toks: list[str], k: int = 3) -> tuple[float, list[str]]:
         """``explain`` from the output of ``tokens``, so callers can tokenize once."""
-        idf2, idfc = self.idf2, self.idfc
-        feats = list(filter(idf2.__contains__, toks))
-        feats.extend(map(" ".join, filter(self.bigrams.__contains__, pairwise(toks))))
+        # One lookup per token and per token pair; the features are summed in order of first
+        # occurrence, unigrams then bigrams, as ``features`` lists them.
+        feats = list(filter(None, map(self.weights.get, toks)))
+        feats.extend(filter(None, map(self.bigram_weights.get, pairwise(toks))))
         if not feats:
             return self.intercept, []
-        counts = Counter(feats)
-        uniq = list(counts)
-        norm = sum(map(idf2.__getitem__, uniq))
-        dot = sum(map(idfc.__getitem__, uniq))
+        uniq = dict.fromkeys(feats)
+        norm = sum(map(_IDF2, uniq))
+        dot = sum(map(_IDFC, uniq))
         if len(uniq) != len(feats):  # sublinear tf: a feature seen n times weighs 1 + log(n)
-            for feat, n in counts.most_common():
-                if n == 1:
-                    break
+            counts = dict.fromkeys(uniq, 0)
+            for feat in feats:
+                counts[feat] += 1
+            repeated = [(f, n) for f, n in counts.items() if n > 1]
+            repeated.sort(key=itemgetter(1), reverse=True)  # the order of Counter.most_common
+            for feat, n in repeated:
                 scale = 1.0 + math.log(n)
-                norm += idf2[feat] * (scale * scale - 1.0)
-                dot += idfc[feat] * (scale - 1.0)
-        uniq.sort(key=idfc.__getitem__, reverse=True)
-        top = [f for f in uniq[:k] if idfc[f] > 0]
-        return self.intercept + dot / math.sqrt(norm), top
+                norm += feat.idf2 * (scale * scale - 1.0)
+                dot += feat.idfc * (scale - 1.0)
+        top = list(filter(_POSITIVE, uniq))
+        top.sort(key=_IDFC, reverse=True)
+        return self.intercept + dot / math.sqrt(norm), [f.name for f in top[:k]]
 
     def top_terms(self, text: str, k: int = 3) -> list[str]:
         """The present features that push the score up most, for the reviewer to read."""

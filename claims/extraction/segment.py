@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # A sentence longer than this is cut at whitespace so that work per segment stays bounded.
 MAX_SEGMENT = 2000
@@ -21,7 +21,8 @@ _QUOTE_CHAR_RE = re.compile(r'["“”«»]')
 _LINE_RE = re.compile(r"[^\n\r\u2028\u2029\x85\x0b\x0c]+")
 _BULLET_RE = re.compile(r"[ \t]*(?:[-*•‣▪◦–—]|\d{1,2}[.)]|[a-z][.)])[ \t]+(?=\S)")
 _TERMINAL = ".!?…"
-_BOUNDARY_RE = re.compile(r"(?:[.!?…]+|\.\.\.)[\"”’»)\]']*(?=\s)")
+# Starts with a character class so that the regex engine skips ahead to the next candidate.
+_BOUNDARY_RE = re.compile(r"[.!?…][.!?…]*[\"”’»)\]']*(?=\s)")
 _DATELINE_RE = re.compile(
     r"(?:[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3}"  # KYIV / NEW YORK / WASHINGTON, D.C.
     r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?)?"  # , Ukraine / , Nov. 20
@@ -30,6 +31,8 @@ _DATELINE_RE = re.compile(
     r" ?[-–—]{1,2} )"
 )
 _WORD_BEFORE_RE = re.compile(r"(\S+)$")
+_ASCII_WORD_RE = re.compile(r"[A-Za-z]+")
+_DOTTED_RE = re.compile(r"(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}")  # U.S., e.g., a.m.
 
 # Full stops after these never end a sentence (titles, months, references).
 _ABBREV_NEVER_END = frozenset(
@@ -218,8 +221,7 @@ _STARTERS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """A segment of the text: half-open code-point interval and where it came from."""
 
     start: int
@@ -241,8 +243,10 @@ def _lines(text: str) -> Iterator[tuple[int, int]]:
     pos = 0
     for m in _LINE_RE.finditer(text):
         gap = text[pos : m.start()]
-        if gap.count("\n") + gap.count("\r") - gap.count("\r\n") >= 2 or any(
-            c in gap for c in "\u2029\x0c"
+        if (
+            gap.count("\n") + gap.count("\r") - gap.count("\r\n") >= 2
+            or "\u2029" in gap
+            or "\x0c" in gap
         ):
             yield -1, -1
         pos = m.end()
@@ -343,22 +347,29 @@ def _is_boundary(text: str, m: re.Match, block_start: int, block_end: int, quote
     punct = m.group()
     if not punct.startswith(".") or punct.startswith("..."):
         return True
-    w = _WORD_BEFORE_RE.search(text, max(block_start, m.start() - 40), m.start())
-    if not w:
+    word = _word_before(text, max(block_start, m.start() - 40), m.start())
+    if word is None:
         return True
-    word = w.group(1).lstrip("\"“‘'«([")
+    word = word.lstrip("\"“‘'«([")
     low = word.lower()
-    next_word = re.match(r"[A-Za-z]+", text[follow : follow + 20])
-    starter = bool(next_word) and next_word.group().lower() in _STARTERS
     if low in _ABBREV_NEVER_END:
         return False
     if len(word) == 1 and word.isupper():
         return False  # an initial: John F. Kennedy
-    if "." in word and re.fullmatch(r"(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}", word):
-        return starter  # U.S., e.g., a.m. end a sentence only before a typical opener
-    if low in _ABBREV_MAY_END:
-        return starter
+    if ("." in word and _DOTTED_RE.fullmatch(word)) or low in _ABBREV_MAY_END:
+        # U.S., e.g., a.m., Inc. end a sentence only before a typical opener
+        next_word = _ASCII_WORD_RE.match(text, follow, follow + 20)
+        return bool(next_word) and next_word.group().lower() in _STARTERS
     return True
+
+
+def _word_before(text: str, start: int, end: int) -> str | None:
+    """``_WORD_BEFORE_RE.search(text, start, end).group(1)``: the run of non-space characters
+    that ends at ``end``, or None."""
+    if start >= end or text[end - 1].isspace():
+        w = _WORD_BEFORE_RE.search(text, start, end)  # $ also matches before a final newline
+        return w.group(1) if w else None
+    return text[start:end].rsplit(None, 1)[-1]
 
 
 def _sentences(text: str, s: int, e: int) -> Iterator[tuple[int, int]]:
@@ -398,13 +409,19 @@ def segment(text: str) -> list[Span]:
         if kind == "list_item":
             out.extend(Span(a, b, "list_item", index) for a, b in _cap(text, bs, be))
             continue
-        d = _DATELINE_RE.match(text, bs, be)
-        if d and d.end() < be and kind == "para":
+        d = _DATELINE_RE.match(text, bs, be) if kind == "para" else None
+        if d and d.end() < be:
             a, b = _trim(text, bs, d.end())
             if a < b:
                 out.append(Span(a, b, "dateline", index))
             bs = d.end()
         for s, e in _sentences(text, bs, be):
+            if e - s <= MAX_SEGMENT:  # the common case of _cap, inline
+                a, b = _trim(text, s, e)
+                if a < b:
+                    headline = kind == "line" and _single_kind(text, a, b) == "line"
+                    out.append(Span(a, b, "headline" if headline else "sentence", index))
+                continue
             for a, b in _cap(text, s, e):
                 headline = kind == "line" and _single_kind(text, a, b) == "line"
                 out.append(Span(a, b, "headline" if headline else "sentence", index))
