@@ -165,6 +165,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the task thread's database connections before and after every task
+# unless this is set, so a worker opened a PostgreSQL backend per task (a fork, authentication,
+# cold catalog and plan caches) whatever CONN_MAX_AGE said. Effectively never: factcheck/celery.py
+# applies CONN_MAX_AGE and CONN_HEALTH_CHECKS at task boundaries instead, as Django does per request.
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "claims.tasks.worker_heartbeat", "schedule": 60.0},
