@@ -1,15 +1,14 @@
 """List pages rendered by PostgreSQL: each item's JSON written by the query that reads it.
 
 A page of 50 claims cost Python most of its time in building the ORM query, loading timestamps and
-JSON, converting them back to text and encoding the page. Here Django builds only the filtered,
-ordered, paginated query of ids (with the total count as a window, so one statement answers a
-page), and a fixed SQL wrapper writes each item's JSON text: the same fields, in the same order and
-formats, as the item's serializer. Python joins the texts.
+JSON, converting them back to text and encoding the page. Here Django builds only the filtered
+query (who may see what, the filters), and a fixed SQL wrapper orders it, counts it (a window, so
+one statement answers a page), limits it and writes each item's JSON text: the same fields, in the
+same order and formats, as the item's serializer. Python joins the texts.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from django.core.exceptions import FieldDoesNotExist
@@ -96,10 +95,6 @@ class PageJSON:
     def __init__(self, head: dict, items: list[str]):
         self.head = head
         self.items = items
-
-    def as_data(self) -> dict:
-        """The page as plain data."""
-        return {**self.head, "results": [json.loads(item) for item in self.items]}
 
 
 class ProjectJSONRenderer(JSONRenderer):
