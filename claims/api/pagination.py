@@ -30,7 +30,7 @@ class Pagination(PageNumberPagination):
         if (number - 1) * page_size > _MAX_OFFSET:  # PostgreSQL's OFFSET is a bigint
             return None
         found = page_rows(queryset, document, offset=(number - 1) * page_size, limit=page_size)
-        if not found or not found[0]:
+        if found is None:
             return None
         items, total = found
         paginator = self.django_paginator_class(queryset, page_size)

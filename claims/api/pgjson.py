@@ -48,8 +48,8 @@ def page_rows(
 ) -> tuple[list[str], int] | None:
     """One query: the JSON text of a page's items in the queryset's order, and the total.
 
-    An empty page (past the end, or nothing matches) says nothing about the total: ([], -1).
-    None when the queryset's ordering is not on the model's own columns (page it as usual).
+    None for an empty page (past the end, or nothing matches: it says nothing about the total)
+    and when the queryset's ordering is not on the model's own columns (page it as usual).
     """
     model = queryset.model
     keys = []  # (attname, column, descending): the ordering, then the primary key
@@ -83,7 +83,7 @@ def page_rows(
         cursor.execute(sql, (*params, limit, offset))
         rows = cursor.fetchall()
     if not rows:
-        return [], -1
+        return None
     return [doc for _, doc in rows], rows[0][0]
 
 
