@@ -88,6 +88,9 @@ def start_worker(queue: str, port: int, concurrency: int, log: Path) -> subproce
         SOURCE_FETCH_QUEUE=queue,
         SOURCE_FETCH_ALLOWED_NETWORKS=f"{HOST}/32",
         SOURCE_FETCH_ALLOWED_PORTS=str(port),
+        # As in production: DEBUG off (no per-query SQL log in the worker).
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or "bench-only-" + uuid.uuid4().hex,
     )
     return subprocess.Popen(
         [
@@ -144,6 +147,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, all cores, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (sum(fields[:8]) - idle) / ticks, sum(fields[:8]) / ticks
+
+
 def run(pages: int, concurrency: int, processes: int, port: int) -> tuple[float, float, dict]:
     from django.db.models import Count
 
@@ -163,6 +174,7 @@ def run(pages: int, concurrency: int, processes: int, port: int) -> tuple[float,
         ]
         _STATS["peak"] = 0
         cpu_before = sum(cpu_seconds(proc.pid) for proc in procs)
+        busy_before, total_before = machine_busy()
         started = time.monotonic()
         for source_id in ids:
             source_fetch.apply_async((source_id,), queue=queue)
@@ -172,7 +184,15 @@ def run(pages: int, concurrency: int, processes: int, port: int) -> tuple[float,
         elapsed = time.monotonic() - started
         peak = sum(peak_rss_mb(proc.pid) for proc in procs)
         cpu = sum(cpu_seconds(proc.pid) for proc in procs) - cpu_before
+        busy_after, total_after = machine_busy()
+        busy = busy_after - busy_before
         print(f"  worker CPU {cpu:.2f} s ({cpu / pages * 1000:.1f} ms a page)", flush=True)
+        print(
+            f"  machine CPU {busy:.2f} s ({busy / pages * 1000:.1f} ms a page: worker, server, "
+            f"PostgreSQL, Redis, this script), {100 * busy / (total_after - total_before):.0f}% "
+            f"of {os.cpu_count()} cores busy",
+            flush=True,
+        )
         states = dict(
             Source.objects.filter(pk__in=ids)
             .values_list("fetch_status")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import threading
+from hashlib import sha256
 
 import pytest
 from django.utils import timezone
 
-from claims.models import Article, Source, SourceSnapshot
+from claims.audit import audit_context
+from claims.models import Article, Source, SourceEvent, SourceSnapshot
 from claims.services import sources
 from tests.factories import EvidenceFactory, SourceFactory
 from tests.sites import LocalSite
@@ -58,6 +60,60 @@ def test_a_fetched_source_is_archived_once_with_its_text_and_metadata(site):
     snapshot = SourceSnapshot.objects.get(source=source)
     assert gzip.decompress(bytes(snapshot.raw_gzip)) == PAGE.encode()
     assert snapshot.raw_size == len(PAGE.encode()) and snapshot.text == source.text
+
+
+DATED_PAGE = """<html lang="de"><head><title>Haushalt 2025</title>
+<meta name="author" content="Erika Muster">
+<meta property="article:published_time" content="2024-11-20T07:00:00+00:00">
+<meta property="og:site_name" content="Testblatt"></head><body><article>
+<p>Der Bundestag hat den Haushalt mit 380 Stimmen beschlossen, teilte die Verwaltung mit.</p>
+<p>Die Ausgaben steigen um 2,5 Prozent auf 480 Milliarden Euro, hie\u00df es weiter.</p>
+</article></body></html>"""
+
+
+@pytest.mark.django_db
+def test_the_fetch_statements_write_every_field_and_the_audit_trail(site):
+    """The claim and store statements are SQL, not the ORM: every column they set, checked."""
+    site.page("/busy", "busy", status=503)
+    source = make_source(site, "/busy")
+    with audit_context(actor="system:claims.tasks.source_fetch", user=None):
+        assert sources.source_fetch(source_id=source.pk).state == "retrying"
+        Source.objects.filter(pk=source.pk).update(lease_expires_at=timezone.now())
+        site.page("/busy", DATED_PAGE)
+        before = timezone.now()
+        assert sources.source_fetch(source_id=source.pk).state == "fetched"
+    source.refresh_from_db()
+    assert (source.fetch_status, source.attempts, source.http_status) == ("fetched", 2, 200)
+    assert (source.error_code, source.error_message, source.lease_expires_at) == ("", "", None)
+    assert source.title == "Haushalt 2025" and source.publisher == "Testblatt"
+    assert source.author == "Erika Muster" and source.language == "de"
+    assert source.published_date == dt.date(2024, 11, 20)
+    assert source.final_url == site.url("/busy") and source.content_type == "text/html"
+    assert source.link_status == "ok" and source.fetched_at == source.last_checked_at
+    assert before <= source.fetched_at == source.updated_at <= timezone.now()
+    snapshot = SourceSnapshot.objects.get(source=source)
+    assert (
+        snapshot.content_sha256 == source.content_sha256 == sha256(DATED_PAGE.encode()).hexdigest()
+    )
+    assert (snapshot.fetched_at, snapshot.final_url) == (source.fetched_at, source.final_url)
+    assert (snapshot.http_status, snapshot.content_type) == (200, "text/html")
+    assert "380 Stimmen" in snapshot.text == source.text
+    # pending -> fetching -> pending (retry) -> fetching -> fetched, each by the task.
+    events = [
+        event
+        for event in SourceEvent.objects.filter(pgh_obj_id=source.pk, pgh_label="update").order_by(
+            "pgh_id"
+        )
+        if "fetch_status" in event.pgh_changes
+    ]
+    assert [e.pgh_changes["fetch_status"][1] for e in events] == [
+        "fetching",
+        "pending",
+        "fetching",
+        "fetched",
+    ]
+    assert {e.pgh_context["actor"] for e in events} == {"system:claims.tasks.source_fetch"}
+    assert events[-1].pgh_changes["text"] == ["", source.text]
 
 
 @pytest.mark.django_db
