@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import logging
@@ -60,11 +61,21 @@ def _decode(body: bytes, charset: str | None) -> str:
     return body.decode("latin-1")
 
 
+# The published date comes from what the page declares (its metadata, <time> elements, the URL),
+# never guessed from the story's text, where the first date mentioned is rarely the publication
+# date (and the guess cost a third of the extraction's time on a page without one).
+_DATE_PARAMS = {"original_date": True, "extensive_search": False}
+
+
 def _from_html(body: bytes, charset: str | None, url: str | None, digest: str) -> Extracted:
     source = _decode(body, charset) if charset else body
     try:
         document = trafilatura.bare_extraction(
-            source, url=url, with_metadata=True, include_comments=False
+            source,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            date_extraction_params=_DATE_PARAMS | {"max_date": dt.date.today().isoformat()},
         )
     except Exception:  # trafilatura raises assorted errors on hostile markup
         logger.warning("trafilatura failed on %s", url, exc_info=True)

@@ -27,6 +27,23 @@ def test_html_gives_main_text_and_metadata():
     assert result.sha256 == hashlib.sha256(ARTICLE.encode()).hexdigest()
 
 
+def test_the_published_date_is_what_the_page_declares_never_a_date_in_the_story():
+    story = (
+        "<p>The ceasefire signed on 12 March 2019 was broken again, officials said.</p>"
+        "<p>The talks that ended on 4 June 2021 are due to resume next spring.</p>" * 3
+    )
+    undated = (
+        f"<html><head><title>Talks</title></head><body><article>{story}</article></body></html>"
+    )
+    assert extract(undated.encode(), "text/html", url="https://example.org/talks").published == ""
+    timed = undated.replace(
+        "<article>", '<article><time datetime="2024-10-02T08:00:00Z">2 October 2024</time>'
+    )
+    assert extract(timed.encode(), "text/html").published == "2024-10-02"
+    in_url = extract(undated.encode(), "text/html", url="https://example.org/2023/05/17/talks")
+    assert in_url.published == "2023-05-17"
+
+
 def test_a_page_too_small_for_trafilatura_still_gives_its_text():
     result = extract(
         b"<html><head><title>T</title></head><body><p>Just one line.</p></body></html>", "text/html"
