@@ -1,22 +1,22 @@
 """Fetch throughput: N pages from a local server that answers each after 100 ms.
 
-A real Celery worker (thread pool, concurrency 20, its own queue) fetches, extracts and archives
-every page through the same service as production. Printed per page count: total time beside the
-ideal (N x 0.1 s / concurrency) and the worker's peak resident memory (VmHWM), so a second page
-count shows whether memory stays flat.
+Real Celery workers (thread pools, concurrency 20 in all, their own queue) fetch, extract and
+archive every page through the same service as production, configured as docker-compose.yml runs
+them: two processes of 10 threads, DEBUG off. Printed per page count: total time beside the ideal
+(N x 0.1 s / concurrency), the workers' peak resident memory (VmHWM, summed), so a second page
+count shows whether memory stays flat, and the CPU the workers and the whole machine spent.
 
     DATABASE_URL=postgresql://... CELERY_BROKER_URL=redis://... \
-        .venv/bin/python bench/fetch_throughput.py [--pages 500 1000] [--concurrency 20]
+        .venv/bin/python bench/fetch_throughput.py [--pages 500 1000] [--processes 2]
 
-Why a thread pool: a fetch spends ~100 ms waiting on the network and a few ms of CPU, so threads
-give 20 concurrent fetches in one process (memory independent of the concurrency and of the page
+Why threads: a fetch spends ~100 ms waiting on the network and ~10 ms of CPU, so threads give
+many concurrent fetches per process (memory independent of the concurrency and of the page
 count); prefork would need 20 processes (20x the memory) and gevent/eventlet would need monkey
-patching that psycopg and the fetcher's socket checks do not want. The cost is the GIL: per-page
-CPU (extraction, ORM, Celery) caps a single process, which is why `--processes` exists and the
-worker CPU per page is printed.
+patching that psycopg and the fetcher's socket checks do not want. Why two processes: that CPU
+holds the GIL, so one process tops out at one core (`--processes 1` shows it).
 
-Everything stays on 127.0.0.2 (the server) and the broker/database you point it at; the worker
-runs with the test network guard loaded.
+Everything stays on 127.0.0.2 (the server) and the broker/database you point it at; the workers
+run with the test network guard loaded.
 """
 
 from __future__ import annotations
@@ -232,7 +232,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, nargs="+", default=[500, 1000])
     parser.add_argument("--concurrency", type=int, default=20, help="threads in all")
     parser.add_argument(
-        "--processes", type=int, default=1, help="worker processes sharing the threads"
+        "--processes", type=int, default=2, help="worker processes sharing the threads"
     )
     args = parser.parse_args()
 
