@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -40,15 +41,26 @@ def content_sha256(body: bytes) -> str:
 def extract(
     body: bytes, content_type: str, *, charset: str | None = None, url: str | None = None
 ) -> Extracted:
-    """Extract text and metadata from a body of one of the accepted content types."""
+    """Extract text and metadata from a body of one of the accepted content types.
+
+    NUL characters are dropped from every field: PostgreSQL text cannot hold them, and a page
+    carrying one must still be stored (the raw snapshot keeps the bytes as they came).
+    """
     digest = content_sha256(body)
     if content_type == "application/pdf":
-        return _from_pdf(body, digest)
-    if content_type == "text/plain":
-        return Extracted(text=_decode(body, charset).strip(), sha256=digest)
-    if content_type in ("text/html", "application/xhtml+xml"):
-        return _from_html(body, charset, url, digest)
-    raise FetchError("bad_content_type", f"No extractor for {content_type}.")
+        extracted = _from_pdf(body, digest)
+    elif content_type == "text/plain":
+        extracted = Extracted(text=_decode(body, charset).strip(), sha256=digest)
+    elif content_type in ("text/html", "application/xhtml+xml"):
+        extracted = _from_html(body, charset, url, digest)
+    else:
+        raise FetchError("bad_content_type", f"No extractor for {content_type}.")
+    fields = ("text", "title", "site_name", "author", "published", "language")
+    if any("\x00" in getattr(extracted, name) for name in fields):
+        extracted = dataclasses.replace(
+            extracted, **{name: getattr(extracted, name).replace("\x00", "") for name in fields}
+        )
+    return extracted
 
 
 def _decode(body: bytes, charset: str | None) -> str:

@@ -3,6 +3,7 @@ import hashlib
 import pytest
 
 from claims.fetching import FetchError, extract
+from claims.fetching.extract import content_sha256
 from tests.claims.fetching.pdfs import make_pdf
 
 ARTICLE = """<!doctype html><html lang="en-GB"><head><title>Troops sent - Daily Test</title>
@@ -42,6 +43,24 @@ def test_the_published_date_is_what_the_page_declares_never_a_date_in_the_story(
     assert extract(timed.encode(), "text/html").published == "2024-10-02"
     in_url = extract(undated.encode(), "text/html", url="https://example.org/2023/05/17/talks")
     assert in_url.published == "2023-05-17"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"Line one\x00 and two.\nMore \x00text.", "text/plain"),
+        (
+            b"<html><head><title>A\x00B</title></head><body><p>Line one\x00 and two.</p></body></html>",
+            "text/html",
+        ),
+    ],
+)
+def test_nul_characters_are_dropped_so_postgresql_can_store_the_text(body, content_type):
+    result = extract(body, content_type)
+    for value in (result.text, result.title, result.author, result.site_name, result.language):
+        assert "\x00" not in value
+    assert "Line one and two." in result.text
+    assert result.sha256 == content_sha256(body)
 
 
 def test_a_page_too_small_for_trafilatura_still_gives_its_text():

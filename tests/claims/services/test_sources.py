@@ -134,6 +134,17 @@ def test_evidence_quotes_are_checked_against_the_fetched_text(site):
 
 
 @pytest.mark.django_db
+def test_a_page_with_nul_characters_is_stored_without_them(site):
+    site.page("/nul", b"Line one\x00 and two.\nMore text.", content_type="text/plain")
+    source = make_source(site, "/nul")
+    assert sources.source_fetch(source_id=source.pk).state == "fetched"
+    source.refresh_from_db()
+    assert source.text == "Line one and two.\nMore text."
+    snapshot = SourceSnapshot.objects.get(source=source)
+    assert gzip.decompress(bytes(snapshot.raw_gzip)) == b"Line one\x00 and two.\nMore text."
+
+
+@pytest.mark.django_db
 def test_a_permanent_error_fails_at_once_with_its_code(site):
     source = make_source(site, "/missing")
     outcome = sources.source_fetch(source_id=source.pk)
