@@ -183,7 +183,11 @@ def _analyse_piece(
     date_spans = (
         cues.find_dates(text) if has_digit or not cues.DATE_TOKENS.isdisjoint(tokset) else []
     )
-    qty_spans = cues.find_quantities(text, date_spans, tokset, has_digit)
+    qty_spans = (  # without a digit or a quantity word, there is nothing to look for
+        cues.find_quantities(text, date_spans, tokset, has_digit)
+        if has_digit or not cues.QTY_WORDS.isdisjoint(tokset)
+        else []
+    )
     quantities = tuple(text[a:b].strip() for a, b in qty_spans) if qty_spans else ()
     dates = tuple(text[a:b].strip() for a, b in date_spans) if date_spans else ()
 

@@ -50,7 +50,7 @@ _QTY_WORD_RE = re.compile(
     re.IGNORECASE,
 )
 _CURRENCY = "$€£¥"
-_QTY_WORDS = frozenset(
+QTY_WORDS = frozenset(
     [
         "hundred",
         "thousand",
@@ -506,7 +506,7 @@ def find_quantities(
     """Spans of quantities (numbers with their modifier and unit), dates excluded."""
     out: list[tuple[int, int]] = []
     cores = list(_number_spans(text)) if has_digit else []
-    if tokset is None or not _QTY_WORDS.isdisjoint(tokset):
+    if tokset is None or not QTY_WORDS.isdisjoint(tokset):
         cores.extend((m.start(), m.end(), False) for m in _QTY_WORD_RE.finditer(text))
         cores.sort()
     for s, e, numeric in cores:
