@@ -246,13 +246,17 @@ for _entries in _PHRASES.values():
     _entries.sort(key=lambda e: -len(e[0]))
 
 _PHRASE_KEYS = frozenset(_PHRASES)
-# the same entries with the length of the rest and its first word, checked before slicing
-_SCAN_ENTRIES = {
-    w: [
-        (rest, len(rest), rest[0] if rest else "", category, phrase) for rest, category, phrase in e
-    ]
-    for w, e in _PHRASES.items()
-}
+# first word -> (categories and phrases of that word alone, {second word: (rest of the phrase after
+# the second word, category, phrase)}), each list in the order of _PHRASES: at one position a
+# longer phrase is tried first, and only the phrases whose second word follows are tried at all.
+_SCAN_INDEX: dict[str, tuple[list[tuple[str, str]], dict[str, list[tuple[tuple, str, str]]]]] = {}
+for _word, _entries in _PHRASES.items():
+    _single = [(category, phrase) for rest, category, phrase in _entries if not rest]
+    _longer: dict[str, list[tuple[tuple, str, str]]] = {}
+    for _rest, _category, _phrase in _entries:
+        if _rest:
+            _longer.setdefault(_rest[0], []).append((_rest[1:], _category, _phrase))
+    _SCAN_INDEX[_word] = (_single, _longer)
 _WORD_TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
@@ -266,26 +270,33 @@ def scan(toks: list[str]) -> dict[str, str]:
     hits = _PHRASE_KEYS.intersection(toks)
     if not hits:
         return {}
-    best: dict[str, tuple[int, str]] = {}
+    found: dict[str, str] = {}
+    at: dict[str, int] = {}  # where the phrase found for each category starts
     n = len(toks)
     for word in hits:
-        entries = _SCAN_ENTRIES[word]
+        single, longer = _SCAN_INDEX[word]
         i = -1
         for _ in range(toks.count(word)):
             i = toks.index(word, i + 1)
-            for rest, k, nxt, category, phrase in entries:
-                if category in best and best[category][0] <= i:
-                    continue
-                if k and (
-                    i + k >= n
-                    or toks[i + 1] != nxt
-                    or (k > 1 and tuple(toks[i + 1 : i + 1 + k]) != rest)
-                ):
+            group = longer.get(toks[i + 1]) if longer and i + 1 < n else None
+            if group:
+                for more, category, phrase in group:
+                    if at.get(category, n) <= i:
+                        continue  # found as early already
+                    if more and tuple(toks[i + 2 : i + 2 + len(more)]) != more:
+                        continue
+                    if category == "event" and _under_modal(toks, i):
+                        continue
+                    at[category] = i
+                    found[category] = phrase
+            for category, phrase in single:
+                if at.get(category, n) <= i:
                     continue
                 if category == "event" and _under_modal(toks, i):
                     continue
-                best[category] = (i, phrase)
-    return {category: phrase for category, (_, phrase) in best.items()}
+                at[category] = i
+                found[category] = phrase
+    return found
 
 
 def _under_modal(toks: list[str], i: int) -> bool:
