@@ -100,12 +100,12 @@ def _stands_alone(part: str, strict: bool) -> bool:
         return False
     if not strict:
         return True
+    # A digit, then an attribution word, then an event: cheapest first. \d is the decimal digits;
+    # isdigit() also holds for a few other characters, none of them ASCII.
+    if _DIGIT_RE.search(part) or (not part.isascii() and any(ch.isdigit() for ch in part)):
+        return True
     toks = cues.word_tokens(part)
-    return bool(
-        "event" in cues.scan(toks)
-        or any(ch.isdigit() for ch in part)
-        or not cues.ATTRIBUTION_TOKENS.isdisjoint(toks)
-    )
+    return not cues.ATTRIBUTION_TOKENS.isdisjoint(toks) or "event" in cues.scan(toks)
 
 
 @dataclass
