@@ -70,7 +70,13 @@ _CLAUSE_SPLIT_RE = re.compile(
 )
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d[\d,.]*")
 _DIGIT_RE = re.compile(r"\d")
+_ASCII_LETTER_RE = re.compile(r"[A-Za-z]")
 _QUESTION_END = re.compile(r"\?[\"”’)\]]*$")
+
+
+def _has_letter(text: str) -> bool:
+    """``any(ch.isalpha() for ch in text)``, with a regex search for the common ASCII letter."""
+    return _ASCII_LETTER_RE.search(text) is not None or any(ch.isalpha() for ch in text)
 
 
 def _clauses(text: str, masked: str) -> list[tuple[int, int]]:
@@ -130,11 +136,12 @@ def _analyse_piece(
     """
     if masked is None:
         masked = cues.mask_quotes(text)
-    words = text.split()
-    model_toks = tokens(text)
-    toks = model_toks if masked is text else tokens(masked)
-    tokset = set(toks)
+    n_words = len(text.split(None, 6))  # words counted up to 7: only fewer than 4 or 6 matters
     has_digit = _DIGIT_RE.search(text) is not None
+    model_toks = tokens(text, has_digit)
+    # masked is text with quotations blanked: no digit in it unless there is one in text
+    toks = model_toks if masked is text else tokens(masked, None if has_digit else False)
+    tokset = set(toks)
 
     attribution = inherited
     if not cues.ATTRIBUTION_TOKENS.isdisjoint(tokset):
@@ -153,11 +160,11 @@ def _analyse_piece(
         # The same conditions as below, cheapest first: only whether one holds matters here.
         if (
             kind == "dateline"
-            or len(words) < 4
+            or n_words < 4
             or (kind == "headline" and ctx.multi_block)
             or _QUESTION_END.search(text)
             or cues.boilerplate_reason(text, tokset, has_digit)
-            or not any(ch.isalpha() for ch in text)
+            or not _has_letter(text)
         ):
             return None
     elif kind == "dateline":
@@ -168,14 +175,14 @@ def _analyse_piece(
             hard = ("boilerplate", why)
         elif _QUESTION_END.search(text):
             hard = ("question", "a question, not a statement")
-        elif not any(ch.isalpha() for ch in text):
+        elif not _has_letter(text):
             hard = ("no_claim", "no words to check")
         elif kind == "headline" and ctx.multi_block:
             hard = (
                 "headline",
                 "a headline or label without a full stop; the body states the claim",
             )
-        elif len(words) < 4:
+        elif n_words < 4:
             hard = ("no_claim", "a fragment too short to hold a claim")
 
     reasons: list[str] = []
@@ -238,7 +245,7 @@ def _analyse_piece(
         negatives.append(f"prediction or speculation: {prediction}")
     if toks and toks[0] in cues.FIRST_PERSON:
         logit += W_FIRST_PERSON
-    if len(words) < 6:
+    if n_words < 6:
         logit += W_SHORT
     logit = BIAS + RULE_SCALE * logit
     if model is not None:

@@ -25,17 +25,18 @@ _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 _DIGIT_RE = re.compile(r"\d")
 
 
-def _shape(tok: str) -> str:
-    if not tok[0].isdigit():
-        return tok
-    return "<year>" if _YEAR_RE.fullmatch(tok) else "<num>"
+def tokens(text: str, has_digit: bool | None = None) -> list[str]:
+    """Lower-cased word tokens; numbers become <year> or <num> so the model learns their shape.
 
-
-def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens; numbers become <year> or <num> so the model learns their shape."""
+    ``has_digit`` is whether ``text`` holds a digit (``\\d``), when the caller knows already."""
     toks = _TOKEN_RE.findall(text.lower())
-    if _DIGIT_RE.search(text):
-        return [_shape(t) for t in toks]
+    if has_digit is None:
+        has_digit = _DIGIT_RE.search(text) is not None
+    if has_digit:
+        # only number tokens start with a digit
+        return [
+            ("<year>" if _YEAR_RE.fullmatch(t) else "<num>") if t[0].isdigit() else t for t in toks
+        ]
     return toks
 
 
