@@ -44,8 +44,10 @@ _QTY_NUM_RE = re.compile(
     rf"|kg\b|tons?\b|tonnes?\b|degrees?\b|years?\b))?",
     re.IGNORECASE,
 )
+# The look-ahead lists the letters the alternatives start with (case-folded like them): most word
+# starts fail there at once instead of after each alternative.
 _QTY_WORD_RE = re.compile(
-    rf"\b(?:{_NUMWORD}\s+{_SCALE}\b|(?:dozens|hundreds|thousands|millions|billions)\b"
+    rf"\b(?=[abdefhmnoqst])(?:{_NUMWORD}\s+{_SCALE}\b|(?:dozens|hundreds|thousands|millions|billions)\b"
     rf"|(?:doubled|tripled|quadrupled|halved|twice|a third|a quarter|half of)\b)",
     re.IGNORECASE,
 )
