@@ -473,7 +473,11 @@ _RESIDUE_RE = re.compile(r"[\W\d_]+")
 
 
 def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: bool = True):
-    """Why ``text`` is page furniture rather than article prose, or None."""
+    """Why ``text`` is page furniture rather than article prose, or None.
+
+    ``tokset`` is the set of ``text``'s word tokens and ``has_digit`` whether it holds a digit
+    (``\\d``), when the caller knows: the checks that need a notice word or a digit are skipped
+    without."""
     m = _HEAD_RE.match(text[:60])
     if m:
         return BOILERPLATE_HEAD[int(m.lastgroup[1:])][1]
@@ -485,7 +489,7 @@ def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: boo
         for pattern, why in BOILERPLATE_ANYWHERE:
             if pattern.search(text):
                 return why
-    if _GALLERY_RE.search(text[-8:]):
+    if has_digit and _GALLERY_RE.search(text[-8:]):
         return "a gallery caption"
     if has_digit and len(text) < 80:
         residue = _RESIDUE_RE.sub(" ", DATE_RE.sub(" ", text)).split()
