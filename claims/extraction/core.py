@@ -126,14 +126,16 @@ def _analyse_piece(
     ctx: _Context,
     inherited: Attribution | None,
     masked: str | None = None,
-    rejected_too: bool = True,
+    threshold: float | None = None,
 ):
     """Score one sentence or clause: (fields, reasons, negatives, hard rejection, soft rejection).
 
-    ``masked`` is ``cues.mask_quotes(text)`` when the caller has it. With ``rejected_too`` false,
-    a piece rejected before scoring (boilerplate, a question, a fragment...) returns None instead:
-    it can never be suggested, and ``extract_claims`` has no use for its score.
+    ``masked`` is ``cues.mask_quotes(text)`` when the caller has it. With a ``threshold``, a piece
+    that can never be suggested returns None instead, as soon as that is known: one rejected before
+    scoring (boilerplate, a question, a fragment...), vetoed, or scored below the threshold.
+    ``extract_claims`` has no use for its score or reasons.
     """
+    rejected_too = threshold is None
     if masked is None:
         masked = cues.mask_quotes(text)
     n_words = len(text.split(None, 6))  # words counted up to 7: only fewer than 4 or 6 matters
@@ -249,14 +251,18 @@ def _analyse_piece(
         logit += W_SHORT
     logit = BIAS + RULE_SCALE * logit
     if model is not None:
-        model_logit, top = model.explain_tokens(model_toks)
+        model_logit, present = model.weigh_tokens(model_toks)
         logit += MODEL_WEIGHT * model_logit
+    score = round(sigmoid(logit), 4)
+    if not rejected_too and score < threshold:
+        return None
+    if model is not None:
+        top = model.top_features(present)
         if top:
             reasons.append(
                 f"learned score {sigmoid(model_logit):.2f} (debate-trained model); "
                 f"words: {', '.join(top)}"
             )
-    score = round(sigmoid(logit), 4)
 
     claim_type = None
     if quantities:
@@ -321,15 +327,15 @@ def _check_input(text: object) -> str:
     return text
 
 
-def _iter_pieces(text: str, rejected_too: bool = True):
+def _iter_pieces(text: str, threshold: float | None = None):
     spans = segment(text)
     blocks = {s.block for s in spans}
     ctx = _Context(multi_block=len(blocks) > 1)
     for span in spans:
-        yield from _pieces_of(text, span, ctx, rejected_too)
+        yield from _pieces_of(text, span, ctx, threshold)
 
 
-def _pieces_of(text: str, span: Span, ctx: _Context, rejected_too: bool = True):
+def _pieces_of(text: str, span: Span, ctx: _Context, threshold: float | None = None):
     sentence = text[span.start : span.end]
     masked = None
     parts = [(0, len(sentence))]
@@ -352,7 +358,7 @@ def _pieces_of(text: str, span: Span, ctx: _Context, rejected_too: bool = True):
         piece = sentence[a:b]
         # a span is trimmed, so a sentence that is not cut into clauses is its own piece
         piece_masked = masked if b - a == len(sentence) else None
-        result = _analyse_piece(piece, span.kind, ctx, inherited, piece_masked, rejected_too)
+        result = _analyse_piece(piece, span.kind, ctx, inherited, piece_masked, threshold)
         if result is not None:
             yield span.start + a, span.start + b, piece, result
 
@@ -386,7 +392,7 @@ def extract_claims(text: str, *, threshold: float | None = None) -> list[Suggest
     text = _check_input(text)
     th = THRESHOLD if threshold is None else float(threshold)
     out = []
-    for start, end, piece, result in _iter_pieces(text, rejected_too=False):
+    for start, end, piece, result in _iter_pieces(text, threshold=th):
         fields, reasons, _, hard, _ = result
         if not hard and fields["checkworthiness"] >= th and reasons:
             out.append(_build(start, end, piece, result, th))

@@ -106,12 +106,18 @@ class ScorerModel:
 
     def explain_tokens(self, toks: list[str], k: int = 3) -> tuple[float, list[str]]:
         """``explain`` from the output of ``tokens``, so callers can tokenize once."""
+        logit, present = self.weigh_tokens(toks)
+        return logit, self.top_features(present, k)
+
+    def weigh_tokens(self, toks: list[str]) -> tuple[float, dict]:
+        """Decision value for the output of ``tokens``, and the features present for
+        ``top_features`` (which a caller that only needs the value does not compute)."""
         # One lookup per token and per token pair; the features are summed in order of first
         # occurrence, unigrams then bigrams, as ``features`` lists them.
         feats = list(filter(None, map(self.weights.get, toks)))
         feats.extend(filter(None, map(self.bigram_weights.get, pairwise(toks))))
         if not feats:
-            return self.intercept, []
+            return self.intercept, {}
         uniq = dict.fromkeys(feats)
         norm = sum(map(_IDF2, uniq))
         dot = sum(map(_IDFC, uniq))
@@ -125,9 +131,14 @@ class ScorerModel:
                 scale = 1.0 + math.log(n)
                 norm += feat.idf2 * (scale * scale - 1.0)
                 dot += feat.idfc * (scale - 1.0)
-        top = list(filter(_POSITIVE, uniq))
+        return self.intercept + dot / math.sqrt(norm), uniq
+
+    @staticmethod
+    def top_features(present: dict, k: int = 3) -> list[str]:
+        """The ``k`` features of ``weigh_tokens`` that push the value up most."""
+        top = list(filter(_POSITIVE, present))
         top.sort(key=_IDFC, reverse=True)
-        return self.intercept + dot / math.sqrt(norm), [f.name for f in top[:k]]
+        return [f.name for f in top[:k]]
 
     def top_terms(self, text: str, k: int = 3) -> list[str]:
         """The present features that push the score up most, for the reviewer to read."""
