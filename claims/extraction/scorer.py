@@ -18,7 +18,12 @@ from pathlib import Path
 
 MODEL_PATH = Path(__file__).with_name("scorer_model.json")
 
-_TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*|[%$€£?\"]")
+# A word [a-z]+(?:'[a-z]+)?, a number \d+(?:[.,]\d+)* or one of %$€£?" -- written to start with a
+# character class, so that the regex engine scans ahead for the next token instead of trying the
+# pattern at every position; a look-behind tells which kind of token its first character begins.
+# The apostrophe part is (?:...|), not (?:...)?: the same match without the engine's setup for a
+# repeated group at every word.
+_TOKEN_RE = re.compile(r"[a-z\d%$€£?\"](?:(?<=[a-z])[a-z]*(?:'[a-z]+|)|(?<=\d)\d*(?:[.,]\d+)*|)")
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 
 
