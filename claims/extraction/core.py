@@ -155,12 +155,14 @@ def _analyse_piece(
     if not cues.ATTRIBUTION_TOKENS.isdisjoint(tokset):
         attribution = find_attribution(text, masked) or inherited
     claimant = verb = None
+    named_person = False  # the claimant is a person's name
     if attribution:
         verb = attribution.verb
         claimant = attribution.claimant
         if attribution.pronoun and ctx.last_person:
             claimant = ctx.last_person
-        if claimant and is_person(claimant):
+        named_person = bool(claimant) and is_person(claimant)
+        if named_person:
             ctx.last_person = claimant
 
     hard = None
@@ -217,7 +219,7 @@ def _analyse_piece(
         not rejected_too
         and not (quantities or event)
         and any(map(found.get, VETO))
-        and not (claimant and (has_quote or is_person(claimant)))
+        and not (claimant and (has_quote or named_person))
     ):
         return None  # vetoed below (not reported speech either): no score makes it a suggestion
 
@@ -289,7 +291,7 @@ def _analyse_piece(
         soft = ("opinion", negatives[0])
     elif prediction:
         soft = ("prediction", negatives[0])
-    reported = bool(claimant) and (has_quote or is_person(claimant))
+    reported = bool(claimant) and (has_quote or named_person)
     if not hard and not (quantities or event or reported):
         # Speculation with no quantity or event in it, and not what a named person said: nothing
         # a reviewer can check.
