@@ -337,8 +337,8 @@ def _check_input(text: object) -> str:
 
 def _iter_pieces(text: str, threshold: float | None = None):
     spans = segment(text)
-    blocks = {s.block for s in spans}
-    ctx = _Context(multi_block=len(blocks) > 1)
+    # blocks are numbered in text order: more than one if the first and last spans differ
+    ctx = _Context(multi_block=bool(spans) and spans[0].block != spans[-1].block)
     for span in spans:
         yield from _pieces_of(text, span, ctx, threshold)
 

@@ -478,7 +478,7 @@ def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: boo
     ``tokset`` is the set of ``text``'s word tokens and ``has_digit`` whether it holds a digit
     (``\\d``), when the caller knows: the checks that need a notice word or a digit are skipped
     without."""
-    m = _HEAD_RE.match(text[:60])
+    m = _HEAD_RE.match(text, 0, 60)  # as if text ended after 60 characters
     if m:
         return BOILERPLATE_HEAD[int(m.lastgroup[1:])][1]
     if len(text) <= 120:
