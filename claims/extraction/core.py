@@ -87,6 +87,8 @@ def _has_letter(text: str) -> bool:
 
 def _clauses(text: str, masked: str) -> list[tuple[int, int]]:
     """Split a sentence where it holds two claims that each stand alone."""
+    if ";" not in masked and ":" not in masked and "," not in masked:
+        return [(0, len(text))]  # no place to cut: each cut starts with one of these
     cuts: list[tuple[int, int]] = []
     for m in _CLAUSE_SPLIT_RE.finditer(masked):
         cuts.append(m.span())
