@@ -81,8 +81,13 @@ def _has_digit(text: str) -> bool:
 
 
 def _has_letter(text: str) -> bool:
-    """``any(ch.isalpha() for ch in text)``, with a regex search for the common ASCII letter."""
-    return _ASCII_LETTER_RE.search(text) is not None or any(ch.isalpha() for ch in text)
+    """``any(ch.isalpha() for ch in text)``: the first character, then a regex search for the
+    common ASCII letter, before looking at every character."""
+    return (
+        text[:1].isalpha()
+        or _ASCII_LETTER_RE.search(text) is not None
+        or any(ch.isalpha() for ch in text)
+    )
 
 
 def _clauses(text: str, masked: str) -> list[tuple[int, int]]:
