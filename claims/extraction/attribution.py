@@ -55,6 +55,13 @@ _TITLES = re.compile(
 )
 _NAME_TAIL = re.compile(r"(?:[A-Z][\w.'’-]*)(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|bin|al))*$")
 _PRONOUNS = {"he", "she", "they"}
+_TRAILING_AUX_RE = re.compile(r"\s+(?:has|have|had|also|recently|was|were|is|are)$")
+_SPACES_RE = re.compile(r"\s+")
+_ORGANISATION_RE = re.compile(
+    r"\b(?:Ministry|Agency|Institute|Office|Bank|Council|Department|"
+    r"Korea|States|Union|Nations|Party|Government|Police|Court|Service|"
+    r"University|Association|Company|Group|News|Times|Post)\b"
+)
 _BAD_HEADS = re.compile(
     r"^(?:It|This|That|There|What|Which|When|If|But|And|So|However|Meanwhile|Yet|The report|"
     r"I|We|You|Here|Now|Then|As|Although|While|After|Before)\b"
@@ -73,8 +80,8 @@ class Attribution:
 
 def _clean(np: str) -> str | None:
     np = np.strip(" \"“”'’,.")
-    np = re.sub(r"\s+(?:has|have|had|also|recently|was|were|is|are)$", "", np)
-    np = re.sub(r"\s+", " ", np)
+    np = _TRAILING_AUX_RE.sub("", np)
+    np = _SPACES_RE.sub(" ", np)
     if not np or len(np.split()) > 12:
         return None
     if " of " in np and is_person(np.split(" of ")[0]):
@@ -146,10 +153,5 @@ def is_person(name: str) -> bool:
     return (
         2 <= len(words) <= 4
         and all(w[:1].isupper() for w in words)
-        and not re.search(
-            r"\b(?:Ministry|Agency|Institute|Office|Bank|Council|Department|"
-            r"Korea|States|Union|Nations|Party|Government|Police|Court|Service|"
-            r"University|Association|Company|Group|News|Times|Post)\b",
-            name,
-        )
+        and not _ORGANISATION_RE.search(name)
     )

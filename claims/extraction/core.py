@@ -70,11 +70,30 @@ _CLAUSE_SPLIT_RE = re.compile(
 )
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d[\d,.]*")
 _DIGIT_RE = re.compile(r"\d")
+_ASCII_DIGIT_RE = re.compile(r"[0-9]")
+_ASCII_LETTER_RE = re.compile(r"[A-Za-z]")
 _QUESTION_END = re.compile(r"\?[\"”’)\]]*$")
+
+
+def _has_digit(text: str) -> bool:
+    """Whether ``text`` holds a ``\\d``; in ASCII text that is [0-9], a set quicker to test."""
+    return (_ASCII_DIGIT_RE if text.isascii() else _DIGIT_RE).search(text) is not None
+
+
+def _has_letter(text: str) -> bool:
+    """``any(ch.isalpha() for ch in text)``: the first character, then a regex search for the
+    common ASCII letter, before looking at every character."""
+    return (
+        text[:1].isalpha()
+        or _ASCII_LETTER_RE.search(text) is not None
+        or any(ch.isalpha() for ch in text)
+    )
 
 
 def _clauses(text: str, masked: str) -> list[tuple[int, int]]:
     """Split a sentence where it holds two claims that each stand alone."""
+    if ";" not in masked and ":" not in masked and "," not in masked:
+        return [(0, len(text))]  # no place to cut: each cut starts with one of these
     cuts: list[tuple[int, int]] = []
     for m in _CLAUSE_SPLIT_RE.finditer(masked):
         cuts.append(m.span())
@@ -100,12 +119,12 @@ def _stands_alone(part: str, strict: bool) -> bool:
         return False
     if not strict:
         return True
+    # A digit, then an attribution word, then an event: cheapest first. \d is the decimal digits;
+    # isdigit() also holds for a few other characters, none of them ASCII.
+    if _has_digit(part) or (not part.isascii() and any(ch.isdigit() for ch in part)):
+        return True
     toks = cues.word_tokens(part)
-    return bool(
-        "event" in cues.scan(toks)
-        or any(ch.isdigit() for ch in part)
-        or not cues.ATTRIBUTION_TOKENS.isdisjoint(toks)
-    )
+    return not cues.ATTRIBUTION_TOKENS.isdisjoint(toks) or "event" in cues.scan(toks)
 
 
 @dataclass
@@ -120,32 +139,37 @@ def _analyse_piece(
     ctx: _Context,
     inherited: Attribution | None,
     masked: str | None = None,
-    rejected_too: bool = True,
+    threshold: float | None = None,
 ):
     """Score one sentence or clause: (fields, reasons, negatives, hard rejection, soft rejection).
 
-    ``masked`` is ``cues.mask_quotes(text)`` when the caller has it. With ``rejected_too`` false,
-    a piece rejected before scoring (boilerplate, a question, a fragment...) returns None instead:
-    it can never be suggested, and ``extract_claims`` has no use for its score.
+    ``masked`` is ``cues.mask_quotes(text)`` when the caller has it. With a ``threshold``, a piece
+    that can never be suggested returns None instead, as soon as that is known: one rejected before
+    scoring (boilerplate, a question, a fragment...), vetoed, or scored below the threshold.
+    ``extract_claims`` has no use for its score or reasons.
     """
+    rejected_too = threshold is None
     if masked is None:
         masked = cues.mask_quotes(text)
-    words = text.split()
-    model_toks = tokens(text)
-    toks = model_toks if masked is text else tokens(masked)
+    n_words = len(text.split(None, 6))  # words counted up to 7: only fewer than 4 or 6 matters
+    has_digit = _has_digit(text)
+    model_toks = tokens(text, has_digit)
+    # masked is text with quotations blanked: no digit in it unless there is one in text
+    toks = model_toks if masked is text else tokens(masked, None if has_digit else False)
     tokset = set(toks)
-    has_digit = _DIGIT_RE.search(text) is not None
 
     attribution = inherited
     if not cues.ATTRIBUTION_TOKENS.isdisjoint(tokset):
         attribution = find_attribution(text, masked) or inherited
     claimant = verb = None
+    named_person = False  # the claimant is a person's name
     if attribution:
         verb = attribution.verb
         claimant = attribution.claimant
         if attribution.pronoun and ctx.last_person:
             claimant = ctx.last_person
-        if claimant and is_person(claimant):
+        named_person = bool(claimant) and is_person(claimant)
+        if named_person:
             ctx.last_person = claimant
 
     hard = None
@@ -153,11 +177,11 @@ def _analyse_piece(
         # The same conditions as below, cheapest first: only whether one holds matters here.
         if (
             kind == "dateline"
-            or len(words) < 4
+            or n_words < 4
             or (kind == "headline" and ctx.multi_block)
-            or _QUESTION_END.search(text)
+            or ("?" in text and _QUESTION_END.search(text))
             or cues.boilerplate_reason(text, tokset, has_digit)
-            or not any(ch.isalpha() for ch in text)
+            or not _has_letter(text)
         ):
             return None
     elif kind == "dateline":
@@ -166,16 +190,16 @@ def _analyse_piece(
         why = cues.boilerplate_reason(text, tokset, has_digit)
         if why:
             hard = ("boilerplate", why)
-        elif _QUESTION_END.search(text):
+        elif "?" in text and _QUESTION_END.search(text):
             hard = ("question", "a question, not a statement")
-        elif not any(ch.isalpha() for ch in text):
+        elif not _has_letter(text):
             hard = ("no_claim", "no words to check")
         elif kind == "headline" and ctx.multi_block:
             hard = (
                 "headline",
                 "a headline or label without a full stop; the body states the claim",
             )
-        elif len(words) < 4:
+        elif n_words < 4:
             hard = ("no_claim", "a fragment too short to hold a claim")
 
     reasons: list[str] = []
@@ -183,7 +207,11 @@ def _analyse_piece(
     date_spans = (
         cues.find_dates(text) if has_digit or not cues.DATE_TOKENS.isdisjoint(tokset) else []
     )
-    qty_spans = cues.find_quantities(text, date_spans, tokset, has_digit)
+    qty_spans = (  # without a digit or a quantity word, there is nothing to look for
+        cues.find_quantities(text, date_spans, tokset, has_digit)
+        if has_digit or not cues.QTY_WORDS.isdisjoint(tokset)
+        else []
+    )
     quantities = tuple(text[a:b].strip() for a, b in qty_spans) if qty_spans else ()
     dates = tuple(text[a:b].strip() for a, b in date_spans) if date_spans else ()
 
@@ -198,7 +226,7 @@ def _analyse_piece(
         not rejected_too
         and not (quantities or event)
         and any(map(found.get, VETO))
-        and not (claimant and (has_quote or is_person(claimant)))
+        and not (claimant and (has_quote or named_person))
     ):
         return None  # vetoed below (not reported speech either): no score makes it a suggestion
 
@@ -234,18 +262,22 @@ def _analyse_piece(
         negatives.append(f"prediction or speculation: {prediction}")
     if toks and toks[0] in cues.FIRST_PERSON:
         logit += W_FIRST_PERSON
-    if len(words) < 6:
+    if n_words < 6:
         logit += W_SHORT
     logit = BIAS + RULE_SCALE * logit
     if model is not None:
-        model_logit, top = model.explain_tokens(model_toks)
+        model_logit, present = model.weigh_tokens(model_toks)
         logit += MODEL_WEIGHT * model_logit
+    score = round(sigmoid(logit), 4)
+    if not rejected_too and score < threshold:
+        return None
+    if model is not None:
+        top = model.top_features(present)
         if top:
             reasons.append(
                 f"learned score {sigmoid(model_logit):.2f} (debate-trained model); "
                 f"words: {', '.join(top)}"
             )
-    score = round(sigmoid(logit), 4)
 
     claim_type = None
     if quantities:
@@ -266,7 +298,7 @@ def _analyse_piece(
         soft = ("opinion", negatives[0])
     elif prediction:
         soft = ("prediction", negatives[0])
-    reported = bool(claimant) and (has_quote or is_person(claimant))
+    reported = bool(claimant) and (has_quote or named_person)
     if not hard and not (quantities or event or reported):
         # Speculation with no quantity or event in it, and not what a named person said: nothing
         # a reviewer can check.
@@ -310,15 +342,15 @@ def _check_input(text: object) -> str:
     return text
 
 
-def _iter_pieces(text: str, rejected_too: bool = True):
+def _iter_pieces(text: str, threshold: float | None = None):
     spans = segment(text)
-    blocks = {s.block for s in spans}
-    ctx = _Context(multi_block=len(blocks) > 1)
+    # blocks are numbered in text order: more than one if the first and last spans differ
+    ctx = _Context(multi_block=bool(spans) and spans[0].block != spans[-1].block)
     for span in spans:
-        yield from _pieces_of(text, span, ctx, rejected_too)
+        yield from _pieces_of(text, span, ctx, threshold)
 
 
-def _pieces_of(text: str, span: Span, ctx: _Context, rejected_too: bool = True):
+def _pieces_of(text: str, span: Span, ctx: _Context, threshold: float | None = None):
     sentence = text[span.start : span.end]
     masked = None
     parts = [(0, len(sentence))]
@@ -341,7 +373,7 @@ def _pieces_of(text: str, span: Span, ctx: _Context, rejected_too: bool = True):
         piece = sentence[a:b]
         # a span is trimmed, so a sentence that is not cut into clauses is its own piece
         piece_masked = masked if b - a == len(sentence) else None
-        result = _analyse_piece(piece, span.kind, ctx, inherited, piece_masked, rejected_too)
+        result = _analyse_piece(piece, span.kind, ctx, inherited, piece_masked, threshold)
         if result is not None:
             yield span.start + a, span.start + b, piece, result
 
@@ -375,7 +407,7 @@ def extract_claims(text: str, *, threshold: float | None = None) -> list[Suggest
     text = _check_input(text)
     th = THRESHOLD if threshold is None else float(threshold)
     out = []
-    for start, end, piece, result in _iter_pieces(text, rejected_too=False):
+    for start, end, piece, result in _iter_pieces(text, threshold=th):
         fields, reasons, _, hard, _ = result
         if not hard and fields["checkworthiness"] >= th and reasons:
             out.append(_build(start, end, piece, result, th))

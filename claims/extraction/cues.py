@@ -44,13 +44,15 @@ _QTY_NUM_RE = re.compile(
     rf"|kg\b|tons?\b|tonnes?\b|degrees?\b|years?\b))?",
     re.IGNORECASE,
 )
+# The look-ahead lists the letters the alternatives start with (case-folded like them): most word
+# starts fail there at once instead of after each alternative.
 _QTY_WORD_RE = re.compile(
-    rf"\b(?:{_NUMWORD}\s+{_SCALE}\b|(?:dozens|hundreds|thousands|millions|billions)\b"
+    rf"\b(?=[abdefhmnoqst])(?:{_NUMWORD}\s+{_SCALE}\b|(?:dozens|hundreds|thousands|millions|billions)\b"
     rf"|(?:doubled|tripled|quadrupled|halved|twice|a third|a quarter|half of)\b)",
     re.IGNORECASE,
 )
 _CURRENCY = "$€£¥"
-_QTY_WORDS = frozenset(
+QTY_WORDS = frozenset(
     [
         "hundred",
         "thousand",
@@ -246,13 +248,17 @@ for _entries in _PHRASES.values():
     _entries.sort(key=lambda e: -len(e[0]))
 
 _PHRASE_KEYS = frozenset(_PHRASES)
-# the same entries with the length of the rest and its first word, checked before slicing
-_SCAN_ENTRIES = {
-    w: [
-        (rest, len(rest), rest[0] if rest else "", category, phrase) for rest, category, phrase in e
-    ]
-    for w, e in _PHRASES.items()
-}
+# first word -> (categories and phrases of that word alone, {second word: (rest of the phrase after
+# the second word, category, phrase)}), each list in the order of _PHRASES: at one position a
+# longer phrase is tried first, and only the phrases whose second word follows are tried at all.
+_SCAN_INDEX: dict[str, tuple[list[tuple[str, str]], dict[str, list[tuple[tuple, str, str]]]]] = {}
+for _word, _entries in _PHRASES.items():
+    _single = [(category, phrase) for rest, category, phrase in _entries if not rest]
+    _longer: dict[str, list[tuple[tuple, str, str]]] = {}
+    for _rest, _category, _phrase in _entries:
+        if _rest:
+            _longer.setdefault(_rest[0], []).append((_rest[1:], _category, _phrase))
+    _SCAN_INDEX[_word] = (_single, _longer)
 _WORD_TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
@@ -266,26 +272,33 @@ def scan(toks: list[str]) -> dict[str, str]:
     hits = _PHRASE_KEYS.intersection(toks)
     if not hits:
         return {}
-    best: dict[str, tuple[int, str]] = {}
+    found: dict[str, str] = {}
+    at: dict[str, int] = {}  # where the phrase found for each category starts
     n = len(toks)
     for word in hits:
-        entries = _SCAN_ENTRIES[word]
+        single, longer = _SCAN_INDEX[word]
         i = -1
         for _ in range(toks.count(word)):
             i = toks.index(word, i + 1)
-            for rest, k, nxt, category, phrase in entries:
-                if category in best and best[category][0] <= i:
-                    continue
-                if k and (
-                    i + k >= n
-                    or toks[i + 1] != nxt
-                    or (k > 1 and tuple(toks[i + 1 : i + 1 + k]) != rest)
-                ):
+            group = longer.get(toks[i + 1]) if longer and i + 1 < n else None
+            if group:
+                for more, category, phrase in group:
+                    if at.get(category, n) <= i:
+                        continue  # found as early already
+                    if more and tuple(toks[i + 2 : i + 2 + len(more)]) != more:
+                        continue
+                    if category == "event" and _under_modal(toks, i):
+                        continue
+                    at[category] = i
+                    found[category] = phrase
+            for category, phrase in single:
+                if at.get(category, n) <= i:
                     continue
                 if category == "event" and _under_modal(toks, i):
                     continue
-                best[category] = (i, phrase)
-    return {category: phrase for category, (_, phrase) in best.items()}
+                at[category] = i
+                found[category] = phrase
+    return found
 
 
 def _under_modal(toks: list[str], i: int) -> bool:
@@ -460,8 +473,12 @@ _RESIDUE_RE = re.compile(r"[\W\d_]+")
 
 
 def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: bool = True):
-    """Why ``text`` is page furniture rather than article prose, or None."""
-    m = _HEAD_RE.match(text[:60])
+    """Why ``text`` is page furniture rather than article prose, or None.
+
+    ``tokset`` is the set of ``text``'s word tokens and ``has_digit`` whether it holds a digit
+    (``\\d``), when the caller knows: the checks that need a notice word or a digit are skipped
+    without."""
+    m = _HEAD_RE.match(text, 0, 60)  # as if text ended after 60 characters
     if m:
         return BOILERPLATE_HEAD[int(m.lastgroup[1:])][1]
     if len(text) <= 120:
@@ -472,7 +489,7 @@ def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: boo
         for pattern, why in BOILERPLATE_ANYWHERE:
             if pattern.search(text):
                 return why
-    if _GALLERY_RE.search(text[-8:]):
+    if has_digit and _GALLERY_RE.search(text[-8:]):
         return "a gallery caption"
     if has_digit and len(text) < 80:
         residue = _RESIDUE_RE.sub(" ", DATE_RE.sub(" ", text)).split()
@@ -506,7 +523,7 @@ def find_quantities(
     """Spans of quantities (numbers with their modifier and unit), dates excluded."""
     out: list[tuple[int, int]] = []
     cores = list(_number_spans(text)) if has_digit else []
-    if tokset is None or not _QTY_WORDS.isdisjoint(tokset):
+    if tokset is None or not QTY_WORDS.isdisjoint(tokset):
         cores.extend((m.start(), m.end(), False) for m in _QTY_WORD_RE.finditer(text))
         cores.sort()
     for s, e, numeric in cores:

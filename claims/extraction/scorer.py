@@ -18,24 +18,30 @@ from pathlib import Path
 
 MODEL_PATH = Path(__file__).with_name("scorer_model.json")
 
-_TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*|[%$€£?\"]")
+# A word [a-z]+(?:'[a-z]+)?, a number \d+(?:[.,]\d+)* or one of %$€£?" -- written to start with a
+# character class, so that the regex engine scans ahead for the next token instead of trying the
+# pattern at every position; a look-behind tells which kind of token its first character begins.
+# The apostrophe part is (?:...|), not (?:...)?: the same match without the engine's setup for a
+# repeated group at every word.
+_TOKEN_RE = re.compile(r"[a-z\d%$€£?\"](?:(?<=[a-z])[a-z]*(?:'[a-z]+|)|(?<=\d)\d*(?:[.,]\d+)*|)")
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 
 
 _DIGIT_RE = re.compile(r"\d")
 
 
-def _shape(tok: str) -> str:
-    if not tok[0].isdigit():
-        return tok
-    return "<year>" if _YEAR_RE.fullmatch(tok) else "<num>"
+def tokens(text: str, has_digit: bool | None = None) -> list[str]:
+    """Lower-cased word tokens; numbers become <year> or <num> so the model learns their shape.
 
-
-def tokens(text: str) -> list[str]:
-    """Lower-cased word tokens; numbers become <year> or <num> so the model learns their shape."""
+    ``has_digit`` is whether ``text`` holds a digit (``\\d``), when the caller knows already."""
     toks = _TOKEN_RE.findall(text.lower())
-    if _DIGIT_RE.search(text):
-        return [_shape(t) for t in toks]
+    if has_digit is None:
+        has_digit = _DIGIT_RE.search(text) is not None
+    if has_digit:
+        # only number tokens start with a digit
+        return [
+            ("<year>" if _YEAR_RE.fullmatch(t) else "<num>") if t[0].isdigit() else t for t in toks
+        ]
     return toks
 
 
@@ -105,12 +111,18 @@ class ScorerModel:
 
     def explain_tokens(self, toks: list[str], k: int = 3) -> tuple[float, list[str]]:
         """``explain`` from the output of ``tokens``, so callers can tokenize once."""
+        logit, present = self.weigh_tokens(toks)
+        return logit, self.top_features(present, k)
+
+    def weigh_tokens(self, toks: list[str]) -> tuple[float, dict]:
+        """Decision value for the output of ``tokens``, and the features present for
+        ``top_features`` (which a caller that only needs the value does not compute)."""
         # One lookup per token and per token pair; the features are summed in order of first
         # occurrence, unigrams then bigrams, as ``features`` lists them.
         feats = list(filter(None, map(self.weights.get, toks)))
         feats.extend(filter(None, map(self.bigram_weights.get, pairwise(toks))))
         if not feats:
-            return self.intercept, []
+            return self.intercept, {}
         uniq = dict.fromkeys(feats)
         norm = sum(map(_IDF2, uniq))
         dot = sum(map(_IDFC, uniq))
@@ -124,9 +136,14 @@ class ScorerModel:
                 scale = 1.0 + math.log(n)
                 norm += feat.idf2 * (scale * scale - 1.0)
                 dot += feat.idfc * (scale - 1.0)
-        top = list(filter(_POSITIVE, uniq))
+        return self.intercept + dot / math.sqrt(norm), uniq
+
+    @staticmethod
+    def top_features(present: dict, k: int = 3) -> list[str]:
+        """The ``k`` features of ``weigh_tokens`` that push the value up most."""
+        top = list(filter(_POSITIVE, present))
         top.sort(key=_IDFC, reverse=True)
-        return self.intercept + dot / math.sqrt(norm), [f.name for f in top[:k]]
+        return [f.name for f in top[:k]]
 
     def top_terms(self, text: str, k: int = 3) -> list[str]:
         """The present features that push the score up most, for the reviewer to read."""
