@@ -168,63 +168,58 @@ def machine_busy() -> tuple[float, float]:
     return (sum(fields[:8]) - idle) / ticks, sum(fields[:8]) / ticks
 
 
-def run(pages: int, concurrency: int, processes: int, port: int) -> tuple[float, float, dict]:
+def run(pages: int, procs: list[subprocess.Popen], port: int) -> tuple[float, float, dict]:
     from django.db.models import Count
 
     from claims.models import Source
     from claims.tasks import source_fetch
 
-    queue = f"bench-{uuid.uuid4().hex[:8]}"
-    log = Path(tempfile.mkdtemp(prefix="fetch-bench-")) / "worker.log"
-    procs = [start_worker(queue, port, concurrency // processes, log) for _ in range(processes)]
     run_id = uuid.uuid4().hex[:8]
-    try:
-        for proc in procs:
-            wait_consuming(proc, log, queue)
-        urls = [f"http://{HOST}:{port}/{run_id}/{n}" for n in range(pages)]
-        ids = [
-            s.pk for s in Source.objects.bulk_create(Source(url=u, normalized_url=u) for u in urls)
-        ]
-        _STATS["peak"] = 0
-        cpu_before = sum(cpu_seconds(proc.pid) for proc in procs)
-        busy_before, total_before = machine_busy()
-        started = time.monotonic()
-        for source_id in ids:
-            source_fetch.apply_async((source_id,), queue=queue)
-        print(f"  enqueued {pages} in {time.monotonic() - started:.2f} s", flush=True)
-        # bulk_create gave this run's rows consecutive ids; a range keeps the poll cheap.
-        run_rows = Source.objects.filter(pk__gte=min(ids), pk__lte=max(ids))
-        while run_rows.filter(fetch_status__in=["pending", "fetching"]).exists():
-            time.sleep(0.05)
-        elapsed = time.monotonic() - started
-        peak = sum(peak_rss_mb(proc.pid) for proc in procs)
-        cpu = sum(cpu_seconds(proc.pid) for proc in procs) - cpu_before
-        busy_after, total_after = machine_busy()
-        busy = busy_after - busy_before
-        print(f"  worker CPU {cpu:.2f} s ({cpu / pages * 1000:.1f} ms a page)", flush=True)
-        print(
-            f"  machine CPU {busy:.2f} s ({busy / pages * 1000:.1f} ms a page: worker, server, "
-            f"PostgreSQL, Redis, this script), {100 * busy / (total_after - total_before):.0f}% "
-            f"of {os.cpu_count()} cores busy",
-            flush=True,
-        )
-        states = dict(
-            run_rows.values_list("fetch_status")
-            .annotate(n=Count("id"))
-            .values_list("fetch_status", "n")
-        )
-        run_rows.delete()
-        print(f"  peak concurrent requests at the server: {_STATS['peak']}", flush=True)
-        return elapsed, peak, states
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    urls = [f"http://{HOST}:{port}/{run_id}/{n}" for n in range(pages)]
+    ids = [s.pk for s in Source.objects.bulk_create(Source(url=u, normalized_url=u) for u in urls)]
+    _STATS["peak"] = 0
+    cpu_before = sum(cpu_seconds(proc.pid) for proc in procs)
+    busy_before, total_before = machine_busy()
+    started = time.monotonic()
+    for source_id in ids:
+        # Routed by SOURCE_FETCH_QUEUE, as the web process enqueues it.
+        source_fetch.delay(source_id)
+    print(f"  enqueued {pages} in {time.monotonic() - started:.2f} s", flush=True)
+    # bulk_create gave this run's rows consecutive ids; a range keeps the poll cheap.
+    run_rows = Source.objects.filter(pk__gte=min(ids), pk__lte=max(ids))
+    while run_rows.filter(fetch_status__in=["pending", "fetching"]).exists():
+        time.sleep(0.05)
+    elapsed = time.monotonic() - started
+    peak = sum(peak_rss_mb(proc.pid) for proc in procs)
+    cpu = sum(cpu_seconds(proc.pid) for proc in procs) - cpu_before
+    busy_after, total_after = machine_busy()
+    busy = busy_after - busy_before
+    print(f"  worker CPU {cpu:.2f} s ({cpu / pages * 1000:.1f} ms a page)", flush=True)
+    print(
+        f"  machine CPU {busy:.2f} s ({busy / pages * 1000:.1f} ms a page: worker, server, "
+        f"PostgreSQL, Redis, this script), {100 * busy / (total_after - total_before):.0f}% "
+        f"of {os.cpu_count()} cores busy",
+        flush=True,
+    )
+    states = dict(
+        run_rows.values_list("fetch_status")
+        .annotate(n=Count("id"))
+        .values_list("fetch_status", "n")
+    )
+    run_rows.delete()
+    print(f"  peak concurrent requests at the server: {_STATS['peak']}", flush=True)
+    return elapsed, peak, states
+
+
+def stop(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def main() -> None:
@@ -234,7 +229,18 @@ def main() -> None:
     parser.add_argument(
         "--processes", type=int, default=2, help="worker processes sharing the threads"
     )
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=100,
+        help="pages fetched, untimed, before the measured runs (0: measure cold workers)",
+    )
     args = parser.parse_args()
+
+    # The bench's own queue, set before Django reads its settings: tasks are routed to it the way
+    # the web process routes them in production, and only the bench's workers consume it.
+    queue = f"bench-{uuid.uuid4().hex[:8]}"
+    os.environ["SOURCE_FETCH_QUEUE"] = queue
 
     import django
 
@@ -248,13 +254,31 @@ def main() -> None:
         f"workers: {args.processes} x --pool threads --concurrency "
         f"{args.concurrency // args.processes}; {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
     )
-    print(f"{'pages':>6} {'total s':>8} {'ideal s':>8} {'ratio':>6} {'peak RSS MB':>12}  states")
-    for pages in args.pages:
-        elapsed, peak, states = run(pages, args.concurrency, args.processes, port)
-        ideal = pages * DELAY / args.concurrency
+    log = Path(tempfile.mkdtemp(prefix="fetch-bench-")) / "worker.log"
+    per_process = args.concurrency // args.processes
+    procs = [start_worker(queue, port, per_process, log) for _ in range(args.processes)]
+    try:
+        for proc in procs:
+            wait_consuming(proc, log, queue)
+        if args.warmup:
+            # A long-running worker has its database connections open and its code warm; a
+            # fresh one opens a PostgreSQL backend per thread during its first pages.
+            print(f"warm-up ({args.warmup} pages, not counted):", flush=True)
+            elapsed, _, states = run(args.warmup, procs, port)
+            print(f"  {elapsed:.2f} s {states}", flush=True)
         print(
-            f"{pages:>6} {elapsed:>8.2f} {ideal:>8.2f} {elapsed / ideal:>6.2f} {peak:>12.1f}  {states}"
+            f"{'pages':>6} {'total s':>8} {'ideal s':>8} {'ratio':>6} {'peak RSS MB':>12}  states"
         )
+        for pages in args.pages:
+            elapsed, peak, states = run(pages, procs, port)
+            ideal = pages * DELAY / args.concurrency
+            print(
+                f"{pages:>6} {elapsed:>8.2f} {ideal:>8.2f} {elapsed / ideal:>6.2f} "
+                f"{peak:>12.1f}  {states}",
+                flush=True,
+            )
+    finally:
+        stop(procs)
 
 
 if __name__ == "__main__":
