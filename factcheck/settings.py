@@ -160,6 +160,9 @@ if not CELERY_BROKER_URL:
     from factcheck import embedded
 
     CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = embedded.broker_settings()
+elif CELERY_BROKER_URL.startswith("redis://"):
+    # kombu's Redis transport, sharing one client per channel (factcheck/broker.py says why).
+    CELERY_BROKER_TRANSPORT = "factcheck.broker:Transport"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
