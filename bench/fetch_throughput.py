@@ -2,18 +2,19 @@
 
 Real Celery workers (thread pools, concurrency 20 in all, their own queue) fetch, extract and
 archive every page through the same service as production, configured as docker-compose.yml runs
-them: two processes of 10 threads, DEBUG off. Printed per page count: total time beside the ideal
+them: four processes of 5 threads, DEBUG off. Printed per page count: total time beside the ideal
 (N x 0.1 s / concurrency), the workers' peak resident memory (VmHWM, summed), so a second page
 count shows whether memory stays flat, and the CPU the workers and the whole machine spent.
 
     DATABASE_URL=postgresql://... CELERY_BROKER_URL=redis://... \
-        .venv/bin/python bench/fetch_throughput.py [--pages 500 1000] [--processes 2]
+        .venv/bin/python bench/fetch_throughput.py [--pages 500 1000] [--processes 4] [--warmup 100]
 
 Why threads: a fetch spends ~100 ms waiting on the network and ~10 ms of CPU, so threads give
 many concurrent fetches per process (memory independent of the concurrency and of the page
 count); prefork would need 20 processes (20x the memory) and gevent/eventlet would need monkey
-patching that psycopg and the fetcher's socket checks do not want. Why two processes: that CPU
-holds the GIL, so one process tops out at one core (`--processes 1` shows it).
+patching that psycopg and the fetcher's socket checks do not want. Why several processes: that
+CPU holds the GIL, so one process tops out at one core (`--processes 1` shows it), and threads
+whose pages arrive together queue for it; two processes per core queue less than one.
 
 Everything stays on 127.0.0.2 (the server) and the broker/database you point it at; the workers
 run with the test network guard loaded.
@@ -227,7 +228,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, nargs="+", default=[500, 1000])
     parser.add_argument("--concurrency", type=int, default=20, help="threads in all")
     parser.add_argument(
-        "--processes", type=int, default=2, help="worker processes sharing the threads"
+        "--processes", type=int, default=4, help="worker processes sharing the threads"
     )
     parser.add_argument(
         "--warmup",

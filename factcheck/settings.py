@@ -182,9 +182,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "source-link-check": {"task": "claims.tasks.source_link_check_due", "schedule": 3600.0},
 }
-# Fetching is network-bound: it can have its own queue, consumed by thread-pool workers, one
-# process per core (`celery -A factcheck worker -Q fetch --pool threads --concurrency 10`, twice on
-# two cores: a fetch's CPU holds the GIL). Default: the main queue.
+# Fetching is network-bound: it can have its own queue, consumed by thread-pool workers, two
+# processes per core (`celery -A factcheck worker -Q fetch --pool threads --concurrency 5`, four
+# times on two cores: a fetch's CPU holds the GIL). Default: the main queue.
 SOURCE_FETCH_QUEUE = os.environ.get("SOURCE_FETCH_QUEUE", "").strip() or "celery"
 CELERY_TASK_ROUTES = {
     "claims.tasks.source_fetch": {"queue": SOURCE_FETCH_QUEUE},
