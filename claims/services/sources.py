@@ -9,6 +9,7 @@ before" while pending after a transient error.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import logging
@@ -96,7 +97,7 @@ def source_fetch(*, source_id: int) -> FetchOutcome:
     claimed = _source_claim(source_id)
     if isinstance(claimed, FetchOutcome):
         return claimed
-    url, lease = claimed
+    url, lease, quoted = claimed
     try:
         result = fetching.fetch(url, fetch_config())
         extracted = fetching.extract(
@@ -108,10 +109,11 @@ def source_fetch(*, source_id: int) -> FetchOutcome:
         logger.exception("fetching source %s crashed", source_id)
         error = FetchError("internal_error", f"Processing the page failed ({type(exc).__name__}).")
         return _source_fetch_failed(source_id, lease, error)
-    return _source_fetch_store(source_id, result, extracted)
+    return _source_fetch_store(source_id, result, extracted, quoted=quoted)
 
 
-def _source_claim(source_id: int) -> tuple[str, dt.datetime] | FetchOutcome:
+def _source_claim(source_id: int) -> tuple[str, dt.datetime, bool] | FetchOutcome:
+    """Mark the source fetching under a lease: its url, the lease, and whether evidence quotes it."""
     now = timezone.now()
     lease = now + dt.timedelta(seconds=settings.SOURCE_FETCH_LEASE_SECONDS)
     # The common case in one statement: a pending source whose retry time (if any) has come.
@@ -128,11 +130,11 @@ def _source_claim(source_id: int) -> tuple[str, dt.datetime] | FetchOutcome:
         )
         row = cursor.fetchone()
     if row is not None:
-        return row[0], lease
+        return row[0], lease, row[1]
     return _source_claim_slow(source_id, now, lease)
 
 
-def _source_claim_slow(source_id, now, lease) -> tuple[str, dt.datetime] | FetchOutcome:
+def _source_claim_slow(source_id, now, lease) -> tuple[str, dt.datetime, bool] | FetchOutcome:
     """Why the source cannot simply be claimed: done, busy, waiting, out of attempts, or abandoned."""
     with transaction.atomic():
         source = Source.objects.select_for_update().filter(pk=source_id).first()
@@ -165,7 +167,8 @@ def _source_claim_slow(source_id, now, lease) -> tuple[str, dt.datetime] | Fetch
         source.attempts += 1
         source.lease_expires_at = lease
         source.save()
-        return source.url, lease
+        quoted = Evidence.objects.filter(source_id=source_id).exclude(quoted_passage="").exists()
+        return source.url, lease, quoted
 
 
 def _mark_worker_lost(source: Source) -> None:
@@ -199,35 +202,39 @@ def _source_fetch_failed(source_id: int, lease: dt.datetime, error: FetchError) 
         return FetchOutcome("failed", error.code, error.message)
 
 
-def _source_fetch_store(source_id, result, extracted) -> FetchOutcome:
-    now = timezone.now()
-    # One statement, atomic on its own: the first result to arrive wins (the UPDATE skips a row
-    # already fetched, and locks it against a concurrent writer), the snapshot is archived unless
-    # this content already is, and the answer says whether any evidence quotes this source.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _STORE_SQL,
-            {
-                "id": source_id,
-                "final_url": result.final_url[:2000],
-                "title": extracted.title[:1000],
-                "publisher": extracted.site_name[:300],
-                "author": extracted.author[:300],
-                "published_date": _parse_date(extracted.published),
-                "language": extracted.language[:20],
-                "text": extracted.text,
-                "sha256": extracted.sha256,
-                "http_status": result.status_code,
-                "content_type": result.content_type,
-                "now": now,
-                "raw_gzip": gzip.compress(result.body, compresslevel=6, mtime=0),
-                "raw_size": len(result.body),
-            },
-        )
-        row = cursor.fetchone()
-    if row is None:
-        return FetchOutcome("skipped", message="another worker fetched it first")
-    if row[0]:  # quoted evidence: check it against the text just stored
+def _source_fetch_store(source_id, result, extracted, *, quoted: bool) -> FetchOutcome:
+    """Store the result in one statement, atomic on its own: the first result to arrive wins (the
+    UPDATE skips a row already fetched, and locks it against a concurrent writer), the snapshot is
+    archived unless this content already is, and the answer says whether any evidence quotes this
+    source. When evidence quotes it, the quotes are checked in the same transaction, so nobody
+    sees the source fetched with its quotes not yet checked (the page stops polling at fetched).
+    """
+    params = {
+        "id": source_id,
+        "final_url": result.final_url[:2000],
+        "title": extracted.title[:1000],
+        "publisher": extracted.site_name[:300],
+        "author": extracted.author[:300],
+        "published_date": _parse_date(extracted.published),
+        "language": extracted.language[:20],
+        "text": extracted.text,
+        "sha256": extracted.sha256,
+        "http_status": result.status_code,
+        "content_type": result.content_type,
+        "now": timezone.now(),
+        "raw_gzip": gzip.compress(result.body, compresslevel=6, mtime=0),
+        "raw_size": len(result.body),
+    }
+    with transaction.atomic() if quoted else contextlib.nullcontext():
+        with connection.cursor() as cursor:
+            cursor.execute(_STORE_SQL, params)
+            row = cursor.fetchone()
+        if row is None:
+            return FetchOutcome("skipped", message="another worker fetched it first")
+        if row[0] and quoted:
+            _evidence_check_quotes(source_id, extracted.text)
+    if row[0] and not quoted:
+        # A quote added while the page was being fetched (the claim saw none): check it now.
         with transaction.atomic():
             _evidence_check_quotes(source_id, extracted.text)
     return FetchOutcome("fetched")
@@ -250,18 +257,21 @@ def _snapshot_save(source_id, result, extracted, when) -> None:
 
 
 # The fetch path's two hot statements. Each replaces an ORM update plus a read (the store also an
-# insert, a query for evidence and a transaction), so a fetch's database work is two round trips.
+# insert and a query for evidence), so a fetch's database work is two round trips, plus the quote
+# check's when evidence quotes the source.
 # Triggers (the audit trail) fire as for any UPDATE, and Django's cursor sends the audit context
 # with them as with any query. tests/claims/services/test_sources.py holds them to the models.
 
-# pending -> fetching, for a source whose retry time (if any) has come; returns its URL.
+# pending -> fetching, for a source whose retry time (if any) has come; returns its URL and
+# whether any evidence quotes it.
 _CLAIM_SQL = """
 UPDATE claims_source
    SET fetch_status = 'fetching', attempts = attempts + 1,
        lease_expires_at = %(lease)s, updated_at = %(now)s
  WHERE id = %(id)s AND fetch_status = 'pending' AND attempts < %(max_attempts)s
    AND (lease_expires_at IS NULL OR lease_expires_at <= %(not_before)s)
-RETURNING url
+RETURNING url, EXISTS (SELECT 1 FROM claims_evidence e WHERE e.source_id = claims_source.id
+                                                         AND e.quoted_passage <> '')
 """
 
 # Store the result unless the source is already fetched, archive a snapshot unless this source

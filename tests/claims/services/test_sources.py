@@ -133,6 +133,38 @@ def test_evidence_quotes_are_checked_against_the_fetched_text(site):
     assert missing.quote_found is False and missing.quote_start is None
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_source_is_never_seen_fetched_with_its_quotes_unchecked(site, monkeypatch):
+    """The page stops polling once a source is fetched, so its quote results must become visible
+    in the same commit: while the quotes are being checked, another connection still sees the
+    source fetching."""
+    import psycopg
+    from django.db import connection
+
+    from tests.conftest import database_url_for
+
+    site.page("/a", PAGE)
+    source = make_source(site)
+    evidence = EvidenceFactory(source=source, quoted_passage="more than 10,000 troops")
+    seen = []
+    find_quote = sources.fetching.find_quote
+
+    def find_quote_and_look(passage, text):
+        with psycopg.connect(database_url_for(connection.settings_dict)) as other:
+            seen.append(
+                other.execute(
+                    "SELECT fetch_status FROM claims_source WHERE id = %s", [source.pk]
+                ).fetchone()[0]
+            )
+        return find_quote(passage, text)
+
+    monkeypatch.setattr(sources.fetching, "find_quote", find_quote_and_look)
+    assert sources.source_fetch(source_id=source.pk).state == "fetched"
+    assert seen == ["fetching"]
+    evidence.refresh_from_db()
+    assert evidence.quote_found is True
+
+
 @pytest.mark.django_db
 def test_a_page_with_nul_characters_is_stored_without_them(site):
     site.page("/nul", b"Line one\x00 and two.\nMore text.", content_type="text/plain")
