@@ -222,6 +222,15 @@ def _analyse_piece(
     opinion = found.get("opinion")
     prediction = found.get("prediction")
     has_quote = masked != text
+    quote_is_view = False  # the quotation is an opinion or a forecast, not a checkable statement
+    if has_quote and not (opinion and prediction):
+        # The masked text scanned above leaves quotations out; what they say counts too.
+        inside = cues.scan(model_toks)
+        quote_is_view = (not opinion and "opinion" in inside) or (
+            not prediction and "prediction" in inside
+        )
+        opinion = opinion or inside.get("opinion")
+        prediction = prediction or inside.get("prediction")
     if (
         not rejected_too
         and not (quantities or event)
@@ -241,7 +250,9 @@ def _analyse_piece(
     if attribution:
         logit += W_ATTRIBUTION
         if claimant:
-            logit += W_NAMED_ATTRIBUTION + (W_DIRECT_QUOTE if has_quote else 0.0)
+            logit += W_NAMED_ATTRIBUTION + (
+                W_DIRECT_QUOTE if has_quote and not quote_is_view else 0.0
+            )
             reasons.append(f"attributed to {claimant} ({verb})")
         else:
             reasons.append(f"attributed ({verb})")

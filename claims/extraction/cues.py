@@ -162,7 +162,21 @@ _MODALS = frozenset(
         "didn't",
     ]
 )
-_MODAL_FILLERS = frozenset(["also", "not", "still", "soon", "further", "again", "be", "have"])
+_MODAL_FILLERS = frozenset(
+    [
+        "also",
+        "not",
+        "still",
+        "soon",
+        "further",
+        "again",
+        "be",
+        "have",
+        "probably",
+        "possibly",
+        "likely",
+    ]
+)
 ATTRIBUTION_TOKENS = frozenset(
     [
         "said",

@@ -24,10 +24,12 @@ _TERMINAL = ".!?…"
 # Starts with a character class so that the regex engine skips ahead to the next candidate.
 _BOUNDARY_RE = re.compile(r"[.!?…][.!?…]*[\"”’»)\]']*(?=\s)")
 _DATELINE_RE = re.compile(
-    r"(?:[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3}"  # KYIV / NEW YORK / WASHINGTON, D.C.
+    r"(?:(?:[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3}"  # KYIV / NEW YORK / WASHINGTON, D.C.
     r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?)?"  # , Ukraine / , Nov. 20
     r"(?:,? [A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?)?"  # , Nov 20, 2024
     r"(?: ?\([A-Za-z.&' ]{2,30}\))?"  # (Reuters)
+    # or a live blog entry's time: 01:55 / 14:05 GMT / 9:30 a.m. / 10.42am
+    r"|\d{1,2}(?::\d{2}(?: ?[ap]\.?m\.?)?|\.\d{2} ?[ap]\.?m\.?)(?: [A-Z]{2,4})?)"
     r" ?[-–—]{1,2} )"
 )
 _WORD_BEFORE_RE = re.compile(r"(\S+)$")

@@ -77,6 +77,31 @@ def test_rejections_say_why(text, why):
     assert s.reasons[0].startswith("not suggested:")
 
 
+def test_a_quoted_opinion_or_forecast_is_not_suggested_for_being_a_quote():
+    opinion = one(
+        '"These results should worry anyone who cares about our rivers," '
+        "said Professor Elena Novak, who led the study."
+    )
+    assert not opinion.suggested
+    assert opinion.rejected_as == "opinion"
+    assert opinion.claimant == "Elena Novak"
+    forecast = one('"We will fix every leaking pipe by the summer," said Simon Ashdown.')
+    assert not forecast.suggested
+    assert forecast.rejected_as == "prediction"
+    # a quoted statement of fact still is
+    fact = one('"We replaced 140 kilometres of mains last year," said Simon Ashdown.')
+    assert fact.suggested
+    assert fact.claim_type == "quantity"
+    assert fact.claimant == "Simon Ashdown"
+
+
+def test_an_event_verb_under_a_hedged_modal_is_not_an_event():
+    s = one("The committee would probably cut interest rates in the autumn.")
+    assert not s.suggested
+    assert s.rejected_as == "prediction"
+    assert not any(r.startswith("reports an event") for r in s.reasons)
+
+
 def test_a_sentence_with_two_claims_is_split_into_clauses():
     text = "Exports fell 4.2% in October; imports rose 1.5% over the same period."
     result = extract_claims(text)

@@ -60,6 +60,27 @@ def test_headlines_bylines_datelines_and_captions_are_their_own_segments():
     ]
 
 
+@pytest.mark.parametrize(
+    ("stamp", "entry"),
+    [
+        ("01:55 -", "Labour held Station Ward with 1,204 votes."),
+        ("14:05 GMT –", "Paramedics treated 86 runners for heat exhaustion."),
+        ("9:30 a.m. —", "Police closed the coastal road."),
+        ("10.42am -", "The ferry service was suspended."),
+    ],
+)
+def test_a_live_blog_entry_time_is_a_dateline_before_the_entry(stamp, entry):
+    text = f"Live: results\r\n\r\n{stamp} {entry} Counting goes on."
+    got = [(s.kind, text[s.start : s.end]) for s in segment(text)]
+    assert got[1:3] == [("dateline", stamp), ("sentence", entry)]
+
+
+def test_a_score_or_a_ratio_at_the_start_is_not_an_entry_time():
+    assert sentences("3:2 - the home side won the replay.") == [
+        "3:2 - the home side won the replay."
+    ]
+
+
 def test_list_items_are_segments_without_their_bullets():
     text = "Key figures:\n- Exports rose 4%\n* Imports fell 2%\n1. Debt is 60% of GDP"
     assert sentences(text) == [
