@@ -30,8 +30,10 @@ _TRAILING_RE = re.compile(
     rf"|((?:{_NP}|{_LOWER_NP}))\s+({ATTRIBUTION_VERBS})(?=[.,;]|\s+(?:on|in|at|last|yesterday|today|"
     rf"without|adding|citing|earlier|late|this)\b|$))"
 )
+# A role in lower case before a name: "Finance minister Ana Costa", "Chief executive Paolo Ferri"
+_ROLE_NAME = rf"(?:{_CAP}(?:\s[a-z][a-z-]*){{1,3}}\s[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){{1,3}})"
 _SUBJECT_RE = re.compile(
-    rf"^(?:[^,]{{1,60}},\s+)?((?:{_NP}|{_LOWER_NP}|[Aa]nalysts|[Oo]fficials|[Ee]xperts|[Cc]ritics|"
+    rf"^(?:[^,]{{1,60}},\s+)?((?:{_ROLE_NAME}|{_NP}|{_LOWER_NP}|[Aa]nalysts|[Oo]fficials|[Ee]xperts|[Cc]ritics|"
     rf"[Pp]olice|[Rr]esearchers|[Ss]cientists|[Dd]octors|[Ww]itnesses|[Rr]esidents|[Ii]nvestigators|"
     rf"[Pp]rosecutors|[Ss]he|[Hh]e|[Tt]hey))\s+"
     rf"(?:(?:has|have|had|also|recently|previously|publicly|repeatedly|later|earlier|again|"
@@ -55,6 +57,11 @@ _TITLES = re.compile(
 )
 _NAME_TAIL = re.compile(r"(?:[A-Z][\w.'’-]*)(?:\s+(?:[A-Z][\w.'’-]*|de|van|von|bin|al))*$")
 _PRONOUNS = {"he", "she", "they"}
+# the name after a role in lower case (not after a word that joins names: "the US and South Korea")
+_ROLE_TAIL = re.compile(
+    r"\s(?!(?:and|of|the|for|de|al|bin|van|von|der|la|le|du|da)\s)[a-z][a-z-]*"
+    r"\s([A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){1,3})$"
+)
 _TRAILING_AUX_RE = re.compile(r"\s+(?:has|have|had|also|recently|was|were|is|are)$")
 _SPACES_RE = re.compile(r"\s+")
 _ORGANISATION_RE = re.compile(
@@ -86,6 +93,9 @@ def _clean(np: str) -> str | None:
         return None
     if " of " in np and is_person(np.split(" of ")[0]):
         np = np.split(" of ")[0]
+    role = _ROLE_TAIL.search(np)
+    if role and is_person(role.group(1)):
+        return role.group(1)
     title = None
     for title in _TITLES.finditer(np):  # noqa: B007 - the last title wins
         pass

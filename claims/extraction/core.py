@@ -34,6 +34,7 @@ W_FIRST_PERSON = -0.4
 W_SHORT = -1.0
 
 CLAIM_TYPES = ("quantity", "event", "quote", "comparison", "causal")
+_CHECKABLE = frozenset(["event", "comparison", "causal"])
 
 
 class ExtractionInputError(ValueError):
@@ -222,12 +223,16 @@ def _analyse_piece(
     opinion = found.get("opinion")
     prediction = found.get("prediction")
     has_quote = masked != text
-    quote_is_view = False  # the quotation is an opinion or a forecast, not a checkable statement
-    if has_quote and not (opinion and prediction):
+    # A direct quotation is rewarded as one only when it says something checkable: not an opinion
+    # or a forecast, and with a quantity, a date, an event, a comparison or a cause in it.
+    quote_is_view = False
+    if has_quote:
         # The masked text scanned above leaves quotations out; what they say counts too.
         inside = cues.scan(model_toks)
-        quote_is_view = (not opinion and "opinion" in inside) or (
-            not prediction and "prediction" in inside
+        quote_is_view = (
+            (not opinion and "opinion" in inside)
+            or (not prediction and "prediction" in inside)
+            or not (quantities or dates or _CHECKABLE.intersection(inside))
         )
         opinion = opinion or inside.get("opinion")
         prediction = prediction or inside.get("prediction")

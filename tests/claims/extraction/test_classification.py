@@ -54,6 +54,24 @@ def test_according_to_and_titles_are_handled():
 
 
 @pytest.mark.parametrize(
+    ("text", "claimant"),
+    [
+        ("Finance minister Ana Costa said the deficit fell to 2.1% last year.", "Ana Costa"),
+        ("Airport chief executive Martin Huber said passenger numbers rose 12%.", "Martin Huber"),
+        ("Opposition leader Martina Kral said turnout was 68.4%.", "Martina Kral"),
+        (
+            "The US and South Korea said more than 10,000 troops were sent.",
+            "The US and South Korea",
+        ),
+    ],
+)
+def test_a_role_in_lower_case_before_a_name_is_not_the_claimant(text, claimant):
+    s = one(text)
+    assert s.claimant == claimant
+    assert s.attribution_verb == "said"
+
+
+@pytest.mark.parametrize(
     ("text", "why"),
     [
         ("Will the government cut taxes before the election?", "question"),
