@@ -273,31 +273,30 @@ def scan(toks: list[str]) -> dict[str, str]:
     if not hits:
         return {}
     found: dict[str, str] = {}
-    at: dict[str, int] = {}  # where the phrase found for each category starts
     n = len(toks)
-    for word in hits:
+    # One pass over the positions in text order (quicker than counting and indexing each word's
+    # occurrences): a category already found was found at an earlier position, or at this one by
+    # a longer phrase, which is tried first.
+    for i, word in enumerate(toks):
+        if word not in hits:
+            continue
         single, longer = _SCAN_INDEX[word]
-        i = -1
-        for _ in range(toks.count(word)):
-            i = toks.index(word, i + 1)
-            group = longer.get(toks[i + 1]) if longer and i + 1 < n else None
-            if group:
-                for more, category, phrase in group:
-                    if at.get(category, n) <= i:
-                        continue  # found as early already
-                    if more and tuple(toks[i + 2 : i + 2 + len(more)]) != more:
-                        continue
-                    if category == "event" and _under_modal(toks, i):
-                        continue
-                    at[category] = i
-                    found[category] = phrase
-            for category, phrase in single:
-                if at.get(category, n) <= i:
+        group = longer.get(toks[i + 1]) if longer and i + 1 < n else None
+        if group:
+            for more, category, phrase in group:
+                if category in found:
+                    continue  # found as early already
+                if more and tuple(toks[i + 2 : i + 2 + len(more)]) != more:
                     continue
                 if category == "event" and _under_modal(toks, i):
                     continue
-                at[category] = i
                 found[category] = phrase
+        for category, phrase in single:
+            if category in found:
+                continue
+            if category == "event" and _under_modal(toks, i):
+                continue
+            found[category] = phrase
     return found
 
 
