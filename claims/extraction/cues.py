@@ -454,7 +454,18 @@ def _first_of(patterns: list[tuple[re.Pattern, str]]) -> re.Pattern:
     )
 
 
+def _lowercase_first_of(patterns: list[tuple[re.Pattern, str]]) -> re.Pattern | None:
+    """``_first_of(patterns)`` for ASCII text that has been lower-cased, without IGNORECASE, whose
+    alternatives the engine can skip at their first letter. The same matches when every pattern is
+    IGNORECASE and written in lower case (no upper-case letter or escape such as \\S): an ASCII
+    character then matches a pattern character exactly when its lower case does. None otherwise."""
+    if any(not p.flags & re.I or p.pattern != p.pattern.lower() for p, _ in patterns):
+        return None
+    return re.compile("|".join(f"(?P<b{i}>{p.pattern})" for i, (p, _) in enumerate(patterns)))
+
+
 _HEAD_RE = _first_of(BOILERPLATE_HEAD)
+_HEAD_LOWER_RE = _lowercase_first_of(BOILERPLATE_HEAD)
 _WHOLE_RE = _first_of(BOILERPLATE_WHOLE)
 BOILERPLATE_ANYWHERE = [
     (
@@ -477,7 +488,10 @@ def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: boo
     ``tokset`` is the set of ``text``'s word tokens and ``has_digit`` whether it holds a digit
     (``\\d``), when the caller knows: the checks that need a notice word or a digit are skipped
     without."""
-    m = _HEAD_RE.match(text, 0, 60)  # as if text ended after 60 characters
+    if _HEAD_LOWER_RE is not None and text.isascii():
+        m = _HEAD_LOWER_RE.match(text[:60].lower())
+    else:
+        m = _HEAD_RE.match(text, 0, 60)  # as if text ended after 60 characters
     if m:
         return BOILERPLATE_HEAD[int(m.lastgroup[1:])][1]
     if len(text) <= 120:
