@@ -454,12 +454,19 @@ def _first_of(patterns: list[tuple[re.Pattern, str]]) -> re.Pattern:
     )
 
 
+def _for_lowered_ascii(pattern: re.Pattern) -> bool:
+    """Whether, in ASCII text, ``pattern`` finds the same matches as its source compiled without
+    IGNORECASE finds in the lower-cased text (lower-casing ASCII keeps every offset). True when it
+    is IGNORECASE and written in lower case (no upper-case letter, nor an escape such as \\S): an
+    ASCII character then matches a pattern character exactly when its lower case does. Without
+    IGNORECASE, the engine skips an alternative at its first character."""
+    return bool(pattern.flags & re.I) and pattern.pattern == pattern.pattern.lower()
+
+
 def _lowercase_first_of(patterns: list[tuple[re.Pattern, str]]) -> re.Pattern | None:
-    """``_first_of(patterns)`` for ASCII text that has been lower-cased, without IGNORECASE, whose
-    alternatives the engine can skip at their first letter. The same matches when every pattern is
-    IGNORECASE and written in lower case (no upper-case letter or escape such as \\S): an ASCII
-    character then matches a pattern character exactly when its lower case does. None otherwise."""
-    if any(not p.flags & re.I or p.pattern != p.pattern.lower() for p, _ in patterns):
+    """``_first_of(patterns)`` for lower-cased ASCII text, without IGNORECASE (see
+    ``_for_lowered_ascii``); None if a pattern does not allow it."""
+    if not all(_for_lowered_ascii(p) for p, _ in patterns):
         return None
     return re.compile("|".join(f"(?P<b{i}>{p.pattern})" for i, (p, _) in enumerate(patterns)))
 
@@ -511,6 +518,23 @@ def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: boo
     return None
 
 
+def _lowered_ascii_form(pattern: re.Pattern) -> re.Pattern | None:
+    """``pattern`` compiled without IGNORECASE for lower-cased ASCII text, where
+    ``_for_lowered_ascii`` says that it finds the same matches; else None."""
+    return re.compile(pattern.pattern) if _for_lowered_ascii(pattern) else None
+
+
+def _spans_ignorecase(pattern: re.Pattern, lowered_form: re.Pattern | None, text: str):
+    """``pattern.finditer(text)``, or the same matches found in the lower-cased text when it is
+    ASCII: for their spans only (their text is lower case)."""
+    if lowered_form is not None and text.isascii():
+        return lowered_form.finditer(text.lower())
+    return pattern.finditer(text)
+
+
+_QTY_WORD_LOWER_RE = _lowered_ascii_form(_QTY_WORD_RE)
+
+
 def find_dates(text: str) -> list[tuple[int, int]]:
     """Spans of date and time expressions."""
     return [m.span(1) if m.group(1) else m.span() for m in DATE_RE.finditer(text)]
@@ -537,7 +561,8 @@ def find_quantities(
     out: list[tuple[int, int]] = []
     cores = list(_number_spans(text)) if has_digit else []
     if tokset is None or not QTY_WORDS.isdisjoint(tokset):
-        cores.extend((m.start(), m.end(), False) for m in _QTY_WORD_RE.finditer(text))
+        words = _spans_ignorecase(_QTY_WORD_RE, _QTY_WORD_LOWER_RE, text)
+        cores.extend((m.start(), m.end(), False) for m in words)
         cores.sort()
     for s, e, numeric in cores:
         if dates and (
