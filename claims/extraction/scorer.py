@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -127,10 +128,8 @@ class ScorerModel:
         norm = sum(map(_IDF2, uniq))
         dot = sum(map(_IDFC, uniq))
         if len(uniq) != len(feats):  # sublinear tf: a feature seen n times weighs 1 + log(n)
-            counts = dict.fromkeys(uniq, 0)
-            for feat in feats:
-                counts[feat] += 1
-            repeated = [(f, n) for f, n in counts.items() if n > 1]
+            # Counter counts in C; its items come in order of first occurrence, as uniq's keys
+            repeated = [(f, n) for f, n in Counter(feats).items() if n > 1]
             repeated.sort(key=itemgetter(1), reverse=True)  # the order of Counter.most_common
             for feat, n in repeated:
                 scale = 1.0 + math.log(n)
