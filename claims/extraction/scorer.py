@@ -25,6 +25,11 @@ MODEL_PATH = Path(__file__).with_name("scorer_model.json")
 # The apostrophe part is (?:...|), not (?:...)?: the same match without the engine's setup for a
 # repeated group at every word.
 _TOKEN_RE = re.compile(r"[a-z\d%$€£?\"](?:(?<=[a-z])[a-z]*(?:'[a-z]+|)|(?<=\d)\d*(?:[.,]\d+)*|)")
+# The same tokens in ASCII text, where \d is [0-9] and € and £ do not occur: the engine then tests
+# a character against a plain bitmap, without looking up whether it is a Unicode digit.
+_ASCII_TOKEN_RE = re.compile(
+    r"[a-z0-9%$?\"](?:(?<=[a-z])[a-z]*(?:'[a-z]+|)|(?<=[0-9])[0-9]*(?:[.,][0-9]+)*|)"
+)
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 
 
@@ -35,7 +40,8 @@ def tokens(text: str, has_digit: bool | None = None) -> list[str]:
     """Lower-cased word tokens; numbers become <year> or <num> so the model learns their shape.
 
     ``has_digit`` is whether ``text`` holds a digit (``\\d``), when the caller knows already."""
-    toks = _TOKEN_RE.findall(text.lower())
+    lower = text.lower()  # tested for ASCII after lower-casing, which can make ASCII letters
+    toks = (_ASCII_TOKEN_RE if lower.isascii() else _TOKEN_RE).findall(lower)
     if has_digit is None:
         has_digit = _DIGIT_RE.search(text) is not None
     if has_digit:
