@@ -130,7 +130,7 @@ def find_attribution(text: str, masked: str) -> Attribution | None:
         m and text[m.start(1) : m.end(1)].lower() in _PRONOUNS
     ):
         return _make(text[m.start(1) : m.end(1)], m.group(2), m.end())
-    m = _SUBJECT_CHAIN_RE.match(masked)
+    m = _SUBJECT_CHAIN_RE.match(masked) if "and" in masked else None  # a match needs its "and"
     if m and not _BAD_HEADS.match(m.group(1) + " "):
         return _make(m.group(1), m.group(2), m.end())
     m = _TRAILING_RE.search(masked) if ", " in masked else None

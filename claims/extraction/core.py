@@ -376,6 +376,12 @@ def _pieces_of(text: str, span: Span, ctx: _Context, threshold: float | None = N
     sentence_attr = None
     if len(parts) > 1:
         sentence_attr = find_attribution(sentence, masked)
+    if len(parts) == 1 and parts[0] == (0, len(sentence)):
+        # a span is trimmed, so a sentence that is not cut into clauses is its own piece
+        result = _analyse_piece(sentence, span.kind, ctx, None, masked, threshold)
+        if result is not None:
+            yield span.start, span.end, sentence, result
+        return
     for a, b in parts:
         while a < b and sentence[a].isspace():
             a += 1

@@ -287,31 +287,30 @@ def scan(toks: list[str]) -> dict[str, str]:
     if not hits:
         return {}
     found: dict[str, str] = {}
-    at: dict[str, int] = {}  # where the phrase found for each category starts
     n = len(toks)
-    for word in hits:
+    # One pass over the positions in text order (quicker than counting and indexing each word's
+    # occurrences): a category already found was found at an earlier position, or at this one by
+    # a longer phrase, which is tried first.
+    for i, word in enumerate(toks):
+        if word not in hits:
+            continue
         single, longer = _SCAN_INDEX[word]
-        i = -1
-        for _ in range(toks.count(word)):
-            i = toks.index(word, i + 1)
-            group = longer.get(toks[i + 1]) if longer and i + 1 < n else None
-            if group:
-                for more, category, phrase in group:
-                    if at.get(category, n) <= i:
-                        continue  # found as early already
-                    if more and tuple(toks[i + 2 : i + 2 + len(more)]) != more:
-                        continue
-                    if category == "event" and _under_modal(toks, i):
-                        continue
-                    at[category] = i
-                    found[category] = phrase
-            for category, phrase in single:
-                if at.get(category, n) <= i:
+        group = longer.get(toks[i + 1]) if longer and i + 1 < n else None
+        if group:
+            for more, category, phrase in group:
+                if category in found:
+                    continue  # found as early already
+                if more and tuple(toks[i + 2 : i + 2 + len(more)]) != more:
                     continue
                 if category == "event" and _under_modal(toks, i):
                     continue
-                at[category] = i
                 found[category] = phrase
+        for category, phrase in single:
+            if category in found:
+                continue
+            if category == "event" and _under_modal(toks, i):
+                continue
+            found[category] = phrase
     return found
 
 
@@ -469,7 +468,25 @@ def _first_of(patterns: list[tuple[re.Pattern, str]]) -> re.Pattern:
     )
 
 
+def _for_lowered_ascii(pattern: re.Pattern) -> bool:
+    """Whether, in ASCII text, ``pattern`` finds the same matches as its source compiled without
+    IGNORECASE finds in the lower-cased text (lower-casing ASCII keeps every offset). True when it
+    is IGNORECASE and written in lower case (no upper-case letter, nor an escape such as \\S): an
+    ASCII character then matches a pattern character exactly when its lower case does. Without
+    IGNORECASE, the engine skips an alternative at its first character."""
+    return bool(pattern.flags & re.I) and pattern.pattern == pattern.pattern.lower()
+
+
+def _lowercase_first_of(patterns: list[tuple[re.Pattern, str]]) -> re.Pattern | None:
+    """``_first_of(patterns)`` for lower-cased ASCII text, without IGNORECASE (see
+    ``_for_lowered_ascii``); None if a pattern does not allow it."""
+    if not all(_for_lowered_ascii(p) for p, _ in patterns):
+        return None
+    return re.compile("|".join(f"(?P<b{i}>{p.pattern})" for i, (p, _) in enumerate(patterns)))
+
+
 _HEAD_RE = _first_of(BOILERPLATE_HEAD)
+_HEAD_LOWER_RE = _lowercase_first_of(BOILERPLATE_HEAD)
 _WHOLE_RE = _first_of(BOILERPLATE_WHOLE)
 BOILERPLATE_ANYWHERE = [
     (
@@ -492,7 +509,10 @@ def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: boo
     ``tokset`` is the set of ``text``'s word tokens and ``has_digit`` whether it holds a digit
     (``\\d``), when the caller knows: the checks that need a notice word or a digit are skipped
     without."""
-    m = _HEAD_RE.match(text, 0, 60)  # as if text ended after 60 characters
+    if _HEAD_LOWER_RE is not None and text.isascii():
+        m = _HEAD_LOWER_RE.match(text[:60].lower())
+    else:
+        m = _HEAD_RE.match(text, 0, 60)  # as if text ended after 60 characters
     if m:
         return BOILERPLATE_HEAD[int(m.lastgroup[1:])][1]
     if len(text) <= 120:
@@ -510,6 +530,23 @@ def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: boo
         if len(residue) <= 1:
             return "a dateline, timestamp or counter"
     return None
+
+
+def _lowered_ascii_form(pattern: re.Pattern) -> re.Pattern | None:
+    """``pattern`` compiled without IGNORECASE for lower-cased ASCII text, where
+    ``_for_lowered_ascii`` says that it finds the same matches; else None."""
+    return re.compile(pattern.pattern) if _for_lowered_ascii(pattern) else None
+
+
+def _spans_ignorecase(pattern: re.Pattern, lowered_form: re.Pattern | None, text: str):
+    """``pattern.finditer(text)``, or the same matches found in the lower-cased text when it is
+    ASCII: for their spans only (their text is lower case)."""
+    if lowered_form is not None and text.isascii():
+        return lowered_form.finditer(text.lower())
+    return pattern.finditer(text)
+
+
+_QTY_WORD_LOWER_RE = _lowered_ascii_form(_QTY_WORD_RE)
 
 
 def find_dates(text: str) -> list[tuple[int, int]]:
@@ -538,7 +575,8 @@ def find_quantities(
     out: list[tuple[int, int]] = []
     cores = list(_number_spans(text)) if has_digit else []
     if tokset is None or not QTY_WORDS.isdisjoint(tokset):
-        cores.extend((m.start(), m.end(), False) for m in _QTY_WORD_RE.finditer(text))
+        words = _spans_ignorecase(_QTY_WORD_RE, _QTY_WORD_LOWER_RE, text)
+        cores.extend((m.start(), m.end(), False) for m in words)
         cores.sort()
     for s, e, numeric in cores:
         if dates and (

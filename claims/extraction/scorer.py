@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -24,6 +25,11 @@ MODEL_PATH = Path(__file__).with_name("scorer_model.json")
 # The apostrophe part is (?:...|), not (?:...)?: the same match without the engine's setup for a
 # repeated group at every word.
 _TOKEN_RE = re.compile(r"[a-z\d%$€£?\"](?:(?<=[a-z])[a-z]*(?:'[a-z]+|)|(?<=\d)\d*(?:[.,]\d+)*|)")
+# The same tokens in ASCII text, where \d is [0-9] and € and £ do not occur: the engine then tests
+# a character against a plain bitmap, without looking up whether it is a Unicode digit.
+_ASCII_TOKEN_RE = re.compile(
+    r"[a-z0-9%$?\"](?:(?<=[a-z])[a-z]*(?:'[a-z]+|)|(?<=[0-9])[0-9]*(?:[.,][0-9]+)*|)"
+)
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d")
 
 
@@ -34,7 +40,8 @@ def tokens(text: str, has_digit: bool | None = None) -> list[str]:
     """Lower-cased word tokens; numbers become <year> or <num> so the model learns their shape.
 
     ``has_digit`` is whether ``text`` holds a digit (``\\d``), when the caller knows already."""
-    toks = _TOKEN_RE.findall(text.lower())
+    lower = text.lower()  # tested for ASCII after lower-casing, which can make ASCII letters
+    toks = (_ASCII_TOKEN_RE if lower.isascii() else _TOKEN_RE).findall(lower)
     if has_digit is None:
         has_digit = _DIGIT_RE.search(text) is not None
     if has_digit:
@@ -127,10 +134,8 @@ class ScorerModel:
         norm = sum(map(_IDF2, uniq))
         dot = sum(map(_IDFC, uniq))
         if len(uniq) != len(feats):  # sublinear tf: a feature seen n times weighs 1 + log(n)
-            counts = dict.fromkeys(uniq, 0)
-            for feat in feats:
-                counts[feat] += 1
-            repeated = [(f, n) for f, n in counts.items() if n > 1]
+            # Counter counts in C; its items come in order of first occurrence, as uniq's keys
+            repeated = [(f, n) for f, n in Counter(feats).items() if n > 1]
             repeated.sort(key=itemgetter(1), reverse=True)  # the order of Counter.most_common
             for feat, n in repeated:
                 scale = 1.0 + math.log(n)
