@@ -252,10 +252,13 @@ def _analyse_piece(
     if event:
         logit += W_EVENT
         reasons.append(f"reports an event: {event}")
+    # A quotation of that kind that is most of the piece ('"...," said X', not a few quoted words
+    # in reported speech) is weighed by what it says alone: who said it adds nothing to check.
+    quote_led = quote_is_view and len("".join(masked.split())) * 2 <= len("".join(text.split()))
     if attribution:
-        logit += W_ATTRIBUTION
+        logit += W_ATTRIBUTION if not quote_led else 0.0
         if claimant:
-            logit += W_NAMED_ATTRIBUTION + (
+            logit += (W_NAMED_ATTRIBUTION if not quote_led else 0.0) + (
                 W_DIRECT_QUOTE if has_quote and not quote_is_view else 0.0
             )
             reasons.append(f"attributed to {claimant} ({verb})")

@@ -113,6 +113,23 @@ def test_a_quoted_opinion_or_forecast_is_not_suggested_for_being_a_quote():
     assert fact.claimant == "Simon Ashdown"
 
 
+def test_a_quotation_that_is_all_view_is_not_lifted_by_who_said_it():
+    s = one(
+        '"This is a victory for common sense and for everyone who lives under the flight path," '
+        "said Eva Gruber."
+    )
+    assert not s.suggested
+    assert s.claimant == "Eva Gruber"
+    assert "attributed to Eva Gruber (said)" in s.reasons
+    # a few quoted words inside reported speech keep the weight of the attribution
+    words = one(
+        'Choe Son-hye said Pyongyang believed in the "wise direction" of the Kremlin and called '
+        'the war a "holy struggle".'
+    )
+    assert words.suggested
+    assert words.claimant == "Choe Son-hye"
+
+
 def test_an_event_verb_under_a_hedged_modal_is_not_an_event():
     s = one("The committee would probably cut interest rates in the autumn.")
     assert not s.suggested
