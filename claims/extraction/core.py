@@ -256,11 +256,13 @@ def _analyse_piece(
     # in reported speech) is weighed by what it says alone: who said it adds nothing to check.
     quote_led = quote_is_view and len("".join(masked.split())) * 2 <= len("".join(text.split()))
     if attribution:
-        logit += W_ATTRIBUTION if not quote_led else 0.0
+        if not quote_led:
+            logit += W_ATTRIBUTION
+            if claimant:
+                logit += W_NAMED_ATTRIBUTION + (
+                    W_DIRECT_QUOTE if has_quote and not quote_is_view else 0.0
+                )
         if claimant:
-            logit += (W_NAMED_ATTRIBUTION if not quote_led else 0.0) + (
-                W_DIRECT_QUOTE if has_quote and not quote_is_view else 0.0
-            )
             reasons.append(f"attributed to {claimant} ({verb})")
         else:
             reasons.append(f"attributed ({verb})")
