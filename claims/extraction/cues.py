@@ -304,14 +304,27 @@ def scan(toks: list[str]) -> dict[str, str]:
                     continue
                 if category == "event" and _under_modal(toks, i):
                     continue
+                if category == "prediction" and _not_forecast(toks, i, word):
+                    continue
                 found[category] = phrase
         for category, phrase in single:
             if category in found:
                 continue
             if category == "event" and _under_modal(toks, i):
                 continue
+            if category == "prediction" and _not_forecast(toks, i, word):
+                continue
             found[category] = phrase
     return found
+
+
+_PAST_BE = frozenset(["was", "were", "wasn't", "weren't"])
+
+
+def _not_forecast(toks: list[str], i: int, word: str) -> bool:
+    """Whether the forecast word at ``toks[i]`` tells of the past, not of what is to come: "was
+    going to" reports a past plan, which is as checkable as any other past fact."""
+    return word == "going" and i > 0 and toks[i - 1] in _PAST_BE
 
 
 def _under_modal(toks: list[str], i: int) -> bool:

@@ -137,6 +137,14 @@ def test_an_event_verb_under_a_hedged_modal_is_not_an_event():
     assert not any(r.startswith("reports an event") for r in s.reasons)
 
 
+def test_a_past_plan_is_not_a_forecast():
+    past = one("The ministry knew in March that the plant was going to close.")
+    assert past.rejected_as != "prediction"
+    assert not any(r.startswith("prediction") for r in past.reasons)
+    future = one("The ministry knows that the plant is going to close.")
+    assert future.rejected_as == "prediction"
+
+
 def test_a_sentence_with_two_claims_is_split_into_clauses():
     text = "Exports fell 4.2% in October; imports rose 1.5% over the same period."
     result = extract_claims(text)
