@@ -135,7 +135,7 @@ set to|plan to|plans to|planning to|intend to|intends to|aim to|aims to|forecast
 predict|predicts|projected to|fear|fears|feared|hope|hopes|possibly|perhaps|probably|potentially|
 risk|risks|threaten to|threatens to|going to|poised to|in the coming|next year|next month|
 next week|next decade|due to be|due to enter|due to start|due to open|due to begin|due to take|
-due to arrive"""
+due to arrive|expect|expects|expected"""
 _MODALS = frozenset(
     [
         "will",
@@ -321,9 +321,18 @@ def scan(toks: list[str]) -> dict[str, str]:
 _PAST_BE = frozenset(["was", "were", "wasn't", "weren't"])
 
 
+_EXPECT = frozenset(["expect", "expects", "expected"])
+
+
 def _not_forecast(toks: list[str], i: int, word: str) -> bool:
-    """Whether the forecast word at ``toks[i]`` tells of the past, not of what is to come: "was
-    going to" reports a past plan, which is as checkable as any other past fact."""
+    """Whether the forecast word at ``toks[i]`` does not look ahead here.
+
+    "was going to" reports a past plan, as checkable as any other past fact. "expect" forecasts
+    only with a "to" after what is expected ("expected freight to remain weak"; "expected to" is a
+    phrase of its own): "grew faster than expected" and "had expected a figure of 3.4%" do not.
+    """
+    if word in _EXPECT:
+        return "to" not in toks[i + 1 : i + 6]
     return word == "going" and i > 0 and toks[i - 1] in _PAST_BE
 
 

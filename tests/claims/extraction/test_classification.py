@@ -145,6 +145,14 @@ def test_a_past_plan_is_not_a_forecast():
     assert future.rejected_as == "prediction"
 
 
+def test_expect_with_its_object_before_to_is_a_forecast():
+    s = one("Chief executive Ana Berg said the company expected freight to remain weak this year.")
+    assert not s.suggested
+    assert any(r.endswith("prediction or speculation: expected") for r in s.reasons)
+    past = one("Retail sales grew much faster than economists had expected in the spring.")
+    assert not any(r.startswith("prediction") for r in past.reasons)
+
+
 def test_a_sentence_with_two_claims_is_split_into_clauses():
     text = "Exports fell 4.2% in October; imports rose 1.5% over the same period."
     result = extract_claims(text)
