@@ -272,9 +272,11 @@ def _analyse_piece(
     if causal:
         logit += W_CAUSAL
         reasons.append(f"states a cause: {causal}")
-    if dates:
+    # a time of day alone ("between 9am and 5pm") says when, not that something happened then
+    day = next((d for d in dates if not cues.is_clock_time(d)), None) if dates else None
+    if day:
         logit += W_DATE
-        reasons.append(f"dated: {dates[0]}")
+        reasons.append(f"dated: {day}")
     if opinion:
         logit += W_OPINION
         negatives.append(f"opinion: {opinion}")

@@ -319,6 +319,7 @@ def scan(toks: list[str]) -> dict[str, str]:
 
 
 _PAST_BE = frozenset(["was", "were", "wasn't", "weren't"])
+_BE = frozenset(["is", "are", "be", "been", "being", "isn't", "aren't", *_PAST_BE])
 
 
 _EXPECT = frozenset(["expect", "expects", "expected"])
@@ -328,11 +329,12 @@ def _not_forecast(toks: list[str], i: int, word: str) -> bool:
     """Whether the forecast word at ``toks[i]`` does not look ahead here.
 
     "was going to" reports a past plan, as checkable as any other past fact. "expect" forecasts
-    only with a "to" after what is expected ("expected freight to remain weak"; "expected to" is a
-    phrase of its own): "grew faster than expected" and "had expected a figure of 3.4%" do not.
+    with a "to" after what is expected ("expected freight to remain weak"; "expected to" is a
+    phrase of its own) or in the passive ("talks are expected later this week"): "grew faster than
+    expected" and "had expected a figure of 3.4%" do not.
     """
-    if word in _EXPECT:
-        return "to" not in toks[i + 1 : i + 6]
+    if word in _EXPECT:  # "talks are expected later this week" forecasts without a "to"
+        return "to" not in toks[i + 1 : i + 6] and (i == 0 or toks[i - 1] not in _BE)
     return word == "going" and i > 0 and toks[i - 1] in _PAST_BE
 
 
@@ -571,6 +573,14 @@ def _spans_ignorecase(pattern: re.Pattern, lowered_form: re.Pattern | None, text
 _QTY_WORD_LOWER_RE = _lowered_ascii_form(_QTY_WORD_RE)
 
 
+_CLOCK_RE = re.compile(r"\d{1,2}(?::\d{2}(?:\s?[ap]\.?m\.?)?|(?:\.\d{2})?\s?[ap]\.?m\.?)", re.I)
+
+
+def is_clock_time(date: str) -> bool:
+    """Whether a span of ``find_dates`` is a time of day only ("14:05", "2 p.m.", "9am")."""
+    return _CLOCK_RE.fullmatch(date) is not None
+
+
 def find_dates(text: str) -> list[tuple[int, int]]:
     """Spans of date and time expressions."""
     return [m.span(1) if m.group(1) else m.span() for m in DATE_RE.finditer(text)]
@@ -590,6 +600,16 @@ def _number_spans(text: str):
         yield s, e, True
 
 
+# A name and a comma before a number: "Elin Berg, 34, said" gives the person's age
+_NAME_COMMA_RE = re.compile(r"[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*, \Z")
+
+
+def _is_age(text: str, s: int, e: int) -> bool:
+    """Whether the number ``text[s:e]``, followed by a comma, is an age in apposition to a name:
+    news style for who someone is, not a quantity to check."""
+    return text[s:e].isdigit() and _NAME_COMMA_RE.search(text, max(0, s - 40), s) is not None
+
+
 def find_quantities(
     text: str, dates: list[tuple[int, int]], tokset: set[str] | None = None, has_digit: bool = True
 ) -> list[tuple[int, int]]:
@@ -605,6 +625,8 @@ def find_quantities(
             (numeric and any(ds <= s and e <= de for ds, de in dates))  # part of a date or time
             or any(ds <= s < de for ds, de in dates)
         ):
+            continue
+        if numeric and e - s <= 3 and text.startswith(",", e) and _is_age(text, s, e):
             continue
         before = text[max(0, s - 24) : s].lower()
         if before.endswith(_MOD_ENDINGS):

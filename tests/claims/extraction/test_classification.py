@@ -153,6 +153,28 @@ def test_expect_with_its_object_before_to_is_a_forecast():
     assert not any(r.startswith("prediction") for r in past.reasons)
 
 
+def test_expected_in_the_passive_is_a_forecast():
+    s = one("Further talks are expected later this week, a ministry spokesman said.")
+    assert not s.suggested
+    assert any(r.endswith("prediction or speculation: expected") for r in s.reasons)
+
+
+def test_an_age_after_a_name_is_not_a_quantity():
+    s = one('"It is always the same," said Elin Berg, 34, who was waiting at the station.')
+    assert s.quantities == ()
+    assert not any(r.startswith("contains a quantity") for r in s.reasons)
+    counted = one("The fine was raised from 500 to 1,000 euros, 20, 30 and 40 cases were heard.")
+    assert "20" in counted.quantities
+
+
+def test_a_time_of_day_alone_does_not_date_a_claim():
+    s = one("Patients can call the helpline on weekdays between 9am and 5pm.")
+    assert s.dates == ("9am", "5pm")
+    assert not any(r.startswith("dated") for r in s.reasons)
+    dated = one("The council voted on Tuesday at 7 p.m. to close the pool.")
+    assert "dated: on Tuesday" in dated.reasons
+
+
 def test_a_sentence_with_two_claims_is_split_into_clauses():
     text = "Exports fell 4.2% in October; imports rose 1.5% over the same period."
     result = extract_claims(text)
