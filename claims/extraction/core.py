@@ -289,6 +289,12 @@ def _analyse_piece(
         logit += W_SHORT
     logit = BIAS + RULE_SCALE * logit
     if model is not None:
+        if attribution and has_quote and (text[:1] in '"“' or ': "' in text or ": “" in text):
+            # A direct quotation ('"...," she said', 'He said: "..."') is weighed by what it says:
+            # the rules weigh the attribution, and the debate-trained model, for which "said"
+            # marks a claim, would count it a second time.
+            verb_words = verb.lower().split()
+            model_toks = [t for t in model_toks if t not in verb_words]
         model_logit, present = model.weigh_tokens(model_toks)
         logit += MODEL_WEIGHT * model_logit
     score = round(sigmoid(logit), 4)

@@ -130,6 +130,27 @@ def test_a_quotation_that_is_all_view_is_not_lifted_by_who_said_it():
     assert words.claimant == "Choe Son-hye"
 
 
+def _learned_words(s: Suggestion) -> list[str]:
+    reason = next(r for r in s.reasons if r.startswith("learned score"))
+    return reason.partition("words: ")[2].split(", ")
+
+
+def test_a_direct_quotation_is_scored_by_what_it_says_not_by_the_word_said():
+    direct = one(
+        '"It is an industrial site in the middle of the countryside," said Anne Marsh, '
+        "who organised the petition."
+    )
+    assert direct.claimant == "Anne Marsh"
+    assert "said" not in _learned_words(direct)
+    colon = one('Anne Marsh said: "It is an industrial site in the middle of the countryside."')
+    assert "said" not in _learned_words(colon)
+    # reported speech keeps the model's view of the whole sentence
+    reported = one(
+        "Anne Marsh said the site was an industrial one in the middle of the countryside."
+    )
+    assert "said" in _learned_words(reported)
+
+
 def test_an_event_verb_under_a_hedged_modal_is_not_an_event():
     s = one("The committee would probably cut interest rates in the autumn.")
     assert not s.suggested
