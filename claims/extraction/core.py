@@ -73,6 +73,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d[\d,.]*")
 _DIGIT_RE = re.compile(r"\d")
 _ASCII_DIGIT_RE = re.compile(r"[0-9]")
 _ASCII_LETTER_RE = re.compile(r"[A-Za-z]")
+_QUOTE_OPENERS = ('"', "“")
 _QUESTION_END = re.compile(r"\?[\"”’)\]]*$")
 
 
@@ -289,12 +290,16 @@ def _analyse_piece(
         logit += W_SHORT
     logit = BIAS + RULE_SCALE * logit
     if model is not None:
-        if attribution and has_quote and (text[:1] in '"“' or ': "' in text or ": “" in text):
+        if (
+            attribution
+            and has_quote
+            and (text.startswith(_QUOTE_OPENERS) or ': "' in text or ": “" in text)
+        ):
             # A direct quotation ('"...," she said', 'He said: "..."') is weighed by what it says:
             # the rules weigh the attribution, and the debate-trained model, for which "said"
             # marks a claim, would count it a second time.
-            verb_words = verb.lower().split()
-            model_toks = [t for t in model_toks if t not in verb_words]
+            said = verb.lower().split()[0]  # "according" of "according to", not every "to"
+            model_toks = [t for t in model_toks if t != said]
         model_logit, present = model.weigh_tokens(model_toks)
         logit += MODEL_WEIGHT * model_logit
     score = round(sigmoid(logit), 4)

@@ -333,7 +333,7 @@ def _not_forecast(toks: list[str], i: int, word: str) -> bool:
     phrase of its own) or in the passive ("talks are expected later this week"): "grew faster than
     expected" and "had expected a figure of 3.4%" do not.
     """
-    if word in _EXPECT:  # "talks are expected later this week" forecasts without a "to"
+    if word in _EXPECT:
         return "to" not in toks[i + 1 : i + 6] and (i == 0 or toks[i - 1] not in _BE)
     return word == "going" and i > 0 and toks[i - 1] in _PAST_BE
 
