@@ -12,6 +12,7 @@ _MONTH = (
 )
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
 _MON3 = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
+_TIME_OF_DAY = r"\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?|\d{1,2}(?:\.\d{2})?\s?[ap]\.m\.|\d{1,2}(?:\.\d{2})?\s?[ap]m\b"
 # One leading \b so that alternatives are only tried at word starts, and a look-ahead for the
 # characters an alternative can start with so that most word starts fail at once; group 1 is the
 # date inside "in June", "since February 2022".
@@ -20,8 +21,7 @@ DATE_RE = re.compile(
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?"
     rf"|{_MONTH}\s+(?:19|20)\d\d\b"
     rf"|(?:in|by|of|since) ((?:(?:early|late|mid-?)\s*)?{_MON3}(?:,?\s+(?:19|20)\d\d\b)?)"
-    r"|\d{4}-\d{2}-\d{2}\b|\d{1,2}/\d{1,2}/\d{2,4}\b|\d{1,2}:\d{2}(?:\s?[ap]\.?m\.?)?"
-    r"|\d{1,2}(?:\.\d{2})?\s?[ap]\.m\.|\d{1,2}(?:\.\d{2})?\s?[ap]m\b"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}\b|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|{_TIME_OF_DAY}"
     rf"|(?:last|next|this|on|earlier this|later this)\s+(?:week|month|year|{_WEEKDAY}"
     rf"|spring|summer|autumn|fall|winter|quarter)\b"
     rf"|{_WEEKDAY}\b|yesterday\b|today\b|tonight\b"
@@ -302,20 +302,28 @@ def scan(toks: list[str]) -> dict[str, str]:
                     continue  # found as early already
                 if more and tuple(toks[i + 2 : i + 2 + len(more)]) != more:
                     continue
-                if category == "event" and _under_modal(toks, i):
-                    continue
-                if category == "prediction" and _not_forecast(toks, i, word):
+                if category in _IN_CONTEXT and _discounted(category, toks, i, word):
                     continue
                 found[category] = phrase
         for category, phrase in single:
             if category in found:
                 continue
-            if category == "event" and _under_modal(toks, i):
-                continue
-            if category == "prediction" and _not_forecast(toks, i, word):
+            if category in _IN_CONTEXT and _discounted(category, toks, i, word):
                 continue
             found[category] = phrase
     return found
+
+
+# categories whose words count only in some contexts
+_IN_CONTEXT = frozenset(["event", "prediction"])
+
+
+def _discounted(category: str, toks: list[str], i: int, word: str) -> bool:
+    """Whether the cue word at ``toks[i]`` does not count here: an event verb under a modal, or a
+    forecast word that does not look ahead."""
+    if category == "event":
+        return _under_modal(toks, i)
+    return _not_forecast(toks, i, word)
 
 
 _PAST_BE = frozenset(["was", "were", "wasn't", "weren't"])
@@ -573,7 +581,7 @@ def _spans_ignorecase(pattern: re.Pattern, lowered_form: re.Pattern | None, text
 _QTY_WORD_LOWER_RE = _lowered_ascii_form(_QTY_WORD_RE)
 
 
-_CLOCK_RE = re.compile(r"\d{1,2}(?::\d{2}(?:\s?[ap]\.?m\.?)?|(?:\.\d{2})?\s?[ap]\.?m\.?)", re.I)
+_CLOCK_RE = re.compile(_TIME_OF_DAY)
 
 
 def is_clock_time(date: str) -> bool:
