@@ -4,8 +4,9 @@ Usage: python bench/train_scorer.py [TRAIN_CSV] [--dev DEV_CSV] [--out PATH]
 
 Trains only on the training file (Arslan et al. 2020, ClaimBuster, CC BY 4.0). The dev sample is
 used only to report a figure; hyper-parameters are fixed below (chosen on the dev sample). The run is
-deterministic on one machine: the same CSV gives the same JSON byte for byte. Another CPU may round
-the solver's arithmetic differently and change a coefficient in its last kept decimal;
+deterministic on one machine: the same CSV gives the same JSON byte for byte. On another CPU the
+vocabulary and idf are the same (the vocabulary cut breaks ties by the term, not by NumPy's sort),
+and the solver's arithmetic may round a coefficient differently in its last kept decimal;
 tests/claims/extraction/test_scorer.py checks the shipped file against a rebuild within that.
 """
 
@@ -48,6 +49,23 @@ def read_csv(path: Path) -> tuple[list[str], list[int]]:
     return [r["text"] for r in rows], [int(r["label"]) for r in rows]
 
 
+def vocabulary(texts: list[str], max_features: int = MAX_FEATURES) -> list[str]:
+    """The ``max_features`` terms most often used, among those in at least MIN_DF texts.
+
+    Terms used equally often are taken in alphabetical order, so that every CPU picks the same
+    ones: scikit-learn's own cut (``max_features``) orders them with NumPy's unstable argsort,
+    whose vectorised implementation breaks ties differently from one CPU to another.
+    """
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    counts = CountVectorizer(analyzer=features, min_df=MIN_DF)
+    totals = np.asarray(counts.fit_transform(texts).sum(axis=0)).ravel()
+    terms = counts.get_feature_names_out()
+    ranked = sorted(range(len(terms)), key=lambda i: (-int(totals[i]), str(terms[i])))
+    return sorted(str(terms[i]) for i in ranked[:max_features])
+
+
 def train(train_csv: Path, c: float = C, max_features: int = MAX_FEATURES):
     """Fit the vectorizer and the logistic regression; return (vectorizer, classifier)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -55,7 +73,7 @@ def train(train_csv: Path, c: float = C, max_features: int = MAX_FEATURES):
 
     texts, labels = read_csv(train_csv)
     vec = TfidfVectorizer(
-        analyzer=features, sublinear_tf=True, min_df=MIN_DF, max_features=max_features
+        analyzer=features, sublinear_tf=True, vocabulary=vocabulary(texts, max_features)
     )
     x = vec.fit_transform(texts)
     clf = LogisticRegression(C=c, max_iter=2000, solver="liblinear", class_weight="balanced")
