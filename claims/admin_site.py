@@ -6,8 +6,6 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 
-from claims.reference import EDITORS
-
 
 class ModerationAdminSite(admin.AdminSite):
     """Admins and editors moderate here; reviewers (even if marked staff by mistake) never enter."""
@@ -17,10 +15,9 @@ class ModerationAdminSite(admin.AdminSite):
     index_title = "Moderation"
 
     def has_permission(self, request) -> bool:
-        user = request.user
-        if not (user.is_active and user.is_staff):
-            return False
-        return user.is_superuser or user.groups.filter(name=EDITORS).exists()
+        from claims.permissions import may_use_admin  # models are not loaded when this is imported
+
+        return may_use_admin(request.user)
 
 
 class ModerationAdminConfig(AdminConfig):

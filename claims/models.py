@@ -88,6 +88,8 @@ class Article(TimeStamped):
     """A published article; its body is the coordinate system of every claim in it."""
 
     IngestStatus = ArticleIngestStatus
+    # What may change after creation: everything but the body (the claims' coordinate system).
+    METADATA_FIELDS = ("title", "url", "publisher", "byline", "published_at", "language", "note")
 
     title = models.CharField(max_length=500)
     url = models.URLField(max_length=2000, blank=True)
@@ -193,6 +195,10 @@ class Claim(TimeStamped):
     Status = ClaimStatus
     DismissalReason = ClaimDismissalReason
     ClaimantKind = ClaimantKind
+    # Field groups that the API, the admin and the exports list in the same order.
+    SPAN_FIELDS = ("start", "end", "quote", "prefix", "suffix")
+    DESCRIPTION_FIELDS = ("statement", "claimant", "claimant_kind", "claim_type")
+    WORKFLOW_FIELDS = ("origin", "status", "dismissal_reason", "dismissal_note")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
     start = models.PositiveIntegerField(help_text="First code point of the span in the body.")
@@ -201,7 +207,7 @@ class Claim(TimeStamped):
     prefix = models.CharField(max_length=64, blank=True, help_text="Text just before the span.")
     suffix = models.CharField(max_length=64, blank=True, help_text="Text just after the span.")
     statement = models.TextField(
-        blank=True, help_text="The checkable claim in the reviewer's words."
+        max_length=10_000, blank=True, help_text="The checkable claim in the reviewer's words."
     )
     claimant = models.CharField(max_length=300, blank=True, help_text="Who made the claim.")
     claimant_kind = models.CharField(max_length=20, choices=ClaimantKind.choices, blank=True)
@@ -218,7 +224,7 @@ class Claim(TimeStamped):
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.MANUAL)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     dismissal_reason = models.CharField(max_length=20, choices=DismissalReason.choices, blank=True)
-    dismissal_note = models.TextField(blank=True)
+    dismissal_note = models.TextField(max_length=10_000, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -398,7 +404,7 @@ class Evidence(TimeStamped):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
     stance = models.CharField(max_length=20, choices=Stance.choices)
-    quoted_passage = models.TextField(blank=True)
+    quoted_passage = models.TextField(max_length=20_000, blank=True)
     quote_found = models.BooleanField(
         null=True,
         blank=True,
@@ -407,7 +413,7 @@ class Evidence(TimeStamped):
     quote_start = models.PositiveIntegerField(null=True, blank=True)
     quote_end = models.PositiveIntegerField(null=True, blank=True)
     quote_score = models.FloatField(null=True, blank=True, help_text="Match similarity, 0..1.")
-    note = models.TextField(blank=True)
+    note = models.TextField(max_length=10_000, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -490,13 +496,15 @@ class Verdict(TimeStamped):
 
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
     rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
-    summary = models.TextField(blank=True, help_text="One or two sentences readers see first.")
-    rationale = models.TextField(blank=True)
+    summary = models.TextField(
+        max_length=5_000, blank=True, help_text="One or two sentences readers see first."
+    )
+    rationale = models.TextField(max_length=50_000, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_verdicts"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    rejection_reason = models.TextField(blank=True)
+    rejection_reason = models.TextField(max_length=5_000, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -515,7 +523,7 @@ class Verdict(TimeStamped):
         related_name="superseded_by",
         help_text="The published verdict this one corrects.",
     )
-    correction_note = models.TextField(blank=True)
+    correction_note = models.TextField(max_length=5_000, blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change (ETag).")
 
     class Meta:
@@ -565,7 +573,7 @@ class Comment(TimeStamped):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
     )
-    body = models.TextField()
+    body = models.TextField(max_length=10_000)
     is_hidden = models.BooleanField(default=False)
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -1,40 +1,101 @@
-"""Role rules, in one place: who may see and do what. Services enforce them; selectors filter by them.
+"""Roles and visibility, in one place: who may see what and take which action, in which state.
 
-Roles are Django groups (claims.reference): reviewers; editors (also reviewers); superusers count as
-editors. Every signed-in member of the newsroom sees every article and claim; anonymous users see
-published fact-checks only.
+Roles are Django groups (claims.reference): reviewers; editors (who are also reviewers);
+superusers are admins and count as editors. Every signed-in member of the newsroom sees every
+article and claim; a draft verdict only its author and editors; anonymous readers see published
+fact-checks only. Services, selectors, the audit reads, the API, the admin and the UI ask the
+functions here; no other module compares a group name or a role.
+
+Each action question has two halves kept side by side: the role (and authorship) rule, which a
+service enforces with ``require_*`` (PermissionDenied), and the states the action starts from,
+which the services check against the tables below (InvalidTransition). ``claim_actions`` and
+``verdict_actions`` combine both, for the screens that offer only what would succeed.
 """
 
 from __future__ import annotations
 
-from claims.models import Verdict
+from enum import StrEnum
+
+from django.db.models import Q, QuerySet
+
+from claims.models import Claim, Comment, Verdict
+from claims.reference import EDITORS, REVIEWERS
 from claims.services.errors import PermissionDenied
-from claims.services.users import user_role
-
-MEMBER_ROLES = frozenset({"reviewer", "editor", "admin"})
-EDITOR_ROLES = frozenset({"editor", "admin"})
-PUBLIC_VERDICT_STATES = frozenset({Verdict.Status.PUBLISHED, Verdict.Status.SUPERSEDED})
 
 
-def role_of(user) -> str:
+class Role(StrEnum):
+    """A user's highest role; NONE for anonymous users and accounts without a newsroom role."""
+
+    NONE = ""
+    REVIEWER = "reviewer"
+    EDITOR = "editor"
+    ADMIN = "admin"
+
+    @property
+    def is_member(self) -> bool:
+        return self is not Role.NONE
+
+    @property
+    def is_editor(self) -> bool:
+        return self in (Role.EDITOR, Role.ADMIN)
+
+
+# The groups an account of each role belongs to (admins are superusers as well).
+ROLE_GROUPS: dict[Role, tuple[str, ...]] = {
+    Role.REVIEWER: (REVIEWERS,),
+    Role.EDITOR: (REVIEWERS, EDITORS),
+    Role.ADMIN: (REVIEWERS, EDITORS),
+}
+
+
+def role_from(*, is_superuser: bool, group_names) -> Role:
+    """The role of an account with these flags and group names."""
+    if is_superuser:
+        return Role.ADMIN
+    names = set(group_names)
+    if EDITORS in names:
+        return Role.EDITOR
+    if REVIEWERS in names:
+        return Role.REVIEWER
+    return Role.NONE
+
+
+def role_of(user) -> Role:
     """The user's role, computed once per user object (groups cost a query)."""
     if user is None or not user.is_authenticated:
-        return ""
+        return Role.NONE
     cached = getattr(user, "_factcheck_role", None)
     if cached is None:
-        cached = user_role(user)
+        cached = role_from(
+            is_superuser=user.is_superuser, group_names=(g.name for g in user.groups.all())
+        )
         user._factcheck_role = cached
-    return cached
+    return Role(cached)
+
+
+def remember_role(user, *, is_superuser: bool, group_names) -> None:
+    """Cache the role of a user whose groups were read with the user (the token query)."""
+    user._factcheck_role = role_from(is_superuser=is_superuser, group_names=group_names)
 
 
 def is_member(user) -> bool:
     """Signed in with a newsroom role (reviewer, editor or admin)."""
-    return role_of(user) in MEMBER_ROLES
+    return role_of(user).is_member
 
 
 def is_editor(user) -> bool:
     """An editor or an admin."""
-    return role_of(user) in EDITOR_ROLES
+    return role_of(user).is_editor
+
+
+def may_use_admin(user) -> bool:
+    """The moderation admin: active staff editors and admins (a reviewer marked staff stays out)."""
+    return bool(user.is_active and user.is_staff) and is_editor(user)
+
+
+def members_filter() -> Q:
+    """A filter on users: the accounts that hold a newsroom role."""
+    return Q(groups__name__in=(REVIEWERS, EDITORS)) | Q(is_superuser=True)
 
 
 def require_member(user, action: str) -> None:
@@ -49,6 +110,106 @@ def require_editor(user, action: str) -> None:
         raise PermissionDenied(f"only editors may {action}")
 
 
+# --- claims ----------------------------------------------------------------------------------
+
+
+class ClaimAction(StrEnum):
+    EDIT = "edit"
+    ACCEPT = "accept"
+    ASSIGN = "assign"
+    DISMISS = "dismiss"
+    ADD_EVIDENCE = "add_evidence"
+    DRAFT_VERDICT = "draft_verdict"
+    COMMENT = "comment"
+
+
+CLAIM_FINAL_STATES = frozenset({Claim.Status.PUBLISHED, Claim.Status.DISMISSED})
+# A claim takes verdicts once accepted, until it is dismissed.
+CLAIM_STATES_FOR_VERDICTS = frozenset(
+    {
+        Claim.Status.OPEN,
+        Claim.Status.IN_PROGRESS,
+        Claim.Status.IN_REVIEW,
+        Claim.Status.APPROVED,
+        Claim.Status.PUBLISHED,
+    }
+)
+_ALL_CLAIM_STATES = frozenset(Claim.Status.values)
+CLAIM_ACTION_STATES: dict[ClaimAction, frozenset[str]] = {
+    ClaimAction.EDIT: _ALL_CLAIM_STATES - CLAIM_FINAL_STATES,
+    ClaimAction.ACCEPT: frozenset({Claim.Status.SUGGESTED}),
+    ClaimAction.ASSIGN: _ALL_CLAIM_STATES - CLAIM_FINAL_STATES - {Claim.Status.SUGGESTED},
+    ClaimAction.DISMISS: _ALL_CLAIM_STATES - CLAIM_FINAL_STATES,
+    ClaimAction.ADD_EVIDENCE: _ALL_CLAIM_STATES - {Claim.Status.DISMISSED},
+    ClaimAction.DRAFT_VERDICT: CLAIM_STATES_FOR_VERDICTS,
+    ClaimAction.COMMENT: _ALL_CLAIM_STATES,
+}
+
+
+def claim_refusal(user, claim: Claim, action: ClaimAction) -> PermissionDenied | None:
+    """Why this user's role does not allow the action on this claim, or None if it does."""
+    if action is ClaimAction.ASSIGN:
+        return None if is_editor(user) else PermissionDenied("only editors may assign claims")
+    if not is_member(user):
+        return PermissionDenied(f"only reviewers and editors may {_CLAIM_PHRASES[action]}")
+    # Any reviewer may turn down one of the extractor's suggestions; dismissing a claim someone
+    # accepted is an editor's decision.
+    accepted = claim.status != Claim.Status.SUGGESTED
+    if action is ClaimAction.DISMISS and accepted and not is_editor(user):
+        return PermissionDenied("only editors may dismiss claims that were accepted")
+    return None
+
+
+_CLAIM_PHRASES = {
+    ClaimAction.EDIT: "edit claims",
+    ClaimAction.ACCEPT: "accept claims",
+    ClaimAction.ASSIGN: "assign claims",
+    ClaimAction.DISMISS: "dismiss claims",
+    ClaimAction.ADD_EVIDENCE: "add evidence",
+    ClaimAction.DRAFT_VERDICT: "draft verdicts",
+    ClaimAction.COMMENT: "comment",
+}
+
+
+def require_claim_action(user, claim: Claim, action: ClaimAction) -> None:
+    """Refuse (PermissionDenied) unless the user's role allows the action on this claim."""
+    refusal = claim_refusal(user, claim, action)
+    if refusal is not None:
+        raise refusal
+
+
+def claim_actions(user, claim: Claim) -> frozenset[ClaimAction]:
+    """The actions this user may take on this claim now, by role and by the claim's state."""
+    return frozenset(
+        action
+        for action in ClaimAction
+        if claim.status in CLAIM_ACTION_STATES[action]
+        and claim_refusal(user, claim, action) is None
+    )
+
+
+# --- verdicts --------------------------------------------------------------------------------
+
+
+class VerdictAction(StrEnum):
+    EDIT = "edit"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    REJECT = "reject"
+    PUBLISH = "publish"
+
+
+PUBLIC_VERDICT_STATES = frozenset({Verdict.Status.PUBLISHED, Verdict.Status.SUPERSEDED})
+VERDICT_EDITABLE_STATES = frozenset({Verdict.Status.DRAFT, Verdict.Status.REJECTED})
+VERDICT_ACTION_STATES: dict[VerdictAction, frozenset[str]] = {
+    VerdictAction.EDIT: VERDICT_EDITABLE_STATES,
+    VerdictAction.SUBMIT: VERDICT_EDITABLE_STATES,
+    VerdictAction.APPROVE: frozenset({Verdict.Status.SUBMITTED}),
+    VerdictAction.REJECT: frozenset({Verdict.Status.SUBMITTED}),
+    VerdictAction.PUBLISH: frozenset({Verdict.Status.APPROVED}),
+}
+
+
 def can_see_verdict(user, verdict: Verdict) -> bool:
     """Drafts: their author and editors; other states: members; published ones: everyone."""
     if verdict.status in PUBLIC_VERDICT_STATES:
@@ -60,6 +221,57 @@ def can_see_verdict(user, verdict: Verdict) -> bool:
     return True
 
 
+def visible_verdicts(user, queryset: QuerySet[Verdict]) -> QuerySet[Verdict]:
+    """The verdicts of ``queryset`` this user may see (the filter form of ``can_see_verdict``)."""
+    if not is_member(user):
+        return queryset.filter(status__in=PUBLIC_VERDICT_STATES)
+    if is_editor(user):
+        return queryset
+    return queryset.filter(~Q(status=Verdict.Status.DRAFT) | Q(author_id=user.pk))
+
+
+def visible_comments(user, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
+    """The comments of ``queryset`` this user may read: members; hidden ones editors only."""
+    if not is_member(user):
+        return queryset.none()
+    if is_editor(user):
+        return queryset
+    return queryset.filter(is_hidden=False)
+
+
+def verdict_refusal(user, verdict: Verdict, action: VerdictAction) -> PermissionDenied | None:
+    """Why this user's role (or authorship) does not allow the action, or None if it does."""
+    if action in (VerdictAction.EDIT, VerdictAction.SUBMIT):
+        if is_member(user) and (verdict.author_id == user.pk or is_editor(user)):
+            return None
+        verb = "change" if action is VerdictAction.EDIT else "submit"
+        return PermissionDenied(f"only its author or an editor may {verb} a verdict")
+    if not is_editor(user):
+        return PermissionDenied(f"only editors may {action} verdicts")
+    if action in (VerdictAction.APPROVE, VerdictAction.REJECT) and verdict.author_id == user.pk:
+        return PermissionDenied(f"nobody may {action} their own verdict")
+    return None
+
+
 def can_change_verdict(user, verdict: Verdict) -> bool:
-    """A verdict's text is changed by its author or an editor."""
-    return is_member(user) and (verdict.author_id == user.pk or is_editor(user))
+    """May this user change the verdict's text (its author, or an editor)?"""
+    return verdict_refusal(user, verdict, VerdictAction.EDIT) is None
+
+
+def require_verdict_action(user, verdict: Verdict, action: VerdictAction) -> None:
+    """Refuse (PermissionDenied) unless the user may take the action on this verdict."""
+    refusal = verdict_refusal(user, verdict, action)
+    if refusal is not None:
+        raise refusal
+
+
+def verdict_actions(user, verdict: Verdict) -> frozenset[VerdictAction]:
+    """The workflow steps this user may take on this verdict now, and no others."""
+    if not can_see_verdict(user, verdict):
+        return frozenset()
+    return frozenset(
+        action
+        for action in VerdictAction
+        if verdict.status in VERDICT_ACTION_STATES[action]
+        and verdict_refusal(user, verdict, action) is None
+    )

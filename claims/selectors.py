@@ -1,18 +1,28 @@
 """Reads: querysets filtered by what the user may see, with the joins their pages need.
 
-Members (reviewers, editors, admins) see every article and claim; drafts only to their author and
-editors; anonymous users see published fact-checks only.
+Who sees what is decided in claims.permissions: members (reviewers, editors, admins) see every
+article and claim; drafts only their author and editors; anonymous users published fact-checks
+only. The lists the UI's pages show are here too, each one query whatever its length.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from claims.models import Article, Claim, Comment, Evidence, Rating, Source, SourceSnapshot, Verdict
-from claims.permissions import PUBLIC_VERDICT_STATES, is_editor, is_member
+from claims.permissions import (
+    PUBLIC_VERDICT_STATES,
+    is_editor,
+    is_member,
+    members_filter,
+    visible_comments,
+    visible_verdicts,
+)
 from claims.services.errors import NotFound, ValidationError
+
+STATUS_ORDER = [value for value, _ in Claim.Status.choices]
 
 
 def article_list(*, user) -> QuerySet[Article]:
@@ -97,11 +107,7 @@ def verdict_list(*, user, claim_id: int | None = None) -> QuerySet[Verdict]:
     )
     if claim_id is not None:
         qs = qs.filter(claim_id=claim_id)
-    if not is_member(user):
-        return qs.filter(status__in=PUBLIC_VERDICT_STATES)
-    if not is_editor(user):
-        qs = qs.filter(~Q(status=Verdict.Status.DRAFT) | Q(author_id=user.pk))
-    return qs
+    return visible_verdicts(user, qs)
 
 
 def verdict_get(*, user, verdict_id) -> Verdict:
@@ -121,12 +127,9 @@ def evidence_list(*, user, claim_id: int) -> QuerySet[Evidence]:
 
 def comment_list(*, user, claim_id: int) -> QuerySet[Comment]:
     """A claim's comments (members only); hidden ones only for editors."""
-    if not is_member(user):
-        return Comment.objects.none()
-    qs = Comment.objects.select_related("author").filter(claim_id=claim_id)
-    if not is_editor(user):
-        qs = qs.filter(is_hidden=False)
-    return qs
+    return visible_comments(
+        user, Comment.objects.select_related("author").filter(claim_id=claim_id)
+    )
 
 
 def source_list(*, user) -> QuerySet[Source]:
@@ -134,14 +137,6 @@ def source_list(*, user) -> QuerySet[Source]:
     if not is_member(user):
         return Source.objects.none()
     return Source.objects.all()
-
-
-def source_get(*, user, source_id) -> Source:
-    """One source, or NotFound."""
-    try:
-        return source_list(user=user).get(pk=source_id)
-    except (Source.DoesNotExist, ValueError, TypeError):
-        raise NotFound("no such source") from None
 
 
 def rating_list() -> QuerySet[Rating]:
@@ -171,3 +166,100 @@ def source_snapshot_latest(*, user, source_id: int) -> SourceSnapshot | None:
         if not cited_publicly:
             return None
     return SourceSnapshot.objects.filter(source_id=source_id).order_by("-fetched_at", "-id").first()
+
+
+# --- the UI's pages ----------------------------------------------------------------------------
+
+
+def article_list_for_review(
+    *, user, search: str = "", assigned_to_user: bool = False
+) -> QuerySet[Article]:
+    """Articles with their claim counts by status (``n_<status>``, ``n_claims``), newest first."""
+    if not is_member(user):
+        return Article.objects.none()
+    counts = {
+        f"n_{status}": Count("claims", filter=Q(claims__status=status)) for status in STATUS_ORDER
+    }
+    qs = Article.objects.only(
+        "id", "title", "publisher", "url", "published_at", "ingest_status", "created_at"
+    ).annotate(n_claims=Count("claims"), **counts)
+    search = (search or "").strip()
+    if search:
+        qs = qs.filter(
+            Q(title__icontains=search) | Q(publisher__icontains=search) | Q(url__icontains=search)
+        )
+    if assigned_to_user:
+        qs = qs.filter(Exists(Claim.objects.filter(article_id=OuterRef("pk"), assignee_id=user.pk)))
+    return qs.order_by("-created_at", "-id")
+
+
+def claim_list_for_workbench(*, user, article_id: int) -> list[Claim]:
+    """An article's claims in text order with their assignees (one query)."""
+    if not is_member(user):
+        return []
+    return list(
+        Claim.objects.filter(article_id=article_id)
+        .select_related("assignee")
+        .defer("prefix", "suffix", "details", "dismissal_note")
+        .order_by("start", "end", "id")
+    )
+
+
+def verdict_queue_for_editor(*, user) -> QuerySet[Verdict]:
+    """Submitted verdicts awaiting approval, oldest submission first."""
+    if not is_editor(user):
+        return Verdict.objects.none()
+    return (
+        visible_verdicts(user, Verdict.objects.filter(status=Verdict.Status.SUBMITTED))
+        .select_related("claim__article", "rating", "author")
+        .order_by("submitted_at", "id")
+    )
+
+
+def public_article_fact_checks(*, article_id: int) -> tuple[Article | None, list[Claim]]:
+    """An article and its claims that have a published verdict, in text order (for anyone)."""
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return None, []
+    claims = list(
+        Claim.objects.filter(
+            article_id=article_id,
+            verdicts__status=Verdict.Status.PUBLISHED,
+        )
+        .distinct()
+        .order_by("start", "end", "id")
+    )
+    return article, claims
+
+
+def public_verdicts_for(*, claims: list[Claim]) -> list[Verdict]:
+    """Published and superseded verdicts of these claims, with rating, scale and reviewer."""
+    return list(
+        Verdict.objects.filter(
+            claim__in=claims,
+            status__in=PUBLIC_VERDICT_STATES,
+        )
+        .select_related("rating__scale", "claim__article", "supersedes")
+        .order_by("claim_id", "published_at", "id")
+    )
+
+
+def public_evidence_for(*, claims: list[Claim]) -> list[Evidence]:
+    """The evidence of these claims with their sources and snapshot counts."""
+    return list(
+        Evidence.objects.filter(claim__in=claims)
+        .select_related("source")
+        .annotate(n_snapshots=Count("source__snapshots"))
+        .order_by("claim_id", "created_at", "id")
+    )
+
+
+def member_list() -> list:
+    """Active reviewers and editors, to assign claims to."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(members_filter())
+        .distinct()
+        .order_by("username")
+    )

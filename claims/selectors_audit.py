@@ -24,7 +24,7 @@ from claims.models import (
     Verdict,
     VerdictEvent,
 )
-from claims.permissions import can_see_verdict, is_editor, is_member
+from claims.permissions import is_member, visible_comments, visible_verdicts
 
 EVENT_MODELS: dict[type[models.Model], type[models.Model]] = {
     Article: ArticleEvent,
@@ -130,20 +130,18 @@ def claim_history(*, claim: Claim) -> list[AuditEntry]:
 
 
 def claim_history_for(*, user, claim: Claim) -> list[AuditEntry]:
-    """claim_history as ``user`` may read it: members only; reviewers do not see the changes of
-    verdicts hidden from them (others' drafts) nor of hidden comments."""
+    """claim_history as ``user`` may read it, through the same filters as the verdicts and comments
+    themselves: members only; nobody sees the changes of a verdict or comment hidden from them
+    (another reviewer's draft, a hidden comment). Every surface reads the history here."""
     if not is_member(user):
         return []
-    entries = claim_history(claim=claim)
-    if is_editor(user):
-        return entries
-    visible_verdicts = {v.pk for v in claim.verdicts.all() if can_see_verdict(user, v)}
-    hidden_comments = set(claim.comments.filter(is_hidden=True).values_list("pk", flat=True))
+    verdicts = set(visible_verdicts(user, claim.verdicts.all()).values_list("pk", flat=True))
+    comments = set(visible_comments(user, claim.comments.all()).values_list("pk", flat=True))
     return [
         e
-        for e in entries
-        if not (e.model == "verdict" and e.object_id not in visible_verdicts)
-        and not (e.model == "comment" and e.object_id in hidden_comments)
+        for e in claim_history(claim=claim)
+        if not (e.model == "verdict" and e.object_id not in verdicts)
+        and not (e.model == "comment" and e.object_id not in comments)
     ]
 
 

@@ -7,7 +7,7 @@ import socket
 from celery import shared_task
 
 from claims.models import WorkerHeartbeat
-from claims.services import sources
+from claims.services import fetch, ingest, linkcheck
 
 
 @shared_task(name="claims.tasks.worker_heartbeat", ignore_result=True)
@@ -36,7 +36,7 @@ _FETCH_TASK = {
 @shared_task(name="claims.tasks.source_fetch", **_FETCH_TASK)
 def source_fetch(self, source_id: int) -> str:
     """Fetch, archive and quote-check one source; retry transient failures with backoff."""
-    outcome = sources.source_fetch(source_id=source_id)
+    outcome = fetch.source_fetch(source_id=source_id)
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.state
@@ -45,7 +45,7 @@ def source_fetch(self, source_id: int) -> str:
 @shared_task(name="claims.tasks.article_fetch", **_FETCH_TASK)
 def article_fetch(self, article_id: int) -> str:
     """Fetch an article given by URL into its body, then suggest its claims."""
-    outcome = sources.article_fetch(article_id=article_id, attempt=self.request.retries + 1)
+    outcome = ingest.article_fetch(article_id=article_id, attempt=self.request.retries + 1)
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.state
@@ -54,25 +54,16 @@ def article_fetch(self, article_id: int) -> str:
 @shared_task(name="claims.tasks.source_sweep", ignore_result=True)
 def source_sweep() -> int:
     """Periodic: re-enqueue fetches stuck past their lease (lost workers, lost messages)."""
-    source_ids = sources.source_sweep()
-    for source_id in source_ids:
-        source_fetch.delay(source_id)
-    article_ids = sources.article_sweep()
-    for article_id in article_ids:
-        article_fetch.delay(article_id)
-    return len(source_ids) + len(article_ids)
+    return len(fetch.source_sweep()) + len(ingest.article_sweep())
 
 
 @shared_task(name="claims.tasks.source_link_check", acks_late=True, ignore_result=True)
 def source_link_check(source_id: int) -> str:
     """Re-fetch one archived source and record whether its link rotted."""
-    return sources.source_link_check(source_id=source_id)
+    return linkcheck.source_link_check(source_id=source_id)
 
 
 @shared_task(name="claims.tasks.source_link_check_due", ignore_result=True)
 def source_link_check_due() -> int:
     """Periodic: enqueue link checks for sources not checked for SOURCE_LINK_CHECK_AGE_DAYS."""
-    source_ids = sources.source_link_check_due()
-    for source_id in source_ids:
-        source_link_check.delay(source_id)
-    return len(source_ids)
+    return len(linkcheck.source_link_check_due())

@@ -8,8 +8,11 @@ from claims.permissions import role_of
 
 
 def role(request) -> dict:
-    """``role``: admin, editor, reviewer or '' (computed only when a template reads it)."""
+    """``role`` (admin, editor, reviewer or '') and ``role_is_editor``, computed when read."""
     user = getattr(request, "user", None)
     if user is None:
-        return {"role": ""}
-    return {"role": SimpleLazyObject(lambda: role_of(user))}
+        return {"role": "", "role_is_editor": False}
+    return {
+        "role": SimpleLazyObject(lambda: role_of(user)),
+        "role_is_editor": SimpleLazyObject(lambda: role_of(user).is_editor),
+    }

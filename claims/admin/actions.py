@@ -1,4 +1,8 @@
-"""Bulk actions: run a service on each selected object, then say what worked and why not."""
+"""Bulk actions: run a service on each selected object, then say what worked and why not.
+
+The admin's one mapping of domain errors: a refusal becomes a message with the service's reason
+(``refusal``), whether the action ran on one object or on many.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,11 @@ from claims.services.errors import DomainError
 MAX_FAILURES_LISTED = 20
 
 
+def refusal(exc: DomainError) -> str:
+    """What the admin says when a service refuses."""
+    return exc.message
+
+
 def run_each(objects: Iterable[Any], operation: Callable[[Any], Any]) -> tuple[int, list]:
     """Apply ``operation`` to each object on its own; a refusal does not stop the others."""
     done, failures = 0, []
@@ -22,7 +31,7 @@ def run_each(objects: Iterable[Any], operation: Callable[[Any], Any]) -> tuple[i
         try:
             operation(obj)
         except DomainError as exc:
-            failures.append((obj, exc.message))
+            failures.append((obj, refusal(exc)))
         else:
             done += 1
     return done, failures
@@ -84,3 +93,38 @@ def with_form(
         "select_across": request.POST.get("select_across", "0"),
     }
     return TemplateResponse(request, "admin/claims/action_form.html", context)
+
+
+class BulkActions:
+    """Admin mixin: bulk actions that run a service on each selected object and report."""
+
+    def apply_each(self, request, queryset, operation: Callable[[Any], Any], *, verb: str) -> None:
+        """Run ``operation`` on each selected object, then say what worked and why not."""
+        done, failures = run_each(queryset, operation)
+        report(self, request, verb=verb, done=done, failures=failures)
+
+    def apply_each_with_form(
+        self,
+        request,
+        queryset,
+        operation: Callable[[Any, dict], Any],
+        *,
+        verb: str,
+        form_class: type[forms.Form],
+    ):
+        """Ask for input first (a reason) with ``form_class``, whose ``title`` and ``submit``
+        label its page; then ``operation(obj, cleaned_data)`` runs on each selected object."""
+
+        def apply(form: forms.Form) -> None:
+            data = form.cleaned_data
+            self.apply_each(request, queryset, lambda obj: operation(obj, data), verb=verb)
+
+        return with_form(
+            self,
+            request,
+            queryset,
+            form_class=form_class,
+            title=form_class.title,
+            submit=form_class.submit,
+            apply=apply,
+        )

@@ -19,7 +19,7 @@ from claims.models import (
     SourceEvent,
     VerdictEvent,
 )
-from claims.selectors_audit import claim_history, object_history
+from claims.selectors_audit import claim_history_for, object_history
 
 
 def _value(value) -> str:
@@ -84,14 +84,14 @@ class AuditHistoryMixin:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        entries = claim_history(claim=obj) if self.opts.model_name == "claim" else None
+        is_claim = self.opts.model_name == "claim"
+        entries = claim_history_for(user=request.user, claim=obj) if is_claim else None
         context = {
             **self.admin_site.each_context(request),
             "title": f"Audit trail: {obj}",
             "subtitle": None,
             "object": obj,
             "opts": self.opts,
-            "module_name": str(self.opts.verbose_name_plural.capitalize()),
             "entries": entries if entries is not None else object_history(obj=obj),
             "with_related": entries is not None,
             **(extra_context or {}),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from claims.admin.actions import report, run_each, with_form
+from claims.admin.actions import BulkActions, refusal
 from claims.admin.audit import AuditHistoryMixin
 from claims.admin.concurrency import SEEN_FIELD, ConcurrencyGuardMixin
 from claims.admin.export import claims_csv, claims_for_export
@@ -30,8 +30,10 @@ from claims.models import (
     Source,
     Verdict,
 )
+from claims.permissions import ClaimAction, claim_actions
 from claims.services import articles as article_services
 from claims.services import claims as claim_services
+from claims.services import fetch as fetch_services
 from claims.services import moderation as moderation_services
 from claims.services import verdicts as verdict_services
 from claims.services.errors import DomainError
@@ -57,14 +59,9 @@ class ArticleAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
     list_filter = ("ingest_status", "language", "publisher")
     search_fields = ("title", "publisher", "url")
     date_hierarchy = "published_at"
-    fields = (
-        "title",
-        "url",
-        "publisher",
-        "byline",
-        "published_at",
-        "language",
-        "note",
+    # The body is every claim's coordinate system: it is corrected through the workflow, so
+    # everything but the metadata is read-only here.
+    readonly_fields = (
         "body",
         "ingest_status",
         "ingest_error",
@@ -74,21 +71,10 @@ class ArticleAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
+    fields = (*Article.METADATA_FIELDS, *readonly_fields)
     raw_id_fields = ("created_by",)
     inlines = [ClaimInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    readonly_fields = (
-        # The body is every claim's coordinate system: it is corrected through the workflow.
-        "body",
-        "ingest_status",
-        "ingest_error",
-        "body_sha256",
-        "seed_key",
-        "created_by",
-        "created_at",
-        "updated_at",
-    )
 
     def has_add_permission(self, request):
         return False  # articles are ingested through the workbench or the API
@@ -103,6 +89,7 @@ class ArticleAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
 
 
 class DismissForm(forms.Form):
+    title, submit = "Dismiss claims", "Dismiss"
     reason = forms.ChoiceField(choices=Claim.DismissalReason.choices)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
@@ -117,7 +104,7 @@ def _latest_verdict(field: str) -> Subquery:
 
 
 @admin.register(Claim)
-class ClaimAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
+class ClaimAdmin(BulkActions, AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "article",
@@ -135,34 +122,22 @@ class ClaimAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
     actions = ["dismiss_selected", "export_csv"]
     fields = (
         "article",
-        "start",
-        "end",
-        "quote",
-        "prefix",
-        "suffix",
-        "statement",
-        "claimant",
-        "claimant_kind",
-        "claim_type",
+        *Claim.SPAN_FIELDS,
+        *Claim.DESCRIPTION_FIELDS,
         "checkworthiness",
         "reasons",
         "details",
-        "origin",
-        "status",
-        "dismissal_reason",
-        "dismissal_note",
+        *Claim.WORKFLOW_FIELDS,
         "assignee",
         "created_by",
         "created_at",
         "updated_at",
     )
     # Only the wording is edited here; span, status and assignment follow the workflow.
-    readonly_fields = tuple(
-        f for f in fields if f not in ("statement", "claimant", "claimant_kind", "claim_type")
-    )
+    readonly_fields = tuple(f for f in fields if f not in Claim.DESCRIPTION_FIELDS)
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.status in claim_services.FINAL_STATES:
+        if obj is not None and ClaimAction.EDIT not in claim_actions(request.user, obj):
             return self.fields  # as the service refuses: published and dismissed claims stay
         return super().get_readonly_fields(request, obj)
 
@@ -199,26 +174,12 @@ class ClaimAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
 
     @admin.action(description="Dismiss selected claims (with a reason)", permissions=["change"])
     def dismiss_selected(self, request, queryset):
-        def apply(form):
-            done, failures = run_each(
-                queryset,
-                lambda claim: claim_services.claim_dismiss(
-                    actor=request.user,
-                    claim=claim,
-                    reason=form.cleaned_data["reason"],
-                    note=form.cleaned_data["note"],
-                ),
-            )
-            report(self, request, verb="dismissed", done=done, failures=failures)
+        def dismiss(claim, data):
+            actor, reason, note = request.user, data["reason"], data["note"]
+            return claim_services.claim_dismiss(actor=actor, claim=claim, reason=reason, note=note)
 
-        return with_form(
-            self,
-            request,
-            queryset,
-            form_class=DismissForm,
-            title="Dismiss claims",
-            submit="Dismiss",
-            apply=apply,
+        return self.apply_each_with_form(
+            request, queryset, dismiss, verb="dismissed", form_class=DismissForm
         )
 
     @admin.action(description="Export selected claims with verdicts and evidence (CSV)")
@@ -234,6 +195,7 @@ class ClaimAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
 
 
 class RejectForm(forms.Form):
+    title, submit = "Reject verdicts", "Reject"
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}), help_text="The author sees it."
     )
@@ -263,7 +225,7 @@ class SubmittedFirstFilter(admin.SimpleListFilter):
 
 
 @admin.register(Verdict)
-class VerdictAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class VerdictAdmin(BulkActions, AuditHistoryMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "claim_excerpt",
@@ -316,7 +278,7 @@ class VerdictAdmin(AuditHistoryMixin, admin.ModelAdmin):
             try:
                 decisions[decision]()
             except DomainError as exc:
-                self.message_user(request, f"Not done: {exc.message}", messages.ERROR)
+                self.message_user(request, f"Not done: {refusal(exc)}", messages.ERROR)
             else:
                 done = {"approve": "approved", "reject": "rejected", "publish": "published"}
                 self.message_user(request, f"Verdict {done[decision]}.", messages.SUCCESS)
@@ -332,47 +294,36 @@ class VerdictAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     @admin.action(description="Approve selected verdicts", permissions=["change"])
     def approve_selected(self, request, queryset):
-        done, failures = run_each(
-            queryset,
-            lambda v: verdict_services.verdict_approve(actor=request.user, verdict=v),
+        approve = verdict_services.verdict_approve
+        actor = request.user
+        self.apply_each(
+            request, queryset, lambda v: approve(actor=actor, verdict=v), verb="approved"
         )
-        report(self, request, verb="approved", done=done, failures=failures)
 
     @admin.action(description="Reject selected verdicts (with a reason)", permissions=["change"])
     def reject_selected(self, request, queryset):
-        def apply(form):
-            done, failures = run_each(
-                queryset,
-                lambda v: verdict_services.verdict_reject(
-                    actor=request.user, verdict=v, reason=form.cleaned_data["reason"]
-                ),
-            )
-            report(self, request, verb="rejected", done=done, failures=failures)
+        def reject(verdict, data):
+            actor, reason = request.user, data["reason"]
+            return verdict_services.verdict_reject(actor=actor, verdict=verdict, reason=reason)
 
-        return with_form(
-            self,
-            request,
-            queryset,
-            form_class=RejectForm,
-            title="Reject verdicts",
-            submit="Reject",
-            apply=apply,
+        return self.apply_each_with_form(
+            request, queryset, reject, verb="rejected", form_class=RejectForm
         )
 
     @admin.action(description="Publish selected approved verdicts", permissions=["change"])
     def publish_selected(self, request, queryset):
-        done, failures = run_each(
-            queryset,
-            lambda v: verdict_services.verdict_publish(actor=request.user, verdict=v),
+        publish = verdict_services.verdict_publish
+        actor = request.user
+        self.apply_each(
+            request, queryset, lambda v: publish(actor=actor, verdict=v), verb="published"
         )
-        report(self, request, verb="published", done=done, failures=failures)
 
 
 # --- Sources and evidence -----------------------------------------------------------------------
 
 
 @admin.register(Source)
-class SourceAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
+class SourceAdmin(BulkActions, AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "__str__",
@@ -399,11 +350,9 @@ class SourceAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
 
     @admin.action(description="Re-fetch selected sources", permissions=["change"])
     def refetch_selected(self, request, queryset):
-        done, failures = run_each(
-            queryset,
-            lambda s: moderation_services.source_refetch_request(actor=request.user, source=s),
-        )
-        report(self, request, verb="queued for re-fetch", done=done, failures=failures)
+        refetch = fetch_services.source_refetch
+        actor, verb = request.user, "queued for re-fetch"
+        self.apply_each(request, queryset, lambda s: refetch(actor=actor, source=s), verb=verb)
 
 
 @admin.register(Evidence)
@@ -427,11 +376,12 @@ class EvidenceAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
 
 
 class HideForm(forms.Form):
+    title, submit = "Hide comments", "Hide"
     reason = forms.CharField(max_length=300, required=False)
 
 
 @admin.register(Comment)
-class CommentAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class CommentAdmin(BulkActions, AuditHistoryMixin, admin.ModelAdmin):
     list_display = ("id", "claim", "author", "body_excerpt", "is_hidden", "hidden_by", "created_at")
     list_filter = ("is_hidden", "author")
     search_fields = ("body", "author__username")
@@ -448,31 +398,21 @@ class CommentAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
     @admin.action(description="Hide selected comments (text kept)", permissions=["change"])
     def hide_selected(self, request, queryset):
-        def apply(form):
-            done, failures = run_each(
-                queryset,
-                lambda c: moderation_services.comment_hide(
-                    actor=request.user, comment=c, reason=form.cleaned_data["reason"]
-                ),
-            )
-            report(self, request, verb="hidden", done=done, failures=failures)
+        def hide(comment, data):
+            actor, reason = request.user, data["reason"]
+            return moderation_services.comment_hide(actor=actor, comment=comment, reason=reason)
 
-        return with_form(
-            self,
-            request,
-            queryset,
-            form_class=HideForm,
-            title="Hide comments",
-            submit="Hide",
-            apply=apply,
+        return self.apply_each_with_form(
+            request, queryset, hide, verb="hidden", form_class=HideForm
         )
 
     @admin.action(description="Unhide selected comments", permissions=["change"])
     def unhide_selected(self, request, queryset):
-        done, failures = run_each(
-            queryset, lambda c: moderation_services.comment_unhide(actor=request.user, comment=c)
+        unhide = moderation_services.comment_unhide
+        actor = request.user
+        self.apply_each(
+            request, queryset, lambda c: unhide(actor=actor, comment=c), verb="unhidden"
         )
-        report(self, request, verb="unhidden", done=done, failures=failures)
 
 
 # --- Rating scales: managed by admins, read by editors ------------------------------------------

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
-from claims.services.users import role_from_groups
+from claims.permissions import remember_role
 
 
 @cache
@@ -42,7 +42,6 @@ class TokenAuthentication(authentication.TokenAuthentication):
         user = found[0]
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        # What claims.permissions.role_of would compute, cached where it looks first.
-        user._factcheck_role = "admin" if user.is_superuser else role_from_groups(user.group_names)
+        remember_role(user, is_superuser=user.is_superuser, group_names=user.group_names)
         token = Token(key=key, user=user, created=user.token_created)
         return user, token

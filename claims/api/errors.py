@@ -22,6 +22,7 @@ DOMAIN_STATUS = {
     domain.InvalidTransition: status.HTTP_409_CONFLICT,
     domain.ValidationError: status.HTTP_400_BAD_REQUEST,
     domain.StaleVersion: status.HTTP_412_PRECONDITION_FAILED,
+    domain.UserError: status.HTTP_400_BAD_REQUEST,
 }
 
 

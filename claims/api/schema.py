@@ -31,23 +31,20 @@ ERRORS = {
     "415": "Unsupported media type.",
     "428": "A token client must send If-Match.",
     "429": "Too many requests.",
-    "503": "Claim extraction is not available.",
 }
 READ_ERRORS = ("400", "401", "403", "404", "405", "406", "429")
-WRITE_ERRORS = tuple(code for code in ERRORS if code != "503")
+WRITE_ERRORS = tuple(ERRORS)
 
 
 def add_error_responses(result, generator, request, public):
     """Add the Error schema and the error statuses to every operation."""
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     ref = {"$ref": "#/components/schemas/Error"}
-    for path, methods in result.get("paths", {}).items():
+    for methods in result.get("paths", {}).values():
         for method, operation in methods.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             codes = READ_ERRORS if method in ("get", "head") else WRITE_ERRORS
-            if path.endswith("/extract-claims/"):
-                codes = (*codes, "503")
             # errors come in the operation's own media types too (e.g. application/ld+json)
             media = {"application/json"}
             for response in operation["responses"].values():

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from claims.api.pgjson import PageDocument, sql_object, sql_timestamp
 from claims.models import Article, Claim, Comment, Evidence, Rating, Source, Verdict
+from claims.services.text import max_length as limit
 
 
 class UserSummarySerializer(serializers.ModelSerializer):
@@ -26,13 +27,7 @@ class ArticleSerializer(serializers.ModelSerializer):
         model = Article
         fields = [
             "id",
-            "title",
-            "url",
-            "publisher",
-            "byline",
-            "published_at",
-            "language",
-            "note",
+            *Article.METADATA_FIELDS,
             "body",
             "body_sha256",
             "ingest_status",
@@ -53,7 +48,7 @@ class ArticleListSerializer(serializers.ModelSerializer):
 
 
 class ArticleUpdateSerializer(serializers.ModelSerializer):
-    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=limit(Article, "url"))
 
     class Meta:
         model = Article
@@ -61,7 +56,7 @@ class ArticleUpdateSerializer(serializers.ModelSerializer):
 
 
 class ArticleCreateSerializer(serializers.ModelSerializer):
-    url = serializers.URLField(required=False, allow_blank=True, max_length=2000)
+    url = serializers.URLField(required=False, allow_blank=True, max_length=limit(Article, "url"))
 
     class Meta:
         model = Article
@@ -80,21 +75,11 @@ def _iso(value: dt.datetime | None) -> str | None:
 CLAIM_ROW_FIELDS = (
     "id",
     "article_id",
-    "start",
-    "end",
-    "quote",
-    "prefix",
-    "suffix",
-    "statement",
-    "claimant",
-    "claimant_kind",
-    "claim_type",
+    *Claim.SPAN_FIELDS,
+    *Claim.DESCRIPTION_FIELDS,
     "checkworthiness",
     "reasons",
-    "origin",
-    "status",
-    "dismissal_reason",
-    "dismissal_note",
+    *Claim.WORKFLOW_FIELDS,
     "assignee_id",
     "version",
     "created_at",
@@ -173,21 +158,11 @@ class ClaimSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "article",
-            "start",
-            "end",
-            "quote",
-            "prefix",
-            "suffix",
-            "statement",
-            "claimant",
-            "claimant_kind",
-            "claim_type",
+            *Claim.SPAN_FIELDS,
+            *Claim.DESCRIPTION_FIELDS,
             "checkworthiness",
             "reasons",
-            "origin",
-            "status",
-            "dismissal_reason",
-            "dismissal_note",
+            *Claim.WORKFLOW_FIELDS,
             "assignee",
             "version",
             "created_at",
@@ -210,32 +185,33 @@ class ClaimSerializer(serializers.ModelSerializer):
         return dict(super().to_representation(instance))
 
 
-class ClaimCreateSerializer(serializers.Serializer):
+class ClaimTextSerializer(serializers.Serializer):
+    """The words of a claim that a reviewer writes (creation and edits alike)."""
+
+    statement = serializers.CharField(
+        required=False, allow_blank=True, max_length=limit(Claim, "statement")
+    )
+    claimant = serializers.CharField(
+        required=False, allow_blank=True, max_length=limit(Claim, "claimant")
+    )
+    claimant_kind = serializers.ChoiceField(
+        choices=Claim.ClaimantKind.choices, required=False, allow_blank=True
+    )
+    claim_type = serializers.ChoiceField(
+        choices=Claim.Type.choices, required=False, allow_blank=True
+    )
+
+
+class ClaimCreateSerializer(ClaimTextSerializer):
     article = serializers.IntegerField(min_value=1)
     start = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     end = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
     quote = serializers.CharField(required=False, trim_whitespace=False, allow_blank=True)
-    statement = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
-    claimant = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    claimant_kind = serializers.ChoiceField(
-        choices=Claim.ClaimantKind.choices, required=False, allow_blank=True
-    )
-    claim_type = serializers.ChoiceField(
-        choices=Claim.Type.choices, required=False, allow_blank=True
-    )
 
 
-class ClaimUpdateSerializer(serializers.Serializer):
+class ClaimUpdateSerializer(ClaimTextSerializer):
     start = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
     end = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
-    statement = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
-    claimant = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    claimant_kind = serializers.ChoiceField(
-        choices=Claim.ClaimantKind.choices, required=False, allow_blank=True
-    )
-    claim_type = serializers.ChoiceField(
-        choices=Claim.Type.choices, required=False, allow_blank=True
-    )
 
 
 class ClaimAssignSerializer(serializers.Serializer):
@@ -246,7 +222,9 @@ class ClaimAssignSerializer(serializers.Serializer):
 
 class ClaimDismissSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=Claim.DismissalReason.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=limit(Claim, "dismissal_note")
+    )
 
 
 # --- Evidence and sources -------------------------------------------------------------------------
@@ -317,10 +295,14 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
 
 class EvidenceCreateSerializer(serializers.Serializer):
-    url = serializers.CharField(max_length=2000)
+    url = serializers.CharField(max_length=limit(Source, "normalized_url"))
     stance = serializers.ChoiceField(choices=Evidence.Stance.choices)
-    quoted_passage = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    quoted_passage = serializers.CharField(
+        required=False, allow_blank=True, max_length=limit(Evidence, "quoted_passage")
+    )
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=limit(Evidence, "note")
+    )
 
 
 # --- Ratings and verdicts -------------------------------------------------------------------------
@@ -379,22 +361,30 @@ class VerdictSerializer(serializers.ModelSerializer):
         return successor.pk if successor is not None else None
 
 
-class VerdictCreateSerializer(serializers.Serializer):
+class VerdictTextSerializer(serializers.Serializer):
+    """The words of a verdict (drafting and edits alike)."""
+
+    summary = serializers.CharField(
+        required=False, allow_blank=True, max_length=limit(Verdict, "summary")
+    )
+    rationale = serializers.CharField(
+        required=False, allow_blank=True, max_length=limit(Verdict, "rationale")
+    )
+    correction_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=limit(Verdict, "correction_note")
+    )
+
+
+class VerdictCreateSerializer(VerdictTextSerializer):
     rating = serializers.CharField(max_length=50, help_text="A rating slug, e.g. mostly-false.")
-    summary = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
-    rationale = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
-    correction_note = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
 
 
-class VerdictUpdateSerializer(serializers.Serializer):
+class VerdictUpdateSerializer(VerdictTextSerializer):
     rating = serializers.CharField(required=False, max_length=50)
-    summary = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
-    rationale = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
-    correction_note = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
 
 
 class VerdictRejectSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=5_000)
+    reason = serializers.CharField(max_length=limit(Verdict, "rejection_reason"))
 
 
 # --- Comments -------------------------------------------------------------------------------------
@@ -408,7 +398,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 
 class CommentCreateSerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=10_000)
+    body = serializers.CharField(max_length=limit(Comment, "body"))
 
 
 # --- Audit trail (read-only) ----------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -20,7 +19,6 @@ from rest_framework.decorators import (
     authentication_classes,
     permission_classes,
 )
-from rest_framework.exceptions import APIException
 from rest_framework.exceptions import NotFound as HTTPNotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -38,7 +36,7 @@ from claims.exports.annotations import CLAIM_FIELDS, annotation_collection
 from claims.exports.claimreview import claim_review
 from claims.models import Claim
 from claims.selectors_audit import claim_history_for
-from claims.services import articles, claims, comments, evidence, verdicts
+from claims.services import articles, claims, comments, evidence, extraction, verdicts
 from claims.services.errors import NotFound
 
 IF_MATCH = OpenApiParameter(
@@ -91,12 +89,6 @@ class ApiView:
         return Response(data, status=code, headers={"ETag": etag_for(obj)})
 
 
-class ExtractionUnavailable(APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "Claim extraction is not installed."
-    default_code = "unavailable"
-
-
 def _not_found(exc: NotFound):
     return HTTPNotFound(exc.message)
 
@@ -118,6 +110,19 @@ class TokenView(ApiView, ObtainAuthToken):
     renderer_classes = [JSONRenderer]
 
 
+class ReadCreateUpdateViewSet(
+    ApiView,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create and edit (PATCH); never delete: the audit trail keeps what was."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
 # --- Articles -------------------------------------------------------------------------------------
 @extend_schema_view(
     list=extend_schema(summary="List articles"),
@@ -131,18 +136,10 @@ class TokenView(ApiView, ObtainAuthToken):
         responses=s.ArticleSerializer,
     ),
 )
-class ArticleViewSet(
-    ApiView,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ArticleViewSet(ReadCreateUpdateViewSet):
     """Articles: the text every claim points into."""
 
     permission_classes = [IsMember]
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return selectors.article_list(user=self.request.user)
@@ -169,20 +166,12 @@ class ArticleViewSet(
     @action(detail=True, methods=["post"], url_path="extract-claims")
     def extract_claims(self, request, pk=None):
         article = self.get_object()
-        try:
-            from claims.services.extraction import article_suggest_claims
-        except ImportError:
-            raise ExtractionUnavailable() from None
-
-        before = Claim.objects.filter(article=article).count()
-        with transaction.atomic():
-            article_suggest_claims(article=article)
+        created = extraction.article_suggest_claims(article=article)
         suggested = selectors.claim_list(
             user=request.user, article_id=article.pk, status=Claim.Status.SUGGESTED
         )
-        created = Claim.objects.filter(article=article).count() - before
         return Response(
-            {"created": created, "claims": s.ClaimSerializer(suggested, many=True).data}
+            {"created": len(created), "claims": s.ClaimSerializer(suggested, many=True).data}
         )
 
     @extend_schema(
@@ -234,19 +223,11 @@ CLAIM_PAGE = s.claim_page_document()
         parameters=[IF_MATCH],
     ),
 )
-class ClaimViewSet(
-    ApiView,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ClaimViewSet(ReadCreateUpdateViewSet):
     """Claims: spans of an article's body, and their workflow."""
 
     serializer_class = s.ClaimSerializer
     permission_classes = [PublicReadMemberWrite]
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         filters = {}
@@ -371,8 +352,35 @@ class ClaimViewSet(
         return Response(claim_review(claim=claim, verdict=verdict))
 
 
-class ClaimChildView(ApiView):
-    """Lists and creations under claims/{claim_pk}/."""
+def claim_child_schema(*, list_summary: str, create_summary: str):
+    """The OpenAPI description of a claim's child list and creation, from the viewset's
+    serializers."""
+
+    def decorate(cls):
+        create = extend_schema(
+            summary=create_summary,
+            request=cls.create_serializer_class,
+            responses={201: cls.serializer_class},
+        )
+        return extend_schema_view(list=extend_schema(summary=list_summary), create=create)(cls)
+
+    return decorate
+
+
+class ClaimChildViewSet(
+    ApiView, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Lists and creations under claims/{claim_pk}/: ``create`` parses ``create_serializer_class``
+    and hands the data to ``add``, which calls the service."""
+
+    create_serializer_class: type[serializers.Serializer]
+
+    def add(self, data: dict):
+        raise NotImplementedError
+
+    def create(self, request, *args, **kwargs):
+        item = self.add(self.parse(self.create_serializer_class))
+        return Response(self.serializer_class(item).data, status=status.HTTP_201_CREATED)
 
     def claim(self) -> Claim:
         if not hasattr(self, "_claim"):
@@ -385,72 +393,49 @@ class ClaimChildView(ApiView):
         return self._claim
 
 
-@extend_schema_view(
-    list=extend_schema(summary="A claim's evidence"),
-    create=extend_schema(
-        summary="Attach a source to a claim",
-        request=s.EvidenceCreateSerializer,
-        responses={201: s.EvidenceSerializer},
-    ),
-)
-class EvidenceViewSet(
-    ClaimChildView, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+@claim_child_schema(list_summary="A claim's evidence", create_summary="Attach a source to a claim")
+class EvidenceViewSet(ClaimChildViewSet):
     serializer_class = s.EvidenceSerializer
+    create_serializer_class = s.EvidenceCreateSerializer
     permission_classes = [IsMember]
 
     def get_queryset(self):
         return selectors.evidence_list(user=self.request.user, claim_id=self.claim().pk)
 
-    def create(self, request, *args, **kwargs):
-        data = self.parse(s.EvidenceCreateSerializer)
-        item = evidence.evidence_add(actor=request.user, claim=self.claim(), **data)
-        return Response(s.EvidenceSerializer(item).data, status=status.HTTP_201_CREATED)
+    def add(self, data: dict):
+        return evidence.evidence_add(actor=self.request.user, claim=self.claim(), **data)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="A claim's comments"),
-    create=extend_schema(
-        summary="Comment on a claim",
-        request=s.CommentCreateSerializer,
-        responses={201: s.CommentSerializer},
-    ),
-)
-class CommentViewSet(
-    ClaimChildView, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+@claim_child_schema(list_summary="A claim's comments", create_summary="Comment on a claim")
+class CommentViewSet(ClaimChildViewSet):
     serializer_class = s.CommentSerializer
+    create_serializer_class = s.CommentCreateSerializer
     permission_classes = [IsMember]
 
     def get_queryset(self):
         return selectors.comment_list(user=self.request.user, claim_id=self.claim().pk)
 
-    def create(self, request, *args, **kwargs):
-        data = self.parse(s.CommentCreateSerializer)
-        comment = comments.comment_add(actor=request.user, claim=self.claim(), body=data["body"])
-        return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+    def add(self, data: dict):
+        return comments.comment_add(actor=self.request.user, claim=self.claim(), body=data["body"])
 
 
-@extend_schema_view(
-    list=extend_schema(summary="A claim's verdicts you may see"),
-    create=extend_schema(
-        summary="Draft a verdict (a correction when the claim is published)",
-        request=s.VerdictCreateSerializer,
-        responses={201: s.VerdictSerializer},
-    ),
+@claim_child_schema(
+    list_summary="A claim's verdicts you may see",
+    create_summary="Draft a verdict (a correction when the claim is published)",
 )
-class ClaimVerdictViewSet(
-    ClaimChildView, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
-):
+class ClaimVerdictViewSet(ClaimChildViewSet):
     serializer_class = s.VerdictSerializer
+    create_serializer_class = s.VerdictCreateSerializer
     permission_classes = [PublicReadMemberWrite]
 
     def get_queryset(self):
         return selectors.verdict_list(user=self.request.user, claim_id=self.claim().pk)
 
+    def add(self, data: dict):
+        return verdicts.verdict_create(actor=self.request.user, claim=self.claim(), **data)
+
     def create(self, request, *args, **kwargs):
-        data = self.parse(s.VerdictCreateSerializer)
-        verdict = verdicts.verdict_create(actor=request.user, claim=self.claim(), **data)
+        verdict = self.add(self.parse(self.create_serializer_class))
         return self.tagged(verdict, s.VerdictSerializer(verdict).data, code=status.HTTP_201_CREATED)
 
 

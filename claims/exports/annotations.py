@@ -10,20 +10,10 @@ from collections.abc import Iterable
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ANNO_PROFILE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
-CLAIM_FIELDS = (
-    "id",
-    "start",
-    "end",
-    "quote",
-    "prefix",
-    "suffix",
-    "statement",
-    "claimant",
-    "claim_type",
-    "status",
-    "created_at",
-    "updated_at",
-)
+# The columns the selectors are built from, then those the body and the annotation show.
+SELECTOR_FIELDS = ("start", "end", "quote", "prefix", "suffix")
+BODY_FIELDS = ("statement", "claimant", "claim_type", "status")
+CLAIM_FIELDS = ("id", *SELECTOR_FIELDS, *BODY_FIELDS, "created_at", "updated_at")
 
 
 def annotation(row: dict, *, source: str, claim_url_prefix: str) -> dict:

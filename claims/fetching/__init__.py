@@ -11,6 +11,7 @@ from .client import (
 )
 from .errors import FetchError
 from .extract import Extracted, content_sha256, extract
+from .page import fetch_page
 from .policy import UrlPolicy, blocked_reason, parse_networks
 from .quotes import QuoteMatch, find_quote, normalize
 
@@ -26,6 +27,7 @@ __all__ = [
     "content_sha256",
     "extract",
     "fetch",
+    "fetch_page",
     "find_quote",
     "normalize",
     "parse_networks",

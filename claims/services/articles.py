@@ -6,23 +6,13 @@ import datetime as dt
 
 from django.db import transaction
 
+from claims.fetching import FetchError
 from claims.models import Article
 from claims.permissions import require_member
 from claims.services.errors import ValidationError
 from claims.services.extraction import article_suggest_claims
-
-METADATA_FIELDS = ("title", "url", "publisher", "byline", "published_at", "language", "note")
-
-
-def _clean_text(field: str, value: str, *, required: bool = False, max_length: int = 0) -> str:
-    value = (value or "").strip() if field != "body" else (value or "")
-    if required and not value.strip():
-        raise ValidationError(field, "This field may not be blank.")
-    if max_length and len(value) > max_length:
-        raise ValidationError(field, f"Ensure this field has no more than {max_length} characters.")
-    if "\x00" in value:
-        raise ValidationError(field, "Null characters are not allowed.")
-    return value
+from claims.services.ingest import article_create_from_url
+from claims.services.text import clean_text
 
 
 @transaction.atomic
@@ -43,14 +33,14 @@ def article_create(
     if not (body or "").strip() and (url or "").strip():
         return _article_create_from_url(actor=actor, url=url, title=title)
     article = Article(
-        title=_clean_text("title", title, required=True, max_length=500),
-        body=_clean_text("body", body, required=True),
-        url=_clean_text("url", url, max_length=2000),
-        publisher=_clean_text("publisher", publisher, max_length=200),
-        byline=_clean_text("byline", byline, max_length=300),
+        title=clean_text(Article, "title", title, required=True),
+        body=clean_text(Article, "body", body, required=True, strip=False),
+        url=clean_text(Article, "url", url),
+        publisher=clean_text(Article, "publisher", publisher),
+        byline=clean_text(Article, "byline", byline),
         published_at=published_at,
-        language=_clean_text("language", language, max_length=20),
-        note=_clean_text("note", note),
+        language=clean_text(Article, "language", language),
+        note=clean_text(Article, "note", note),
         created_by=actor,
     )
     article.save()
@@ -63,17 +53,14 @@ def article_create(
 def article_update(*, actor, article: Article, **changes) -> Article:
     """Change an article's metadata (title, url, publisher, byline, published_at, language, note)."""
     require_member(actor, "edit articles")
-    unknown = set(changes) - set(METADATA_FIELDS)
+    unknown = set(changes) - set(Article.METADATA_FIELDS)
     if unknown:
         field = sorted(unknown)[0]
         raise ValidationError(field, "Only the metadata of an article can be changed.")
     locked = Article.objects.select_for_update().get(pk=article.pk)
-    limits = {"title": 500, "url": 2000, "publisher": 200, "byline": 300, "language": 20}
     for field, value in changes.items():
         if field != "published_at":
-            value = _clean_text(
-                field, value, required=field == "title", max_length=limits.get(field, 0)
-            )
+            value = clean_text(Article, field, value, required=field == "title")
         setattr(locked, field, value)
     if changes:
         locked.save(update_fields=[*changes, "updated_at"])
@@ -81,13 +68,10 @@ def article_update(*, actor, article: Article, **changes) -> Article:
 
 
 def _article_create_from_url(*, actor, url: str, title: str) -> Article:
-    from claims.fetching import FetchError
-    from claims.services.sources import article_create_from_url
-
-    url = _clean_text("url", url, max_length=2000)
+    url = clean_text(Article, "url", url)
     try:
         return article_create_from_url(
-            url=url, title=_clean_text("title", title, max_length=500), created_by=actor
+            url=url, title=clean_text(Article, "title", title), created_by=actor
         )
     except FetchError as exc:
         raise ValidationError("url", f"{exc.message} ({exc.code})") from None

@@ -6,9 +6,17 @@ from __future__ import annotations
 from django.db import transaction
 
 from claims.models import Article, Claim
-from claims.permissions import is_member, require_editor, require_member
+from claims.permissions import (
+    CLAIM_FINAL_STATES,
+    ClaimAction,
+    is_member,
+    require_claim_action,
+    require_editor,
+    require_member,
+)
 from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, ValidationError
+from claims.services.text import clean_text
 
 CONTEXT_CHARS = 32
 EDITABLE_TEXT_FIELDS = ("statement", "claimant", "claimant_kind", "claim_type")
@@ -24,7 +32,6 @@ VERSION_FIELDS = (
     "assignee",
     "version",
 )
-FINAL_STATES = frozenset({Claim.Status.PUBLISHED, Claim.Status.DISMISSED})
 
 
 def span_check(*, body: str, start, end, quote: str | None = None) -> str:
@@ -80,16 +87,14 @@ def claim_create(
     require_member(actor, "create claims")
     claim = Claim(
         article=article,
-        statement=(statement or "").strip(),
-        claimant=(claimant or "").strip(),
+        statement=clean_text(Claim, "statement", statement),
+        claimant=clean_text(Claim, "claimant", claimant),
         claimant_kind=_check_choice("claimant_kind", claimant_kind, Claim.ClaimantKind),
         claim_type=_check_choice("claim_type", claim_type, Claim.Type),
         origin=Claim.Origin.MANUAL,
         status=Claim.Status.OPEN,
         created_by=actor,
     )
-    if len(claim.claimant) > 300:
-        raise ValidationError("claimant", "Ensure this field has no more than 300 characters.")
     _set_span(claim, article.body, start, end, quote)
     claim.save()
     return claim
@@ -112,19 +117,17 @@ def claim_update(
     require_member(actor, "edit claims")
     locked = lock(Claim, claim.pk)
     check_version(locked, expected_version, VERSION_FIELDS)
-    if locked.status in FINAL_STATES:
+    if locked.status in CLAIM_FINAL_STATES:
         raise InvalidTransition(
             f"a {locked.get_status_display().lower()} claim cannot be edited",
             current_state=locked.status,
         )
     changed: set[str] = set()
     if statement is not None:
-        locked.statement = statement.strip()
+        locked.statement = clean_text(Claim, "statement", statement)
         changed.add("statement")
     if claimant is not None:
-        if len(claimant.strip()) > 300:
-            raise ValidationError("claimant", "Ensure this field has no more than 300 characters.")
-        locked.claimant = claimant.strip()
+        locked.claimant = clean_text(Claim, "claimant", claimant)
         changed.add("claimant")
     if claimant_kind is not None:
         locked.claimant_kind = _check_choice("claimant_kind", claimant_kind, Claim.ClaimantKind)
@@ -170,7 +173,7 @@ def claim_assign(*, actor, claim: Claim, assignee, expected_version: int | None 
         raise InvalidTransition(
             "accept the suggested claim before assigning it", current_state=locked.status
         )
-    if locked.status in FINAL_STATES:
+    if locked.status in CLAIM_FINAL_STATES:
         raise InvalidTransition(
             f"a {locked.status} claim cannot be assigned", current_state=locked.status
         )
@@ -204,23 +207,22 @@ def claim_dismiss(
             f"{reason!r} is not a valid reason: one of {', '.join(Claim.DismissalReason.values)}.",
         )
     locked = lock(Claim, claim.pk)
-    if locked.status != Claim.Status.SUGGESTED:
-        require_editor(actor, "dismiss claims that were accepted")
+    require_claim_action(actor, locked, ClaimAction.DISMISS)
     check_version(locked, expected_version, VERSION_FIELDS)
-    if locked.status in FINAL_STATES:
+    if locked.status in CLAIM_FINAL_STATES:
         raise InvalidTransition(
             f"a {locked.status} claim cannot be dismissed", current_state=locked.status
         )
     locked.status = Claim.Status.DISMISSED
     locked.dismissal_reason = reason
-    locked.dismissal_note = (note or "").strip()
+    locked.dismissal_note = clean_text(Claim, "dismissal_note", note, name="note")
     save_bumped(locked, {"status", "dismissal_reason", "dismissal_note"})
     return locked
 
 
 def claim_status_follow(*, claim: Claim, status: str) -> None:
     """Move a (locked) claim to the state its verdict reached; a published claim stays published."""
-    if claim.status in FINAL_STATES and status != Claim.Status.PUBLISHED:
+    if claim.status in CLAIM_FINAL_STATES and status != Claim.Status.PUBLISHED:
         return
     if claim.status != status:
         claim.status = status

@@ -1,4 +1,8 @@
-"""Domain exceptions raised by the services; the API maps them to 403, 409, 400, 412 and 404."""
+"""Every domain error the services raise, in one module.
+
+Each surface maps them once: the API to HTTP statuses (claims.api.errors), the UI to form errors
+(frontend.views.common), the admin to messages (claims.admin.actions).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,12 @@ class DomainError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class UserError(DomainError):
+    """An account cannot be created as asked; the message says why."""
+
+    code = "invalid_account"
 
 
 class PermissionDenied(DomainError):

@@ -7,8 +7,10 @@ from django.db import IntegrityError, transaction
 from claims.models import Claim, Evidence, Source
 from claims.permissions import require_member
 from claims.services.errors import InvalidTransition, ValidationError
-from claims.services.sources import evidence_check_quote, source_refetch
-from claims.tasks import source_fetch
+from claims.services.fetch import source_refetch
+from claims.services.queue import SOURCE_FETCH, enqueue
+from claims.services.quotes import evidence_check_quote
+from claims.services.text import clean_text, max_length
 from claims.urlnorm import URLError, url_normalize
 
 UNFETCHED = frozenset({Source.FetchStatus.PENDING, Source.FetchStatus.FAILED})
@@ -20,8 +22,9 @@ def source_get_or_create(*, url: str) -> tuple[Source, bool]:
         normalized = url_normalize(url)
     except URLError as exc:
         raise ValidationError("url", str(exc)) from None
-    if len(url.strip()) > 2000 or len(normalized) > 2000:
-        raise ValidationError("url", "Ensure this field has no more than 2000 characters.")
+    limit = max_length(Source, "normalized_url")
+    if len(url.strip()) > limit or len(normalized) > limit:
+        raise ValidationError("url", f"Ensure this field has no more than {limit} characters.")
     with transaction.atomic():
         source, created = Source.objects.get_or_create(
             normalized_url=normalized, defaults={"url": url.strip()}
@@ -46,9 +49,8 @@ def evidence_add(
             "stance",
             f"{stance!r} is not a valid stance: one of {', '.join(Evidence.Stance.values)}.",
         )
-    for field, value in (("quoted_passage", quoted_passage), ("note", note)):
-        if "\x00" in (value or ""):
-            raise ValidationError(field, "Null characters are not allowed.")
+    quoted_passage = clean_text(Evidence, "quoted_passage", quoted_passage)
+    note = clean_text(Evidence, "note", note)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.status == Claim.Status.DISMISSED:
         raise InvalidTransition("a dismissed claim takes no evidence", current_state=claim.status)
@@ -61,17 +63,16 @@ def evidence_add(
                 claim=claim,
                 source=source,
                 stance=stance,
-                quoted_passage=(quoted_passage or "").strip(),
-                note=(note or "").strip(),
+                quoted_passage=quoted_passage,
+                note=note,
                 added_by=actor,
             )
     except IntegrityError:
         raise ValidationError("url", "This source is already evidence for this claim.") from None
     if source.fetch_status == Source.FetchStatus.FAILED:
-        source_refetch(source_id=source.pk)  # a new citation is a reason to try again
+        source_refetch(actor=actor, source=source)  # a new citation is a reason to try again
     elif created or source.fetch_status in UNFETCHED:
-        source_id = source.pk
-        transaction.on_commit(lambda: source_fetch.delay(source_id))
+        enqueue(SOURCE_FETCH, source.pk)
     else:
         evidence_check_quote(evidence=evidence)
     return evidence

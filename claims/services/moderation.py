@@ -1,17 +1,15 @@
-"""Moderation: hiding abusive comments (the text is kept for the record), re-fetching sources."""
+"""Moderation: hiding abusive comments (the text is kept for the record)."""
 
 from __future__ import annotations
 
-from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
-from claims.models import Comment, Source
+from claims.models import Comment
 from claims.permissions import require_editor
 from claims.services.concurrency import lock
 from claims.services.errors import InvalidTransition
-
-MAX_REASON_CHARS = 300
+from claims.services.text import clean_text
 
 
 @transaction.atomic
@@ -24,7 +22,7 @@ def comment_hide(*, actor, comment: Comment, reason: str = "") -> Comment:
     locked.is_hidden = True
     locked.hidden_by = actor
     locked.hidden_at = timezone.now()
-    locked.hidden_reason = (reason or "").strip()[:MAX_REASON_CHARS]
+    locked.hidden_reason = clean_text(Comment, "hidden_reason", reason, name="reason")
     locked.save(
         update_fields=["is_hidden", "hidden_by", "hidden_at", "hidden_reason", "updated_at"]
     )
@@ -45,36 +43,4 @@ def comment_unhide(*, actor, comment: Comment) -> Comment:
     locked.save(
         update_fields=["is_hidden", "hidden_by", "hidden_at", "hidden_reason", "updated_at"]
     )
-    return locked
-
-
-SOURCE_FETCH_TASK = "claims.tasks.source_fetch"
-
-
-@transaction.atomic
-def source_refetch_request(*, actor, source: Source) -> Source:
-    """An editor asks for a source to be fetched again (failed, or to refresh a fetched one).
-
-    The source goes back to pending with a fresh attempt budget and the fetch task is sent once
-    this transaction commits.
-    """
-    require_editor(actor, "re-fetch sources")
-    locked = lock(Source, source.pk)
-    lease = locked.lease_expires_at
-    if locked.fetch_status == Source.FetchStatus.FETCHING and lease and lease > timezone.now():
-        raise InvalidTransition("a fetch is under way", current_state=locked.fetch_status)
-    locked.fetch_status = Source.FetchStatus.PENDING
-    locked.attempts = 0
-    locked.worker_losses = 0
-    locked.lease_expires_at = None
-    locked.save(
-        update_fields=[
-            "fetch_status",
-            "attempts",
-            "worker_losses",
-            "lease_expires_at",
-            "updated_at",
-        ]
-    )
-    transaction.on_commit(lambda: current_app.send_task(SOURCE_FETCH_TASK, args=[locked.pk]))
     return locked

@@ -7,13 +7,10 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from claims.reference import EDITORS, REVIEWERS
+from claims.permissions import ROLE_GROUPS, Role, role_of
+from claims.services.errors import UserError
 
-ROLES = ("reviewer", "editor", "admin")
-
-
-class UserError(Exception):
-    """The account cannot be created as asked; the message says why."""
+ROLES = tuple(role.value for role in ROLE_GROUPS)
 
 
 def user_create(*, username: str, role: str, password: str | None = None, email: str = ""):
@@ -21,6 +18,7 @@ def user_create(*, username: str, role: str, password: str | None = None, email:
     User = get_user_model()
     if role not in ROLES:
         raise UserError(f"unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    role = Role(role)
     username = username.strip()
     if not username:
         raise UserError("the username is empty")
@@ -28,8 +26,8 @@ def user_create(*, username: str, role: str, password: str | None = None, email:
         if User.objects.filter(username__iexact=username).exists():
             raise UserError(f"a user named {username!r} already exists")
         user = User(username=username, email=email)
-        user.is_staff = role in ("editor", "admin")
-        user.is_superuser = role == "admin"
+        user.is_staff = role.is_editor
+        user.is_superuser = role is Role.ADMIN
         if password:
             user.set_password(password)
         else:
@@ -40,28 +38,10 @@ def user_create(*, username: str, role: str, password: str | None = None, email:
             problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
             raise UserError(f"invalid account: {problems}") from None
         user.save()
-        groups = {
-            "reviewer": [REVIEWERS],
-            "editor": [REVIEWERS, EDITORS],
-            "admin": [REVIEWERS, EDITORS],
-        }
-        user.groups.set(Group.objects.filter(name__in=groups[role]))
+        user.groups.set(Group.objects.filter(name__in=ROLE_GROUPS[role]))
     return user
 
 
-def user_role(user) -> str:
-    """The highest role a user holds: admin, editor, reviewer, or '' for none."""
-    if not user.is_authenticated:
-        return ""
-    if user.is_superuser:
-        return "admin"
-    return role_from_groups({g.name for g in user.groups.all()})
-
-
-def role_from_groups(names) -> str:
-    """The role that a (non-superuser) member of the named groups holds."""
-    if EDITORS in names:
-        return "editor"
-    if REVIEWERS in names:
-        return "reviewer"
-    return ""
+def user_role(user) -> Role:
+    """The highest role a user holds (claims.permissions decides)."""
+    return role_of(user)

@@ -11,26 +11,20 @@ from django.utils import timezone
 
 from claims.models import Claim, Rating, Verdict
 from claims.permissions import (
-    can_change_verdict,
+    CLAIM_STATES_FOR_VERDICTS,
+    VERDICT_ACTION_STATES,
+    VerdictAction,
     can_see_verdict,
     require_editor,
     require_member,
+    require_verdict_action,
 )
 from claims.services.claims import claim_status_follow
 from claims.services.concurrency import check_version, lock, save_bumped
-from claims.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from claims.services.errors import InvalidTransition, NotFound, ValidationError
+from claims.services.text import clean_text
 
 VERSION_FIELDS = ("status", "rating", "summary", "rationale", "correction_note", "version")
-EDITABLE_STATES = frozenset({Verdict.Status.DRAFT, Verdict.Status.REJECTED})
-CLAIM_STATES_FOR_VERDICTS = frozenset(
-    {
-        Claim.Status.OPEN,
-        Claim.Status.IN_PROGRESS,
-        Claim.Status.IN_REVIEW,
-        Claim.Status.APPROVED,
-        Claim.Status.PUBLISHED,
-    }
-)
 
 
 def rating_resolve(*, slug: str) -> Rating:
@@ -42,15 +36,6 @@ def rating_resolve(*, slug: str) -> Rating:
         raise ValidationError(
             "rating", f"Unknown rating {slug!r}: one of {', '.join(known)}."
         ) from None
-
-
-def _text(field: str, value: str, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(field, "This field may not be blank.")
-    if "\x00" in value:
-        raise ValidationError(field, "Null characters are not allowed.")
-    return value
 
 
 def _claim_open_for_verdicts(claim: Claim) -> None:
@@ -68,10 +53,10 @@ def _locked_for(actor, verdict: Verdict, expected_version: int | None) -> Verdic
     return locked
 
 
-def _require_state(verdict: Verdict, allowed: set[str] | frozenset[str], action: str) -> None:
-    if verdict.status not in allowed:
+def _require_state(verdict: Verdict, action: VerdictAction, done: str) -> None:
+    if verdict.status not in VERDICT_ACTION_STATES[action]:
         raise InvalidTransition(
-            f"a {verdict.status} verdict cannot be {action}", current_state=verdict.status
+            f"a {verdict.status} verdict cannot be {done}", current_state=verdict.status
         )
 
 
@@ -91,7 +76,7 @@ def verdict_create(
     claim = lock(Claim, claim.pk)
     _claim_open_for_verdicts(claim)
     published = Verdict.objects.filter(claim=claim, status=Verdict.Status.PUBLISHED).first()
-    note = _text("correction_note", correction_note, required=published is not None)
+    note = clean_text(Verdict, "correction_note", correction_note, required=published is not None)
     if published is None and note:
         raise ValidationError(
             "correction_note", "Only a correction of a published verdict takes a correction note."
@@ -104,8 +89,8 @@ def verdict_create(
     verdict = Verdict.objects.create(
         claim=claim,
         rating=rating_obj,
-        summary=_text("summary", summary),
-        rationale=_text("rationale", rationale),
+        summary=clean_text(Verdict, "summary", summary),
+        rationale=clean_text(Verdict, "rationale", rationale),
         author=actor,
         supersedes=published,
         correction_note=note,
@@ -131,22 +116,21 @@ def verdict_update(
     """Change a draft (or rejected) verdict; only its author or an editor may (None: unchanged)."""
     require_member(actor, "edit verdicts")
     locked = _locked_for(actor, verdict, expected_version)
-    if not can_change_verdict(actor, locked):
-        raise PermissionDenied("only its author or an editor may change a verdict")
-    _require_state(locked, EDITABLE_STATES, "changed")
+    require_verdict_action(actor, locked, VerdictAction.EDIT)
+    _require_state(locked, VerdictAction.EDIT, "changed")
     changed: set[str] = set()
     if rating is not None:
         locked.rating = rating_resolve(slug=rating)
         changed.add("rating")
     if summary is not None:
-        locked.summary = _text("summary", summary)
+        locked.summary = clean_text(Verdict, "summary", summary)
         changed.add("summary")
     if rationale is not None:
-        locked.rationale = _text("rationale", rationale)
+        locked.rationale = clean_text(Verdict, "rationale", rationale)
         changed.add("rationale")
     if correction_note is not None:
-        locked.correction_note = _text(
-            "correction_note", correction_note, required=locked.supersedes_id is not None
+        locked.correction_note = clean_text(
+            Verdict, "correction_note", correction_note, required=locked.supersedes_id is not None
         )
         if locked.supersedes_id is None and locked.correction_note:
             raise ValidationError(
@@ -163,9 +147,8 @@ def verdict_submit(*, actor, verdict: Verdict, expected_version: int | None = No
     """Submit a draft (or reworked rejected) verdict for approval: the claim goes in_review."""
     require_member(actor, "submit verdicts")
     locked = _locked_for(actor, verdict, expected_version)
-    if not can_change_verdict(actor, locked):
-        raise PermissionDenied("only its author or an editor may submit a verdict")
-    _require_state(locked, EDITABLE_STATES, "submitted")
+    require_verdict_action(actor, locked, VerdictAction.SUBMIT)
+    _require_state(locked, VerdictAction.SUBMIT, "submitted")
     claim = lock(Claim, locked.claim_id)
     _claim_open_for_verdicts(claim)
     if not locked.summary:
@@ -182,19 +165,20 @@ def verdict_submit(*, actor, verdict: Verdict, expected_version: int | None = No
     return locked
 
 
-def _review(actor, verdict: Verdict, expected_version: int | None, action: str) -> Verdict:
+def _review(
+    actor, verdict: Verdict, expected_version: int | None, action: VerdictAction
+) -> Verdict:
     require_editor(actor, f"{action} verdicts")
     locked = _locked_for(actor, verdict, expected_version)
-    if locked.author_id == actor.pk:
-        raise PermissionDenied(f"nobody may {action} their own verdict")
-    _require_state(locked, {Verdict.Status.SUBMITTED}, f"{action}ed".replace("eed", "ed"))
+    require_verdict_action(actor, locked, action)
+    _require_state(locked, action, f"{action}ed".replace("eed", "ed"))
     return locked
 
 
 @transaction.atomic
 def verdict_approve(*, actor, verdict: Verdict, expected_version: int | None = None) -> Verdict:
     """An editor other than its author approves a submitted verdict: the claim is approved."""
-    locked = _review(actor, verdict, expected_version, "approve")
+    locked = _review(actor, verdict, expected_version, VerdictAction.APPROVE)
     claim = lock(Claim, locked.claim_id)
     _claim_open_for_verdicts(claim)
     locked.status = Verdict.Status.APPROVED
@@ -210,8 +194,8 @@ def verdict_reject(
     *, actor, verdict: Verdict, reason: str, expected_version: int | None = None
 ) -> Verdict:
     """An editor sends a submitted verdict back to its author with a reason."""
-    reason = _text("reason", reason, required=True)
-    locked = _review(actor, verdict, expected_version, "reject")
+    reason = clean_text(Verdict, "rejection_reason", reason, required=True, name="reason")
+    locked = _review(actor, verdict, expected_version, VerdictAction.REJECT)
     claim = lock(Claim, locked.claim_id)
     locked.status = Verdict.Status.REJECTED
     locked.rejection_reason = reason
@@ -228,7 +212,8 @@ def verdict_publish(*, actor, verdict: Verdict, expected_version: int | None = N
     """An editor publishes an approved verdict; a correction supersedes the published one."""
     require_editor(actor, "publish verdicts")
     locked = _locked_for(actor, verdict, expected_version)
-    _require_state(locked, {Verdict.Status.APPROVED}, "published")
+    require_verdict_action(actor, locked, VerdictAction.PUBLISH)
+    _require_state(locked, VerdictAction.PUBLISH, "published")
     claim = lock(Claim, locked.claim_id)
     _claim_open_for_verdicts(claim)
     current = (

@@ -7,15 +7,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
-from claims import selectors, selectors_ui
+from claims import selectors
 from claims.models import Claim, Evidence, Source, Verdict
-from claims.permissions import can_change_verdict, is_editor
+from claims.permissions import (
+    PUBLIC_VERDICT_STATES,
+    ClaimAction,
+    claim_actions,
+    is_editor,
+    verdict_actions,
+)
+from claims.selectors_audit import claim_history_for
 from claims.services import claims as claim_services
 from claims.services import comments as comment_services
 from claims.services import evidence as evidence_services
 from claims.services import verdicts as verdict_services
 from claims.services.errors import DomainError, StaleVersion, ValidationError
-from frontend.views.common import int_or_none, member_required, render_page
+from frontend.views.common import form_errors, int_or_none, member_required, render_page
 
 UNSETTLED = {Source.FetchStatus.PENDING, Source.FetchStatus.FETCHING}
 FIELD_LABELS = {
@@ -50,11 +57,8 @@ CLAIM_ORIG_FIELDS = (
 HISTORY_NOISE = frozenset({"updated_at", "created_at", "version"})
 
 
-def _history(claim: Claim) -> list | None:
-    try:
-        from claims.selectors_audit import claim_history
-    except ImportError:  # the audit trail lands separately
-        return None
+def _history(request: HttpRequest, claim: Claim) -> list:
+    """The claim's history as this user may read it (the API reads the same selector)."""
     return [
         {
             "at": entry.at,
@@ -63,7 +67,7 @@ def _history(claim: Claim) -> list | None:
             "model": entry.model,
             "changes": {k: v for k, v in entry.changes.items() if k not in HISTORY_NOISE},
         }
-        for entry in claim_history(claim=claim)
+        for entry in claim_history_for(user=request.user, claim=claim)
     ]
 
 
@@ -77,50 +81,29 @@ def evidence_context(request: HttpRequest, claim: Claim) -> dict:
     }
 
 
-def _verdict_actions(request: HttpRequest, verdict: Verdict) -> list[str]:
-    """The workflow steps this user may take on this verdict, and no others."""
-    user, actions = request.user, []
-    editable = verdict.status in (Verdict.Status.DRAFT, Verdict.Status.REJECTED)
-    if editable and can_change_verdict(user, verdict):
-        actions += ["edit", "submit"]
-    submitted = verdict.status == Verdict.Status.SUBMITTED
-    if submitted and is_editor(user) and verdict.author_id != user.pk:
-        actions += ["approve", "reject"]
-    if verdict.status == Verdict.Status.APPROVED and is_editor(user):
-        actions.append("publish")
-    return actions
-
-
 def claim_context(request: HttpRequest, claim: Claim, **extra) -> dict:
     user = request.user
     verdicts = list(selectors.verdict_list(user=user, claim_id=claim.pk))
     for verdict in verdicts:
-        verdict.actions = _verdict_actions(request, verdict)
-    in_flight = any(
-        v.status in (Verdict.Status.DRAFT, Verdict.Status.SUBMITTED, Verdict.Status.REJECTED)
-        or (v.status == Verdict.Status.APPROVED)
-        for v in verdicts
-    )
+        verdict.actions = verdict_actions(user, verdict)
+    in_flight = any(v.status not in PUBLIC_VERDICT_STATES for v in verdicts)
     published = any(v.status == Verdict.Status.PUBLISHED for v in verdicts)
-    can_draft = claim.status in verdict_services.CLAIM_STATES_FOR_VERDICTS and not in_flight
+    allowed = claim_actions(user, claim)
     editor = is_editor(user)
     context = {
         "claim": claim,
         "verdicts": verdicts,
-        "can_draft": can_draft,
+        "can_draft": ClaimAction.DRAFT_VERDICT in allowed and not in_flight,
         "drafting_correction": published,
         "ratings": list(selectors.rating_list()),
         "comments": list(selectors.comment_list(user=user, claim_id=claim.pk)),
-        "history": _history(claim),
+        "history": _history(request, claim),
         "is_editor": editor,
-        "can_edit_claim": claim.status not in claim_services.FINAL_STATES,
-        "can_accept": claim.status == Claim.Status.SUGGESTED,
-        "can_dismiss": (editor and claim.status not in claim_services.FINAL_STATES)
-        or claim.status == Claim.Status.SUGGESTED,
-        "can_assign": editor
-        and claim.status not in claim_services.FINAL_STATES
-        and claim.status != Claim.Status.SUGGESTED,
-        "members": selectors_ui.member_list() if editor else [],
+        "can_edit_claim": ClaimAction.EDIT in allowed,
+        "can_accept": ClaimAction.ACCEPT in allowed,
+        "can_dismiss": ClaimAction.DISMISS in allowed,
+        "can_assign": ClaimAction.ASSIGN in allowed,
+        "members": selectors.member_list() if ClaimAction.ASSIGN in allowed else [],
         "claim_types": Claim.Type.choices,
         "claimant_kinds": Claim.ClaimantKind.choices,
         "dismissal_reasons": Claim.DismissalReason.choices,
@@ -211,18 +194,13 @@ def claim_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
             form_version=exc.current_version,
         )
     except DomainError as exc:
-        errors = (
-            {exc.field: exc.message}
-            if isinstance(exc, ValidationError)
-            else {"general": exc.message}
-        )
         return _rerender(
             request,
             claim_id,
             "frontend/_claim_form.html",
             400,
             form=form,
-            errors=errors,
+            errors=form_errors(exc),
             form_version=version,
         )
     if request.htmx:
@@ -272,14 +250,13 @@ def evidence_add(request: HttpRequest, claim_id: int) -> HttpResponse:
     try:
         evidence_services.evidence_add(actor=request.user, claim=claim, **form)
     except DomainError as exc:
-        errors = {getattr(exc, "field", "general"): exc.message}
         return _rerender(
             request,
             claim_id,
             "frontend/_evidence.html",
             400,
             evidence_form=form,
-            evidence_errors=errors,
+            evidence_errors=form_errors(exc),
         )
     if request.htmx:
         return _rerender(request, claim_id, "frontend/_evidence.html", 200)
@@ -321,14 +298,13 @@ def verdict_save(request: HttpRequest, claim_id: int) -> HttpResponse:
             verdict_form_id=verdict_id,
         )
     except DomainError as exc:
-        errors = {getattr(exc, "field", "general"): exc.message}
         return _rerender(
             request,
             claim_id,
             "frontend/_verdicts.html",
             400,
             verdict_form=form,
-            verdict_errors=errors,
+            verdict_errors=form_errors(exc),
             verdict_form_version=version,
             verdict_form_id=verdict_id,
         )

@@ -1,4 +1,5 @@
-"""What every reviewer view shares: the member check, htmx-aware rendering, domain errors."""
+"""What every reviewer view shares: the member check, htmx-aware rendering, and the one mapping
+of domain errors to what a form shows."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from claims.permissions import role_of as _role
-from claims.services.errors import NotFound
+from claims.permissions import is_member
+from claims.services.errors import DomainError, NotFound
 
 
 def member_required(view):
@@ -19,7 +20,7 @@ def member_required(view):
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        if not _role(request.user):
+        if not is_member(request.user):
             raise PermissionDenied("Only reviewers and editors use the workbench.")
         try:
             return view(request, *args, **kwargs)
@@ -27,14 +28,6 @@ def member_required(view):
             raise Http404(exc.message) from None
 
     return wrapper
-
-
-def role_of(request: HttpRequest) -> str:
-    return _role(request.user)
-
-
-def is_editor(request: HttpRequest) -> bool:
-    return role_of(request) in ("editor", "admin")
 
 
 def render_page(
@@ -56,3 +49,12 @@ def int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def form_errors(exc: DomainError, *, fields: dict[str, str] | None = None) -> dict[str, str]:
+    """A refusal as a form shows it: under the field it names, else as a general error.
+
+    ``fields`` renames a service's field to the form's (the add-article form's ``source_url``).
+    """
+    field = getattr(exc, "field", None) or "general"
+    return {(fields or {}).get(field, field): exc.message}

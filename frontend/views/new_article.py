@@ -7,11 +7,9 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from claims import selectors
-from claims.fetching.errors import FetchError
 from claims.services.articles import article_create
-from claims.services.errors import DomainError
-from claims.services.sources import article_create_from_url
-from frontend.views.common import member_required, render_page
+from claims.services.errors import DomainError, ValidationError
+from frontend.views.common import form_errors, member_required, render_page
 
 TEXT_FIELDS = ("title", "body", "publisher", "url")
 
@@ -23,21 +21,20 @@ def article_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         mode = request.POST.get("mode", "text")
         context["mode"] = mode
+        if mode == "url":
+            # The same service as the API's: given only a URL, it is fetched in the background.
+            url = request.POST.get("source_url", "").strip()
+            form, fields = {"url": url, "title": "", "body": ""}, {"url": "source_url"}
+            context["form"] = {"source_url": url}
+        else:
+            form, fields = {k: request.POST.get(k, "") for k in TEXT_FIELDS}, {}
+            context["form"] = form
         try:
-            if mode == "url":
-                url = request.POST.get("source_url", "").strip()
-                context["form"] = {"source_url": url}
-                try:
-                    article = article_create_from_url(url=url, created_by=request.user)
-                except FetchError as exc:
-                    context["errors"] = {"source_url": exc.message}
-                    return render_page(request, "frontend/article_new.html", context, status=400)
-            else:
-                form = {k: request.POST.get(k, "") for k in TEXT_FIELDS}
-                context["form"] = form
-                article = article_create(actor=request.user, **form)
+            if mode == "url" and not url:
+                raise ValidationError("url", "Type the address of the article.")
+            article = article_create(actor=request.user, **form)
         except DomainError as exc:
-            context["errors"] = {getattr(exc, "field", "general"): exc.message}
+            context["errors"] = form_errors(exc, fields=fields)
             return render_page(request, "frontend/article_new.html", context, status=400)
         return redirect("frontend:article", article.pk)
     return render_page(request, "frontend/article_new.html", context)

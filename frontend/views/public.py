@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from claims import selectors_ui
+from claims import selectors
 from claims.exports.claimreview import claim_review
 from claims.models import Verdict
 
@@ -25,11 +25,11 @@ def json_ld(data) -> str:
 @require_GET
 def public_article(request: HttpRequest, article_id: int) -> HttpResponse:
     """Readable by anyone: each published verdict with its sources, the scale and corrections."""
-    article, claims = selectors_ui.public_article_fact_checks(article_id=article_id)
+    article, claims = selectors.public_article_fact_checks(article_id=article_id)
     if article is None or not claims:
         raise Http404("No published fact-checks for this article.")
-    verdicts = selectors_ui.public_verdicts_for(claims=claims)
-    evidence = selectors_ui.public_evidence_for(claims=claims)
+    verdicts = selectors.public_verdicts_for(claims=claims)
+    evidence = selectors.public_evidence_for(claims=claims)
     by_claim = {
         c.pk: {"claim": c, "published": None, "corrections": [], "evidence": []} for c in claims
     }
@@ -47,6 +47,6 @@ def public_article(request: HttpRequest, article_id: int) -> HttpResponse:
     context = {
         "article": article,
         "checks": checks,
-        "ratings": selectors_ui.rating_scale_for_readers(),
+        "ratings": list(selectors.rating_list()),
     }
     return render(request, "frontend/public_article.html", context)

@@ -82,38 +82,31 @@ def _after_claim_action(request: HttpRequest, claim: Claim, error: str = "") -> 
     return redirect("frontend:claim", claim.pk)
 
 
+def _claim_step(request: HttpRequest, claim_id: int, service, **kwargs) -> HttpResponse:
+    claim = selectors.claim_get(user=request.user, claim_id=claim_id)
+    version = int_or_none(request.POST.get("version"))
+    try:
+        service(actor=request.user, claim=claim, expected_version=version, **kwargs)
+    except DomainError as exc:
+        return _after_claim_action(request, claim, exc.message)
+    return _after_claim_action(request, claim)
+
+
 @require_POST
 @member_required
 def claim_accept_view(request: HttpRequest, claim_id: int) -> HttpResponse:
     """Accept one suggestion."""
-    claim = selectors.claim_get(user=request.user, claim_id=claim_id)
-    try:
-        claim_accept(
-            actor=request.user,
-            claim=claim,
-            expected_version=int_or_none(request.POST.get("version")),
-        )
-    except DomainError as exc:
-        return _after_claim_action(request, claim, exc.message)
-    return _after_claim_action(request, claim)
+    return _claim_step(request, claim_id, claim_accept)
 
 
 @require_POST
 @member_required
 def claim_dismiss_view(request: HttpRequest, claim_id: int) -> HttpResponse:
     """Dismiss one claim with a reason (editors)."""
-    claim = selectors.claim_get(user=request.user, claim_id=claim_id)
-    try:
-        claim_dismiss(
-            actor=request.user,
-            claim=claim,
-            reason=request.POST.get("reason", ""),
-            note=request.POST.get("note", ""),
-            expected_version=int_or_none(request.POST.get("version")),
-        )
-    except DomainError as exc:
-        return _after_claim_action(request, claim, exc.message)
-    return _after_claim_action(request, claim)
+    note = request.POST.get("note", "")
+    return _claim_step(
+        request, claim_id, claim_dismiss, reason=request.POST.get("reason", ""), note=note
+    )
 
 
 @require_POST

@@ -274,3 +274,47 @@ def test_the_claim_page_shows_its_history_when_the_audit_trail_is_there(reviewer
     )
     html = reviewer_client.get(f"/claims/{claim.pk}/").content.decode()
     assert 'id="history-title"' in html and "Traced change" in html
+
+
+def test_another_reviewers_draft_and_its_changes_stay_out_of_the_claim_page(reviewer_client, claim):
+    from claims.services.verdicts import verdict_create, verdict_update
+    from tests.factories import ReviewerFactory
+
+    author = ReviewerFactory()
+    draft = verdict_create(actor=author, claim=claim, rating="false", summary="SECRET-FIRST")
+    verdict_update(actor=author, verdict=draft, summary="SECRET-SECOND", rationale="SECRET-WHY")
+    claim.refresh_from_db()  # the draft moved the claim to in progress
+    pages = {
+        "page": reviewer_client.get(f"/claims/{claim.pk}/"),
+        "evidence fragment": reviewer_client.get(f"/claims/{claim.pk}/evidence/", **HTMX),
+        "comment fragment": reviewer_client.post(
+            f"/claims/{claim.pk}/comments/", {"body": "Any luck?"}, **HTMX
+        ),
+        "claim form fragment": reviewer_client.post(
+            f"/claims/{claim.pk}/edit/",
+            {"statement": "Edited.", "version": claim.version},
+            **HTMX,
+        ),
+    }
+    for name, response in pages.items():
+        html = response.content.decode()
+        assert response.status_code == 200, name
+        assert "SECRET" not in html, name
+        assert "insert verdict" not in html and "update verdict" not in html, name
+    # The page still shows the history this reviewer may read: the draft moved the claim.
+    assert "update claim" in pages["page"].content.decode()
+
+
+def test_the_draft_author_sees_their_drafts_history(claim):
+    from django.test import Client
+
+    from claims.services.verdicts import verdict_create, verdict_update
+    from tests.factories import ReviewerFactory
+
+    author = ReviewerFactory()
+    draft = verdict_create(actor=author, claim=claim, rating="false", summary="FIRST")
+    verdict_update(actor=author, verdict=draft, summary="SECOND")
+    client = Client()
+    client.force_login(author)
+    html = client.get(f"/claims/{claim.pk}/").content.decode()
+    assert "update verdict" in html and "FIRST" in html and "SECOND" in html

@@ -16,11 +16,11 @@ import pytest
 from django.db.models import Count
 
 from claims.models import Source, SourceSnapshot
-from claims.services import sources
+from claims.services import fetch
 from claims.tasks import source_fetch, source_sweep
 from factcheck.celery import app
 from tests.conftest import ROOT, WorkerProcess, database_url_for
-from tests.factories import SourceFactory
+from tests.factories import EditorFactory, SourceFactory
 from tests.sites import LocalSite, send
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -236,6 +236,6 @@ def test_a_refetch_request_reaches_the_fetch_worker(fetch_worker, site):
     Source.objects.filter(pk=source.pk).update(
         fetch_status="failed", error_code="timeout", attempts=5
     )
-    sources.source_refetch(source_id=source.pk)
+    fetch.source_refetch(actor=EditorFactory(), source=source)
     assert wait_for(lambda: settled([source.pk]))
     assert Source.objects.get(pk=source.pk).fetch_status == "fetched"

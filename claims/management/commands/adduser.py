@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from claims.audit import AuditedCommand
-from claims.services.users import ROLES, UserError, user_create
+from claims.services.errors import UserError
+from claims.services.users import ROLES, user_create
 
 
 class Command(AuditedCommand):

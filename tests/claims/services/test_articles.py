@@ -34,11 +34,11 @@ def test_only_metadata_can_be_updated():
 
 @pytest.mark.django_db(transaction=True)
 def test_an_article_given_only_a_url_is_fetched_in_the_background(monkeypatch):
-    from claims.services import sources
+    from claims.services import queue
 
     sent = []
     monkeypatch.setattr(
-        sources.current_app, "send_task", lambda name, args, **kw: sent.append((name, args))
+        queue.current_app, "send_task", lambda name, args, **kw: sent.append((name, args))
     )
     article = article_create(actor=ReviewerFactory(), title="", body="", url="https://news.test/a")
     assert (article.ingest_status, article.body, article.title) == (
