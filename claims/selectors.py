@@ -6,11 +6,23 @@ editors; anonymous users see published fact-checks only.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth import get_user_model
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import Prefetch, Q, QuerySet
 
-from claims.models import Article, Claim, Comment, Evidence, Rating, Source, SourceSnapshot, Verdict
+from claims.models import (
+    Article,
+    Claim,
+    Comment,
+    Evidence,
+    Rating,
+    Source,
+    SourceSnapshot,
+    Verdict,
+    claim_search_vector,
+)
 from claims.permissions import PUBLIC_VERDICT_STATES, is_editor, is_member
 from claims.services.errors import NotFound, ValidationError
 
@@ -53,15 +65,29 @@ def claim_list(
     if claim_type:
         qs = qs.filter(claim_type=claim_type)
     if search and search.strip():
-        text = search.strip()
-        vector = SearchVector("statement", "quote", "claimant", config="english")
-        qs = qs.annotate(search_vector=vector).filter(
-            Q(search_vector=SearchQuery(text, config="english", search_type="websearch"))
-            | Q(statement__icontains=text)
-            | Q(quote__icontains=text)
-            | Q(claimant__icontains=text)
+        qs = qs.alias(search_vector=claim_search_vector()).filter(
+            search_vector=_claim_search_query(search.strip())
         )
     return qs
+
+
+_SEARCH_WORD_RE = re.compile(r"[^\W_]+(?:[.,-][^\W_]+)*")  # words, 4.2, covid-19
+
+
+def _claim_search_query(text: str) -> SearchQuery:
+    """The web-search reading of ``text``, or each of its words as the start of a word.
+
+    Both are matched against the claim's GIN index (``claim_search_vector``): a substring test
+    (icontains) would read every claim's text. The prefixes find what a substring of a word
+    found ("unemploy", "4.2 mill"); words are letters and digits (joined by . , -), none of
+    them an operator of the raw query.
+    """
+    query = SearchQuery(text, config="english", search_type="websearch")
+    words = _SEARCH_WORD_RE.findall(text.lower())[:16]
+    if words:
+        prefix = " & ".join(f"{w}:*" for w in words)
+        query |= SearchQuery(prefix, config="english", search_type="raw")
+    return query
 
 
 def claim_get(*, user, claim_id) -> Claim:
