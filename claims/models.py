@@ -644,7 +644,9 @@ class ClaimEvent(audit_event_model(Claim, base_model=AuditEvent)):
     pass
 
 
-class SourceEvent(audit_event_model(Source, base_model=AuditEvent)):
+# A source's text is kept in its snapshots (append-only, one per content): its events record a
+# change of text by length and md5, not a copy of the page at every state change of a fetch.
+class SourceEvent(audit_event_model(Source, base_model=AuditEvent, summarised=("text",))):
     pass
 
 
