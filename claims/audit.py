@@ -45,8 +45,46 @@ _CHANGED_COLUMNS_SQL = (
 )
 
 
+def _summary_sql(value: str) -> str:
+    """A text column's value as {"characters": n, "md5": hex}: which text, not the text."""
+    return (
+        f"CASE WHEN {value} IS NULL THEN NULL ELSE jsonb_build_object("
+        f"'characters', length({value}), 'md5', md5({value})) END"
+    )
+
+
+def _changed_columns_sql(summarised: tuple[str, ...]) -> str:
+    """``_CHANGED_COLUMNS_SQL`` with each of ``summarised`` (large text columns) recorded by its
+    length and digest when it changed, rather than its whole text before and after."""
+    if not summarised:
+        return _CHANGED_COLUMNS_SQL
+    if not all(c.isidentifier() for c in summarised):
+        raise ImproperlyConfigured(f"not column names: {summarised!r}")
+    minus = "".join(f" - '{c}'" for c in summarised)
+    # column names from the model declarations, checked above
+    changed = (
+        "(SELECT jsonb_object_agg(n.key, jsonb_build_array(o.value, n.value))"  # noqa: S608
+        f" FROM jsonb_each(to_jsonb(OLD){minus}) AS o"
+        f" JOIN jsonb_each(to_jsonb(NEW){minus}) AS n ON n.key = o.key"
+        " WHERE o.value IS DISTINCT FROM n.value)"
+    )
+    parts = [f"COALESCE({changed}, jsonb_build_object())"]
+    for c in summarised:
+        old, new = f'OLD."{c}"', f'NEW."{c}"'
+        parts.append(
+            f"CASE WHEN {old} IS DISTINCT FROM {new} THEN jsonb_build_object('{c}', "
+            f"jsonb_build_array({_summary_sql(old)}, {_summary_sql(new)})) "
+            "ELSE jsonb_build_object() END"
+        )
+    return f"NULLIF({' || '.join(parts)}, jsonb_build_object())"
+
+
 class _UpdateWithChangesTrigger(PghistoryEventTrigger):
     """pghistory's event trigger, also storing the changed columns' old and new values."""
+
+    def __init__(self, *args, summarised: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.summarised = summarised
 
     def get_func(self, model):
         func = super().get_func(model)
@@ -58,13 +96,21 @@ class _UpdateWithChangesTrigger(PghistoryEventTrigger):
                 "django-pghistory's trigger SQL changed shape; update claims.audit"
             )
         sql = func.func.replace(head, head + '"pgh_changes", ').replace(
-            values, values + _CHANGED_COLUMNS_SQL + ", "
+            values, values + _changed_columns_sql(self.summarised) + ", "
         )
         return pgtrigger.Func(sql)
 
 
 class AuditUpdateEvent(pghistory.UpdateEvent):
     """Record updates (the new row), with the before and after of each changed column."""
+
+    def __init__(self, *args, summarised: tuple[str, ...] = (), **kwargs):
+        if summarised and "condition" not in kwargs:
+            # pghistory fires on a change of the event model's fields, which leave these out: a
+            # change of any column is recorded.
+            kwargs["condition"] = pgtrigger.Condition("OLD.* IS DISTINCT FROM NEW.*")
+        super().__init__(*args, **kwargs)
+        self.summarised = summarised
 
     def add_event_trigger(self, event_model):
         pgtrigger.register(
@@ -76,17 +122,23 @@ class AuditUpdateEvent(pghistory.UpdateEvent):
                 operation=self.operation,
                 condition=self.condition,
                 level=self.level,
+                summarised=self.summarised,
             )
         )(event_model.pgh_tracked_model)
 
 
-def audit_event_model(tracked_model, *, base_model):
-    """An abstract, append-only event model recording every insert, update and delete."""
+def audit_event_model(tracked_model, *, base_model, summarised: tuple[str, ...] = ()):
+    """An abstract, append-only event model recording every insert, update and delete.
+
+    The columns in ``summarised`` (large texts kept elsewhere, append-only) are left out of the
+    event rows; an update that changes one records its length and md5 before and after.
+    """
     return pghistory.create_event_model(
         tracked_model,
         pghistory.InsertEvent(trigger_name="audit_insert"),
-        AuditUpdateEvent(trigger_name="audit_update"),
+        AuditUpdateEvent(trigger_name="audit_update", summarised=summarised),
         pghistory.DeleteEvent(trigger_name="audit_delete"),
+        exclude=list(summarised) or None,
         base_model=base_model,
         obj_field=pghistory.ObjForeignKey(
             related_name="audit_events", related_query_name="audit_event"

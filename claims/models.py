@@ -10,9 +10,11 @@ import hashlib
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Length
+from django.db.models.functions import Left, Length
 from pghistory.models import Event as PghistoryEvent
 
 from claims.audit import audit_event_model
@@ -187,6 +189,21 @@ class ClaimantKind(models.TextChoices):
     ORGANIZATION = "organization", "Organization"
 
 
+# The search reads this much of a claim's statement and quote: a tsvector holds at most 1 MB, and
+# the words that find a claim are in its first sentences.
+CLAIM_SEARCH_CHARS = 20_000
+
+
+def claim_search_vector() -> SearchVector:
+    """A claim's words for text search, as its GIN index and the search query both write it."""
+    return SearchVector(
+        Left("statement", CLAIM_SEARCH_CHARS),
+        Left("quote", CLAIM_SEARCH_CHARS),
+        "claimant",
+        config="english",
+    )
+
+
 class Claim(TimeStamped):
     """A checkable statement: a span [start, end) of an article body, in code points."""
 
@@ -244,6 +261,8 @@ class Claim(TimeStamped):
             models.Index(fields=["article", "start", "end", "id"], name="claim_article_order_idx"),
             models.Index(fields=["status"]),
             models.Index(fields=["assignee", "status"]),
+            # Text search (claims.selectors.claim_list): the query uses this same expression.
+            GinIndex(claim_search_vector(), name="claim_search_gin"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="claim_start_before_end"),
@@ -633,7 +652,9 @@ class ClaimEvent(audit_event_model(Claim, base_model=AuditEvent)):
     pass
 
 
-class SourceEvent(audit_event_model(Source, base_model=AuditEvent)):
+# A source's text is kept in its snapshots (append-only, one per content): its events record a
+# change of text by length and md5, not a copy of the page at every state change of a fetch.
+class SourceEvent(audit_event_model(Source, base_model=AuditEvent, summarised=("text",))):
     pass
 
 

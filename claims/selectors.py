@@ -7,11 +7,24 @@ only. The lists the UI's pages show are here too, each one query whatever its le
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+import re
 
-from claims.models import Article, Claim, Comment, Evidence, Rating, Source, SourceSnapshot, Verdict
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
+
+from claims.models import (
+    Article,
+    Claim,
+    Comment,
+    Evidence,
+    Rating,
+    Source,
+    SourceSnapshot,
+    Verdict,
+    claim_search_vector,
+)
 from claims.permissions import (
     PUBLIC_VERDICT_STATES,
     is_editor,
@@ -23,6 +36,8 @@ from claims.permissions import (
 from claims.services.errors import NotFound, ValidationError
 
 STATUS_ORDER = [value for value, _ in Claim.Status.choices]
+# The workbench's claim list shows this much of a claim's quote.
+WORKBENCH_QUOTE_CHARS = 220
 
 
 def article_list(*, user) -> QuerySet[Article]:
@@ -63,15 +78,29 @@ def claim_list(
     if claim_type:
         qs = qs.filter(claim_type=claim_type)
     if search and search.strip():
-        text = search.strip()
-        vector = SearchVector("statement", "quote", "claimant", config="english")
-        qs = qs.annotate(search_vector=vector).filter(
-            Q(search_vector=SearchQuery(text, config="english", search_type="websearch"))
-            | Q(statement__icontains=text)
-            | Q(quote__icontains=text)
-            | Q(claimant__icontains=text)
+        qs = qs.alias(search_vector=claim_search_vector()).filter(
+            search_vector=_claim_search_query(search.strip())
         )
     return qs
+
+
+_SEARCH_WORD_RE = re.compile(r"[^\W_]+(?:[.,-][^\W_]+)*")  # words, 4.2, covid-19
+
+
+def _claim_search_query(text: str) -> SearchQuery:
+    """The web-search reading of ``text``, or each of its words as the start of a word.
+
+    Both are matched against the claim's GIN index (``claim_search_vector``): a substring test
+    (icontains) would read every claim's text. The prefixes find what a substring of a word
+    found ("unemploy", "4.2 mill"); words are letters and digits (joined by . , -), none of
+    them an operator of the raw query.
+    """
+    query = SearchQuery(text, config="english", search_type="websearch")
+    words = _SEARCH_WORD_RE.findall(text.lower())[:16]
+    if words:
+        prefix = " & ".join(f"{w}:*" for w in words)
+        query |= SearchQuery(prefix, config="english", search_type="raw")
+    return query
 
 
 def claim_get(*, user, claim_id) -> Claim:
@@ -194,13 +223,18 @@ def article_list_for_review(
 
 
 def claim_list_for_workbench(*, user, article_id: int) -> list[Claim]:
-    """An article's claims in text order with their assignees (one query)."""
+    """An article's claims in text order with their assignees (one query).
+
+    The quote is read as ``quote_head``, its first 221 characters (the list shows 220): a quote
+    is as long as its claim, and nested claims over a long article would read the body many times.
+    """
     if not is_member(user):
         return []
     return list(
         Claim.objects.filter(article_id=article_id)
         .select_related("assignee")
-        .defer("prefix", "suffix", "details", "dismissal_note")
+        .defer("quote", "prefix", "suffix", "details", "dismissal_note")
+        .annotate(quote_head=Substr("quote", 1, WORKBENCH_QUOTE_CHARS + 1))
         .order_by("start", "end", "id")
     )
 

@@ -276,6 +276,7 @@ REST_FRAMEWORK = {
 API_THROTTLE_RATES = {
     "token": os.environ.get("API_THROTTLE_TOKEN", "20/minute") or None,
     "writes": os.environ.get("API_THROTTLE_WRITES", "600/minute") or None,
+    "anonymous_reads": os.environ.get("API_THROTTLE_ANONYMOUS_READS", "300/minute") or None,
 }
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1_000_000)
 SPECTACULAR_SETTINGS = {

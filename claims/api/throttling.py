@@ -1,4 +1,5 @@
-"""Throttles: on the token endpoint (per address) and on writes (per user)."""
+"""Throttles: on the token endpoint (per address), on writes (per user) and on anonymous reads
+(per address)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ class TokenThrottle(_SettingsRateThrottle):
 
 
 class WriteThrottle(_SettingsRateThrottle):
-    """Limits unsafe methods only; reads are never throttled."""
+    """Limits unsafe methods only; reads are limited by AnonymousReadThrottle."""
 
     scope = "writes"
 
@@ -40,3 +41,19 @@ class WriteThrottle(_SettingsRateThrottle):
     def get_cache_key(self, request, view):
         ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class AnonymousReadThrottle(_SettingsRateThrottle):
+    """Limits reads by clients that are not signed in, per address: the public API (published
+    claims, fact-checks, search) is open to anyone, so each address gets a budget of requests.
+    Members' reads are not limited."""
+
+    scope = "anonymous_reads"
+
+    def allow_request(self, request, view):
+        if request.method not in ("GET", "HEAD", "OPTIONS") or request.user.is_authenticated:
+            return True
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -31,7 +31,7 @@ from claims.api.errors import PayloadTooLarge, exception_handler
 from claims.api.permissions import IsMember, PublicReadMemberWrite
 from claims.api.pgjson import ProjectJSONRenderer
 from claims.api.renderers import AnnotationRenderer, JSONLDRenderer
-from claims.api.throttling import TokenThrottle, WriteThrottle
+from claims.api.throttling import AnonymousReadThrottle, TokenThrottle, WriteThrottle
 from claims.exports.annotations import CLAIM_FIELDS, annotation_collection
 from claims.exports.claimreview import claim_review
 from claims.models import Claim
@@ -60,10 +60,10 @@ ERROR_STATUSES = {
 
 class ApiView:
     # What every endpoint shares: token before session (so a 401 names the scheme), the error
-    # handler, the write throttle and a body size limit.
+    # handler, the write throttle, the anonymous read throttle and a body size limit.
 
     authentication_classes = [TokenAuthentication, SessionAuthentication]
-    throttle_classes = [WriteThrottle]
+    throttle_classes = [WriteThrottle, AnonymousReadThrottle]
 
     def get_exception_handler(self):
         return exception_handler

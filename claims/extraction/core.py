@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from itertools import islice
 
 from . import cues
 from .attribution import Attribution, find_attribution, is_person
+from .clauses import clauses
 from .scorer import load_model, sigmoid, tokens
 from .segment import Span, segment
 
@@ -66,10 +66,6 @@ class Suggestion:
         return d
 
 
-_CLAUSE_SPLIT_RE = re.compile(
-    r"(?:;\s+|:\s+(?=[A-Z\"“])|,\s+(?:and|but|while|whereas|although|though|yet)\s+(?=\S))"
-)
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*|\d[\d,.]*")
 _DIGIT_RE = re.compile(r"\d")
 _ASCII_DIGIT_RE = re.compile(r"[0-9]")
 _ASCII_LETTER_RE = re.compile(r"[A-Za-z]")
@@ -94,39 +90,7 @@ def _has_letter(text: str) -> bool:
 
 def _clauses(text: str, masked: str) -> list[tuple[int, int]]:
     """Split a sentence where it holds two claims that each stand alone."""
-    if ";" not in masked and ":" not in masked and "," not in masked:
-        return [(0, len(text))]  # no place to cut: each cut starts with one of these
-    cuts: list[tuple[int, int]] = []
-    for m in _CLAUSE_SPLIT_RE.finditer(masked):
-        cuts.append(m.span())
-    if not cuts:
-        return [(0, len(text))]
-    pieces: list[tuple[int, int]] = []
-    start = 0
-    for a, b in cuts:
-        left = text[start:a]
-        right = text[b:]
-        if _stands_alone(left, strict=masked[a] != ";") and _stands_alone(
-            right, strict=masked[a] != ";"
-        ):
-            pieces.append((start, a))
-            start = b
-    pieces.append((start, len(text)))
-    return pieces
-
-
-def _stands_alone(part: str, strict: bool) -> bool:
-    need = 6 if strict else 4
-    if len(list(islice(_WORD_RE.finditer(part), need))) < need:  # no more words read than needed
-        return False
-    if not strict:
-        return True
-    # A digit, then an attribution word, then an event: cheapest first. \d is the decimal digits;
-    # isdigit() also holds for a few other characters, none of them ASCII.
-    if _has_digit(part) or (not part.isascii() and any(ch.isdigit() for ch in part)):
-        return True
-    toks = cues.word_tokens(part)
-    return not cues.ATTRIBUTION_TOKENS.isdisjoint(toks) or "event" in cues.scan(toks)
+    return clauses(text, masked)
 
 
 @dataclass
@@ -386,6 +350,10 @@ def _iter_pieces(text: str, threshold: float | None = None):
 
 def _pieces_of(text: str, span: Span, ctx: _Context, threshold: float | None = None):
     sentence = text[span.start : span.end]
+    if threshold is not None and len(sentence.split(None, 2)) < 3:
+        # Neither suggested (fewer than 4 words) nor naming a person for the next sentence (a name
+        # of two words and its verb are three): a run of marks or initials makes many of these.
+        return
     masked = None
     parts = [(0, len(sentence))]
     if span.kind == "sentence":

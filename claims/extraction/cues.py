@@ -39,7 +39,11 @@ _UNIT_WORD = r"(?:\s+(?:new|more|additional|extra|other|foreign|local|young|full
 # is checked in Python. Spelled-out quantities have their own pattern, run only when such a word
 # is present.
 _QTY_NUM_RE = re.compile(
-    rf"\d\d*(?:[.,]\d+)*(?![\w:/]|[.,]\d)"  # \d\d*, not \d+: a class first is scanned for fast
+    # A class first is scanned for fast; the look-behind after it refuses a digit inside a longer
+    # token (G20, COVID-19, 1.5), so that a run of n digits is read once, not from each of its
+    # digits, and the possessive repeats never give back (only the longest number can be followed
+    # by what the look-ahead allows).
+    rf"\d(?<![\w.,:/-]\d)\d*+(?:[.,]\d++)*+(?![\w:/]|[.,]\d)"
     rf"(?:\s?(?:%|percent\b|per cent\b|percentage points?\b|{_SCALE}\b|bn\b|mn\b|m\b|k\b|km\b"
     rf"|kg\b|tons?\b|tonnes?\b|degrees?\b|years?\b))?",
     re.IGNORECASE,
@@ -348,7 +352,7 @@ def _not_forecast(toks: list[str], i: int, word: str) -> bool:
 
 def _under_modal(toks: list[str], i: int) -> bool:
     j = i - 1
-    while j >= 0 and toks[j] in _MODAL_FILLERS:
+    while j >= 0 and j >= i - 3 and toks[j] in _MODAL_FILLERS:  # further back never counts
         j -= 1
     return j >= 0 and j >= i - 3 and toks[j] in _MODALS
 
@@ -598,9 +602,7 @@ def _number_spans(text: str):
     for m in _QTY_NUM_RE.finditer(text):
         s, e = m.span()
         if s:
-            before = text[s - 1]
-            if before.isalnum() or before in "_.,:/-":
-                continue  # G20, COVID-19, 1.5 inside a longer token
+            before = text[s - 1]  # neither a word character nor one of .,:/- (the look-behind)
             if before in _CURRENCY:
                 s -= 1
             elif before == " " and s > 1 and text[s - 2] in _CURRENCY:
@@ -657,4 +659,4 @@ def mask_quotes(text: str) -> str:
     return _QUOTE_RE.sub(lambda m: m.group()[0] + " " * (len(m.group()) - 2) + m.group()[-1], text)
 
 
-_QUOTE_RE = re.compile(r'"[^"]{1,600}"|“[^”]{1,600}”')
+_QUOTE_RE = re.compile(r'"[^"]{1,600}+"|“[^”]{1,600}+”')

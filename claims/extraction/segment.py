@@ -21,8 +21,11 @@ _QUOTE_CHAR_RE = re.compile(r'["“”«»]')
 _LINE_RE = re.compile(r"[^\n\r\u2028\u2029\x85\x0b\x0c]+")
 _BULLET_RE = re.compile(r"[ \t]*(?:[-*•‣▪◦–—]|\d{1,2}[.)]|[a-z][.)])[ \t]+(?=\S)")
 _TERMINAL = ".!?…"
-# Starts with a character class so that the regex engine skips ahead to the next candidate.
-_BOUNDARY_RE = re.compile(r"[.!?…][.!?…]*[\"”’»)\]']*(?=\s)")
+# Starts with a character class so that the regex engine skips ahead to the next candidate. The
+# look-behind starts a match only at the first mark of a run, and the possessive repeats never give
+# back: a run of n marks not followed by a space costs n steps, not n squared (only a whole run can
+# be followed by a closing mark or a space, so the matches are the same).
+_BOUNDARY_RE = re.compile(r"(?<![.!?…])[.!?…]++[\"”’»)\]']*+(?=\s)")
 _DATELINE_RE = re.compile(
     r"(?:(?:[A-Z][A-Z'.-]+(?: [A-Z][A-Z'.-]+){0,3}"  # KYIV / NEW YORK / WASHINGTON, D.C.
     r"(?:, [A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?)?"  # , Ukraine / , Nov. 20
@@ -34,6 +37,7 @@ _DATELINE_RE = re.compile(
 )
 _WORD_BEFORE_RE = re.compile(r"(\S+)$")
 _ASCII_WORD_RE = re.compile(r"[A-Za-z]+")
+_ALNUM_RE = re.compile(r"[^\W_]")
 _DOTTED_RE = re.compile(r"(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}")  # U.S., e.g., a.m.
 
 # Full stops after these never end a sentence (titles, months, references).
@@ -331,7 +335,9 @@ def _quote_intervals(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if b - a <= MAX_QUOTE_HOLD]
 
 
-def _is_boundary(text: str, m: re.Match, block_start: int, block_end: int, quotes) -> bool:
+def _is_boundary(text: str, m: re.Match, block_start: int, block_end: int, quoted_to: int) -> bool:
+    """Whether the terminal punctuation ``m`` ends a sentence; ``quoted_to`` is the furthest close
+    of the quotations opened before it (a full stop inside one that closes later does not)."""
     end = m.end()
     nxt = end
     while nxt < block_end and text[nxt].isspace():
@@ -343,9 +349,8 @@ def _is_boundary(text: str, m: re.Match, block_start: int, block_end: int, quote
         follow += 1
     if follow < block_end and text[follow].islower():
         return False
-    for a, b in quotes:
-        if a < m.start() and end <= b:
-            return False
+    if end <= quoted_to:
+        return False
     punct = m.group()
     if not punct.startswith(".") or punct.startswith("..."):
         return True
@@ -375,12 +380,27 @@ def _word_before(text: str, start: int, end: int) -> str | None:
 
 
 def _sentences(text: str, s: int, e: int) -> Iterator[tuple[int, int]]:
-    quotes = _quote_intervals(text, s, e)
+    # A sweep: the quotations sorted by where they open, and the furthest close among those opened
+    # before the current mark, so that each mark is checked against all of them at once.
+    quotes = sorted(_quote_intervals(text, s, e))
+    opened = 0
+    quoted_to = -1
     cur = s
+    # A sentence holds a letter or digit: marks alone (". . . .") join the next sentence instead of
+    # making thousands of empty ones. The first one at or after cur, searched once per sentence.
+    word_at = -1
     for m in _BOUNDARY_RE.finditer(text, s, e):
         if m.end() <= cur:
             continue
-        if _is_boundary(text, m, s, e, quotes):
+        if word_at < cur:
+            w = _ALNUM_RE.search(text, cur, e)
+            word_at = w.start() if w else e
+        if word_at >= m.start():
+            continue
+        while opened < len(quotes) and quotes[opened][0] < m.start():
+            quoted_to = max(quoted_to, quotes[opened][1])
+            opened += 1
+        if _is_boundary(text, m, s, e, quoted_to):
             yield cur, m.end()
             cur = m.end()
     yield cur, e

@@ -51,7 +51,7 @@ def workbench_context(request: HttpRequest, article_id: int) -> dict:
         claim.number = number
         claim.url = f"{claim_url}{claim.pk}/"
         claim.score = "" if claim.checkworthiness is None else f"{claim.checkworthiness:.2f}"
-        text = claim.statement or claim.quote
+        text = claim.statement or claim.quote_head
         claim.text = text if len(text) <= 220 else text[:219] + "…"
         spans.append(
             Span(

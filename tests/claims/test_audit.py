@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 import uuid
@@ -374,3 +375,37 @@ def test_a_task_run_by_a_real_worker_is_recorded_as_system_task(audit_worker):
     [event] = updates(ClaimEvent, claim)
     assert actor(event) == "system:tests.claims.audit_tasks.claim_restate"
     assert event.pgh_changes == {"statement": ["before", statement]}
+
+
+# --- A source's text is in its snapshots, not in every event ---------------------------------------
+
+
+def test_a_source_fetch_records_what_changed_and_the_text_only_by_length_and_digest():
+    source = SourceFactory()
+    # about 100 KB that does not compress to nothing, as a page's text does not
+    text = " ".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(1500))
+    steps = [
+        {"fetch_status": "fetching", "attempts": 1},
+        {"fetch_status": "fetched", "text": text, "content_sha256": "ab" * 32, "http_status": 200},
+        {"last_checked_at": "2026-01-01T00:00Z", "link_status": "ok"},
+        {"fetch_status": "fetching", "attempts": 2},
+        {"fetch_status": "fetched", "text": text + "Corrected.", "content_sha256": "cd" * 32},
+    ]
+    for fields in steps:
+        Source.objects.filter(pk=source.pk).update(**fields)
+
+    events = updates(SourceEvent, source)
+    assert len(events) == len(steps)
+    assert events[1].pgh_changes["fetch_status"] == ["fetching", "fetched"]
+    before, after = events[1].pgh_changes["text"]
+    assert before == {"characters": 0, "md5": hashlib.md5(b"").hexdigest()}  # noqa: S324
+    assert after == {"characters": len(text), "md5": hashlib.md5(text.encode()).hexdigest()}  # noqa: S324
+    assert "text" not in events[2].pgh_changes
+    assert not hasattr(events[0], "text")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sum(pg_column_size(e.*)) FROM claims_sourceevent e WHERE pgh_obj_id = %s",
+            [source.pk],
+        )
+        stored = cursor.fetchone()[0]
+    assert stored < 8_000, f"{stored} bytes of events for two fetches of a 100 KB text"

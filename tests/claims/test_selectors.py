@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 
+from claims.models import Claim
 from claims.selectors import claim_list, verdict_list
 from tests.factories import (
     ClaimFactory,
@@ -41,3 +43,29 @@ def test_claims_filter_by_text_status_and_type():
     assert claim_list(user=reviewer, search="unemployment").count() == 1
     assert claim_list(user=reviewer, status="in_review").count() == 1
     assert claim_list(user=reviewer, claim_type="event").count() == 1
+
+
+def test_claim_search_finds_words_by_their_start_and_published_claims_for_anyone():
+    ClaimFactory(statement="Unemployment fell to 5.1 percent", status="published")
+    ClaimFactory(statement="Inflation rose to 4.2 million households", status="open")
+    assert claim_list(user=AnonymousUser(), search="unemploy").count() == 1
+    assert claim_list(user=AnonymousUser(), search="inflation").count() == 0  # not published
+    assert claim_list(user=ReviewerFactory(), search="4.2 mill").count() == 1
+    assert claim_list(user=ReviewerFactory(), search='"fell to" -inflation').count() == 1
+    assert claim_list(user=ReviewerFactory(), search="x:* & | ! <-> (").count() == 0
+
+
+def test_claim_search_reads_the_gin_index_not_every_claim():
+    first = ClaimFactory(status="published")
+    fields = {f: getattr(first, f) for f in ("article", "start", "end", "quote", "claim_type")}
+    Claim.objects.bulk_create(
+        Claim(status="published", statement=f"Spending rose {i} percent", **fields)
+        for i in range(400)
+    )
+    qs = claim_list(user=AnonymousUser(), search="troops deployed")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claim")  # every claim is published: status does not narrow
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a small table is read whole otherwise
+        plan = qs.explain()
+    assert "claim_search_gin" in plan, plan
+    assert "Seq Scan" not in plan

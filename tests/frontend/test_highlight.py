@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
 
-from frontend.highlight import Span, assign_lanes, render_body
+from frontend.highlight import MAX_NEST, Span, assign_lanes, render_body
 
 
 def span(id, start, end, status="open", number=None):
@@ -80,3 +81,33 @@ def test_carriage_returns_survive_html_parsing_as_character_references():
 
 def test_spans_outside_the_body_are_ignored():
     assert render_body("short", [span(1, 2, 99)]) == "short"
+
+
+def test_a_segment_is_wrapped_in_its_innermost_claims_and_every_claim_keeps_its_label():
+    body = "x" * 40
+    spans = [span(i, i, 40 - i) for i in range(1, 16)]  # fifteen claims, each inside the last
+    html = render_body(body, spans)
+    # the innermost segment (claim 15, ten characters) sits in MAX_NEST marks: the innermost claims
+    inner = re.search(
+        r'((?:<mark[^>]*>(?:<span class="claim-label"[^>]*>[^<]*</span>)?)*)x{10}<', html
+    )
+    assert re.findall(r'data-claim="(\d+)"', inner.group(1)) == [str(i) for i in range(8, 16)]
+    assert MAX_NEST == 8
+    for i in range(1, 16):
+        assert html.count(f'id="claim-{i}"') == 1
+        assert f'data-claim="{i}"' in html
+    assert html.count("<mark") == html.count("</mark>")
+    assert text_of(html) == body
+
+
+def test_2000_nested_claims_render_in_linear_time_and_size():
+    n, body = 2000, "word " * 4000
+    spans = [span(i + 1, i, len(body) - i) for i in range(n)]
+    began = time.process_time()
+    html = render_body(body, spans)
+    elapsed = time.process_time() - began
+    assert elapsed < 0.3, f"{elapsed:.3f} s of CPU"
+    # each segment holds at most MAX_NEST marks: about 2 * n segments, not n * n marks
+    assert html.count("<mark") <= 2 * n * MAX_NEST
+    assert text_of(html) == body
+    assert assign_lanes(spans)[n] == n - 1
