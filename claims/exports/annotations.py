@@ -1,15 +1,39 @@
-"""W3C Web Annotation export: an article's claims as an AnnotationCollection.
+"""W3C Web Annotation export: an article's claims as an AnnotationCollection, one claim as an Annotation.
 
-Each claim targets the article with a TextPositionSelector (code points, end exclusive) and a
-TextQuoteSelector (exact, prefix, suffix), so a client can anchor it even in a corrected body.
+Each claim targets the article's text with a TextPositionSelector (code points, end exclusive) and a
+TextQuoteSelector (exact, prefix, suffix), so a client can anchor it even in a corrected body. The
+documents follow the Web Annotation Data Model's MUSTs and the SHOULDs that apply (see
+docs/design.md, "W3C Web Annotations"); tests/claims/exports/w3c_rules.py checks each one.
+
+Who made a claim is shown as far as the reader may see people: members get the reviewer (an
+opaque id, the display name and the username as nickname); anonymous readers get the newsroom.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+import uuid
 from collections.abc import Iterable
+
+from django.conf import settings
+
+from claims.models import Article, Claim
+from claims.services.errors import NotFound
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 ANNO_PROFILE = f'application/ld+json; profile="{ANNO_CONTEXT}"'
+# The Web Annotation Protocol's type link for an annotation (§4.1).
+ANNO_LINK = '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
+# Where the workbench serves things, relative to the site root (factcheck/urls.py).
+API_ROOT = "api/v1/"
+SCHEMA_PATH = "api/schema/"
+DOCS_PATH = "api/docs/"
+# BCP 47 "no linguistic content": the status and type tags are codes, not prose.
+CODE_LANGUAGE = "zxx"
+TEXT_FORMAT = "text/plain"
+
 CLAIM_FIELDS = (
     "id",
     "start",
@@ -18,58 +42,203 @@ CLAIM_FIELDS = (
     "prefix",
     "suffix",
     "statement",
-    "claimant",
     "claim_type",
     "status",
+    "origin",
     "created_at",
     "updated_at",
+    "created_by_id",
+    "created_by__username",
+    "created_by__first_name",
+    "created_by__last_name",
 )
 
 
-def annotation(row: dict, *, source: str, claim_url_prefix: str) -> dict:
-    """One claim (a row with CLAIM_FIELDS) as a Web Annotation."""
-    body = [{"type": "TextualBody", "purpose": "tagging", "value": f"claim-status:{row['status']}"}]
-    if row["statement"]:
-        body.insert(0, {"type": "TextualBody", "purpose": "describing", "value": row["statement"]})
-    if row["claim_type"]:
-        body.append({"type": "TextualBody", "purpose": "classifying", "value": row["claim_type"]})
+def _iso(value: dt.datetime) -> str:
+    """xsd:dateTime in UTC with its zone (the model SHOULDs a timezone)."""
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _base(site: str) -> str:
+    return site if site.endswith("/") else site + "/"
+
+
+# --- Agents ---------------------------------------------------------------------------------------
+def workbench_agent(*, site: str) -> dict:
+    """The software that writes these documents (the `generator`)."""
+    base = _base(site)
     return {
-        "id": f"{claim_url_prefix}{row['id']}/",
-        "type": "Annotation",
-        "motivation": "assessing",
-        "created": row["created_at"].isoformat(),
-        "modified": row["updated_at"].isoformat(),
-        "body": body,
-        "target": {
-            "source": source,
-            "selector": [
-                {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
-                {
-                    "type": "TextQuoteSelector",
-                    "exact": row["quote"],
-                    "prefix": row["prefix"],
-                    "suffix": row["suffix"],
-                },
-            ],
-        },
+        "id": base + SCHEMA_PATH,
+        "type": "Software",
+        "name": "Fact-check workbench",
+        "homepage": base + DOCS_PATH,
     }
 
 
-def annotation_collection(
-    *, collection_id: str, label: str, source: str, claim_url_prefix: str, rows: Iterable[dict]
-) -> dict:
-    """All the claims in one AnnotationCollection with its single embedded page."""
-    items = [annotation(r, source=source, claim_url_prefix=claim_url_prefix) for r in rows]
+def extractor_agent(*, site: str) -> dict:
+    """The claim extractor, the creator of a suggested claim."""
     return {
+        "id": _base(site) + SCHEMA_PATH + "#claim-extractor",
+        "type": "Software",
+        "name": "Fact-check workbench claim extractor",
+    }
+
+
+def publisher_agent() -> dict:
+    """The newsroom (as in the ClaimReview `author`): what anonymous readers see as creator."""
+    return {
+        "id": settings.FACTCHECK_PUBLISHER_URL,
+        "type": "Organization",
+        "name": settings.FACTCHECK_PUBLISHER_NAME,
+    }
+
+
+def person_id(user_id: int) -> str:
+    """A stable, opaque IRI for a newsroom member (no user endpoint exists to point at)."""
+    return "urn:uuid:" + str(
+        uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.FACTCHECK_PUBLISHER_URL}#user-{user_id}")
+    )
+
+
+def creator(row: dict, *, site: str, people_visible: bool) -> dict:
+    """Who made the claim, as far as the reader may see people."""
+    if row["origin"] == Claim.Origin.SUGGESTED and row["created_by_id"] is None:
+        return extractor_agent(site=site)
+    if not people_visible or row["created_by_id"] is None:
+        return publisher_agent()
+    username = row["created_by__username"]
+    full_name = f"{row['created_by__first_name']} {row['created_by__last_name']}".strip()
+    return {
+        "id": person_id(row["created_by_id"]),
+        "type": "Person",
+        "name": full_name or username,
+        "nickname": username,
+    }
+
+
+# --- Annotations ----------------------------------------------------------------------------------
+def article_api_url(*, site: str, article_id: int) -> str:
+    return f"{_base(site)}{API_ROOT}articles/{article_id}/"
+
+
+def annotation_target(row: dict, *, article: Article, site: str) -> dict:
+    """The span, in the article's text: the public URL when it has one, else the workbench's copy."""
+    api_url = article_api_url(site=site, article_id=article.pk)
+    source: dict = {"id": article.url or api_url, "type": "Text", "format": TEXT_FORMAT}
+    if article.language:
+        source["language"] = article.language
+    if article.url:
+        # The offsets count code points of the text the workbench stored, retrieved from here.
+        source["via"] = api_url
+    return {
+        "type": "SpecificResource",
+        "source": source,
+        "selector": [
+            {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
+            {
+                "type": "TextQuoteSelector",
+                "exact": row["quote"],
+                "prefix": row["prefix"],
+                "suffix": row["suffix"],
+            },
+        ],
+    }
+
+
+def _body(value: str, purpose: str, language: str) -> dict:
+    body = {"type": "TextualBody", "purpose": purpose, "value": value, "format": TEXT_FORMAT}
+    if language:
+        body["language"] = language
+    return body
+
+
+def annotation(
+    row: dict, *, article: Article, site: str, people_visible: bool, standalone: bool = False
+) -> dict:
+    """One claim (a row with CLAIM_FIELDS) as a Web Annotation; `standalone` adds the @context."""
+    body = [_body(f"claim-status:{row['status']}", "tagging", CODE_LANGUAGE)]
+    if row["statement"]:
+        body.insert(0, _body(row["statement"], "describing", article.language))
+    if row["claim_type"]:
+        body.append(_body(row["claim_type"], "classifying", CODE_LANGUAGE))
+    document = {"@context": ANNO_CONTEXT} if standalone else {}
+    return document | {
+        "id": f"{_base(site)}{API_ROOT}claims/{row['id']}/",
+        "type": "Annotation",
+        "motivation": "assessing",
+        "created": _iso(row["created_at"]),
+        "modified": _iso(row["updated_at"]),
+        "creator": creator(row, site=site, people_visible=people_visible),
+        "generator": workbench_agent(site=site),
+        "body": body,
+        "target": annotation_target(row, article=article, site=site),
+    }
+
+
+def claim_annotation(*, claim: Claim, site: str, people_visible: bool) -> dict:
+    """A single claim's Annotation document (what its id dereferences to)."""
+    user = claim.created_by
+    row = {name: getattr(claim, name) for name in CLAIM_FIELDS[:-3]}
+    row |= {
+        "created_by__username": user.get_username() if user else None,
+        "created_by__first_name": user.first_name if user else "",
+        "created_by__last_name": user.last_name if user else "",
+    }
+    return annotation(
+        row, article=claim.article, site=site, people_visible=people_visible, standalone=True
+    )
+
+
+# --- Collection and page --------------------------------------------------------------------------
+def annotation_collection(
+    *,
+    article: Article,
+    rows: Iterable[dict],
+    collection_id: str,
+    site: str,
+    people_visible: bool,
+    page: str | None = None,
+) -> dict:
+    """The article's claims as an AnnotationCollection with its one page embedded, or (`page`)
+    that page alone. The page holds every claim: one pass over the rows, as before."""
+    rows = list(rows)
+    items = [annotation(r, article=article, site=site, people_visible=people_visible) for r in rows]
+    modified = max([article.updated_at, *(r["updated_at"] for r in rows)])
+    collection = {
         "@context": ANNO_CONTEXT,
         "id": collection_id,
         "type": "AnnotationCollection",
-        "label": label,
+        "label": f"Claims in: {article.title}",
         "total": len(items),
-        "first": {
-            "id": f"{collection_id}#page1",
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": items,
-        },
+        "created": _iso(article.created_at),
+        "modified": _iso(modified),
+        "generator": workbench_agent(site=site),
     }
+    page_id = f"{collection_id}?page=1"
+    if page is not None:
+        if page != "1" or not items:
+            raise NotFound(f"no such page: the collection has {1 if items else 0} page(s)")
+        part_of = {
+            k: collection[k] for k in ("id", "type", "label", "total", "created", "modified")
+        }
+        return {"@context": ANNO_CONTEXT} | _page(page_id, part_of, items)
+    if items:
+        # The model SHOULDs first and last only for a collection with annotations.
+        collection |= {"first": _page(page_id, collection_id, items), "last": page_id}
+    return collection
+
+
+def _page(page_id: str, part_of: str | dict, items: list[dict]) -> dict:
+    return {
+        "id": page_id,
+        "type": "AnnotationPage",
+        "partOf": part_of,
+        "startIndex": 0,
+        "items": items,
+    }
+
+
+def document_etag(document: dict, *, kind: str, pk: int) -> str:
+    """A strong ETag of a rendered document (it changes with the article, not only the claim)."""
+    digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:20]
+    return f'"{kind}:{pk}:{digest}"'
