@@ -296,12 +296,13 @@ class ClaimViewSet(
 
     def get_renderers(self):
         # A claim is also a W3C Annotation, for clients that ask for JSON-LD (see renderers.py).
-        if self.action == "retrieve":
+        if getattr(self, "action", None) == "retrieve":
             return [*super().get_renderers(), AnnotationRenderer()]
         return super().get_renderers()
 
     def get_content_negotiator(self):
-        if self.action == "retrieve":
+        # Asked before the action is known too (to parse the body): DRF's default then.
+        if getattr(self, "action", None) == "retrieve":
             return AnnotationNegotiation()
         return super().get_content_negotiator()
 
