@@ -311,6 +311,7 @@ class ClaimViewSet(
         if isinstance(request.accepted_renderer, AnnotationRenderer):
             document = claim_annotation(
                 claim=claim,
+                article=selectors.article_for_annotations(article_id=claim.article_id),
                 site=request.build_absolute_uri("/"),
                 people_visible=is_member(request.user),
             )

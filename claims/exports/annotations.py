@@ -56,7 +56,9 @@ CLAIM_FIELDS = (
 
 def _iso(value: dt.datetime) -> str:
     """xsd:dateTime in UTC with its zone (the model SHOULDs a timezone)."""
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    if value.tzinfo is not dt.UTC:
+        value = value.astimezone(dt.UTC)
+    return value.isoformat()[:-6] + "Z"  # "+00:00" -> "Z"
 
 
 def _base(site: str) -> str:
@@ -95,17 +97,12 @@ def publisher_agent() -> dict:
 
 def person_id(user_id: int) -> str:
     """A stable, opaque IRI for a newsroom member (no user endpoint exists to point at)."""
-    return "urn:uuid:" + str(
-        uuid.uuid5(uuid.NAMESPACE_URL, f"{settings.FACTCHECK_PUBLISHER_URL}#user-{user_id}")
-    )
+    name = f"{settings.FACTCHECK_PUBLISHER_URL}#user-{user_id}"
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, name))
 
 
-def creator(row: dict, *, site: str, people_visible: bool) -> dict:
-    """Who made the claim, as far as the reader may see people."""
-    if row["origin"] == Claim.Origin.SUGGESTED and row["created_by_id"] is None:
-        return extractor_agent(site=site)
-    if not people_visible or row["created_by_id"] is None:
-        return publisher_agent()
+def person_agent(row: dict) -> dict:
+    """A member, from a row's created_by__ fields: the display name, the username as nickname."""
     username = row["created_by__username"]
     full_name = f"{row['created_by__first_name']} {row['created_by__last_name']}".strip()
     return {
@@ -121,8 +118,8 @@ def article_api_url(*, site: str, article_id: int) -> str:
     return f"{_base(site)}{API_ROOT}articles/{article_id}/"
 
 
-def annotation_target(row: dict, *, article: Article, site: str) -> dict:
-    """The span, in the article's text: the public URL when it has one, else the workbench's copy."""
+def target_source(*, article: Article, site: str) -> dict:
+    """The article's text: its public URL when it has one, else the workbench's copy."""
     api_url = article_api_url(site=site, article_id=article.pk)
     source: dict = {"id": article.url or api_url, "type": "Text", "format": TEXT_FORMAT}
     if article.language:
@@ -130,19 +127,7 @@ def annotation_target(row: dict, *, article: Article, site: str) -> dict:
     if article.url:
         # The offsets count code points of the text the workbench stored, retrieved from here.
         source["via"] = api_url
-    return {
-        "type": "SpecificResource",
-        "source": source,
-        "selector": [
-            {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
-            {
-                "type": "TextQuoteSelector",
-                "exact": row["quote"],
-                "prefix": row["prefix"],
-                "suffix": row["suffix"],
-            },
-        ],
-    }
+    return source
 
 
 def _body(value: str, purpose: str, language: str) -> dict:
@@ -152,30 +137,71 @@ def _body(value: str, purpose: str, language: str) -> dict:
     return body
 
 
-def annotation(
-    row: dict, *, article: Article, site: str, people_visible: bool, standalone: bool = False
-) -> dict:
-    """One claim (a row with CLAIM_FIELDS) as a Web Annotation; `standalone` adds the @context."""
-    body = [_body(f"claim-status:{row['status']}", "tagging", CODE_LANGUAGE)]
-    if row["statement"]:
-        body.insert(0, _body(row["statement"], "describing", article.language))
-    if row["claim_type"]:
-        body.append(_body(row["claim_type"], "classifying", CODE_LANGUAGE))
-    document = {"@context": ANNO_CONTEXT} if standalone else {}
-    return document | {
-        "id": f"{_base(site)}{API_ROOT}claims/{row['id']}/",
-        "type": "Annotation",
-        "motivation": "assessing",
-        "created": _iso(row["created_at"]),
-        "modified": _iso(row["updated_at"]),
-        "creator": creator(row, site=site, people_visible=people_visible),
-        "generator": workbench_agent(site=site),
-        "body": body,
-        "target": annotation_target(row, article=article, site=site),
-    }
+class AnnotationWriter:
+    """Writes an article's claims as annotations; what they share is built once per document
+    (and shared between them: treat the documents as read-only)."""
+
+    def __init__(self, *, article: Article, site: str, people_visible: bool):
+        self.article = article
+        self.people_visible = people_visible
+        self.claim_prefix = f"{_base(site)}{API_ROOT}claims/"
+        self.generator = workbench_agent(site=site)
+        self.extractor = extractor_agent(site=site)
+        self.publisher = publisher_agent()
+        self.source = target_source(article=article, site=site)
+        self._people: dict[int, dict] = {}
+
+    def creator(self, row: dict) -> dict:
+        """Who made the claim, as far as the reader may see people."""
+        user_id = row["created_by_id"]
+        if user_id is None and row["origin"] == Claim.Origin.SUGGESTED:
+            return self.extractor
+        if user_id is None or not self.people_visible:
+            return self.publisher
+        if user_id not in self._people:
+            self._people[user_id] = person_agent(row)
+        return self._people[user_id]
+
+    def annotation(self, row: dict, *, generator: dict | str | None = None) -> dict:
+        """One claim (a row with CLAIM_FIELDS) as a Web Annotation."""
+        language = self.article.language
+        body = [_body(f"claim-status:{row['status']}", "tagging", CODE_LANGUAGE)]
+        if row["statement"]:
+            body.insert(0, _body(row["statement"], "describing", language))
+        if row["claim_type"]:
+            body.append(_body(row["claim_type"], "classifying", CODE_LANGUAGE))
+        return {
+            "id": f"{self.claim_prefix}{row['id']}/",
+            "type": "Annotation",
+            "motivation": "assessing",
+            "created": _iso(row["created_at"]),
+            "modified": _iso(row["updated_at"]),
+            "creator": self.creator(row),
+            "generator": generator or self.generator,
+            "body": body,
+            "target": {
+                "type": "SpecificResource",
+                "source": self.source,
+                "selector": [
+                    {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
+                    {
+                        "type": "TextQuoteSelector",
+                        "exact": row["quote"],
+                        "prefix": row["prefix"],
+                        "suffix": row["suffix"],
+                    },
+                ],
+            },
+        }
 
 
-def claim_annotation(*, claim: Claim, site: str, people_visible: bool) -> dict:
+def annotation(row: dict, *, article: Article, site: str, people_visible: bool) -> dict:
+    """One claim (a row with CLAIM_FIELDS) as a standalone Annotation document, with @context."""
+    writer = AnnotationWriter(article=article, site=site, people_visible=people_visible)
+    return {"@context": ANNO_CONTEXT} | writer.annotation(row)
+
+
+def claim_annotation(*, claim: Claim, article: Article, site: str, people_visible: bool) -> dict:
     """A single claim's Annotation document (what its id dereferences to)."""
     user = claim.created_by
     row = {name: getattr(claim, name) for name in CLAIM_FIELDS[:-3]}
@@ -184,9 +210,7 @@ def claim_annotation(*, claim: Claim, site: str, people_visible: bool) -> dict:
         "created_by__first_name": user.first_name if user else "",
         "created_by__last_name": user.last_name if user else "",
     }
-    return annotation(
-        row, article=claim.article, site=site, people_visible=people_visible, standalone=True
-    )
+    return annotation(row, article=article, site=site, people_visible=people_visible)
 
 
 # --- Collection and page --------------------------------------------------------------------------
@@ -202,7 +226,9 @@ def annotation_collection(
     """The article's claims as an AnnotationCollection with its one page embedded, or (`page`)
     that page alone. The page holds every claim: one pass over the rows, as before."""
     rows = list(rows)
-    items = [annotation(r, article=article, site=site, people_visible=people_visible) for r in rows]
+    writer = AnnotationWriter(article=article, site=site, people_visible=people_visible)
+    # Each item names the export's generator by its IRI; the collection describes it once.
+    items = [writer.annotation(r, generator=writer.generator["id"]) for r in rows]
     modified = max([article.updated_at, *(r["updated_at"] for r in rows)])
     collection = {
         "@context": ANNO_CONTEXT,
@@ -212,7 +238,7 @@ def annotation_collection(
         "total": len(items),
         "created": _iso(article.created_at),
         "modified": _iso(modified),
-        "generator": workbench_agent(site=site),
+        "generator": writer.generator,
     }
     page_id = f"{collection_id}?page=1"
     if page is not None:

@@ -134,7 +134,11 @@ def test_a_claim_dereferences_to_its_annotation(article, reviewer, accept):
     response = get(client, listed["id"], accept)
     assert response.status_code == 200
     assert response["Content-Type"] == PROFILED
-    assert response.json() == {"@context": ANNO} | listed
+    one = response.json()
+    # The same annotation; in the collection it names the generator the collection describes.
+    assert one == {"@context": ANNO} | listed | {"generator": one["generator"]}
+    assert one["generator"]["id"] == listed["generator"]
+    assert one["generator"]["type"] == "Software"
     # The Web Annotation Protocol (§4.1): an ETag, the ldp:Resource type link, Allow, Vary.
     assert response["ETag"].startswith('"annotation:')
     assert response["Link"] == '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
@@ -198,3 +202,19 @@ def test_an_error_for_an_annotation_client_is_plain_json(reviewer):
     response = get(token_client(reviewer), "/api/v1/claims/999999/", PROFILED)
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
+
+
+def test_a_claims_annotation_reads_neither_the_article_body_nor_more_than_a_few_rows(
+    article, reviewer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = token_client(reviewer)
+    claim = article.claims.order_by("start").first()
+    get(client, f"/api/v1/claims/{claim.pk}/", PROFILED)  # the token and role, cached
+    with CaptureQueriesContext(connection) as ctx:
+        assert get(client, f"/api/v1/claims/{claim.pk}/", PROFILED).status_code == 200
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert not any('"claims_article"."body"' in q for q in sql), sql
+    assert len(sql) <= 6, sql  # token and role, the claim, the article, the creator

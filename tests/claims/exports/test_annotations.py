@@ -84,9 +84,7 @@ def test_the_collection_its_page_and_an_annotation_keep_the_w3c_rules(level):
     documents = {
         "collection": collection(rows),
         "page": collection(rows, page="1"),
-        "annotation": annotation(
-            rows[1], article=article(), site=SITE, people_visible=False, standalone=True
-        ),
+        "annotation": annotation(rows[1], article=article(), site=SITE, people_visible=False),
     }
     for kind, doc in documents.items():
         assert failures(doc, kind, level) == [], kind
