@@ -120,6 +120,12 @@ def claim_list_for_annotations(*, user, article: Article) -> QuerySet[Claim]:
     )
 
 
+def article_for_annotations(*, article_id: int) -> Article:
+    """The article fields a W3C annotation needs, without the body."""
+    fields = ("id", "title", "url", "language", "created_at", "updated_at")
+    return Article.objects.only(*fields).get(pk=article_id)
+
+
 def claim_published_verdict(*, claim: Claim) -> Verdict | None:
     """The claim's published verdict with its rating and scale, or None."""
     return (

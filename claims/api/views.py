@@ -30,11 +30,19 @@ from claims.api.concurrency import etag_for, expected_version
 from claims.api.errors import PayloadTooLarge, exception_handler
 from claims.api.permissions import IsMember, PublicReadMemberWrite
 from claims.api.pgjson import ProjectJSONRenderer
-from claims.api.renderers import AnnotationRenderer, JSONLDRenderer
+from claims.api.renderers import AnnotationNegotiation, AnnotationRenderer, JSONLDRenderer
 from claims.api.throttling import AnonymousReadThrottle, TokenThrottle, WriteThrottle
-from claims.exports.annotations import CLAIM_FIELDS, annotation_collection
+from claims.exports.annotations import (
+    ANNO_LINK,
+    ANNO_PROFILE,
+    CLAIM_FIELDS,
+    annotation_collection,
+    claim_annotation,
+    document_etag,
+)
 from claims.exports.claimreview import claim_review
 from claims.models import Claim
+from claims.permissions import is_member
 from claims.selectors_audit import claim_history_for
 from claims.services import articles, claims, comments, evidence, extraction, verdicts
 from claims.services.errors import NotFound
@@ -175,22 +183,27 @@ class ArticleViewSet(ReadCreateUpdateViewSet):
         )
 
     @extend_schema(
-        summary="The article's claims as a W3C Web Annotation collection",
+        summary="The article's claims as a W3C Web Annotation collection (`?page=1`: its page)",
+        parameters=[OpenApiParameter("page", str, description="1: the AnnotationPage alone.")],
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="AnnotationCollection")},
     )
-    @action(detail=True, methods=["get"], renderer_classes=[AnnotationRenderer, JSONRenderer])
+    @action(
+        detail=True,
+        methods=["get"],
+        renderer_classes=[AnnotationRenderer, JSONRenderer],
+        content_negotiation_class=AnnotationNegotiation,
+    )
     def annotations(self, request, pk=None):
         article = self.get_object()
-        rows = selectors.claim_list_for_annotations(user=request.user, article=article).values(
-            *CLAIM_FIELDS
-        )
-        collection_id = request.build_absolute_uri()
         document = annotation_collection(
-            collection_id=collection_id,
-            label=f"Claims in: {article.title}",
-            source=article.url or request.build_absolute_uri(f"/api/v1/articles/{article.pk}/"),
-            claim_url_prefix=request.build_absolute_uri("/api/v1/claims/"),
-            rows=rows,
+            article=article,
+            rows=selectors.claim_list_for_annotations(user=request.user, article=article).values(
+                *CLAIM_FIELDS
+            ),
+            collection_id=request.build_absolute_uri(request.path),
+            site=request.build_absolute_uri("/"),
+            people_visible=is_member(request.user),
+            page=request.query_params.get("page"),
         )
         return Response(document)
 
@@ -210,7 +223,13 @@ CLAIM_PAGE = s.claim_page_document()
 
 @extend_schema_view(
     list=extend_schema(summary="List claims", parameters=[ClaimFilterSerializer]),
-    retrieve=extend_schema(summary="Get a claim (with its ETag)"),
+    retrieve=extend_schema(
+        summary="Get a claim (with its ETag); JSON-LD Accept: the claim as a W3C Annotation",
+        responses={
+            (200, "application/json"): s.ClaimSerializer,
+            (200, ANNO_PROFILE): OpenApiResponse(OpenApiTypes.OBJECT, description="Annotation"),
+        },
+    ),
     create=extend_schema(
         summary="Mark a span as a claim",
         request=s.ClaimCreateSerializer,
@@ -256,8 +275,29 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    def get_renderers(self):
+        # A claim is also a W3C Annotation, for clients that ask for JSON-LD (see renderers.py).
+        if getattr(self, "action", None) == "retrieve":
+            return [*super().get_renderers(), AnnotationRenderer()]
+        return super().get_renderers()
+
+    def get_content_negotiator(self):
+        # Asked before the action is known too (to parse the body): DRF's default then.
+        if getattr(self, "action", None) == "retrieve":
+            return AnnotationNegotiation()
+        return super().get_content_negotiator()
+
     def retrieve(self, request, *args, **kwargs):
         claim = self.get_object()
+        if isinstance(request.accepted_renderer, AnnotationRenderer):
+            document = claim_annotation(
+                claim=claim,
+                article=selectors.article_for_annotations(article_id=claim.article_id),
+                site=request.build_absolute_uri("/"),
+                people_visible=is_member(request.user),
+            )
+            etag = document_etag(document, kind="annotation", pk=claim.pk)
+            return Response(document, headers={"ETag": etag, "Link": ANNO_LINK})
         return self.tagged(claim, self.get_serializer(claim).data)
 
     def create(self, request, *args, **kwargs):
