@@ -206,6 +206,18 @@ class Claim(TimeStamped):
     claimant = models.CharField(max_length=300, blank=True, help_text="Who made the claim.")
     claimant_kind = models.CharField(max_length=20, choices=ClaimantKind.choices, blank=True)
     claim_type = models.CharField(max_length=20, choices=Type.choices, blank=True)
+    claim_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the claim was made (ClaimReview itemReviewed.datePublished); "
+        "empty: the article's publication time.",
+    )
+    appearance_url = models.URLField(
+        max_length=2000,
+        blank=True,
+        help_text="Where the claim first appeared, when not in the article itself "
+        "(a speech, a post): ClaimReview firstAppearance.",
+    )
     checkworthiness = models.FloatField(null=True, blank=True, help_text="Extractor score, 0..1.")
     reasons = models.JSONField(
         default=list, blank=True, help_text="Why the extractor suggested it."
@@ -491,6 +503,11 @@ class Verdict(TimeStamped):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="verdicts")
     rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
     summary = models.TextField(blank=True, help_text="One or two sentences readers see first.")
+    claim_summary = models.TextField(
+        blank=True,
+        help_text="The claim in short for search engines (ClaimReview claimReviewed; best under "
+        "75 characters, never cut); empty: the claim's statement.",
+    )
     rationale = models.TextField(blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_verdicts"
@@ -520,7 +537,11 @@ class Verdict(TimeStamped):
 
     class Meta:
         ordering = ["claim_id", "created_at", "id"]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # The public index and feeds read published verdicts newest first.
+            models.Index(fields=["status", "published_at"], name="verdict_status_published_idx"),
+        ]
         constraints = [
             _choices_check("status", VerdictStatus, "verdict_status_valid"),
             models.CheckConstraint(

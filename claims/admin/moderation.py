@@ -144,6 +144,8 @@ class ClaimAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
         "claimant",
         "claimant_kind",
         "claim_type",
+        "claim_date",
+        "appearance_url",
         "checkworthiness",
         "reasons",
         "details",
@@ -158,7 +160,17 @@ class ClaimAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
     )
     # Only the wording is edited here; span, status and assignment follow the workflow.
     readonly_fields = tuple(
-        f for f in fields if f not in ("statement", "claimant", "claimant_kind", "claim_type")
+        f
+        for f in fields
+        if f
+        not in (
+            "statement",
+            "claimant",
+            "claimant_kind",
+            "claim_type",
+            "claim_date",
+            "appearance_url",
+        )
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -171,6 +183,8 @@ class ClaimAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
         # the service applies the edit and bumps the version, as the API does.
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         changes.pop(SEEN_FIELD, None)
+        if "claim_date" in changes and changes["claim_date"] is None:
+            changes["claim_date"] = ""  # cleared (the service reads None as unchanged)
         if changes:
             claim_services.claim_update(actor=request.user, claim=obj, **changes)
 
@@ -275,7 +289,7 @@ class VerdictAdmin(AuditHistoryMixin, admin.ModelAdmin):
     )
     list_filter = (SubmittedFirstFilter, "rating", "author")
     list_select_related = ("claim", "rating", "author", "reviewed_by")
-    search_fields = ("summary", "rationale", "claim__quote", "claim__statement")
+    search_fields = ("summary", "claim_summary", "rationale", "claim__quote", "claim__statement")
     ordering = ("submitted_at", "id")
     actions = ["approve_selected", "reject_selected", "publish_selected"]
     readonly_fields = [f.name for f in Verdict._meta.fields]

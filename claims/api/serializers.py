@@ -95,12 +95,15 @@ CLAIM_ROW_FIELDS = (
     "status",
     "dismissal_reason",
     "dismissal_note",
+    "claim_date",
+    "appearance_url",
     "assignee_id",
     "version",
     "created_at",
     "updated_at",
     "assignee__username",
 )
+_CLAIM_COLUMNS = CLAIM_ROW_FIELDS.index("assignee_id")  # id .. appearance_url: columns as they are
 
 
 def claim_row_representation(row: dict) -> dict:
@@ -124,6 +127,8 @@ def claim_row_representation(row: dict) -> dict:
         "status": row["status"],
         "dismissal_reason": row["dismissal_reason"],
         "dismissal_note": row["dismissal_note"],
+        "claim_date": row["claim_date"].isoformat() if row["claim_date"] else None,
+        "appearance_url": row["appearance_url"],
         "assignee": None
         if assignee_id is None
         else {"id": assignee_id, "username": row["assignee__username"]},
@@ -135,8 +140,8 @@ def claim_row_representation(row: dict) -> dict:
 
 def claim_page_document() -> PageDocument:
     """claim_row_representation written by PostgreSQL (list pages; a test holds the two equal)."""
-    columns = [f'c."{name}"' for name in CLAIM_ROW_FIELDS[:17]]  # id .. dismissal_note
-    keys = ["id", "article", *CLAIM_ROW_FIELDS[2:17]]
+    columns = [f'c."{name}"' for name in CLAIM_ROW_FIELDS[:_CLAIM_COLUMNS]]
+    keys = ["id", "article", *CLAIM_ROW_FIELDS[2:_CLAIM_COLUMNS]]
     assignee = sql_object([("id", 'c."assignee_id"'), ("username", 'u."username"')])
     select = sql_object(
         [
@@ -188,6 +193,8 @@ class ClaimSerializer(serializers.ModelSerializer):
             "status",
             "dismissal_reason",
             "dismissal_note",
+            "claim_date",
+            "appearance_url",
             "assignee",
             "version",
             "created_at",
@@ -223,6 +230,15 @@ class ClaimCreateSerializer(serializers.Serializer):
     claim_type = serializers.ChoiceField(
         choices=Claim.Type.choices, required=False, allow_blank=True
     )
+    claim_date = serializers.DateField(
+        required=False, allow_null=True, help_text="When the claim was made (null: unknown)."
+    )
+    appearance_url = serializers.URLField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Where the claim first appeared, when not in the article itself.",
+    )
 
 
 class ClaimUpdateSerializer(serializers.Serializer):
@@ -235,6 +251,15 @@ class ClaimUpdateSerializer(serializers.Serializer):
     )
     claim_type = serializers.ChoiceField(
         choices=Claim.Type.choices, required=False, allow_blank=True
+    )
+    claim_date = serializers.DateField(
+        required=False, allow_null=True, help_text="When the claim was made (null: unknown)."
+    )
+    appearance_url = serializers.URLField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Where the claim first appeared, when not in the article itself.",
     )
 
 
@@ -357,6 +382,7 @@ class VerdictSerializer(serializers.ModelSerializer):
             "rating",
             "rating_label",
             "summary",
+            "claim_summary",
             "rationale",
             "author",
             "status",
@@ -382,6 +408,13 @@ class VerdictSerializer(serializers.ModelSerializer):
 class VerdictCreateSerializer(serializers.Serializer):
     rating = serializers.CharField(max_length=50, help_text="A rating slug, e.g. mostly-false.")
     summary = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
+    claim_summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="The claim in short for ClaimReview claimReviewed (best under 75 characters; "
+        "empty: the claim's statement).",
+    )
     rationale = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
     correction_note = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
 
@@ -389,6 +422,13 @@ class VerdictCreateSerializer(serializers.Serializer):
 class VerdictUpdateSerializer(serializers.Serializer):
     rating = serializers.CharField(required=False, max_length=50)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
+    claim_summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="The claim in short for ClaimReview claimReviewed (best under 75 characters; "
+        "empty: the claim's statement).",
+    )
     rationale = serializers.CharField(required=False, allow_blank=True, max_length=50_000)
     correction_note = serializers.CharField(required=False, allow_blank=True, max_length=5_000)
 

@@ -20,7 +20,18 @@ from claims.services.claims import claim_status_follow
 from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
 
-VERSION_FIELDS = ("status", "rating", "summary", "rationale", "correction_note", "version")
+VERSION_FIELDS = (
+    "status",
+    "rating",
+    "summary",
+    "claim_summary",
+    "rationale",
+    "correction_note",
+    "version",
+)
+# Search engines show about this many characters of claimReviewed: the UI warns above it, but a
+# longer text is kept whole (cutting it can drop a negation).
+CLAIM_SUMMARY_ADVISED_MAX = 75
 EDITABLE_STATES = frozenset({Verdict.Status.DRAFT, Verdict.Status.REJECTED})
 CLAIM_STATES_FOR_VERDICTS = frozenset(
     {
@@ -51,6 +62,19 @@ def _text(field: str, value: str, *, required: bool = False) -> str:
     if "\x00" in value:
         raise ValidationError(field, "Null characters are not allowed.")
     return value
+
+
+def _claim_summary(value: str) -> str:
+    """One line: newlines and runs of spaces collapse (it is a title, not prose)."""
+    value = " ".join(_text("claim_summary", value).split())
+    if len(value) > 500:
+        raise ValidationError("claim_summary", "Keep it short: at most 500 characters.")
+    return value
+
+
+def claim_summary_too_long(text: str) -> bool:
+    """Whether a claimReviewed text is longer than search engines show (a warning, not an error)."""
+    return len(text) > CLAIM_SUMMARY_ADVISED_MAX
 
 
 def _claim_open_for_verdicts(claim: Claim) -> None:
@@ -84,6 +108,7 @@ def verdict_create(
     summary: str = "",
     rationale: str = "",
     correction_note: str = "",
+    claim_summary: str = "",
 ) -> Verdict:
     """Draft a verdict on a claim; on a published claim it is a correction and needs a note."""
     require_member(actor, "draft verdicts")
@@ -105,6 +130,7 @@ def verdict_create(
         claim=claim,
         rating=rating_obj,
         summary=_text("summary", summary),
+        claim_summary=_claim_summary(claim_summary),
         rationale=_text("rationale", rationale),
         author=actor,
         supersedes=published,
@@ -127,6 +153,7 @@ def verdict_update(
     summary: str | None = None,
     rationale: str | None = None,
     correction_note: str | None = None,
+    claim_summary: str | None = None,
 ) -> Verdict:
     """Change a draft (or rejected) verdict; only its author or an editor may (None: unchanged)."""
     require_member(actor, "edit verdicts")
@@ -141,6 +168,9 @@ def verdict_update(
     if summary is not None:
         locked.summary = _text("summary", summary)
         changed.add("summary")
+    if claim_summary is not None:
+        locked.claim_summary = _claim_summary(claim_summary)
+        changed.add("claim_summary")
     if rationale is not None:
         locked.rationale = _text("rationale", rationale)
         changed.add("rationale")
