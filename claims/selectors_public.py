@@ -108,8 +108,9 @@ def fact_check_get(*, claim_id: int) -> FactCheck | None:
         v.claim = verdict.claim
         if v.supersedes_id in supersedes:
             v.supersedes = supersedes[v.supersedes_id]
+    # The sources as published: evidence attached since belongs to a correction still in the works.
     evidence = list(
-        Evidence.objects.filter(claim_id=claim_id)
+        Evidence.objects.filter(claim_id=claim_id, created_at__lte=verdict.published_at)
         .select_related("source")
         .defer("source__text")
         .annotate(n_snapshots=Count("source__snapshots"))

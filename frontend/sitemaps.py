@@ -1,7 +1,8 @@
-"""The sitemap (django.contrib.sitemaps): every public fact-check page, article page and the index.
+"""The sitemaps (django.contrib.sitemaps): every public fact-check page, article page and the index.
 
-Locations are on the publisher's site (FACTCHECK_PUBLISHER_URL), like the ClaimReview urls, not on
-whatever host name the request came in by.
+/sitemap.xml is an index of the sections' sitemaps (/sitemap-<section>.xml, paged by ?p=N at the
+protocol's 50,000 URLs). Locations are on the publisher's site (FACTCHECK_PUBLISHER_URL), like the
+ClaimReview urls, not on whatever host name the request came in by.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from claims import selectors_public
@@ -44,6 +46,12 @@ class FactCheckSitemap(PublisherSitemap):
     def lastmod(self, item):
         return item.published_at
 
+    def get_latest_lastmod(self):
+        # Django's default reads every item to find the latest; one aggregate does.
+        return selectors_public.sitemap_fact_checks().aggregate(latest=Max("published_at"))[
+            "latest"
+        ]
+
 
 class ArticleSitemap(PublisherSitemap):
     def items(self):
@@ -55,6 +63,11 @@ class ArticleSitemap(PublisherSitemap):
     def lastmod(self, item):
         return item.lastmod
 
+    def get_latest_lastmod(self):
+        return selectors_public.sitemap_fact_checks().aggregate(latest=Max("published_at"))[
+            "latest"
+        ]
+
 
 class IndexSitemap(PublisherSitemap):
     def items(self):
@@ -64,4 +77,4 @@ class IndexSitemap(PublisherSitemap):
         return reverse(item)
 
 
-SITEMAPS = {"index": IndexSitemap, "fact-checks": FactCheckSitemap, "articles": ArticleSitemap}
+SITEMAPS = {"pages": IndexSitemap, "fact-checks": FactCheckSitemap, "articles": ArticleSitemap}

@@ -158,6 +158,8 @@ class ClaimAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
+    # A pasted address without a scheme is taken as https (Django 6's default, set now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Only the wording is edited here; span, status and assignment follow the workflow.
     readonly_fields = tuple(
         f

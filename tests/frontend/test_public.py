@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from claims.exports.claimreview import fact_check_path, fact_check_slug
 from claims.exports.validate import validate_claim_review
-from claims.models import Rating, SourceSnapshot, Verdict
+from claims.models import Evidence, Rating, SourceSnapshot, Verdict
 from tests.factories import (
     ClaimFactory,
     EditorFactory,
@@ -77,6 +77,7 @@ def published(db):
     )
     _snapshot(source, FIRST)
     EvidenceFactory(claim=claim, source=source, quoted_passage="4.2 million", quote_found=True)
+    Evidence.objects.filter(claim=claim).update(created_at=FIRST)  # cited before publication
     return claim, current
 
 
@@ -193,6 +194,7 @@ def test_each_source_shows_its_link_rot_state_with_the_archived_copy(
     )
     _snapshot(source, FIRST)
     EvidenceFactory(claim=claim, source=source)
+    Evidence.objects.filter(source=source).update(created_at=FIRST)
     html = _page(claim)
     (state,) = [
         m
@@ -202,6 +204,12 @@ def test_each_source_shows_its_link_rot_state_with_the_archived_copy(
     assert says in state
     if status != "ok":
         assert "archived copy here" in state
+
+
+def test_sources_added_after_publication_wait_for_the_correction(published):
+    claim, _ = published
+    EvidenceFactory(claim=claim, source=SourceFactory(title="Not yet public"))
+    assert "Not yet public" not in _page(claim)
 
 
 def test_no_public_page_without_a_published_verdict(db):

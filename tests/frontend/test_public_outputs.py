@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import xml.etree.ElementTree as ET  # our own sitemap, in a test
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import feedparser
 import jsonschema
@@ -18,11 +19,14 @@ from django.test.utils import CaptureQueriesContext
 from claims.exports.claimreview import fact_check_path
 from claims.exports.validate import validate_data_feed
 from claims.models import Rating, Verdict
+from frontend.sitemaps import FactCheckSitemap
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
     EditorFactory,
+    EvidenceFactory,
     ReviewerFactory,
+    SourceFactory,
     VerdictFactory,
 )
 
@@ -84,6 +88,8 @@ def checks(db):
         summary="SECRET-draft-correction",
         claim_summary="SECRET-short",
     )
+    # A source attached since a's publication, for the correction under way.
+    EvidenceFactory(claim=a, source=SourceFactory(title="SECRET-later-source"))
     hidden = []
     for status in ("draft", "submitted", "approved", "rejected"):
         claim = ClaimFactory(article=article, statement=f"SECRET-{status}", claimant="Mayor")
@@ -226,14 +232,29 @@ def test_control_characters_do_not_break_the_atom_feed(db):
 
 
 # --- sitemap and robots ---------------------------------------------------------------------------
-def test_the_sitemap_lists_every_published_page_and_nothing_else(checks):
-    response, body = get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(body)  # noqa: S314
-    locs = {el.text for el in root.findall("s:url/s:loc", SITEMAP_NS)}
+def _sitemap_locs(path) -> tuple[set[str], str]:
+    """The URLs a sitemap (or, followed, a sitemap index) lists, and all the XML read."""
+    response, body = get(path)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/xml")
+    root = ET.fromstring(body)  # noqa: S314 (our own output)
+    if root.tag.endswith("sitemapindex"):
+        locs, bodies = set(), body
+        for loc in root.findall("s:sitemap/s:loc", SITEMAP_NS):
+            parts = urlsplit(loc.text)
+            more, more_body = _sitemap_locs(parts.path + (f"?{parts.query}" if parts.query else ""))
+            locs |= more
+            bodies += more_body
+        return locs, bodies
+    return {el.text for el in root.findall("s:url/s:loc", SITEMAP_NS)}, body
+
+
+def test_the_sitemap_lists_every_published_page_and_nothing_else(checks, monkeypatch):
+    monkeypatch.setattr(FactCheckSitemap, "limit", 3)  # four fact-checks: two pages
+    locs, body = _sitemap_locs("/sitemap.xml")
     published = {SITE + fact_check_path(checks[k]) for k in "abcd"}
     articles = {f"{SITE}/fact-checks/articles/{checks[k].article_id}/" for k in "abcd"}
     assert locs == published | articles | {SITE + "/fact-checks/"}
+    assert "sitemap-fact-checks.xml?p=2" in body
     for claim in checks["hidden"]:
         assert f"/fact-checks/{claim.pk}/" not in body
 
@@ -261,6 +282,8 @@ def test_anonymous_readers_see_nothing_unpublished_in_any_public_output(checks):
         "/fact-checks/feed.jsonld",
         "/fact-checks/feed.jsonld?page=2",
         "/sitemap.xml",
+        "/sitemap-fact-checks.xml",
+        "/sitemap-articles.xml",
         "/robots.txt",
         f"/fact-checks/articles/{checks['article'].pk}/",
         fact_check_path(checks["a"]),
@@ -291,6 +314,8 @@ def _queries(path) -> int:
         "/fact-checks/feed.json",
         "/fact-checks/feed.jsonld",
         "/sitemap.xml",
+        "/sitemap-fact-checks.xml",
+        "/sitemap-articles.xml",
     ],
 )
 def test_each_output_costs_the_same_queries_whatever_the_number_of_fact_checks(db, settings, path):
@@ -302,4 +327,4 @@ def test_each_output_costs_the_same_queries_whatever_the_number_of_fact_checks(d
     for day in range(30):
         publish(ClaimFactory(), day=day)
     assert _queries(path) == few
-    assert few <= 6  # the sitemap: a count and a page for each of its three sections
+    assert few <= 5  # the sitemap index: a count and a latest date per section
