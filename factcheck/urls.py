@@ -12,7 +12,7 @@ from frontend.sitemaps import SITEMAPS
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    # An index of one sitemap per section, each paged at 50,000 URLs (the protocol's limit).
+    # An index of one sitemap per section, each paged (frontend.sitemaps says why at 2,000 URLs).
     path(
         "sitemap.xml",
         sitemap_views.index,
