@@ -29,9 +29,6 @@ VERSION_FIELDS = (
     "correction_note",
     "version",
 )
-# Search engines show about this many characters of claimReviewed: the UI warns above it, but a
-# longer text is kept whole (cutting it can drop a negation).
-CLAIM_SUMMARY_ADVISED_MAX = 75
 EDITABLE_STATES = frozenset({Verdict.Status.DRAFT, Verdict.Status.REJECTED})
 CLAIM_STATES_FOR_VERDICTS = frozenset(
     {
@@ -65,16 +62,12 @@ def _text(field: str, value: str, *, required: bool = False) -> str:
 
 
 def _claim_summary(value: str) -> str:
-    """One line: newlines and runs of spaces collapse (it is a title, not prose)."""
+    """One line: newlines and runs of spaces collapse (it is a title, not prose). Longer than the
+    75 characters search engines show is allowed (the form warns): cutting can drop a negation."""
     value = " ".join(_text("claim_summary", value).split())
     if len(value) > 500:
         raise ValidationError("claim_summary", "Keep it short: at most 500 characters.")
     return value
-
-
-def claim_summary_too_long(text: str) -> bool:
-    """Whether a claimReviewed text is longer than search engines show (a warning, not an error)."""
-    return len(text) > CLAIM_SUMMARY_ADVISED_MAX
 
 
 def _claim_open_for_verdicts(claim: Claim) -> None:
