@@ -7,6 +7,7 @@ class ClaimsConfig(AppConfig):
     verbose_name = "Fact-checking"
 
     def ready(self) -> None:
+        from claims import checks  # noqa: F401 (registers the publishing system checks)
         from claims.audit import connect_celery_signals
         from claims.reference import (
             ensure_editor_permissions_after_migrate,

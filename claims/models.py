@@ -216,6 +216,7 @@ class Claim(TimeStamped):
     SPAN_FIELDS = ("start", "end", "quote", "prefix", "suffix")
     DESCRIPTION_FIELDS = ("statement", "claimant", "claimant_kind", "claim_type")
     WORKFLOW_FIELDS = ("origin", "status", "dismissal_reason", "dismissal_note")
+    CONTEXT_FIELDS = ("claim_date", "appearance_url")  # where and when the claim was made
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
     start = models.PositiveIntegerField(help_text="First code point of the span in the body.")
@@ -229,6 +230,18 @@ class Claim(TimeStamped):
     claimant = models.CharField(max_length=300, blank=True, help_text="Who made the claim.")
     claimant_kind = models.CharField(max_length=20, choices=ClaimantKind.choices, blank=True)
     claim_type = models.CharField(max_length=20, choices=Type.choices, blank=True)
+    claim_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the claim was made (ClaimReview itemReviewed.datePublished); "
+        "empty: the article's publication time.",
+    )
+    appearance_url = models.URLField(
+        max_length=2000,
+        blank=True,
+        help_text="Where the claim first appeared, when not in the article itself "
+        "(a speech, a post): ClaimReview firstAppearance.",
+    )
     checkworthiness = models.FloatField(null=True, blank=True, help_text="Extractor score, 0..1.")
     reasons = models.JSONField(
         default=list, blank=True, help_text="Why the extractor suggested it."
@@ -518,6 +531,12 @@ class Verdict(TimeStamped):
     summary = models.TextField(
         max_length=5_000, blank=True, help_text="One or two sentences readers see first."
     )
+    claim_summary = models.TextField(
+        max_length=500,
+        blank=True,
+        help_text="The claim in short for search engines (ClaimReview claimReviewed; best under "
+        "75 characters, never cut); empty: the claim's statement.",
+    )
     rationale = models.TextField(max_length=50_000, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="authored_verdicts"
@@ -547,7 +566,11 @@ class Verdict(TimeStamped):
 
     class Meta:
         ordering = ["claim_id", "created_at", "id"]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # The public index and feeds read published verdicts newest first.
+            models.Index(fields=["status", "published_at"], name="verdict_status_published_idx"),
+        ]
         constraints = [
             _choices_check("status", VerdictStatus, "verdict_status_valid"),
             models.CheckConstraint(

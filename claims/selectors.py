@@ -256,44 +256,6 @@ def verdict_queue_for_editor(*, user) -> QuerySet[Verdict]:
     )
 
 
-def public_article_fact_checks(*, article_id: int) -> tuple[Article | None, list[Claim]]:
-    """An article and its claims that have a published verdict, in text order (for anyone)."""
-    article = Article.objects.filter(pk=article_id).first()
-    if article is None:
-        return None, []
-    claims = list(
-        Claim.objects.filter(
-            article_id=article_id,
-            verdicts__status=Verdict.Status.PUBLISHED,
-        )
-        .distinct()
-        .order_by("start", "end", "id")
-    )
-    return article, claims
-
-
-def public_verdicts_for(*, claims: list[Claim]) -> list[Verdict]:
-    """Published and superseded verdicts of these claims, with rating, scale and reviewer."""
-    return list(
-        Verdict.objects.filter(
-            claim__in=claims,
-            status__in=PUBLIC_VERDICT_STATES,
-        )
-        .select_related("rating__scale", "claim__article", "supersedes")
-        .order_by("claim_id", "published_at", "id")
-    )
-
-
-def public_evidence_for(*, claims: list[Claim]) -> list[Evidence]:
-    """The evidence of these claims with their sources and snapshot counts."""
-    return list(
-        Evidence.objects.filter(claim__in=claims)
-        .select_related("source")
-        .annotate(n_snapshots=Count("source__snapshots"))
-        .order_by("claim_id", "created_at", "id")
-    )
-
-
 def member_list() -> list:
     """Active reviewers and editors, to assign claims to."""
     return list(

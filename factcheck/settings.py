@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -300,9 +301,26 @@ SPECTACULAR_SETTINGS = {
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
 # --- The workbench -------------------------------------------------------------------------------
-# The organisation that publishes fact-checks (ClaimReview author).
+# The organisation that publishes fact-checks (ClaimReview author and publisher). The URL is the
+# public site the fact-check pages live on: `check --deploy` fails on a loopback one (claims.checks).
 FACTCHECK_PUBLISHER_NAME = os.environ.get("FACTCHECK_PUBLISHER_NAME", "Newsroom Fact Check")
 FACTCHECK_PUBLISHER_URL = os.environ.get("FACTCHECK_PUBLISHER_URL", "http://127.0.0.1:8000/")
+# Empty: the shipped logo (static/frontend/logo.svg) on the publisher's site.
+FACTCHECK_PUBLISHER_LOGO_URL = os.environ.get("FACTCHECK_PUBLISHER_LOGO_URL", "")
+# The language the fact-checks are written in (ClaimReview inLanguage, the feeds), BCP 47.
+FACTCHECK_LANGUAGE = os.environ.get("FACTCHECK_LANGUAGE", "en")
+# Who checked and who approved, on the public pages: "names" (their full names, else usernames)
+# or "roles" (a fact-checker, an editor).
+FACTCHECK_PUBLIC_CREDITS = os.environ.get("FACTCHECK_PUBLIC_CREDITS", "roles")
+if FACTCHECK_PUBLIC_CREDITS not in ("names", "roles"):
+    raise ImproperlyConfigured(
+        f"FACTCHECK_PUBLIC_CREDITS={FACTCHECK_PUBLIC_CREDITS!r} must be 'names' or 'roles'."
+    )
+# A page explaining how the newsroom checks claims, linked from every public fact-check (empty: none).
+FACTCHECK_METHODOLOGY_URL = os.environ.get("FACTCHECK_METHODOLOGY_URL", "")
+# Fact-checks per page of the public index and of the feeds.
+FACTCHECK_PUBLIC_PAGE_SIZE = env_int("FACTCHECK_PUBLIC_PAGE_SIZE", 25)
+FACTCHECK_FEED_PAGE_SIZE = env_int("FACTCHECK_FEED_PAGE_SIZE", 50)
 # Networks the source fetcher may reach despite the address blocklist (comma-separated CIDRs).
 SOURCE_FETCH_ALLOWED_NETWORKS = env_list("SOURCE_FETCH_ALLOWED_NETWORKS", [])
 # Ports the fetcher connects to (tests add their local servers' ports).

@@ -36,5 +36,17 @@ urlpatterns = [
     path("claims/<int:claim_id>/comments/", claims.comment_add, name="comment-add"),
     path("verdicts/<int:verdict_id>/<str:step>/", claims.verdict_step, name="verdict-step"),
     path("queue/", queue.editor_queue, name="queue"),
-    path("fact-checks/<int:article_id>/", public.public_article, name="public-article"),
+    # Public pages. One integer is the old article page (redirects); two segments, a fact-check.
+    path("fact-checks/", public.fact_check_index, name="public-index"),
+    path("fact-checks/feed.atom", public.feed_atom, name="feed-atom"),
+    path("fact-checks/feed.json", public.feed_json, name="feed-json"),
+    path("fact-checks/feed.jsonld", public.feed_claim_review, name="feed-claimreview"),
+    path("fact-checks/articles/<int:article_id>/", public.public_article, name="public-article"),
+    path("fact-checks/<int:claim_id>/<str:slug>/", public.fact_check_detail, name="fact-check"),
+    path(
+        "fact-checks/<int:article_id>/",
+        public.old_article_redirect,
+        name="public-article-old",
+    ),
+    path("robots.txt", public.robots_txt, name="robots-txt"),
 ]

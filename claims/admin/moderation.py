@@ -124,6 +124,7 @@ class ClaimAdmin(BulkActions, AuditHistoryMixin, ConcurrencyGuardMixin, admin.Mo
         "article",
         *Claim.SPAN_FIELDS,
         *Claim.DESCRIPTION_FIELDS,
+        *Claim.CONTEXT_FIELDS,
         "checkworthiness",
         "reasons",
         "details",
@@ -133,8 +134,12 @@ class ClaimAdmin(BulkActions, AuditHistoryMixin, ConcurrencyGuardMixin, admin.Mo
         "created_at",
         "updated_at",
     )
+    # A pasted address without a scheme is taken as https (Django 6's default, set now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Only the wording is edited here; span, status and assignment follow the workflow.
-    readonly_fields = tuple(f for f in fields if f not in Claim.DESCRIPTION_FIELDS)
+    readonly_fields = tuple(
+        f for f in fields if f not in (*Claim.DESCRIPTION_FIELDS, *Claim.CONTEXT_FIELDS)
+    )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and ClaimAction.EDIT not in claim_actions(request.user, obj):
@@ -146,6 +151,8 @@ class ClaimAdmin(BulkActions, AuditHistoryMixin, ConcurrencyGuardMixin, admin.Mo
         # the service applies the edit and bumps the version, as the API does.
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         changes.pop(SEEN_FIELD, None)
+        if "claim_date" in changes and changes["claim_date"] is None:
+            changes["claim_date"] = ""  # cleared (the service reads None as unchanged)
         if changes:
             claim_services.claim_update(actor=request.user, claim=obj, **changes)
 
@@ -237,7 +244,7 @@ class VerdictAdmin(BulkActions, AuditHistoryMixin, admin.ModelAdmin):
     )
     list_filter = (SubmittedFirstFilter, "rating", "author")
     list_select_related = ("claim", "rating", "author", "reviewed_by")
-    search_fields = ("summary", "rationale", "claim__quote", "claim__statement")
+    search_fields = ("summary", "claim_summary", "rationale", "claim__quote", "claim__statement")
     ordering = ("submitted_at", "id")
     actions = ["approve_selected", "reject_selected", "publish_selected"]
     readonly_fields = [f.name for f in Verdict._meta.fields]

@@ -80,12 +80,14 @@ CLAIM_ROW_FIELDS = (
     "checkworthiness",
     "reasons",
     *Claim.WORKFLOW_FIELDS,
+    *Claim.CONTEXT_FIELDS,
     "assignee_id",
     "version",
     "created_at",
     "updated_at",
     "assignee__username",
 )
+_CLAIM_COLUMNS = CLAIM_ROW_FIELDS.index("assignee_id")  # id .. appearance_url: columns as they are
 
 
 def claim_row_representation(row: dict) -> dict:
@@ -109,6 +111,8 @@ def claim_row_representation(row: dict) -> dict:
         "status": row["status"],
         "dismissal_reason": row["dismissal_reason"],
         "dismissal_note": row["dismissal_note"],
+        "claim_date": row["claim_date"].isoformat() if row["claim_date"] else None,
+        "appearance_url": row["appearance_url"],
         "assignee": None
         if assignee_id is None
         else {"id": assignee_id, "username": row["assignee__username"]},
@@ -120,8 +124,8 @@ def claim_row_representation(row: dict) -> dict:
 
 def claim_page_document() -> PageDocument:
     """claim_row_representation written by PostgreSQL (list pages; a test holds the two equal)."""
-    columns = [f'c."{name}"' for name in CLAIM_ROW_FIELDS[:17]]  # id .. dismissal_note
-    keys = ["id", "article", *CLAIM_ROW_FIELDS[2:17]]
+    columns = [f'c."{name}"' for name in CLAIM_ROW_FIELDS[:_CLAIM_COLUMNS]]
+    keys = ["id", "article", *CLAIM_ROW_FIELDS[2:_CLAIM_COLUMNS]]
     assignee = sql_object([("id", 'c."assignee_id"'), ("username", 'u."username"')])
     select = sql_object(
         [
@@ -163,6 +167,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "checkworthiness",
             "reasons",
             *Claim.WORKFLOW_FIELDS,
+            *Claim.CONTEXT_FIELDS,
             "assignee",
             "version",
             "created_at",
@@ -199,6 +204,15 @@ class ClaimTextSerializer(serializers.Serializer):
     )
     claim_type = serializers.ChoiceField(
         choices=Claim.Type.choices, required=False, allow_blank=True
+    )
+    claim_date = serializers.DateField(
+        required=False, allow_null=True, help_text="When the claim was made (null: unknown)."
+    )
+    appearance_url = serializers.URLField(
+        required=False,
+        allow_blank=True,
+        max_length=limit(Claim, "appearance_url"),
+        help_text="Where the claim first appeared, when not in the article itself.",
     )
 
 
@@ -339,6 +353,7 @@ class VerdictSerializer(serializers.ModelSerializer):
             "rating",
             "rating_label",
             "summary",
+            "claim_summary",
             "rationale",
             "author",
             "status",
@@ -366,6 +381,13 @@ class VerdictTextSerializer(serializers.Serializer):
 
     summary = serializers.CharField(
         required=False, allow_blank=True, max_length=limit(Verdict, "summary")
+    )
+    claim_summary = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=limit(Verdict, "claim_summary"),
+        help_text="The claim in short for ClaimReview claimReviewed (best under 75 characters; "
+        "empty: the claim's statement).",
     )
     rationale = serializers.CharField(
         required=False, allow_blank=True, max_length=limit(Verdict, "rationale")

@@ -312,6 +312,8 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
     def partial_update(self, request, *args, **kwargs):
         claim = self.get_object()
         data = self.parse(s.ClaimUpdateSerializer, partial=True)
+        if "claim_date" in data and data["claim_date"] is None:
+            data["claim_date"] = ""  # null clears the date; the service reads None as unchanged
         version = expected_version(request, claim)
         claim = claims.claim_update(
             actor=request.user, claim=claim, expected_version=version, **data

@@ -1,89 +1,195 @@
-"""schema.org ClaimReview JSON-LD for a published verdict."""
+"""schema.org ClaimReview JSON-LD for a published verdict.
+
+The rules it follows (schema.org's vocabulary, Google's required and recommended properties) are
+listed with their sources in claimreview_rules.toml; claims.exports.validate checks a document
+against them, and the tests check every export.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urljoin
 
 from django.conf import settings
+from django.db.models import Min
+from django.utils.text import slugify
 
-from claims.models import Claim, Verdict
+from claims.models import Article, Claim, Verdict
+from claims.permissions import PUBLIC_VERDICT_STATES
 
-CLAIM_REVIEWED_MAX = 75  # Google asks for claimReviewed under 75 characters
+SLUG_MAX = 60
 SCHEMA_TYPES = {
     Claim.ClaimantKind.PERSON: "Person",
     Claim.ClaimantKind.ORGANIZATION: "Organization",
 }
 
 
-def public_url(claim: Claim) -> str:
-    """The public fact-check page of the claim's article, anchored at this claim."""
+def _base() -> str:
     base = settings.FACTCHECK_PUBLISHER_URL
-    return urljoin(
-        base if base.endswith("/") else base + "/", f"fact-checks/{claim.article_id}/"
-    ) + (f"#claim-{claim.pk}")
+    return base if base.endswith("/") else base + "/"
 
 
-def claim_reviewed(claim: Claim) -> str:
-    """The claim in the reviewer's words (else the quote), under 75 characters where it allows:
-    a long one is cut at a word boundary with an ellipsis, never mid-word."""
-    text = " ".join((claim.statement or claim.quote or "").split())
-    if len(text) < CLAIM_REVIEWED_MAX:
-        return text
-    head = text[: CLAIM_REVIEWED_MAX - 1]
-    cut = head.rsplit(" ", 1)[0].rstrip(" ,;:-") if " " in head else ""
-    return (cut or head[: CLAIM_REVIEWED_MAX - 2]) + "…"
+def site_url(path: str) -> str:
+    """An absolute URL on the publisher's site for a site path ("/fact-checks/")."""
+    return urljoin(_base(), path.lstrip("/"))
+
+
+def fact_check_slug(claim: Claim) -> str:
+    """The readable part of a fact-check's URL: its statement (else quote), cut at a hyphen.
+
+    Only decoration: the claim id finds the page, and a stale slug redirects to this one.
+    """
+    slug = slugify(claim.statement or claim.quote or "", allow_unicode=True)
+    if len(slug) > SLUG_MAX:
+        slug = slug[:SLUG_MAX].rsplit("-", 1)[0] or slug[:SLUG_MAX]
+    return slug or "claim"
+
+
+def fact_check_path(claim: Claim) -> str:
+    """The site path of a claim's public fact-check page (frontend.urls serves it)."""
+    return f"/fact-checks/{claim.pk}/{fact_check_slug(claim)}/"
+
+
+def public_url(claim: Claim) -> str:
+    """The absolute URL of a claim's public fact-check page, on the publisher's site."""
+    return site_url(fact_check_path(claim))
+
+
+def article_public_path(article_id: int) -> str:
+    """The site path of the public page listing an article's fact-checks."""
+    return f"/fact-checks/articles/{article_id}/"
+
+
+def article_public_url(article: Article) -> str:
+    """The absolute URL of the public page listing an article's fact-checks."""
+    return site_url(article_public_path(article.pk))
+
+
+def publisher_logo_url() -> str:
+    """The publisher's logo: the setting, else the shipped logo on the publisher's site."""
+    logo = settings.FACTCHECK_PUBLISHER_LOGO_URL
+    return logo or urljoin(_base(), settings.STATIC_URL.lstrip("/") + "frontend/logo.svg")
+
+
+def publisher() -> dict:
+    """The organisation that publishes the fact-checks, from settings."""
+    return {
+        "@type": "Organization",
+        "@id": _base() + "#publisher",
+        "name": settings.FACTCHECK_PUBLISHER_NAME,
+        "url": settings.FACTCHECK_PUBLISHER_URL,
+        "logo": {"@type": "ImageObject", "url": publisher_logo_url()},
+    }
+
+
+def claim_reviewed(claim: Claim, verdict: Verdict | None = None) -> str:
+    """The claim as reviewed: the verdict's short summary, else the statement, else the quote.
+
+    Never cut: Google advises under 75 characters, and the form warns above that, but a cut can
+    drop the word that makes the claim false ("not", "never").
+    """
+    summary = verdict.claim_summary if verdict is not None else ""
+    return " ".join((summary or claim.statement or claim.quote or "").split())
 
 
 def _rating(verdict: Verdict) -> dict:
     rating = verdict.rating
-    data: dict = {"@type": "Rating", "alternateName": rating.label}
+    data: dict = {"@type": "Rating", "alternateName": rating.label, "name": rating.label}
     if rating.value is not None:
         data |= {
             "ratingValue": rating.value,
             "bestRating": rating.scale.best_rating,
             "worstRating": rating.scale.worst_rating,
         }
+    if verdict.summary:
+        data["ratingExplanation"] = verdict.summary
     return data
+
+
+def _article_work(article: Article) -> dict:
+    work: dict = {"@type": "CreativeWork", "headline": article.title}
+    if article.url:
+        work["url"] = article.url
+    if article.published_at:
+        work["datePublished"] = article.published_at.isoformat()
+    if article.publisher:
+        work["publisher"] = {"@type": "Organization", "name": article.publisher}
+    if article.language:
+        work["inLanguage"] = article.language
+    return work
+
+
+def _claim_author(claim: Claim) -> dict | None:
+    """Who made the claim: its claimant; a claim nobody is credited with is the article's own,
+    so its byline (a person) or its publisher (an organisation)."""
+    article = claim.article
+    if claim.claimant:
+        return {"@type": SCHEMA_TYPES.get(claim.claimant_kind, "Person"), "name": claim.claimant}
+    if article.byline:
+        return {"@type": "Person", "name": article.byline}
+    if article.publisher:
+        return {"@type": "Organization", "name": article.publisher}
+    return None
 
 
 def _item_reviewed(claim: Claim) -> dict:
     article = claim.article
-    appearance: dict = {"@type": "CreativeWork", "headline": article.title}
-    if article.url:
-        appearance["url"] = article.url
-    if article.published_at:
-        appearance["datePublished"] = article.published_at.isoformat()
-    if article.publisher:
-        appearance["publisher"] = {"@type": "Organization", "name": article.publisher}
-    item: dict = {"@type": "Claim", "appearance": [appearance]}
-    if claim.claimant:
-        item["author"] = {
-            "@type": SCHEMA_TYPES.get(claim.claimant_kind, "Person"),
-            "name": claim.claimant,
-        }
-    if article.published_at:
-        item["datePublished"] = article.published_at.date().isoformat()
+    article_work = _article_work(article)
+    item: dict = {"@type": "Claim"}
+    author = _claim_author(claim)
+    if author is not None:
+        item["author"] = author
+    if claim.claim_date:
+        item["datePublished"] = claim.claim_date.isoformat()
+    elif article.published_at:
+        # The full instant with its offset: a bare UTC date can be the day before or after the
+        # article's own date where it was published.
+        item["datePublished"] = article.published_at.isoformat()
+    if claim.appearance_url:
+        first = {"@type": "CreativeWork", "url": claim.appearance_url}
+        item["firstAppearance"] = first
+        item["appearance"] = [first] + (
+            [article_work] if article.url != claim.appearance_url else []
+        )
+    else:
+        item["firstAppearance"] = article_work
+        item["appearance"] = [article_work]
     return item
 
 
-def claim_review(*, claim: Claim, verdict: Verdict) -> dict:
-    """The ClaimReview of a claim's published verdict, as a JSON-LD document."""
+def first_published_at(claim: Claim) -> dt.datetime | None:
+    """When the claim's fact-check was first published (its corrections keep this date)."""
+    return Verdict.objects.filter(claim_id=claim.pk, status__in=PUBLIC_VERDICT_STATES).aggregate(
+        first=Min("published_at")
+    )["first"]
+
+
+def claim_review(
+    *, claim: Claim, verdict: Verdict, first_published: dt.datetime | None = None
+) -> dict:
+    """The ClaimReview of a claim's published verdict, as a JSON-LD document.
+
+    ``first_published`` is the first publication of the claim's fact-check (lists pass it in
+    from one query; alone, it costs one).
+    """
+    url = public_url(claim)
+    first = first_published or first_published_at(claim) or verdict.published_at
+    org = publisher()
     data = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": public_url(claim),
-        "claimReviewed": claim_reviewed(claim),
+        "@id": url + "#claimreview",
+        "url": url,
+        "claimReviewed": claim_reviewed(claim, verdict),
         "itemReviewed": _item_reviewed(claim),
         "reviewRating": _rating(verdict),
-        "author": {
-            "@type": "Organization",
-            "name": settings.FACTCHECK_PUBLISHER_NAME,
-            "url": settings.FACTCHECK_PUBLISHER_URL,
-        },
-        "datePublished": verdict.published_at.date().isoformat(),
+        "author": org,
+        "publisher": org,
+        "inLanguage": settings.FACTCHECK_LANGUAGE,
+        "datePublished": first.isoformat(),
     }
-    if verdict.summary:
-        data["reviewBody"] = verdict.summary
-    if verdict.supersedes_id:
+    if verdict.rationale or verdict.summary:
+        data["reviewBody"] = verdict.rationale or verdict.summary
+    if verdict.published_at > first:
         data["dateModified"] = verdict.published_at.isoformat()
     return data

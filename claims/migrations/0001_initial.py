@@ -10,7 +10,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,348 +18,997 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='WorkerHeartbeat',
+            name="WorkerHeartbeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=100, unique=True)),
-                ('hostname', models.CharField(max_length=300)),
-                ('created_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=100, unique=True)),
+                ("hostname", models.CharField(max_length=300)),
+                ("created_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=500)),
-                ('url', models.URLField(blank=True, max_length=2000)),
-                ('publisher', models.CharField(blank=True, max_length=200)),
-                ('byline', models.CharField(blank=True, max_length=300)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('language', models.CharField(blank=True, help_text='BCP 47 tag, e.g. en', max_length=20)),
-                ('note', models.TextField(blank=True, help_text='Editorial note, e.g. that it is a translation.')),
-                ('body', models.TextField(blank=True, help_text='Plain text; claims index into it by code point.')),
-                ('body_sha256', models.CharField(editable=False, max_length=64)),
-                ('seed_key', models.CharField(blank=True, help_text='Identifies an article loaded from seeds/, so loading is idempotent.', max_length=100, null=True, unique=True)),
-                ('ingest_status', models.CharField(choices=[('ready', 'Ready'), ('pending', 'Waiting to fetch'), ('fetching', 'Fetching'), ('failed', 'Fetch failed')], default='ready', max_length=20)),
-                ('ingest_error', models.TextField(blank=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=500)),
+                ("url", models.URLField(blank=True, max_length=2000)),
+                ("publisher", models.CharField(blank=True, max_length=200)),
+                ("byline", models.CharField(blank=True, max_length=300)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "language",
+                    models.CharField(blank=True, help_text="BCP 47 tag, e.g. en", max_length=20),
+                ),
+                (
+                    "note",
+                    models.TextField(
+                        blank=True, help_text="Editorial note, e.g. that it is a translation."
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        blank=True, help_text="Plain text; claims index into it by code point."
+                    ),
+                ),
+                ("body_sha256", models.CharField(editable=False, max_length=64)),
+                (
+                    "seed_key",
+                    models.CharField(
+                        blank=True,
+                        help_text="Identifies an article loaded from seeds/, so loading is idempotent.",
+                        max_length=100,
+                        null=True,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "ingest_status",
+                    models.CharField(
+                        choices=[
+                            ("ready", "Ready"),
+                            ("pending", "Waiting to fetch"),
+                            ("fetching", "Fetching"),
+                            ("failed", "Fetch failed"),
+                        ],
+                        default="ready",
+                        max_length=20,
+                    ),
+                ),
+                ("ingest_error", models.TextField(blank=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('start', models.PositiveIntegerField(help_text='First code point of the span in the body.')),
-                ('end', models.PositiveIntegerField(help_text='One past the last code point (exclusive).')),
-                ('quote', models.TextField(help_text='Exactly body[start:end].')),
-                ('prefix', models.CharField(blank=True, help_text='Text just before the span.', max_length=64)),
-                ('suffix', models.CharField(blank=True, help_text='Text just after the span.', max_length=64)),
-                ('statement', models.TextField(blank=True, help_text="The checkable claim in the reviewer's words.")),
-                ('claimant', models.CharField(blank=True, help_text='Who made the claim.', max_length=300)),
-                ('claimant_kind', models.CharField(blank=True, choices=[('person', 'Person'), ('organization', 'Organization')], max_length=20)),
-                ('claim_type', models.CharField(blank=True, choices=[('quantity', 'Quantity'), ('event', 'Event'), ('quote', 'Quote'), ('comparison', 'Comparison'), ('causal', 'Causal'), ('other', 'Other')], max_length=20)),
-                ('checkworthiness', models.FloatField(blank=True, help_text='Extractor score, 0..1.', null=True)),
-                ('reasons', models.JSONField(blank=True, default=list, help_text='Why the extractor suggested it.')),
-                ('details', models.JSONField(blank=True, default=dict, help_text='Extractor findings: quantities, dates, attribution verb.')),
-                ('origin', models.CharField(choices=[('suggested', 'Suggested by the extractor'), ('manual', 'Created by a reviewer')], default='manual', max_length=20)),
-                ('status', models.CharField(choices=[('suggested', 'Suggested'), ('open', 'Open'), ('in_progress', 'In progress'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('dismissed', 'Dismissed')], default='open', max_length=20)),
-                ('dismissal_reason', models.CharField(blank=True, choices=[('not_checkable', 'Not checkable'), ('duplicate', 'Duplicate'), ('out_of_scope', 'Out of scope')], max_length=20)),
-                ('dismissal_note', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1, help_text='Bumped on every change (ETag).')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='claims.article')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_claims', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "start",
+                    models.PositiveIntegerField(
+                        help_text="First code point of the span in the body."
+                    ),
+                ),
+                (
+                    "end",
+                    models.PositiveIntegerField(
+                        help_text="One past the last code point (exclusive)."
+                    ),
+                ),
+                ("quote", models.TextField(help_text="Exactly body[start:end].")),
+                (
+                    "prefix",
+                    models.CharField(
+                        blank=True, help_text="Text just before the span.", max_length=64
+                    ),
+                ),
+                (
+                    "suffix",
+                    models.CharField(
+                        blank=True, help_text="Text just after the span.", max_length=64
+                    ),
+                ),
+                (
+                    "statement",
+                    models.TextField(
+                        blank=True, help_text="The checkable claim in the reviewer's words."
+                    ),
+                ),
+                (
+                    "claimant",
+                    models.CharField(blank=True, help_text="Who made the claim.", max_length=300),
+                ),
+                (
+                    "claimant_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[("person", "Person"), ("organization", "Organization")],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "claim_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("quantity", "Quantity"),
+                            ("event", "Event"),
+                            ("quote", "Quote"),
+                            ("comparison", "Comparison"),
+                            ("causal", "Causal"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "checkworthiness",
+                    models.FloatField(blank=True, help_text="Extractor score, 0..1.", null=True),
+                ),
+                (
+                    "reasons",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Why the extractor suggested it."
+                    ),
+                ),
+                (
+                    "details",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Extractor findings: quantities, dates, attribution verb.",
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("suggested", "Suggested by the extractor"),
+                            ("manual", "Created by a reviewer"),
+                        ],
+                        default="manual",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("suggested", "Suggested"),
+                            ("open", "Open"),
+                            ("in_progress", "In progress"),
+                            ("in_review", "In review"),
+                            ("approved", "Approved"),
+                            ("published", "Published"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "dismissal_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("not_checkable", "Not checkable"),
+                            ("duplicate", "Duplicate"),
+                            ("out_of_scope", "Out of scope"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("dismissal_note", models.TextField(blank=True)),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, help_text="Bumped on every change (ETag)."
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="claims.article",
+                    ),
+                ),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_claims",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article_id', 'start', 'end', 'id'],
+                "ordering": ["article_id", "start", "end", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('body', models.TextField()),
-                ('is_hidden', models.BooleanField(default=False)),
-                ('hidden_at', models.DateTimeField(blank=True, null=True)),
-                ('hidden_reason', models.CharField(blank=True, max_length=300)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='comments', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='claims.claim')),
-                ('hidden_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("body", models.TextField()),
+                ("is_hidden", models.BooleanField(default=False)),
+                ("hidden_at", models.DateTimeField(blank=True, null=True)),
+                ("hidden_reason", models.CharField(blank=True, max_length=300)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="comments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "hidden_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['claim_id', 'created_at', 'id'],
+                "ordering": ["claim_id", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RatingScale',
+            name="RatingScale",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('best_rating', models.IntegerField()),
-                ('worst_rating', models.IntegerField()),
-                ('is_default', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("name", models.CharField(max_length=100)),
+                ("best_rating", models.IntegerField()),
+                ("worst_rating", models.IntegerField()),
+                ("is_default", models.BooleanField(default=False)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_default', True)), fields=('is_default',), name='rating_scale_one_default'), models.CheckConstraint(condition=models.Q(('best_rating__gt', models.F('worst_rating'))), name='rating_scale_best_above_worst')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_default", True)),
+                        fields=("is_default",),
+                        name="rating_scale_one_default",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("best_rating__gt", models.F("worst_rating"))),
+                        name="rating_scale_best_above_worst",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField()),
-                ('label', models.CharField(help_text='ClaimReview alternateName.', max_length=100)),
-                ('value', models.IntegerField(blank=True, help_text='ClaimReview ratingValue.', null=True)),
-                ('description', models.TextField(blank=True, help_text='What the rating means, for readers.')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('scale', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='claims.ratingscale')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField()),
+                ("label", models.CharField(help_text="ClaimReview alternateName.", max_length=100)),
+                (
+                    "value",
+                    models.IntegerField(
+                        blank=True, help_text="ClaimReview ratingValue.", null=True
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="What the rating means, for readers."),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "scale",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="claims.ratingscale",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['scale_id', 'position', 'id'],
+                "ordering": ["scale_id", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('url', models.URLField(help_text='The URL as first submitted.', max_length=2000)),
-                ('normalized_url', models.CharField(max_length=2000, unique=True)),
-                ('final_url', models.URLField(blank=True, help_text='After redirects.', max_length=2000)),
-                ('title', models.CharField(blank=True, max_length=1000)),
-                ('publisher', models.CharField(blank=True, help_text='Site name.', max_length=300)),
-                ('author', models.CharField(blank=True, max_length=300)),
-                ('published_date', models.DateField(blank=True, null=True)),
-                ('language', models.CharField(blank=True, max_length=20)),
-                ('text', models.TextField(blank=True, help_text='Main text extracted from the latest snapshot.')),
-                ('content_sha256', models.CharField(blank=True, max_length=64)),
-                ('http_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('content_type', models.CharField(blank=True, max_length=200)),
-                ('fetch_status', models.CharField(choices=[('pending', 'Pending'), ('fetching', 'Fetching'), ('fetched', 'Fetched'), ('failed', 'Failed')], default='pending', max_length=20)),
-                ('error_code', models.CharField(blank=True, max_length=50)),
-                ('error_message', models.TextField(blank=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('worker_losses', models.PositiveIntegerField(default=0, help_text='Times a fetch was found abandoned by a lost worker.')),
-                ('lease_expires_at', models.DateTimeField(blank=True, null=True)),
-                ('fetched_at', models.DateTimeField(blank=True, null=True)),
-                ('last_checked_at', models.DateTimeField(blank=True, null=True)),
-                ('link_status', models.CharField(choices=[('unchecked', 'Not checked yet'), ('ok', 'Unchanged'), ('changed', 'Content changed'), ('moved', 'Moved'), ('gone', 'Gone')], default='unchecked', max_length=20)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("url", models.URLField(help_text="The URL as first submitted.", max_length=2000)),
+                ("normalized_url", models.CharField(max_length=2000, unique=True)),
+                (
+                    "final_url",
+                    models.URLField(blank=True, help_text="After redirects.", max_length=2000),
+                ),
+                ("title", models.CharField(blank=True, max_length=1000)),
+                ("publisher", models.CharField(blank=True, help_text="Site name.", max_length=300)),
+                ("author", models.CharField(blank=True, max_length=300)),
+                ("published_date", models.DateField(blank=True, null=True)),
+                ("language", models.CharField(blank=True, max_length=20)),
+                (
+                    "text",
+                    models.TextField(
+                        blank=True, help_text="Main text extracted from the latest snapshot."
+                    ),
+                ),
+                ("content_sha256", models.CharField(blank=True, max_length=64)),
+                ("http_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("content_type", models.CharField(blank=True, max_length=200)),
+                (
+                    "fetch_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("fetching", "Fetching"),
+                            ("fetched", "Fetched"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("error_code", models.CharField(blank=True, max_length=50)),
+                ("error_message", models.TextField(blank=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                (
+                    "worker_losses",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Times a fetch was found abandoned by a lost worker."
+                    ),
+                ),
+                ("lease_expires_at", models.DateTimeField(blank=True, null=True)),
+                ("fetched_at", models.DateTimeField(blank=True, null=True)),
+                ("last_checked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "link_status",
+                    models.CharField(
+                        choices=[
+                            ("unchecked", "Not checked yet"),
+                            ("ok", "Unchanged"),
+                            ("changed", "Content changed"),
+                            ("moved", "Moved"),
+                            ("gone", "Gone"),
+                        ],
+                        default="unchecked",
+                        max_length=20,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['fetch_status', 'updated_at'], name='claims_sour_fetch_s_045590_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('fetch_status__in', ['pending', 'fetching', 'fetched', 'failed'])), name='source_fetch_status_valid'), models.CheckConstraint(condition=models.Q(('link_status__in', ['unchecked', 'ok', 'changed', 'moved', 'gone'])), name='source_link_status_valid'), models.CheckConstraint(condition=models.Q(models.Q(('fetch_status', 'failed'), _negated=True), models.Q(('error_code', ''), _negated=True), _connector='OR'), name='source_failed_has_error_code'), models.CheckConstraint(condition=models.Q(('normalized_url', ''), _negated=True), name='source_normalized_url_not_empty')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["fetch_status", "updated_at"], name="claims_sour_fetch_s_045590_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("fetch_status__in", ["pending", "fetching", "fetched", "failed"])
+                        ),
+                        name="source_fetch_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("link_status__in", ["unchecked", "ok", "changed", "moved", "gone"])
+                        ),
+                        name="source_link_status_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("fetch_status", "failed"), _negated=True),
+                            models.Q(("error_code", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="source_failed_has_error_code",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("normalized_url", ""), _negated=True),
+                        name="source_normalized_url_not_empty",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Evidence',
+            name="Evidence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('stance', models.CharField(choices=[('supports', 'Supports'), ('refutes', 'Refutes'), ('context', 'Context')], max_length=20)),
-                ('quoted_passage', models.TextField(blank=True)),
-                ('quote_found', models.BooleanField(blank=True, help_text='Whether the passage is in the fetched text (null: unchecked).', null=True)),
-                ('quote_start', models.PositiveIntegerField(blank=True, null=True)),
-                ('quote_end', models.PositiveIntegerField(blank=True, null=True)),
-                ('quote_score', models.FloatField(blank=True, help_text='Match similarity, 0..1.', null=True)),
-                ('note', models.TextField(blank=True)),
-                ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='claims.claim')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='claims.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "stance",
+                    models.CharField(
+                        choices=[
+                            ("supports", "Supports"),
+                            ("refutes", "Refutes"),
+                            ("context", "Context"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("quoted_passage", models.TextField(blank=True)),
+                (
+                    "quote_found",
+                    models.BooleanField(
+                        blank=True,
+                        help_text="Whether the passage is in the fetched text (null: unchecked).",
+                        null=True,
+                    ),
+                ),
+                ("quote_start", models.PositiveIntegerField(blank=True, null=True)),
+                ("quote_end", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "quote_score",
+                    models.FloatField(blank=True, help_text="Match similarity, 0..1.", null=True),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="claims.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'evidence',
-                'ordering': ['claim_id', 'created_at', 'id'],
+                "verbose_name_plural": "evidence",
+                "ordering": ["claim_id", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SourceSnapshot',
+            name="SourceSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fetched_at', models.DateTimeField()),
-                ('final_url', models.URLField(max_length=2000)),
-                ('http_status', models.PositiveSmallIntegerField()),
-                ('content_type', models.CharField(max_length=200)),
-                ('content_sha256', models.CharField(max_length=64)),
-                ('raw_gzip', models.BinaryField(help_text='The response body as received, gzip-compressed.')),
-                ('raw_size', models.PositiveIntegerField(help_text='Uncompressed size in bytes.')),
-                ('text', models.TextField(blank=True)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='claims.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fetched_at", models.DateTimeField()),
+                ("final_url", models.URLField(max_length=2000)),
+                ("http_status", models.PositiveSmallIntegerField()),
+                ("content_type", models.CharField(max_length=200)),
+                ("content_sha256", models.CharField(max_length=64)),
+                (
+                    "raw_gzip",
+                    models.BinaryField(help_text="The response body as received, gzip-compressed."),
+                ),
+                ("raw_size", models.PositiveIntegerField(help_text="Uncompressed size in bytes.")),
+                ("text", models.TextField(blank=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="claims.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-fetched_at', '-id'],
+                "ordering": ["-fetched_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Verdict',
+            name="Verdict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('summary', models.TextField(blank=True, help_text='One or two sentences readers see first.')),
-                ('rationale', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('published', 'Published'), ('superseded', 'Superseded')], default='draft', max_length=20)),
-                ('rejection_reason', models.TextField(blank=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('correction_note', models.TextField(blank=True)),
-                ('version', models.PositiveIntegerField(default=1, help_text='Bumped on every change (ETag).')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='authored_verdicts', to=settings.AUTH_USER_MODEL)),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='verdicts', to='claims.claim')),
-                ('rating', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='verdicts', to='claims.rating')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reviewed_verdicts', to=settings.AUTH_USER_MODEL)),
-                ('supersedes', models.OneToOneField(blank=True, help_text='The published verdict this one corrects.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='claims.verdict')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "summary",
+                    models.TextField(
+                        blank=True, help_text="One or two sentences readers see first."
+                    ),
+                ),
+                ("rationale", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("published", "Published"),
+                            ("superseded", "Superseded"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("rejection_reason", models.TextField(blank=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("correction_note", models.TextField(blank=True)),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, help_text="Bumped on every change (ETag)."
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="authored_verdicts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="verdicts",
+                        to="claims.claim",
+                    ),
+                ),
+                (
+                    "rating",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="verdicts",
+                        to="claims.rating",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviewed_verdicts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="The published verdict this one corrects.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="claims.verdict",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['claim_id', 'created_at', 'id'],
+                "ordering": ["claim_id", "created_at", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('ingest_status__in', ['ready', 'pending', 'fetching', 'failed'])), name='article_ingest_status_valid'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ingest_status__in", ["ready", "pending", "fetching", "failed"])
+                ),
+                name="article_ingest_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ingest_status', 'ready'), _negated=True), models.Q(('body', ''), _negated=True), _connector='OR'), name='article_ready_has_body'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("ingest_status", "ready"), _negated=True),
+                    models.Q(("body", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="article_ready_has_body",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='article',
-            trigger=pgtrigger.compiler.Trigger(name='article_body_sha256', sql=pgtrigger.compiler.UpsertTriggerSql(func="NEW.body_sha256 := encode(sha256(convert_to(NEW.body, 'UTF8')), 'hex'); RETURN NEW;", hash='82fe625c722d5a4b1c858d3d7a28422d572b2a33', operation='INSERT OR UPDATE', pgid='pgtrigger_article_body_sha256_eb9bd', table='claims_article', when='BEFORE')),
+            model_name="article",
+            trigger=pgtrigger.compiler.Trigger(
+                name="article_body_sha256",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="NEW.body_sha256 := encode(sha256(convert_to(NEW.body, 'UTF8')), 'hex'); RETURN NEW;",
+                    hash="82fe625c722d5a4b1c858d3d7a28422d572b2a33",
+                    operation="INSERT OR UPDATE",
+                    pgid="pgtrigger_article_body_sha256_eb9bd",
+                    table="claims_article",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='article',
-            trigger=pgtrigger.compiler.Trigger(name='article_body_keeps_claims', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."body" IS DISTINCT FROM (NEW."body"))', constraint='CONSTRAINT', func='\n    DECLARE bad record;\n    BEGIN\n        SELECT id, start, "end" INTO bad FROM claims_claim\n         WHERE article_id = NEW.id\n           AND ("end" > char_length(NEW.body)\n                OR substr(NEW.body, start + 1, "end" - start) IS DISTINCT FROM quote)\n         LIMIT 1;\n        IF FOUND THEN\n            RAISE EXCEPTION \'article % body change breaks claim % at [%, %): re-anchor it first\',\n                NEW.id, bad.id, bad.start, bad."end"\n                USING ERRCODE = \'check_violation\', CONSTRAINT = \'claim_quote_matches_body\';\n        END IF;\n        RETURN NULL;\n    END;\n', hash='2863320cdcccf21afdb1829aea7958a9a7a46a30', operation='UPDATE', pgid='pgtrigger_article_body_keeps_claims_f6c17', table='claims_article', timing='DEFERRABLE INITIALLY DEFERRED', when='AFTER')),
+            model_name="article",
+            trigger=pgtrigger.compiler.Trigger(
+                name="article_body_keeps_claims",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."body" IS DISTINCT FROM (NEW."body"))',
+                    constraint="CONSTRAINT",
+                    func='\n    DECLARE bad record;\n    BEGIN\n        SELECT id, start, "end" INTO bad FROM claims_claim\n         WHERE article_id = NEW.id\n           AND ("end" > char_length(NEW.body)\n                OR substr(NEW.body, start + 1, "end" - start) IS DISTINCT FROM quote)\n         LIMIT 1;\n        IF FOUND THEN\n            RAISE EXCEPTION \'article % body change breaks claim % at [%, %): re-anchor it first\',\n                NEW.id, bad.id, bad.start, bad."end"\n                USING ERRCODE = \'check_violation\', CONSTRAINT = \'claim_quote_matches_body\';\n        END IF;\n        RETURN NULL;\n    END;\n',
+                    hash="2863320cdcccf21afdb1829aea7958a9a7a46a30",
+                    operation="UPDATE",
+                    pgid="pgtrigger_article_body_keeps_claims_f6c17",
+                    table="claims_article",
+                    timing="DEFERRABLE INITIALLY DEFERRED",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['article', 'start'], name='claims_clai_article_89f072_idx'),
+            model_name="claim",
+            index=models.Index(fields=["article", "start"], name="claims_clai_article_89f072_idx"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['status'], name='claims_clai_status_b4f911_idx'),
+            model_name="claim",
+            index=models.Index(fields=["status"], name="claims_clai_status_b4f911_idx"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['assignee', 'status'], name='claims_clai_assigne_02ec37_idx'),
+            model_name="claim",
+            index=models.Index(
+                fields=["assignee", "status"], name="claims_clai_assigne_02ec37_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('start__lt', models.F('end'))), name='claim_start_before_end'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("start__lt", models.F("end"))), name="claim_start_before_end"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('end', django.db.models.expressions.CombinedExpression(models.F('start'), '+', django.db.models.functions.text.Length('quote')))), name='claim_quote_length_matches_span'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "end",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("start"), "+", django.db.models.functions.text.Length("quote")
+                        ),
+                    )
+                ),
+                name="claim_quote_length_matches_span",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('checkworthiness__isnull', True), models.Q(('checkworthiness__gte', 0), ('checkworthiness__lte', 1)), _connector='OR'), name='claim_checkworthiness_in_unit_range'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("checkworthiness__isnull", True),
+                    models.Q(("checkworthiness__gte", 0), ("checkworthiness__lte", 1)),
+                    _connector="OR",
+                ),
+                name="claim_checkworthiness_in_unit_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['suggested', 'open', 'in_progress', 'in_review', 'approved', 'published', 'dismissed'])), name='claim_status_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "suggested",
+                            "open",
+                            "in_progress",
+                            "in_review",
+                            "approved",
+                            "published",
+                            "dismissed",
+                        ],
+                    )
+                ),
+                name="claim_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('origin__in', ['suggested', 'manual'])), name='claim_origin_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("origin__in", ["suggested", "manual"])),
+                name="claim_origin_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('claim_type', ''), ('claim_type__in', ['quantity', 'event', 'quote', 'comparison', 'causal', 'other']), _connector='OR'), name='claim_type_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("claim_type", ""),
+                    (
+                        "claim_type__in",
+                        ["quantity", "event", "quote", "comparison", "causal", "other"],
+                    ),
+                    _connector="OR",
+                ),
+                name="claim_type_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('claimant_kind', ''), ('claimant_kind__in', ['person', 'organization']), _connector='OR'), name='claim_claimant_kind_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("claimant_kind", ""),
+                    ("claimant_kind__in", ["person", "organization"]),
+                    _connector="OR",
+                ),
+                name="claim_claimant_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'dismissed'), ('dismissal_reason__in', ['not_checkable', 'duplicate', 'out_of_scope'])), models.Q(models.Q(('status', 'dismissed'), _negated=True), ('dismissal_reason', '')), _connector='OR'), name='claim_dismissed_iff_reason'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("status", "dismissed"),
+                        ("dismissal_reason__in", ["not_checkable", "duplicate", "out_of_scope"]),
+                    ),
+                    models.Q(
+                        models.Q(("status", "dismissed"), _negated=True), ("dismissal_reason", "")
+                    ),
+                    _connector="OR",
+                ),
+                name="claim_dismissed_iff_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='claim_version_positive'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="claim_version_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.UniqueConstraint(condition=models.Q(('origin', 'suggested')), fields=('article', 'start', 'end'), name='claim_one_suggestion_per_span'),
+            model_name="claim",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("origin", "suggested")),
+                fields=("article", "start", "end"),
+                name="claim_one_suggestion_per_span",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='claim',
-            trigger=pgtrigger.compiler.Trigger(name='claim_span_matches_body', sql=pgtrigger.compiler.UpsertTriggerSql(constraint='CONSTRAINT', func='\n    DECLARE body_text text;\n    BEGIN\n        SELECT body INTO body_text FROM claims_article WHERE id = NEW.article_id;\n        IF NEW."end" > char_length(body_text) THEN\n            RAISE EXCEPTION \'claim % span [%, %) lies outside the article body (% characters)\',\n                NEW.id, NEW.start, NEW."end", char_length(body_text)\n                USING ERRCODE = \'check_violation\', CONSTRAINT = \'claim_span_within_body\';\n        END IF;\n        IF substr(body_text, NEW.start + 1, NEW."end" - NEW.start) IS DISTINCT FROM NEW.quote THEN\n            RAISE EXCEPTION \'claim % quote does not match the article body at [%, %)\',\n                NEW.id, NEW.start, NEW."end"\n                USING ERRCODE = \'check_violation\', CONSTRAINT = \'claim_quote_matches_body\';\n        END IF;\n        RETURN NULL;\n    END;\n', hash='652aa81078410587fc688107c691c70dc2a86da2', operation='INSERT OR UPDATE', pgid='pgtrigger_claim_span_matches_body_b1619', table='claims_claim', timing='DEFERRABLE INITIALLY DEFERRED', when='AFTER')),
+            model_name="claim",
+            trigger=pgtrigger.compiler.Trigger(
+                name="claim_span_matches_body",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    constraint="CONSTRAINT",
+                    func="\n    DECLARE body_text text;\n    BEGIN\n        SELECT body INTO body_text FROM claims_article WHERE id = NEW.article_id;\n        IF NEW.\"end\" > char_length(body_text) THEN\n            RAISE EXCEPTION 'claim % span [%, %) lies outside the article body (% characters)',\n                NEW.id, NEW.start, NEW.\"end\", char_length(body_text)\n                USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_span_within_body';\n        END IF;\n        IF substr(body_text, NEW.start + 1, NEW.\"end\" - NEW.start) IS DISTINCT FROM NEW.quote THEN\n            RAISE EXCEPTION 'claim % quote does not match the article body at [%, %)',\n                NEW.id, NEW.start, NEW.\"end\"\n                USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_body';\n        END IF;\n        RETURN NULL;\n    END;\n",
+                    hash="652aa81078410587fc688107c691c70dc2a86da2",
+                    operation="INSERT OR UPDATE",
+                    pgid="pgtrigger_claim_span_matches_body_b1619",
+                    table="claims_claim",
+                    timing="DEFERRABLE INITIALLY DEFERRED",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=models.Q(('body', ''), _negated=True), name='comment_body_not_empty'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("body", ""), _negated=True), name="comment_body_not_empty"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('scale', 'slug'), name='rating_slug_unique_in_scale'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(
+                fields=("scale", "slug"), name="rating_slug_unique_in_scale"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.UniqueConstraint(fields=('claim', 'source'), name='evidence_one_per_claim_source'),
+            model_name="evidence",
+            constraint=models.UniqueConstraint(
+                fields=("claim", "source"), name="evidence_one_per_claim_source"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(('stance__in', ['supports', 'refutes', 'context'])), name='evidence_stance_valid'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("stance__in", ["supports", "refutes", "context"])),
+                name="evidence_stance_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evidence',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('quote_end__isnull', True), ('quote_start__isnull', True)), ('quote_start__lt', models.F('quote_end')), _connector='OR'), name='evidence_quote_offsets_ordered'),
+            model_name="evidence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("quote_end__isnull", True), ("quote_start__isnull", True)),
+                    ("quote_start__lt", models.F("quote_end")),
+                    _connector="OR",
+                ),
+                name="evidence_quote_offsets_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourcesnapshot',
-            constraint=models.UniqueConstraint(fields=('source', 'content_sha256'), name='snapshot_one_per_source_content'),
+            model_name="sourcesnapshot",
+            constraint=models.UniqueConstraint(
+                fields=("source", "content_sha256"), name="snapshot_one_per_source_content"
+            ),
         ),
         migrations.AddIndex(
-            model_name='verdict',
-            index=models.Index(fields=['status', 'submitted_at'], name='claims_verd_status_668010_idx'),
+            model_name="verdict",
+            index=models.Index(
+                fields=["status", "submitted_at"], name="claims_verd_status_668010_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'approved', 'rejected', 'published', 'superseded'])), name='verdict_status_valid'),
+            model_name="verdict",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ["draft", "submitted", "approved", "rejected", "published", "superseded"],
+                    )
+                ),
+                name="verdict_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.CheckConstraint(condition=models.Q(('reviewed_by__isnull', True), models.Q(('reviewed_by', models.F('author')), _negated=True), _connector='OR'), name='verdict_four_eyes', violation_error_message='Nobody reviews their own verdict.'),
+            model_name="verdict",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("reviewed_by__isnull", True),
+                    models.Q(("reviewed_by", models.F("author")), _negated=True),
+                    _connector="OR",
+                ),
+                name="verdict_four_eyes",
+                violation_error_message="Nobody reviews their own verdict.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'rejected'), _negated=True), models.Q(('rejection_reason', ''), _negated=True), _connector='OR'), name='verdict_rejection_has_reason'),
+            model_name="verdict",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "rejected"), _negated=True),
+                    models.Q(("rejection_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="verdict_rejection_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.CheckConstraint(condition=models.Q(('supersedes__isnull', True), models.Q(('correction_note', ''), _negated=True), _connector='OR'), name='verdict_correction_has_note'),
+            model_name="verdict",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("supersedes__isnull", True),
+                    models.Q(("correction_note", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="verdict_correction_has_note",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['approved', 'published', 'superseded']), _negated=True), ('reviewed_by__isnull', False), _connector='OR'), name='verdict_approved_has_reviewer'),
+            model_name="verdict",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("status__in", ["approved", "published", "superseded"]), _negated=True
+                    ),
+                    ("reviewed_by__isnull", False),
+                    _connector="OR",
+                ),
+                name="verdict_approved_has_reviewer",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['published', 'superseded']), _negated=True), ('published_at__isnull', False), _connector='OR'), name='verdict_published_has_date'),
+            model_name="verdict",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status__in", ["published", "superseded"]), _negated=True),
+                    ("published_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="verdict_published_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'published')), fields=('claim',), name='verdict_one_published_per_claim'),
+            model_name="verdict",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "published")),
+                fields=("claim",),
+                name="verdict_one_published_per_claim",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='verdict',
-            constraint=models.CheckConstraint(condition=models.Q(('version__gte', 1)), name='verdict_version_positive'),
+            model_name="verdict",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("version__gte", 1)), name="verdict_version_positive"
+            ),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0002_reference_data'),
+        ("claims", "0002_reference_data"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='source',
-            name='link_moved_to',
-            field=models.URLField(blank=True, help_text='Where the page now redirects, when it moved.', max_length=2000),
+            model_name="source",
+            name="link_moved_to",
+            field=models.URLField(
+                blank=True,
+                help_text="Where the page now redirects, when it moved.",
+                max_length=2000,
+            ),
         ),
     ]

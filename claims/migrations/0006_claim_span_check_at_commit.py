@@ -6,18 +6,29 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0005_editor_permissions'),
+        ("claims", "0005_editor_permissions"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='claim',
-            name='claim_span_matches_body',
+            model_name="claim",
+            name="claim_span_matches_body",
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='claim',
-            trigger=pgtrigger.compiler.Trigger(name='claim_span_matches_body', sql=pgtrigger.compiler.UpsertTriggerSql(constraint='CONSTRAINT', func='\n    DECLARE cur record;\n    BEGIN\n        -- Deferred: check the row as it stands at commit, not as this event saw it; a claim (or\n        -- its article) deleted later in the same transaction has nothing left to check.\n        SELECT c.start, c."end", c.quote, a.body INTO cur\n          FROM claims_claim c JOIN claims_article a ON a.id = c.article_id\n         WHERE c.id = NEW.id;\n        IF NOT FOUND THEN\n            RETURN NULL;\n        END IF;\n        IF cur."end" > char_length(cur.body) THEN\n            RAISE EXCEPTION \'claim % span [%, %) lies outside the article body (% characters)\',\n                NEW.id, cur.start, cur."end", char_length(cur.body)\n                USING ERRCODE = \'check_violation\', CONSTRAINT = \'claim_span_within_body\';\n        END IF;\n        IF substr(cur.body, cur.start + 1, cur."end" - cur.start) IS DISTINCT FROM cur.quote THEN\n            RAISE EXCEPTION \'claim % quote does not match the article body at [%, %)\',\n                NEW.id, cur.start, cur."end"\n                USING ERRCODE = \'check_violation\', CONSTRAINT = \'claim_quote_matches_body\';\n        END IF;\n        RETURN NULL;\n    END;\n', hash='470caf1ded838f0b4a180dcbdabcfd0d43f179a8', operation='INSERT OR UPDATE', pgid='pgtrigger_claim_span_matches_body_b1619', table='claims_claim', timing='DEFERRABLE INITIALLY DEFERRED', when='AFTER')),
+            model_name="claim",
+            trigger=pgtrigger.compiler.Trigger(
+                name="claim_span_matches_body",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    constraint="CONSTRAINT",
+                    func="\n    DECLARE cur record;\n    BEGIN\n        -- Deferred: check the row as it stands at commit, not as this event saw it; a claim (or\n        -- its article) deleted later in the same transaction has nothing left to check.\n        SELECT c.start, c.\"end\", c.quote, a.body INTO cur\n          FROM claims_claim c JOIN claims_article a ON a.id = c.article_id\n         WHERE c.id = NEW.id;\n        IF NOT FOUND THEN\n            RETURN NULL;\n        END IF;\n        IF cur.\"end\" > char_length(cur.body) THEN\n            RAISE EXCEPTION 'claim % span [%, %) lies outside the article body (% characters)',\n                NEW.id, cur.start, cur.\"end\", char_length(cur.body)\n                USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_span_within_body';\n        END IF;\n        IF substr(cur.body, cur.start + 1, cur.\"end\" - cur.start) IS DISTINCT FROM cur.quote THEN\n            RAISE EXCEPTION 'claim % quote does not match the article body at [%, %)',\n                NEW.id, cur.start, cur.\"end\"\n                USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_body';\n        END IF;\n        RETURN NULL;\n    END;\n",
+                    hash="470caf1ded838f0b4a180dcbdabcfd0d43f179a8",
+                    operation="INSERT OR UPDATE",
+                    pgid="pgtrigger_claim_span_matches_body_b1619",
+                    table="claims_claim",
+                    timing="DEFERRABLE INITIALLY DEFERRED",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -5,19 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0006_claim_span_check_at_commit'),
+        ("claims", "0006_claim_span_check_at_commit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='claim',
-            name='claims_clai_article_89f072_idx',
+            model_name="claim",
+            name="claims_clai_article_89f072_idx",
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['article', 'start', 'end', 'id'], name='claim_article_order_idx'),
+            model_name="claim",
+            index=models.Index(
+                fields=["article", "start", "end", "id"], name="claim_article_order_idx"
+            ),
         ),
     ]

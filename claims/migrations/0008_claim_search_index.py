@@ -8,15 +8,22 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0007_claim_list_order_index'),
+        ("claims", "0007_claim_list_order_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='claim',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.search.SearchVector(django.db.models.functions.text.Left('statement', 20000), django.db.models.functions.text.Left('quote', 20000), 'claimant', config='english'), name='claim_search_gin'),
+            model_name="claim",
+            index=django.contrib.postgres.indexes.GinIndex(
+                django.contrib.postgres.search.SearchVector(
+                    django.db.models.functions.text.Left("statement", 20000),
+                    django.db.models.functions.text.Left("quote", 20000),
+                    "claimant",
+                    config="english",
+                ),
+                name="claim_search_gin",
+            ),
         ),
     ]

@@ -4,100 +4,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0007_claim_list_order_index'),
+        ("claims", "0007_claim_list_order_index"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='claim',
-            name='dismissal_note',
+            model_name="claim",
+            name="dismissal_note",
             field=models.TextField(blank=True, max_length=10000),
         ),
         migrations.AlterField(
-            model_name='claim',
-            name='statement',
-            field=models.TextField(blank=True, help_text="The checkable claim in the reviewer's words.", max_length=10000),
+            model_name="claim",
+            name="statement",
+            field=models.TextField(
+                blank=True,
+                help_text="The checkable claim in the reviewer's words.",
+                max_length=10000,
+            ),
         ),
         migrations.AlterField(
-            model_name='claimevent',
-            name='dismissal_note',
+            model_name="claimevent",
+            name="dismissal_note",
             field=models.TextField(blank=True, max_length=10000),
         ),
         migrations.AlterField(
-            model_name='claimevent',
-            name='statement',
-            field=models.TextField(blank=True, help_text="The checkable claim in the reviewer's words.", max_length=10000),
+            model_name="claimevent",
+            name="statement",
+            field=models.TextField(
+                blank=True,
+                help_text="The checkable claim in the reviewer's words.",
+                max_length=10000,
+            ),
         ),
         migrations.AlterField(
-            model_name='comment',
-            name='body',
+            model_name="comment",
+            name="body",
             field=models.TextField(max_length=10000),
         ),
         migrations.AlterField(
-            model_name='commentevent',
-            name='body',
+            model_name="commentevent",
+            name="body",
             field=models.TextField(max_length=10000),
         ),
         migrations.AlterField(
-            model_name='evidence',
-            name='note',
+            model_name="evidence",
+            name="note",
             field=models.TextField(blank=True, max_length=10000),
         ),
         migrations.AlterField(
-            model_name='evidence',
-            name='quoted_passage',
+            model_name="evidence",
+            name="quoted_passage",
             field=models.TextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='evidenceevent',
-            name='note',
+            model_name="evidenceevent",
+            name="note",
             field=models.TextField(blank=True, max_length=10000),
         ),
         migrations.AlterField(
-            model_name='evidenceevent',
-            name='quoted_passage',
+            model_name="evidenceevent",
+            name="quoted_passage",
             field=models.TextField(blank=True, max_length=20000),
         ),
         migrations.AlterField(
-            model_name='verdict',
-            name='correction_note',
+            model_name="verdict",
+            name="correction_note",
             field=models.TextField(blank=True, max_length=5000),
         ),
         migrations.AlterField(
-            model_name='verdict',
-            name='rationale',
+            model_name="verdict",
+            name="rationale",
             field=models.TextField(blank=True, max_length=50000),
         ),
         migrations.AlterField(
-            model_name='verdict',
-            name='rejection_reason',
+            model_name="verdict",
+            name="rejection_reason",
             field=models.TextField(blank=True, max_length=5000),
         ),
         migrations.AlterField(
-            model_name='verdict',
-            name='summary',
-            field=models.TextField(blank=True, help_text='One or two sentences readers see first.', max_length=5000),
+            model_name="verdict",
+            name="summary",
+            field=models.TextField(
+                blank=True, help_text="One or two sentences readers see first.", max_length=5000
+            ),
         ),
         migrations.AlterField(
-            model_name='verdictevent',
-            name='correction_note',
+            model_name="verdictevent",
+            name="correction_note",
             field=models.TextField(blank=True, max_length=5000),
         ),
         migrations.AlterField(
-            model_name='verdictevent',
-            name='rationale',
+            model_name="verdictevent",
+            name="rationale",
             field=models.TextField(blank=True, max_length=50000),
         ),
         migrations.AlterField(
-            model_name='verdictevent',
-            name='rejection_reason',
+            model_name="verdictevent",
+            name="rejection_reason",
             field=models.TextField(blank=True, max_length=5000),
         ),
         migrations.AlterField(
-            model_name='verdictevent',
-            name='summary',
-            field=models.TextField(blank=True, help_text='One or two sentences readers see first.', max_length=5000),
+            model_name="verdictevent",
+            name="summary",
+            field=models.TextField(
+                blank=True, help_text="One or two sentences readers see first.", max_length=5000
+            ),
         ),
     ]

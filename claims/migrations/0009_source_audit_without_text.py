@@ -6,38 +6,68 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0008_claim_search_index'),
+        ("claims", "0008_claim_search_index"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='source',
-            name='audit_insert',
+            model_name="source",
+            name="audit_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='source',
-            name='audit_update',
+            model_name="source",
+            name="audit_update",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='source',
-            name='audit_delete',
+            model_name="source",
+            name="audit_delete",
         ),
         migrations.RemoveField(
-            model_name='sourceevent',
-            name='text',
+            model_name="sourceevent",
+            name="text",
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='source',
-            trigger=pgtrigger.compiler.Trigger(name='audit_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "claims_sourceevent" ("attempts", "author", "content_sha256", "content_type", "created_at", "error_code", "error_message", "fetch_status", "fetched_at", "final_url", "http_status", "id", "language", "last_checked_at", "lease_expires_at", "link_moved_to", "link_status", "normalized_url", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_date", "publisher", "title", "updated_at", "url", "worker_losses") VALUES (NEW."attempts", NEW."author", NEW."content_sha256", NEW."content_type", NEW."created_at", NEW."error_code", NEW."error_message", NEW."fetch_status", NEW."fetched_at", NEW."final_url", NEW."http_status", NEW."id", NEW."language", NEW."last_checked_at", NEW."lease_expires_at", NEW."link_moved_to", NEW."link_status", NEW."normalized_url", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, clock_timestamp(), \'insert\', NEW."id", NEW."published_date", NEW."publisher", NEW."title", NEW."updated_at", NEW."url", NEW."worker_losses"); RETURN NULL;', hash='3e15df94170751de76f6645be1d57a0589b923fe', operation='INSERT', pgid='pgtrigger_audit_insert_962cf', table='claims_source', when='AFTER')),
+            model_name="source",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "claims_sourceevent" ("attempts", "author", "content_sha256", "content_type", "created_at", "error_code", "error_message", "fetch_status", "fetched_at", "final_url", "http_status", "id", "language", "last_checked_at", "lease_expires_at", "link_moved_to", "link_status", "normalized_url", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_date", "publisher", "title", "updated_at", "url", "worker_losses") VALUES (NEW."attempts", NEW."author", NEW."content_sha256", NEW."content_type", NEW."created_at", NEW."error_code", NEW."error_message", NEW."fetch_status", NEW."fetched_at", NEW."final_url", NEW."http_status", NEW."id", NEW."language", NEW."last_checked_at", NEW."lease_expires_at", NEW."link_moved_to", NEW."link_status", NEW."normalized_url", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, clock_timestamp(), \'insert\', NEW."id", NEW."published_date", NEW."publisher", NEW."title", NEW."updated_at", NEW."url", NEW."worker_losses"); RETURN NULL;',
+                    hash="3e15df94170751de76f6645be1d57a0589b923fe",
+                    operation="INSERT",
+                    pgid="pgtrigger_audit_insert_962cf",
+                    table="claims_source",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='source',
-            trigger=pgtrigger.compiler.Trigger(name='audit_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "claims_sourceevent" ("pgh_changes", "attempts", "author", "content_sha256", "content_type", "created_at", "error_code", "error_message", "fetch_status", "fetched_at", "final_url", "http_status", "id", "language", "last_checked_at", "lease_expires_at", "link_moved_to", "link_status", "normalized_url", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_date", "publisher", "title", "updated_at", "url", "worker_losses") VALUES (NULLIF(COALESCE((SELECT jsonb_object_agg(n.key, jsonb_build_array(o.value, n.value)) FROM jsonb_each(to_jsonb(OLD) - \'text\') AS o JOIN jsonb_each(to_jsonb(NEW) - \'text\') AS n ON n.key = o.key WHERE o.value IS DISTINCT FROM n.value), jsonb_build_object()) || CASE WHEN OLD."text" IS DISTINCT FROM NEW."text" THEN jsonb_build_object(\'text\', jsonb_build_array(CASE WHEN OLD."text" IS NULL THEN NULL ELSE jsonb_build_object(\'characters\', length(OLD."text"), \'md5\', md5(OLD."text")) END, CASE WHEN NEW."text" IS NULL THEN NULL ELSE jsonb_build_object(\'characters\', length(NEW."text"), \'md5\', md5(NEW."text")) END)) ELSE jsonb_build_object() END, jsonb_build_object()), NEW."attempts", NEW."author", NEW."content_sha256", NEW."content_type", NEW."created_at", NEW."error_code", NEW."error_message", NEW."fetch_status", NEW."fetched_at", NEW."final_url", NEW."http_status", NEW."id", NEW."language", NEW."last_checked_at", NEW."lease_expires_at", NEW."link_moved_to", NEW."link_status", NEW."normalized_url", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, clock_timestamp(), \'update\', NEW."id", NEW."published_date", NEW."publisher", NEW."title", NEW."updated_at", NEW."url", NEW."worker_losses"); RETURN NULL;', hash='e96af007da90c1af78c5d5ced7a80c75a4b68db7', operation='UPDATE', pgid='pgtrigger_audit_update_4f3e2', table='claims_source', when='AFTER')),
+            model_name="source",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "claims_sourceevent" ("pgh_changes", "attempts", "author", "content_sha256", "content_type", "created_at", "error_code", "error_message", "fetch_status", "fetched_at", "final_url", "http_status", "id", "language", "last_checked_at", "lease_expires_at", "link_moved_to", "link_status", "normalized_url", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_date", "publisher", "title", "updated_at", "url", "worker_losses") VALUES (NULLIF(COALESCE((SELECT jsonb_object_agg(n.key, jsonb_build_array(o.value, n.value)) FROM jsonb_each(to_jsonb(OLD) - \'text\') AS o JOIN jsonb_each(to_jsonb(NEW) - \'text\') AS n ON n.key = o.key WHERE o.value IS DISTINCT FROM n.value), jsonb_build_object()) || CASE WHEN OLD."text" IS DISTINCT FROM NEW."text" THEN jsonb_build_object(\'text\', jsonb_build_array(CASE WHEN OLD."text" IS NULL THEN NULL ELSE jsonb_build_object(\'characters\', length(OLD."text"), \'md5\', md5(OLD."text")) END, CASE WHEN NEW."text" IS NULL THEN NULL ELSE jsonb_build_object(\'characters\', length(NEW."text"), \'md5\', md5(NEW."text")) END)) ELSE jsonb_build_object() END, jsonb_build_object()), NEW."attempts", NEW."author", NEW."content_sha256", NEW."content_type", NEW."created_at", NEW."error_code", NEW."error_message", NEW."fetch_status", NEW."fetched_at", NEW."final_url", NEW."http_status", NEW."id", NEW."language", NEW."last_checked_at", NEW."lease_expires_at", NEW."link_moved_to", NEW."link_status", NEW."normalized_url", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, clock_timestamp(), \'update\', NEW."id", NEW."published_date", NEW."publisher", NEW."title", NEW."updated_at", NEW."url", NEW."worker_losses"); RETURN NULL;',
+                    hash="e96af007da90c1af78c5d5ced7a80c75a4b68db7",
+                    operation="UPDATE",
+                    pgid="pgtrigger_audit_update_4f3e2",
+                    table="claims_source",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='source',
-            trigger=pgtrigger.compiler.Trigger(name='audit_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "claims_sourceevent" ("attempts", "author", "content_sha256", "content_type", "created_at", "error_code", "error_message", "fetch_status", "fetched_at", "final_url", "http_status", "id", "language", "last_checked_at", "lease_expires_at", "link_moved_to", "link_status", "normalized_url", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_date", "publisher", "title", "updated_at", "url", "worker_losses") VALUES (OLD."attempts", OLD."author", OLD."content_sha256", OLD."content_type", OLD."created_at", OLD."error_code", OLD."error_message", OLD."fetch_status", OLD."fetched_at", OLD."final_url", OLD."http_status", OLD."id", OLD."language", OLD."last_checked_at", OLD."lease_expires_at", OLD."link_moved_to", OLD."link_status", OLD."normalized_url", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, clock_timestamp(), \'delete\', OLD."id", OLD."published_date", OLD."publisher", OLD."title", OLD."updated_at", OLD."url", OLD."worker_losses"); RETURN NULL;', hash='524235af6f4b4d7a7179a2fda0471c06a4dfdc68', operation='DELETE', pgid='pgtrigger_audit_delete_f172c', table='claims_source', when='AFTER')),
+            model_name="source",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "claims_sourceevent" ("attempts", "author", "content_sha256", "content_type", "created_at", "error_code", "error_message", "fetch_status", "fetched_at", "final_url", "http_status", "id", "language", "last_checked_at", "lease_expires_at", "link_moved_to", "link_status", "normalized_url", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "published_date", "publisher", "title", "updated_at", "url", "worker_losses") VALUES (OLD."attempts", OLD."author", OLD."content_sha256", OLD."content_type", OLD."created_at", OLD."error_code", OLD."error_message", OLD."fetch_status", OLD."fetched_at", OLD."final_url", OLD."http_status", OLD."id", OLD."language", OLD."last_checked_at", OLD."lease_expires_at", OLD."link_moved_to", OLD."link_status", OLD."normalized_url", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, clock_timestamp(), \'delete\', OLD."id", OLD."published_date", OLD."publisher", OLD."title", OLD."updated_at", OLD."url", OLD."worker_losses"); RETURN NULL;',
+                    hash="524235af6f4b4d7a7179a2fda0471c06a4dfdc68",
+                    operation="DELETE",
+                    pgid="pgtrigger_audit_delete_f172c",
+                    table="claims_source",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -3,6 +3,10 @@ dismissed from any state before published. Verdict services move the later state
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 
 from claims.models import Article, Claim
@@ -29,6 +33,8 @@ VERSION_FIELDS = (
     "claimant",
     "claimant_kind",
     "claim_type",
+    "claim_date",
+    "appearance_url",
     "assignee",
     "version",
 )
@@ -63,6 +69,33 @@ def _check_choice(field: str, value: str, choices) -> str:
     return value
 
 
+def _claim_date(value) -> dt.date | None:
+    """A date, an ISO date string, or "" (none); the claim cannot be made in the future."""
+    if value in ("", None):
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValidationError("claim_date", f"{value!r} is not a date (YYYY-MM-DD).") from None
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise ValidationError("claim_date", "A date (YYYY-MM-DD) is required.")
+    if value > dt.date.today() + dt.timedelta(days=1):
+        raise ValidationError("claim_date", "A claim date cannot be in the future.")
+    return value
+
+
+def _appearance_url(value: str) -> str:
+    value = clean_text(Claim, "appearance_url", value)
+    if not value:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except DjangoValidationError:
+        raise ValidationError("appearance_url", "Enter a valid http(s) URL.") from None
+    return value
+
+
 def _set_span(claim: Claim, body: str, start: int, end: int, quote: str | None) -> None:
     claim.quote = span_check(body=body, start=start, end=end, quote=quote)
     claim.start, claim.end = start, end
@@ -82,6 +115,8 @@ def claim_create(
     claimant: str = "",
     claimant_kind: str = "",
     claim_type: str = "",
+    claim_date: dt.date | str | None = None,
+    appearance_url: str = "",
 ) -> Claim:
     """A reviewer marks a span of the article as a claim (open, manual)."""
     require_member(actor, "create claims")
@@ -91,6 +126,8 @@ def claim_create(
         claimant=clean_text(Claim, "claimant", claimant),
         claimant_kind=_check_choice("claimant_kind", claimant_kind, Claim.ClaimantKind),
         claim_type=_check_choice("claim_type", claim_type, Claim.Type),
+        claim_date=_claim_date(claim_date),
+        appearance_url=_appearance_url(appearance_url),
         origin=Claim.Origin.MANUAL,
         status=Claim.Status.OPEN,
         created_by=actor,
@@ -110,10 +147,13 @@ def claim_update(
     claimant: str | None = None,
     claimant_kind: str | None = None,
     claim_type: str | None = None,
+    claim_date: dt.date | str | None = None,
+    appearance_url: str | None = None,
     start: int | None = None,
     end: int | None = None,
 ) -> Claim:
-    """Edit a claim's statement, claimant, type or span (None: unchanged); a span is re-checked."""
+    """Edit a claim's statement, claimant, type, date, appearance or span (None: unchanged; ""
+    clears the date); a span is re-checked."""
     require_member(actor, "edit claims")
     locked = lock(Claim, claim.pk)
     check_version(locked, expected_version, VERSION_FIELDS)
@@ -135,6 +175,12 @@ def claim_update(
     if claim_type is not None:
         locked.claim_type = _check_choice("claim_type", claim_type, Claim.Type)
         changed.add("claim_type")
+    if claim_date is not None:
+        locked.claim_date = _claim_date(claim_date)
+        changed.add("claim_date")
+    if appearance_url is not None:
+        locked.appearance_url = _appearance_url(appearance_url)
+        changed.add("appearance_url")
     if start is not None or end is not None:
         new_start = locked.start if start is None else start
         new_end = locked.end if end is None else end

@@ -24,7 +24,15 @@ from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, NotFound, ValidationError
 from claims.services.text import clean_text
 
-VERSION_FIELDS = ("status", "rating", "summary", "rationale", "correction_note", "version")
+VERSION_FIELDS = (
+    "status",
+    "rating",
+    "summary",
+    "claim_summary",
+    "rationale",
+    "correction_note",
+    "version",
+)
 
 
 def rating_resolve(*, slug: str) -> Rating:
@@ -36,6 +44,12 @@ def rating_resolve(*, slug: str) -> Rating:
         raise ValidationError(
             "rating", f"Unknown rating {slug!r}: one of {', '.join(known)}."
         ) from None
+
+
+def _claim_summary(value: str) -> str:
+    """One line: newlines and runs of spaces collapse (it is a title, not prose). Longer than the
+    75 characters search engines show is allowed (the form warns): cutting can drop a negation."""
+    return " ".join(clean_text(Verdict, "claim_summary", value).split())
 
 
 def _claim_open_for_verdicts(claim: Claim) -> None:
@@ -69,6 +83,7 @@ def verdict_create(
     summary: str = "",
     rationale: str = "",
     correction_note: str = "",
+    claim_summary: str = "",
 ) -> Verdict:
     """Draft a verdict on a claim; on a published claim it is a correction and needs a note."""
     require_member(actor, "draft verdicts")
@@ -90,6 +105,7 @@ def verdict_create(
         claim=claim,
         rating=rating_obj,
         summary=clean_text(Verdict, "summary", summary),
+        claim_summary=_claim_summary(claim_summary),
         rationale=clean_text(Verdict, "rationale", rationale),
         author=actor,
         supersedes=published,
@@ -112,6 +128,7 @@ def verdict_update(
     summary: str | None = None,
     rationale: str | None = None,
     correction_note: str | None = None,
+    claim_summary: str | None = None,
 ) -> Verdict:
     """Change a draft (or rejected) verdict; only its author or an editor may (None: unchanged)."""
     require_member(actor, "edit verdicts")
@@ -125,6 +142,9 @@ def verdict_update(
     if summary is not None:
         locked.summary = clean_text(Verdict, "summary", summary)
         changed.add("summary")
+    if claim_summary is not None:
+        locked.claim_summary = _claim_summary(claim_summary)
+        changed.add("claim_summary")
     if rationale is not None:
         locked.rationale = clean_text(Verdict, "rationale", rationale)
         changed.add("rationale")

@@ -30,6 +30,8 @@ FIELD_LABELS = {
     "claimant": "Claimant",
     "claimant_kind": "Claimant kind",
     "claim_type": "Type",
+    "claim_date": "Claim date",
+    "appearance_url": "First appeared at",
     "status": "Status",
     "assignee": "Assignee",
     "start": "Start",
@@ -37,6 +39,7 @@ FIELD_LABELS = {
     "quote": "Quote",
     "rating": "Rating",
     "summary": "Summary",
+    "claim_summary": "Claim in short",
     "rationale": "Rationale",
     "correction_note": "Correction note",
 }
@@ -47,6 +50,8 @@ CLAIM_ORIG_FIELDS = (
     ("claimant", "claimant"),
     ("claimant_kind", "claimant_kind"),
     ("claim_type", "claim_type"),
+    ("claim_date", "claim_date"),
+    ("appearance_url", "appearance_url"),
     ("status", "status"),
     ("assignee", "assignee_id"),
     ("start", "start"),
@@ -176,7 +181,15 @@ def claim_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
     """Save the statement, claimant and type; a stale version is refused, the typed text kept."""
     claim = selectors.claim_get(user=request.user, claim_id=claim_id)
     form = {
-        k: request.POST.get(k, "") for k in ("statement", "claimant", "claimant_kind", "claim_type")
+        k: request.POST.get(k, "")
+        for k in (
+            "statement",
+            "claimant",
+            "claimant_kind",
+            "claim_type",
+            "claim_date",
+            "appearance_url",
+        )
     }
     version = int_or_none(request.POST.get("version"))
     try:
@@ -269,7 +282,8 @@ def verdict_save(request: HttpRequest, claim_id: int) -> HttpResponse:
     """Draft a new verdict, or change a draft (with its version: stale saves are refused)."""
     claim = selectors.claim_get(user=request.user, claim_id=claim_id)
     form = {
-        k: request.POST.get(k, "") for k in ("rating", "summary", "rationale", "correction_note")
+        k: request.POST.get(k, "")
+        for k in ("rating", "summary", "claim_summary", "rationale", "correction_note")
     }
     verdict_id = int_or_none(request.POST.get("verdict"))
     version = int_or_none(request.POST.get("version"))

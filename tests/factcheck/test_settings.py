@@ -40,9 +40,39 @@ def test_with_debug_off_and_a_key_it_passes_the_deployment_checks():
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=PROD_KEY,
         DJANGO_ALLOWED_HOSTS="factcheck.example",
+        FACTCHECK_PUBLISHER_URL="https://factcheck.example/",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:8000/", "https://localhost/", "http://[::1]/", "http://127.1.2.3/", "news"],
+)
+def test_the_deployment_checks_fail_on_a_publisher_url_nobody_else_can_open(url):
+    result = run_manage(
+        "check",
+        "--deploy",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=PROD_KEY,
+        DJANGO_ALLOWED_HOSTS="factcheck.example",
+        FACTCHECK_PUBLISHER_URL=url,
+    )
+    assert result.returncode != 0
+    assert "FACTCHECK_PUBLISHER_URL" in result.stderr
+    assert ("claims.E002" if url != "news" else "claims.E001") in result.stderr
+
+
+def test_with_debug_on_the_loopback_publisher_url_is_fine():
+    result = run_manage("check", "--deploy", DJANGO_DEBUG="1")
+    assert "claims.E00" not in result.stdout + result.stderr
+
+
+def test_a_bad_public_credits_setting_is_a_clear_error():
+    result = run_manage("check", FACTCHECK_PUBLIC_CREDITS="everyone")
+    assert result.returncode != 0
+    assert "FACTCHECK_PUBLIC_CREDITS='everyone' must be 'names' or 'roles'" in result.stderr
 
 
 def test_a_malformed_boolean_is_a_clear_error():

@@ -118,3 +118,17 @@ document.addEventListener("keydown", (event) => {
 });
 
 document.addEventListener("htmx:afterSwap", () => { current = -1; updateSelection(); });
+
+// The verdict form's "claim in short": say as it is typed when it passes what search engines show.
+document.addEventListener("input", (event) => {
+  const field = event.target.closest?.("[data-advised-max]");
+  if (!field) return;
+  const note = document.getElementById(field.getAttribute("aria-describedby"));
+  if (!note) return;
+  const length = [...field.value.trim()].length;
+  const max = Number(field.dataset.advisedMax);
+  note.textContent = length > max
+    ? `${length} characters: search engines may show only about ${max}. It is published whole, never cut.`
+    : "";
+  note.classList.toggle("warn", length > max);
+});

@@ -142,8 +142,11 @@ def test_from_token_to_published_claimreview(django_capture_on_commit_callbacks,
         "ratingValue": 4,
         "bestRating": 5,
         "worstRating": 1,
+        "name": "Mostly true",
+        "ratingExplanation": doc["reviewRating"]["ratingExplanation"],
     }
-    assert doc["url"].endswith(f"/fact-checks/{article['id']}/#claim-{claim_id}")
+    assert doc["reviewRating"]["ratingExplanation"]  # the verdict's summary
+    assert f"/fact-checks/{claim_id}/" in doc["url"]
     assert doc["datePublished"]
 
     annotations = ok(rev.get(f"/api/v1/articles/{article['id']}/annotations/")).json()
@@ -158,11 +161,21 @@ def test_from_token_to_published_claimreview(django_capture_on_commit_callbacks,
 
 
 def test_the_fast_claim_rendering_equals_drf_generic_rendering():
+    import datetime as dt
+
     from claims.api.serializers import CLAIM_ROW_FIELDS, ClaimSerializer
     from claims.models import Claim
     from tests.factories import ClaimFactory
 
-    for claim in (ClaimFactory(), ClaimFactory(assignee=ReviewerFactory(), reasons=["number"])):
+    for claim in (
+        ClaimFactory(),
+        ClaimFactory(
+            assignee=ReviewerFactory(),
+            reasons=["number"],
+            claim_date=dt.date(2026, 3, 4),
+            appearance_url="https://x.example/post/1",
+        ),
+    ):
         serializer = ClaimSerializer()
         generic = serializer.generic_representation(claim)
         assert serializer.to_representation(claim) == generic

@@ -1,0 +1,158 @@
+"""Reads for the public outputs (fact-check pages, index, feeds, sitemap): published work only.
+
+Everything here is what an anonymous reader may see, whoever asks: a claim is public while it has
+a published verdict; its superseded verdicts are its correction log (PUBLIC_VERDICT_STATES). Each
+function costs a fixed number of queries, whatever the number of fact-checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+
+from claims.models import Article, Claim, Evidence, Verdict
+from claims.permissions import PUBLIC_VERDICT_STATES
+
+SEARCH_MAX = 200
+
+
+def _first_published() -> Subquery:
+    """The first publication of the verdict's claim (its corrections keep that date)."""
+    return Subquery(
+        Verdict.objects.filter(claim_id=OuterRef("claim_id"), status__in=PUBLIC_VERDICT_STATES)
+        .order_by()
+        .values("claim_id")
+        .annotate(first=Min("published_at"))
+        .values("first")[:1]
+    )
+
+
+def published_verdicts() -> QuerySet[Verdict]:
+    """Each public fact-check as its published verdict, with what a list item shows.
+
+    Annotated with ``first_published`` (ClaimReview datePublished) and ``n_corrections``.
+    """
+    return (
+        Verdict.objects.filter(status=Verdict.Status.PUBLISHED)
+        .select_related("claim__article", "rating__scale")
+        .defer(
+            "claim__article__body",
+            "claim__prefix",
+            "claim__suffix",
+            "claim__details",
+            "claim__reasons",
+            "claim__dismissal_note",
+            "rejection_reason",
+        )
+        .annotate(first_published=_first_published())
+    )
+
+
+def fact_check_index(
+    *, search: str = "", rating: str = "", claimant: str = ""
+) -> QuerySet[Verdict]:
+    """Public fact-checks, newest first, optionally by rating slug, by claimant, or searched."""
+    qs = published_verdicts()
+    search = " ".join((search or "").split())[:SEARCH_MAX]
+    if search:
+        qs = qs.filter(
+            Q(claim__statement__icontains=search)
+            | Q(claim__quote__icontains=search)
+            | Q(claim_summary__icontains=search)
+            | Q(claim__claimant__icontains=search)
+            | Q(summary__icontains=search)
+            | Q(claim__article__title__icontains=search)
+        )
+    if rating:
+        qs = qs.filter(rating__slug=rating, rating__scale__is_default=True)
+    claimant = " ".join((claimant or "").split())[:SEARCH_MAX]
+    if claimant:
+        qs = qs.filter(claim__claimant__iexact=claimant)
+    return qs.order_by("-first_published", "-id")
+
+
+def fact_check_feed() -> QuerySet[Verdict]:
+    """Public fact-checks, the latest published or corrected first (what the feeds carry)."""
+    return published_verdicts().order_by("-published_at", "-id")
+
+
+@dataclass
+class FactCheck:
+    """One public fact-check page: the claim, its published verdict, corrections and sources."""
+
+    claim: Claim
+    verdict: Verdict
+    first_published: object
+    history: list[Verdict] = field(default_factory=list)  # oldest first, the published one last
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def corrections(self) -> list[Verdict]:
+        return [v for v in self.history if v.supersedes_id]
+
+
+def fact_check_get(*, claim_id: int) -> FactCheck | None:
+    """A claim's public fact-check, or None while it has no published verdict (three queries)."""
+    history = list(
+        Verdict.objects.filter(claim_id=claim_id, status__in=PUBLIC_VERDICT_STATES)
+        .select_related("claim__article", "rating__scale", "author", "reviewed_by", "supersedes")
+        .order_by("published_at", "id")
+    )
+    published = [v for v in history if v.status == Verdict.Status.PUBLISHED]
+    if not published:
+        return None
+    verdict = published[0]
+    supersedes = {v.pk: v for v in history}
+    for v in history:  # one claim object and rating for the whole history
+        v.claim = verdict.claim
+        if v.supersedes_id in supersedes:
+            v.supersedes = supersedes[v.supersedes_id]
+    # The sources as published: evidence attached since belongs to a correction still in the works.
+    evidence = list(
+        Evidence.objects.filter(claim_id=claim_id, created_at__lte=verdict.published_at)
+        .select_related("source")
+        .defer("source__text")
+        .annotate(n_snapshots=Count("source__snapshots"))
+        .order_by("created_at", "id")
+    )
+    return FactCheck(
+        claim=verdict.claim,
+        verdict=verdict,
+        first_published=history[0].published_at,
+        history=history,
+        evidence=evidence,
+    )
+
+
+def article_fact_checks(*, article_id: int) -> tuple[Article | None, list[Verdict]]:
+    """An article and the published verdicts of its claims in text order (None: nothing public)."""
+    verdicts = list(
+        published_verdicts()
+        .filter(claim__article_id=article_id)
+        .order_by("claim__start", "claim__end", "claim_id")
+    )
+    if not verdicts:
+        return None, []
+    return verdicts[0].claim.article, verdicts
+
+
+def articles_with_fact_checks() -> QuerySet[Article]:
+    """Articles with at least one published verdict, with the latest publication (``lastmod``)."""
+    return (
+        Article.objects.filter(claims__verdicts__status=Verdict.Status.PUBLISHED)
+        .annotate(lastmod=Max("claims__verdicts__published_at"))
+        .only("id", "title", "updated_at")
+        .order_by("id")
+        .distinct()
+    )
+
+
+def sitemap_fact_checks() -> QuerySet[Verdict]:
+    """Published verdicts with just what a sitemap entry needs (the claim's slug text), by claim."""
+    return (
+        Verdict.objects.filter(status=Verdict.Status.PUBLISHED)
+        .select_related("claim")
+        .only("id", "published_at", "claim__id", "claim__statement", "claim__quote")
+        .order_by("claim_id")
+    )
