@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
+from knox.models import AbstractAuthToken
 from pghistory.models import Event as PghistoryEvent
 
 from claims.audit import audit_event_model
@@ -595,6 +596,27 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox): only its SHA-512 digest is stored, never the secret.
+
+    A user may hold several, each with a name and an expiry. ``password_fingerprint`` is the
+    user's session-auth hash when the token was made: a password change by any path (the UI, the
+    admin, manage.py, ``set_password()`` in code, raw SQL) makes it stale and the token answers 401.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=128, unique=True, editable=False)
+    name = models.CharField(max_length=100, blank=True, help_text="What the token is for.")
+    password_fingerprint = models.CharField(max_length=128, editable=False)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name or 'token'} {self.token_key[:8]}… ({self.user})"
 
 
 # --- Audit trail ---------------------------------------------------------------------------------

@@ -9,8 +9,19 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from claims.models import Article, Claim, Comment, Evidence, Rating, Source, SourceSnapshot, Verdict
+from claims.models import (
+    ApiToken,
+    Article,
+    Claim,
+    Comment,
+    Evidence,
+    Rating,
+    Source,
+    SourceSnapshot,
+    Verdict,
+)
 from claims.permissions import PUBLIC_VERDICT_STATES, is_editor, is_member
 from claims.services.errors import NotFound, ValidationError
 
@@ -171,3 +182,12 @@ def source_snapshot_latest(*, user, source_id: int) -> SourceSnapshot | None:
         if not cited_publicly:
             return None
     return SourceSnapshot.objects.filter(source_id=source_id).order_by("-fetched_at", "-id").first()
+
+
+def api_token_list(*, user) -> QuerySet[ApiToken]:
+    """The user's unexpired API tokens made under their current password, newest first."""
+    return ApiToken.objects.filter(
+        Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()),
+        user=user,
+        password_fingerprint=user.get_session_auth_hash(),
+    )

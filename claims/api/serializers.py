@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from claims.api.pgjson import PageDocument, sql_object, sql_timestamp
-from claims.models import Article, Claim, Comment, Evidence, Rating, Source, Verdict
+from claims.models import ApiToken, Article, Claim, Comment, Evidence, Rating, Source, Verdict
 
 
 class UserSummarySerializer(serializers.ModelSerializer):
@@ -433,3 +433,31 @@ class AuditEntrySerializer(serializers.Serializer):
 class ExtractClaimsResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     claims = ClaimSerializer(many=True)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    name = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text="What the token is for."
+    )
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A token as listed: never its secret (only the digest is stored)."""
+
+    prefix = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created", "expiry"]
+
+    def get_prefix(self, token) -> str:
+        return token.token_key[:8]
+
+
+class TokenCreatedSerializer(ApiTokenSerializer):
+    token = serializers.CharField(help_text="The secret: shown once, send as `Token <key>`.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]

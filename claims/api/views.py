@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -11,19 +12,20 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import (
     action,
     api_view,
     authentication_classes,
     permission_classes,
 )
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, Throttled
 from rest_framework.exceptions import NotFound as HTTPNotFound
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from claims import selectors
 from claims.api import serializers as s
@@ -38,8 +40,9 @@ from claims.exports.annotations import CLAIM_FIELDS, annotation_collection
 from claims.exports.claimreview import claim_review
 from claims.models import Claim
 from claims.selectors_audit import claim_history_for
-from claims.services import articles, claims, comments, evidence, verdicts
+from claims.services import articles, claims, comments, evidence, tokens, verdicts
 from claims.services.errors import NotFound
+from claims.signin import signin_lock
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -110,12 +113,72 @@ def not_found(request, *args, **kwargs):
     raise HTTPNotFound("No such endpoint.")
 
 
-class TokenView(ApiView, ObtainAuthToken):
-    """POST username and password, get the token for `Authorization: Token <key>`."""
+class SignInLocked(Throttled):
+    default_detail = "Too many failed sign-ins."
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Get an API token (username, password and an optional name)",
+        request=s.TokenRequestSerializer,
+        responses={200: s.TokenCreatedSerializer},
+    )
+)
+class TokenView(ApiView, APIView):
+    """POST username and password, get a new token for `Authorization: Token <key>`.
+
+    Each call makes another token (a user may hold several, each with a name); it expires after
+    API_TOKEN_TTL_DAYS and dies when the password changes. Failed passwords count towards the
+    sign-in lock of the account and the address (claims/signin.py), as on the web login.
+    """
 
     throttle_classes = [TokenThrottle]
     authentication_classes = []
+    permission_classes = []
     renderer_classes = [JSONRenderer]
+
+    def post(self, request, *args, **kwargs):
+        data = self.parse(s.TokenRequestSerializer)
+        locked = signin_lock(request, data["username"])
+        if locked is not None:
+            raise SignInLocked(wait=locked.seconds_left, detail=locked.message())
+        user = authenticate(request=request, username=data["username"], password=data["password"])
+        if user is None:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Unable to log in with provided credentials."]}
+            )
+        token, secret = tokens.api_token_create(user=user, name=data.get("name", ""))
+        return Response({**s.ApiTokenSerializer(token).data, "token": secret})
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Your API tokens (never their secrets)"),
+)
+class TokenListView(ApiView, generics.ListAPIView):
+    """The signed-in user's tokens."""
+
+    serializer_class = s.ApiTokenSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.api_token_list(user=self.request.user)
+
+
+@extend_schema_view(
+    delete=extend_schema(
+        summary="Revoke one of your API tokens", request=None, responses={204: None}
+    )
+)
+class TokenRevokeView(ApiView, APIView):
+    permission_classes = [IsAuthenticated]
+
+    def delete(self, request, token_id: int):
+        try:
+            tokens.api_token_revoke(actor=request.user, token_id=token_id)
+        except NotFound as exc:
+            raise _not_found(exc) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # --- Articles -------------------------------------------------------------------------------------
