@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from claims.admin.actions import report, run_each, with_form
 from claims.admin.audit import AuditHistoryMixin
-from claims.admin.concurrency import SEEN_FIELD, ConcurrencyGuardMixin
+from claims.admin.concurrency import SEEN_FIELD, ConcurrencyGuardedForm, ConcurrencyGuardMixin
 from claims.admin.export import claims_csv, claims_for_export
 from claims.models import (
     Article,
@@ -35,6 +35,8 @@ from claims.services import claims as claim_services
 from claims.services import moderation as moderation_services
 from claims.services import verdicts as verdict_services
 from claims.services.errors import DomainError
+from claims.services.errors import ValidationError as DomainValidationError
+from claims.services.text import text_clean, web_url_clean
 
 # --- Articles -----------------------------------------------------------------------------------
 
@@ -51,8 +53,26 @@ class ClaimInline(admin.TabularInline):
         return False
 
 
+class ArticleAdminForm(ConcurrencyGuardedForm):
+    """The service's checks as form errors (http(s) URLs only; no NUL or direction controls)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("title", "url", "publisher", "byline", "language", "note"):
+            if name in cleaned and isinstance(cleaned[name], str):
+                try:
+                    if name == "url":
+                        cleaned[name] = web_url_clean(name, cleaned[name])
+                    else:
+                        cleaned[name] = text_clean(name, cleaned[name])
+                except DomainValidationError as exc:
+                    self.add_error(name, exc.message)
+        return cleaned
+
+
 @admin.register(Article)
 class ArticleAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ("title", "publisher", "published_at", "language", "ingest_status", "created_at")
     list_filter = ("ingest_status", "language", "publisher")
     search_fields = ("title", "publisher", "url")

@@ -103,9 +103,12 @@ CLAIM_ROW_FIELDS = (
 )
 
 
-def claim_row_representation(row: dict) -> dict:
-    """A claim's API representation from a CLAIM_ROW_FIELDS row."""
-    assignee_id = row["assignee_id"]
+def claim_row_representation(row: dict, *, public: bool = False) -> dict:
+    """A claim's API representation from a CLAIM_ROW_FIELDS row.
+
+    ``public``: for readers outside the newsroom, who see no staff account names (assignee null).
+    """
+    assignee_id = None if public else row["assignee_id"]
     return {
         "id": row["id"],
         "article": row["article_id"],
@@ -133,7 +136,7 @@ def claim_row_representation(row: dict) -> dict:
     }
 
 
-def claim_page_document() -> PageDocument:
+def claim_page_document(*, public: bool = False) -> PageDocument:
     """claim_row_representation written by PostgreSQL (list pages; a test holds the two equal)."""
     columns = [f'c."{name}"' for name in CLAIM_ROW_FIELDS[:17]]  # id .. dismissal_note
     keys = ["id", "article", *CLAIM_ROW_FIELDS[2:17]]
@@ -141,7 +144,12 @@ def claim_page_document() -> PageDocument:
     select = sql_object(
         [
             *zip(keys, columns, strict=True),
-            ("assignee", f'CASE WHEN c."assignee_id" IS NULL THEN NULL ELSE {assignee} END'),
+            (
+                "assignee",
+                "NULL"
+                if public
+                else f'CASE WHEN c."assignee_id" IS NULL THEN NULL ELSE {assignee} END',
+            ),
             ("version", 'c."version"'),
             ("created_at", sql_timestamp('c."created_at"')),
             ("updated_at", sql_timestamp('c."updated_at"')),
@@ -198,12 +206,13 @@ class ClaimSerializer(serializers.ModelSerializer):
     def to_representation(self, instance: Claim | dict) -> dict:
         # Hand-written for speed (lists render 50 of these, from CLAIM_ROW_FIELDS rows); a test
         # holds it equal to DRF's generic rendering of the declared fields, which drive the schema.
+        public = bool(self.context.get("public"))
         if isinstance(instance, dict):
-            return claim_row_representation(instance)
+            return claim_row_representation(instance, public=public)
         assignee = instance.assignee
         row = {name: getattr(instance, name) for name in CLAIM_ROW_FIELDS[:-1]}
         row["assignee__username"] = assignee.username if assignee is not None else None
-        return claim_row_representation(row)
+        return claim_row_representation(row, public=public)
 
     def generic_representation(self, instance: Claim) -> dict:
         """DRF's own rendering of the declared fields (what the fast path must equal)."""
@@ -345,7 +354,9 @@ class RatingSerializer(serializers.ModelSerializer):
 class VerdictSerializer(serializers.ModelSerializer):
     rating = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     rating_label = serializers.CharField(source="rating.label", read_only=True)
-    author = UserSummarySerializer(read_only=True)
+    author = UserSummarySerializer(
+        read_only=True, allow_null=True, help_text="Null for the public."
+    )
     reviewed_by = UserSummarySerializer(read_only=True, allow_null=True)
     superseded_by = serializers.SerializerMethodField()
 
@@ -373,6 +384,13 @@ class VerdictSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance) -> dict:
+        data = super().to_representation(instance)
+        if self.context.get("public"):
+            # Readers outside the newsroom see no staff account names (they are login names).
+            data["author"] = data["reviewed_by"] = None
+        return data
 
     def get_superseded_by(self, obj) -> int | None:
         successor = getattr(obj, "superseded_by", None)

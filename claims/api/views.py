@@ -39,6 +39,7 @@ from claims.api.throttling import TokenThrottle, WriteThrottle
 from claims.exports.annotations import CLAIM_FIELDS, annotation_collection
 from claims.exports.claimreview import claim_review
 from claims.models import Claim
+from claims.permissions import is_member
 from claims.selectors_audit import claim_history_for
 from claims.services import articles, claims, comments, evidence, tokens, verdicts
 from claims.services.errors import NotFound
@@ -83,6 +84,11 @@ class ApiView:
                 f"The request body is {length} bytes; the limit is {settings.API_MAX_BODY_BYTES}."
             )
         super().initial(request, *args, **kwargs)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["public"] = not is_member(self.request.user)
+        return context
 
     def parse(self, serializer_class, *, partial: bool = False) -> dict:
         serializer = serializer_class(data=self.request.data, partial=partial)
@@ -280,6 +286,7 @@ class ClaimFilterSerializer(serializers.Serializer):
 
 # How the database writes a claim list's items (see claims.api.pgjson).
 CLAIM_PAGE = s.claim_page_document()
+CLAIM_PAGE_PUBLIC = s.claim_page_document(public=True)
 
 
 @extend_schema_view(
@@ -330,7 +337,8 @@ class ClaimViewSet(
         queryset = self.get_queryset()
         if isinstance(request.accepted_renderer, ProjectJSONRenderer):
             # JSON clients: the database writes the page (one query); see claims.api.pgjson.
-            page = self.paginator.paginate_json(queryset, CLAIM_PAGE, request)
+            document = CLAIM_PAGE if is_member(request.user) else CLAIM_PAGE_PUBLIC
+            page = self.paginator.paginate_json(queryset, document, request)
             if page is not None:
                 return Response(page)
         # Rows, not model instances: a page of 50 claims renders several times faster.

@@ -10,12 +10,17 @@ from claims.models import Article
 from claims.permissions import require_member
 from claims.services.errors import ValidationError
 from claims.services.extraction import article_suggest_claims
+from claims.services.text import text_clean, web_url_clean
 
 METADATA_FIELDS = ("title", "url", "publisher", "byline", "published_at", "language", "note")
 
 
 def _clean_text(field: str, value: str, *, required: bool = False, max_length: int = 0) -> str:
-    value = (value or "").strip() if field != "body" else (value or "")
+    if field == "url":
+        return web_url_clean(field, value, max_length=max_length)
+    if field != "body":
+        return text_clean(field, value, required=required, max_length=max_length)
+    value = value or ""
     if required and not value.strip():
         raise ValidationError(field, "This field may not be blank.")
     if max_length and len(value) > max_length:
@@ -84,7 +89,7 @@ def _article_create_from_url(*, actor, url: str, title: str) -> Article:
     from claims.fetching import FetchError
     from claims.services.sources import article_create_from_url
 
-    url = _clean_text("url", url, max_length=2000)
+    url = _clean_text("url", url, max_length=2000)  # http(s) only, no credentials
     try:
         return article_create_from_url(
             url=url, title=_clean_text("title", title, max_length=500), created_by=actor

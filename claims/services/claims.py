@@ -9,6 +9,7 @@ from claims.models import Article, Claim
 from claims.permissions import is_member, require_editor, require_member
 from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, ValidationError
+from claims.services.text import text_clean
 
 CONTEXT_CHARS = 32
 EDITABLE_TEXT_FIELDS = ("statement", "claimant", "claimant_kind", "claim_type")
@@ -80,16 +81,14 @@ def claim_create(
     require_member(actor, "create claims")
     claim = Claim(
         article=article,
-        statement=(statement or "").strip(),
-        claimant=(claimant or "").strip(),
+        statement=text_clean("statement", statement),
+        claimant=text_clean("claimant", claimant, max_length=300),
         claimant_kind=_check_choice("claimant_kind", claimant_kind, Claim.ClaimantKind),
         claim_type=_check_choice("claim_type", claim_type, Claim.Type),
         origin=Claim.Origin.MANUAL,
         status=Claim.Status.OPEN,
         created_by=actor,
     )
-    if len(claim.claimant) > 300:
-        raise ValidationError("claimant", "Ensure this field has no more than 300 characters.")
     _set_span(claim, article.body, start, end, quote)
     claim.save()
     return claim
@@ -119,12 +118,10 @@ def claim_update(
         )
     changed: set[str] = set()
     if statement is not None:
-        locked.statement = statement.strip()
+        locked.statement = text_clean("statement", statement)
         changed.add("statement")
     if claimant is not None:
-        if len(claimant.strip()) > 300:
-            raise ValidationError("claimant", "Ensure this field has no more than 300 characters.")
-        locked.claimant = claimant.strip()
+        locked.claimant = text_clean("claimant", claimant, max_length=300)
         changed.add("claimant")
     if claimant_kind is not None:
         locked.claimant_kind = _check_choice("claimant_kind", claimant_kind, Claim.ClaimantKind)
@@ -213,7 +210,7 @@ def claim_dismiss(
         )
     locked.status = Claim.Status.DISMISSED
     locked.dismissal_reason = reason
-    locked.dismissal_note = (note or "").strip()
+    locked.dismissal_note = text_clean("note", note)
     save_bumped(locked, {"status", "dismissal_reason", "dismissal_note"})
     return locked
 

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from claims.models import Claim, Comment
 from claims.permissions import require_member
-from claims.services.errors import ValidationError
+from claims.services.text import text_clean
 
 MAX_COMMENT_CHARS = 10_000
 
@@ -15,13 +15,5 @@ MAX_COMMENT_CHARS = 10_000
 def comment_add(*, actor, claim: Claim, body: str) -> Comment:
     """A newsroom member comments on a claim."""
     require_member(actor, "comment")
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError("body", "This field may not be blank.")
-    if len(body) > MAX_COMMENT_CHARS:
-        raise ValidationError(
-            "body", f"Ensure this field has no more than {MAX_COMMENT_CHARS} characters."
-        )
-    if "\x00" in body:
-        raise ValidationError("body", "Null characters are not allowed.")
+    body = text_clean("body", body, required=True, max_length=MAX_COMMENT_CHARS)
     return Comment.objects.create(claim=claim, author=actor, body=body)

@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from claims.models import Claim, Evidence, Source
 from claims.permissions import require_member
 from claims.services.errors import InvalidTransition, ValidationError
-from claims.services.sources import evidence_check_quote, source_refetch
-from claims.tasks import source_fetch
+from claims.services.sources import enqueue, evidence_check_quote, source_refetch
+from claims.services.text import text_clean
 from claims.urlnorm import URLError, url_normalize
 
 UNFETCHED = frozenset({Source.FetchStatus.PENDING, Source.FetchStatus.FAILED})
@@ -46,9 +46,9 @@ def evidence_add(
             "stance",
             f"{stance!r} is not a valid stance: one of {', '.join(Evidence.Stance.values)}.",
         )
-    for field, value in (("quoted_passage", quoted_passage), ("note", note)):
-        if "\x00" in (value or ""):
-            raise ValidationError(field, "Null characters are not allowed.")
+    if "\x00" in (quoted_passage or ""):
+        raise ValidationError("quoted_passage", "Null characters are not allowed.")
+    note = text_clean("note", note)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.status == Claim.Status.DISMISSED:
         raise InvalidTransition("a dismissed claim takes no evidence", current_state=claim.status)
@@ -62,7 +62,7 @@ def evidence_add(
                 source=source,
                 stance=stance,
                 quoted_passage=(quoted_passage or "").strip(),
-                note=(note or "").strip(),
+                note=note,
                 added_by=actor,
             )
     except IntegrityError:
@@ -70,8 +70,7 @@ def evidence_add(
     if source.fetch_status == Source.FetchStatus.FAILED:
         source_refetch(source_id=source.pk)  # a new citation is a reason to try again
     elif created or source.fetch_status in UNFETCHED:
-        source_id = source.pk
-        transaction.on_commit(lambda: source_fetch.delay(source_id))
+        enqueue("claims.tasks.source_fetch", source.pk)
     else:
         evidence_check_quote(evidence=evidence)
     return evidence

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from claims import fetching
 from claims.fetching import FetchConfig, FetchError
@@ -85,8 +86,21 @@ def source_refetch(*, source_id: int) -> None:
 
 
 def enqueue(task_name: str, object_id: int, **options) -> None:
-    """Send a task by name once the current transaction commits (never for rolled-back rows)."""
-    transaction.on_commit(lambda: current_app.send_task(task_name, args=[object_id], **options))
+    """Send a task by name once the current transaction commits (never for rolled-back rows).
+
+    A broker that does not answer is logged, not raised: the write has committed and its row is
+    left pending, so the sweeper (source_sweep, article_sweep) sends it again once it answers.
+    """
+    transaction.on_commit(lambda: _send_or_log(task_name, object_id, options))
+
+
+def _send_or_log(task_name: str, object_id: int, options: dict) -> None:
+    try:
+        current_app.send_task(task_name, args=[object_id], **options)
+    except (KombuOperationalError, OSError) as exc:
+        logger.warning(
+            "broker unavailable, %s(%s) left to the sweeper: %s", task_name, object_id, exc
+        )
 
 
 # --- fetch ---------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from claims.permissions import (
 from claims.services.claims import claim_status_follow
 from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, NotFound, PermissionDenied, ValidationError
+from claims.services.text import text_clean
 
 VERSION_FIELDS = ("status", "rating", "summary", "rationale", "correction_note", "version")
 EDITABLE_STATES = frozenset({Verdict.Status.DRAFT, Verdict.Status.REJECTED})
@@ -45,12 +46,7 @@ def rating_resolve(*, slug: str) -> Rating:
 
 
 def _text(field: str, value: str, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationError(field, "This field may not be blank.")
-    if "\x00" in value:
-        raise ValidationError(field, "Null characters are not allowed.")
-    return value
+    return text_clean(field, value, required=required)
 
 
 def _claim_open_for_verdicts(claim: Claim) -> None:

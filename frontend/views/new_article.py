@@ -11,6 +11,7 @@ from claims.fetching.errors import FetchError
 from claims.services.articles import article_create
 from claims.services.errors import DomainError
 from claims.services.sources import article_create_from_url
+from claims.services.text import web_url_clean
 from frontend.views.common import member_required, render_page
 
 TEXT_FIELDS = ("title", "body", "publisher", "url")
@@ -27,6 +28,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
             if mode == "url":
                 url = request.POST.get("source_url", "").strip()
                 context["form"] = {"source_url": url}
+                url = web_url_clean("source_url", url)  # http(s), no credentials
                 try:
                     article = article_create_from_url(url=url, created_by=request.user)
                 except FetchError as exc:

@@ -36,7 +36,7 @@ CHECKS = ",".join(
 def seeded(settings, monkeypatch):
     """Some of everything, so generated ids hit real objects too; throttles off."""
     settings.API_THROTTLE_RATES = {"token": None, "writes": None}
-    monkeypatch.setattr("claims.services.evidence.source_fetch.delay", lambda source_id: None)
+    monkeypatch.setattr("claims.services.sources.current_app.send_task", lambda *a, **kw: None)
     editor, second = EditorFactory(), EditorFactory()
     for _ in range(3):
         claim = ClaimFactory(article=ArticleFactory(url="https://example.test/a"))

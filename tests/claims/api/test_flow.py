@@ -37,7 +37,8 @@ def ok(response, status=200):
 def test_from_token_to_published_claimreview(django_capture_on_commit_callbacks, monkeypatch):
     enqueued = []
     monkeypatch.setattr(
-        "claims.services.evidence.source_fetch.delay", lambda source_id: enqueued.append(source_id)
+        "claims.services.sources.current_app.send_task",
+        lambda name, args, **kw: enqueued.append(args[0]),
     )
     reviewer, editor, chief = ReviewerFactory(), EditorFactory(), EditorFactory()
     rev, ed, chief_c = login(reviewer.username), login(editor.username), login(chief.username)

@@ -19,7 +19,7 @@ def test_evidence_creates_the_source_and_enqueues_its_fetch_on_commit(
     django_capture_on_commit_callbacks,
 ):
     with (
-        mock.patch("claims.services.evidence.source_fetch") as task,
+        mock.patch("claims.services.sources.current_app.send_task") as send,
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         evidence = evidence_add(
@@ -29,16 +29,16 @@ def test_evidence_creates_the_source_and_enqueues_its_fetch_on_commit(
             stance="refutes",
             quoted_passage="  The figure was 3.9 million.  ",
         )
-        task.delay.assert_not_called()  # not before the commit
+        send.assert_not_called()  # not before the commit
     assert len(callbacks) == 1
-    task.delay.assert_called_once_with(evidence.source_id)
+    send.assert_called_once_with("claims.tasks.source_fetch", args=[evidence.source_id])
     assert evidence.source.normalized_url == "https://news.test/a?b=1"
     assert evidence.quoted_passage == "The figure was 3.9 million."
 
 
 def test_the_same_url_reuses_one_source(django_capture_on_commit_callbacks):
     reviewer = ReviewerFactory()
-    with mock.patch("claims.services.evidence.source_fetch"):
+    with mock.patch("claims.services.sources.current_app.send_task"):
         evidence_add(actor=reviewer, claim=ClaimFactory(), url="http://x.test/", stance="context")
         evidence_add(actor=reviewer, claim=ClaimFactory(), url="http://X.test", stance="supports")
     assert Source.objects.count() == 1 and Evidence.objects.count() == 2
@@ -46,7 +46,7 @@ def test_the_same_url_reuses_one_source(django_capture_on_commit_callbacks):
 
 def test_the_same_source_twice_on_one_claim_is_refused():
     claim, reviewer = ClaimFactory(), ReviewerFactory()
-    with mock.patch("claims.services.evidence.source_fetch"):
+    with mock.patch("claims.services.sources.current_app.send_task"):
         evidence_add(actor=reviewer, claim=claim, url="http://x.test/", stance="context")
         with pytest.raises(ValidationError) as exc:
             evidence_add(actor=reviewer, claim=claim, url="http://x.test", stance="refutes")
