@@ -235,8 +235,11 @@ STORAGES = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG:
+if NUM_PROXIES > 0:
+    # Only a declared proxy may say the request came over HTTPS: without one, any client could
+    # send X-Forwarded-Proto and pass for secure.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
     # Behind a TLS-terminating proxy leave this on; docker-compose's plain-HTTP demo turns it off.
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
