@@ -10,6 +10,7 @@ import hashlib
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
@@ -113,10 +114,12 @@ class Article(TimeStamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change (ETag).")
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.CheckConstraint(condition=Q(version__gte=1), name="article_version_positive"),
             _choices_check("ingest_status", ArticleIngestStatus, "article_ingest_status_valid"),
             models.CheckConstraint(
                 condition=~Q(ingest_status="ready") | ~Q(body=""), name="article_ready_has_body"
@@ -484,6 +487,29 @@ class VerdictStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
+_VERDICT_FOUR_EYES = """
+    BEGIN
+        IF NEW.content_changed_by_id IS NOT NULL
+           AND NOT (NEW.content_changed_by_id = ANY(NEW.content_editors)) THEN
+            NEW.content_editors := array_append(NEW.content_editors, NEW.content_changed_by_id);
+        END IF;
+        IF TG_OP = 'UPDATE' AND NOT (NEW.content_editors @> OLD.content_editors) THEN
+            RAISE EXCEPTION 'verdict %: the list of who changed its content only grows', NEW.id
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'verdict_content_editors_grow';
+        END IF;
+        IF NEW.reviewed_by_id IS NOT NULL AND (
+               NEW.reviewed_by_id = NEW.submitted_by_id
+            OR NEW.reviewed_by_id = NEW.content_changed_by_id
+            OR NEW.reviewed_by_id = ANY(NEW.content_editors)) THEN
+            RAISE EXCEPTION 'verdict %: user % wrote, changed or submitted it and cannot review it',
+                NEW.id, NEW.reviewed_by_id
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'verdict_four_eyes_content';
+        END IF;
+        RETURN NEW;
+    END;
+"""
+
+
 class Verdict(TimeStamped):
     """A reviewer's rating of a claim, approved by another person before it is published."""
 
@@ -517,11 +543,44 @@ class Verdict(TimeStamped):
         help_text="The published verdict this one corrects.",
     )
     correction_note = models.TextField(blank=True)
+    content_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who last wrote or changed the rating, summary, rationale or correction note.",
+    )
+    content_editors = ArrayField(
+        models.BigIntegerField(),
+        default=list,
+        blank=True,
+        help_text="Every user who wrote or changed the content (kept by the database; only grows).",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who last submitted it for approval.",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change (ETag).")
 
     class Meta:
         ordering = ["claim_id", "created_at", "id"]
         indexes = [models.Index(fields=["status", "submitted_at"])]
+        triggers = [
+            # Four eyes, beyond the author: nobody reviews a verdict whose content they wrote or
+            # changed, or that they submitted. The editors list only grows, and takes in every
+            # content_changed_by, so no code path can forget or erase a contributor.
+            pgtrigger.Trigger(
+                name="verdict_reviewer_is_a_second_person",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.Before,
+                func=_VERDICT_FOUR_EYES,
+            )
+        ]
         constraints = [
             _choices_check("status", VerdictStatus, "verdict_status_valid"),
             models.CheckConstraint(

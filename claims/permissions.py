@@ -63,3 +63,22 @@ def can_see_verdict(user, verdict: Verdict) -> bool:
 def can_change_verdict(user, verdict: Verdict) -> bool:
     """A verdict's text is changed by its author or an editor."""
     return is_member(user) and (verdict.author_id == user.pk or is_editor(user))
+
+
+def may_approve_verdict(user, verdict: Verdict) -> str | None:
+    """Why this user may not approve this verdict (None: they may, as far as four eyes go).
+
+    Four eyes: the approver is a second person to everyone who wrote or changed its content and
+    to whoever submitted it. An editor who disagrees with a draft rejects it with a reason, or
+    writes their own verdict. The same holds for rejecting (a review too), so the database can
+    refuse any reviewed_by equal to one of them: see Verdict's triggers.
+    """
+    if not is_editor(user):
+        return "only editors may approve verdicts"
+    if verdict.author_id == user.pk:
+        return "nobody may approve their own verdict"
+    if user.pk in (verdict.content_editors or []) or verdict.content_changed_by_id == user.pk:
+        return "you changed this verdict's content, so another editor must review it"
+    if verdict.submitted_by_id == user.pk:
+        return "you submitted this verdict, so another editor must review it"
+    return None

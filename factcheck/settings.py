@@ -326,6 +326,13 @@ SPECTACULAR_SETTINGS = {
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
 # --- The workbench -------------------------------------------------------------------------------
+# Sources before verdicts: no verdict is submitted while its claim has no evidence; with the
+# second setting, none is approved until one of the claim's sources is fetched and archived (off:
+# the approver is warned).
+VERDICT_SUBMIT_REQUIRES_EVIDENCE = env_bool("VERDICT_SUBMIT_REQUIRES_EVIDENCE", True)
+VERDICT_APPROVE_REQUIRES_ARCHIVED_SOURCE = env_bool(
+    "VERDICT_APPROVE_REQUIRES_ARCHIVED_SOURCE", False
+)
 # The organisation that publishes fact-checks (ClaimReview author).
 FACTCHECK_PUBLISHER_NAME = os.environ.get("FACTCHECK_PUBLISHER_NAME", "Newsroom Fact Check")
 FACTCHECK_PUBLISHER_URL = os.environ.get("FACTCHECK_PUBLISHER_URL", "http://127.0.0.1:8000/")

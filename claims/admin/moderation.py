@@ -182,8 +182,13 @@ class ClaimAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
     )
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.status in claim_services.FINAL_STATES:
-            return self.fields  # as the service refuses: published and dismissed claims stay
+        if obj is not None and (
+            obj.status in claim_services.FINAL_STATES
+            or claim_services.claim_frozen_reason(claim=obj) is not None
+        ):
+            # As the service refuses: published and dismissed claims stay, and so does a claim
+            # whose verdict is under review (approval freezes what was approved).
+            return self.fields
         return super().get_readonly_fields(request, obj)
 
     def save_model(self, request, obj, form, change):
@@ -436,7 +441,13 @@ class EvidenceAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
     editable = ("stance", "note")
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [f.name for f in Evidence._meta.fields if f.name not in self.editable]
+        editable = self.editable
+        if obj is not None and (
+            obj.claim.status == Claim.Status.PUBLISHED
+            or claim_services.claim_frozen_reason(claim=obj.claim) is not None
+        ):
+            editable = ()  # cited by a verdict under review or published: frozen
+        fields = [f.name for f in Evidence._meta.fields if f.name not in editable]
         return [*super().get_readonly_fields(request, obj), *fields]
 
     def has_add_permission(self, request):

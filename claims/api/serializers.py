@@ -36,10 +36,18 @@ class ArticleSerializer(serializers.ModelSerializer):
             "body",
             "body_sha256",
             "ingest_status",
+            "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "body_sha256", "ingest_status", "created_at", "updated_at"]
+        read_only_fields = [
+            "id",
+            "body_sha256",
+            "ingest_status",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         extra_kwargs = {"body": {"trim_whitespace": False}}
 
 

@@ -198,6 +198,7 @@ class TokenRevokeView(ApiView, APIView):
         summary="Edit an article's metadata",
         request=s.ArticleUpdateSerializer,
         responses=s.ArticleSerializer,
+        parameters=[IF_MATCH],
     ),
 )
 class ArticleViewSet(
@@ -225,10 +226,18 @@ class ArticleViewSet(
         )
         return Response(s.ArticleSerializer(article).data, status=status.HTTP_201_CREATED)
 
+    def retrieve(self, request, *args, **kwargs):
+        article = self.get_object()
+        return self.tagged(article, self.get_serializer(article).data)
+
     def partial_update(self, request, *args, **kwargs):
+        article = self.get_object()
         data = self.parse(s.ArticleUpdateSerializer, partial=True)
-        article = articles.article_update(actor=request.user, article=self.get_object(), **data)
-        return Response(s.ArticleSerializer(article).data)
+        version = expected_version(request, article)
+        article = articles.article_update(
+            actor=request.user, article=article, expected_version=version, **data
+        )
+        return self.tagged(article, s.ArticleSerializer(article).data)
 
     @extend_schema(
         summary="Suggest claims in the article (the extractor)",

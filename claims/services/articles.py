@@ -8,6 +8,7 @@ from django.db import transaction
 
 from claims.models import Article
 from claims.permissions import require_member
+from claims.services.concurrency import check_version, save_bumped
 from claims.services.errors import ValidationError
 from claims.services.extraction import article_suggest_claims
 from claims.services.text import text_clean, web_url_clean
@@ -65,7 +66,9 @@ def article_create(
 
 
 @transaction.atomic
-def article_update(*, actor, article: Article, **changes) -> Article:
+def article_update(
+    *, actor, article: Article, expected_version: int | None = None, **changes
+) -> Article:
     """Change an article's metadata (title, url, publisher, byline, published_at, language, note)."""
     require_member(actor, "edit articles")
     unknown = set(changes) - set(METADATA_FIELDS)
@@ -73,6 +76,7 @@ def article_update(*, actor, article: Article, **changes) -> Article:
         field = sorted(unknown)[0]
         raise ValidationError(field, "Only the metadata of an article can be changed.")
     locked = Article.objects.select_for_update().get(pk=article.pk)
+    check_version(locked, expected_version, (*METADATA_FIELDS, "version"))
     limits = {"title": 500, "url": 2000, "publisher": 200, "byline": 300, "language": 20}
     for field, value in changes.items():
         if field != "published_at":
@@ -81,7 +85,7 @@ def article_update(*, actor, article: Article, **changes) -> Article:
             )
         setattr(locked, field, value)
     if changes:
-        locked.save(update_fields=[*changes, "updated_at"])
+        save_bumped(locked, set(changes))
     return locked
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims import selectors, selectors_ui
 from claims.models import Claim, Evidence, Source, Verdict
-from claims.permissions import can_change_verdict, is_editor
+from claims.permissions import can_change_verdict, is_editor, may_approve_verdict
 from claims.services import claims as claim_services
 from claims.services import comments as comment_services
 from claims.services import evidence as evidence_services
@@ -77,15 +77,32 @@ def evidence_context(request: HttpRequest, claim: Claim) -> dict:
     }
 
 
-def _verdict_actions(request: HttpRequest, verdict: Verdict) -> list[str]:
-    """The workflow steps this user may take on this verdict, and no others."""
+def _verdict_actions(request: HttpRequest, verdict: Verdict, claim: Claim) -> list[str]:
+    """The workflow steps this user may take on this verdict, and no others.
+
+    Where a step is refused, ``verdict.blocked[step]`` says why (shown where its button would be),
+    and ``verdict.sources_warning`` warns an approver that no source is archived yet.
+    """
     user, actions = request.user, []
+    verdict.blocked, verdict.sources_warning = {}, None
     editable = verdict.status in (Verdict.Status.DRAFT, Verdict.Status.REJECTED)
     if editable and can_change_verdict(user, verdict):
-        actions += ["edit", "submit"]
+        actions.append("edit")
+        blocker = verdict_services.verdict_submit_blocker(claim=claim)
+        if blocker is None:
+            actions.append("submit")
+        else:
+            verdict.blocked["submit"] = blocker
     submitted = verdict.status == Verdict.Status.SUBMITTED
-    if submitted and is_editor(user) and verdict.author_id != user.pk:
-        actions += ["approve", "reject"]
+    if submitted and is_editor(user):
+        blocker = verdict_services.verdict_approve_blocker(actor=user, verdict=verdict)
+        if blocker is None:
+            actions.append("approve")
+            verdict.sources_warning = verdict_services.verdict_sources_warning(claim=claim)
+        else:
+            verdict.blocked["approve"] = blocker
+        if may_approve_verdict(user, verdict) is None:
+            actions.append("reject")
     if verdict.status == Verdict.Status.APPROVED and is_editor(user):
         actions.append("publish")
     return actions
@@ -95,7 +112,7 @@ def claim_context(request: HttpRequest, claim: Claim, **extra) -> dict:
     user = request.user
     verdicts = list(selectors.verdict_list(user=user, claim_id=claim.pk))
     for verdict in verdicts:
-        verdict.actions = _verdict_actions(request, verdict)
+        verdict.actions = _verdict_actions(request, verdict, claim)
     in_flight = any(
         v.status in (Verdict.Status.DRAFT, Verdict.Status.SUBMITTED, Verdict.Status.REJECTED)
         or (v.status == Verdict.Status.APPROVED)
@@ -104,6 +121,7 @@ def claim_context(request: HttpRequest, claim: Claim, **extra) -> dict:
     published = any(v.status == Verdict.Status.PUBLISHED for v in verdicts)
     can_draft = claim.status in verdict_services.CLAIM_STATES_FOR_VERDICTS and not in_flight
     editor = is_editor(user)
+    frozen = claim_services.claim_frozen_reason(claim=claim)
     context = {
         "claim": claim,
         "verdicts": verdicts,
@@ -113,7 +131,8 @@ def claim_context(request: HttpRequest, claim: Claim, **extra) -> dict:
         "comments": list(selectors.comment_list(user=user, claim_id=claim.pk)),
         "history": _history(claim),
         "is_editor": editor,
-        "can_edit_claim": claim.status not in claim_services.FINAL_STATES,
+        "can_edit_claim": claim.status not in claim_services.FINAL_STATES and frozen is None,
+        "claim_frozen": frozen,
         "can_accept": claim.status == Claim.Status.SUGGESTED,
         "can_dismiss": (editor and claim.status not in claim_services.FINAL_STATES)
         or claim.status == Claim.Status.SUGGESTED,

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from claims import selectors_ui
+from claims import selectors, selectors_ui
 from claims.exports.claimreview import claim_review
 from claims.models import Verdict
 
@@ -39,8 +39,23 @@ def public_article(request: HttpRequest, article_id: int) -> HttpResponse:
             entry["published"] = verdict
         if verdict.supersedes_id:
             entry["corrections"].append(verdict)
+    snapshots = selectors.source_snapshots_public_at(source_ids={e.source_id for e in evidence})
     for item in evidence:
-        by_claim[item.claim_id]["evidence"].append(item)
+        entry = by_claim[item.claim_id]
+        published = entry["published"]
+        # What the published verdict relied on: evidence added later waits for a correction, and
+        # a source shows the copy archived by publication (a newer one is for members only).
+        if published is None or item.created_at > published.published_at:
+            continue
+        item.public_snapshot = next(
+            (
+                s
+                for s in snapshots.get(item.source_id, [])
+                if s.fetched_at <= published.published_at
+            ),
+            None,
+        )
+        entry["evidence"].append(item)
     checks = [e for e in by_claim.values() if e["published"]]
     for entry in checks:
         entry["json_ld"] = json_ld(claim_review(claim=entry["claim"], verdict=entry["published"]))

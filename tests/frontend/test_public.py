@@ -25,7 +25,12 @@ from tests.factories import (
 def published(db):
     claim = ClaimFactory(statement="The budget is 4.2 million euros", claimant="The council")
     editor = EditorFactory()
+    source = SourceFactory(fetch_status="fetched", title="Council minutes <i>2024</i>")
+    # The evidence the verdicts relied on was there before they were published.
+    EvidenceFactory(claim=claim, source=source, quoted_passage="4.2 million", quote_found=True)
     now = timezone.now()
+    source.fetched_at = now
+    source.save()
     old = VerdictFactory(
         claim=claim,
         status="superseded",
@@ -44,9 +49,6 @@ def published(db):
         summary='It is </script><script>alert("x")</script> true',
         rating=Rating.objects.get(slug="true", scale__is_default=True),
     )
-    source = SourceFactory(
-        fetch_status="fetched", title="Council minutes <i>2024</i>", fetched_at=now
-    )
     SourceSnapshot.objects.create(
         source=source,
         fetched_at=now,
@@ -57,7 +59,6 @@ def published(db):
         raw_gzip=gzip.compress(b"<p>hi</p>"),
         raw_size=9,
     )
-    EvidenceFactory(claim=claim, source=source, quoted_passage="4.2 million", quote_found=True)
     return claim, current
 
 
