@@ -60,7 +60,7 @@ def published(monkeypatch):
 
 
 def test_evidence_added_after_publication_waits_for_a_correction(published):
-    claim, _, reviewer, editor, _ = published
+    claim, _, reviewer, _editor, _ = published
     evidence_add(actor=reviewer, claim=claim, url="https://news.test/later", stance="supports")
     page = Client().get(f"/fact-checks/{claim.article_id}/").content.decode()
     assert "The original report" in page and "news.test/later" not in page
