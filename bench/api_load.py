@@ -40,9 +40,9 @@ def setup_data() -> dict:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db import transaction
-    from rest_framework.authtoken.models import Token
 
     from claims.models import Article, Claim, Evidence, Rating, Source, Verdict
+    from claims.services.tokens import api_token_create
 
     User = get_user_model()
     user, created = User.objects.get_or_create(username="bench-reviewer")
@@ -50,7 +50,7 @@ def setup_data() -> dict:
         user.set_unusable_password()
         user.save()
         user.groups.add(Group.objects.get(name="reviewers"))
-    token, _ = Token.objects.get_or_create(user=user)
+    _, key = api_token_create(user=user, name="bench")
     article = Article.objects.filter(seed_key=SEED_KEY).first()
     if article is None or article.claims.count() != N_CLAIMS:
         sentences = [
@@ -111,7 +111,7 @@ def setup_data() -> dict:
                 ]
             )
     first = article.claims.order_by("start").values_list("id", flat=True)[:64]
-    return {"token": token.key, "article": article.pk, "claims": list(first)}
+    return {"token": key, "article": article.pk, "claims": list(first)}
 
 
 def free_port() -> int:

@@ -10,11 +10,13 @@ import hashlib
 
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Left, Length
+from knox.models import AbstractAuthToken
 from pghistory.models import Event as PghistoryEvent
 
 from claims.audit import audit_event_model
@@ -116,10 +118,12 @@ class Article(TimeStamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change (ETag).")
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.CheckConstraint(condition=Q(version__gte=1), name="article_version_positive"),
             _choices_check("ingest_status", ArticleIngestStatus, "article_ingest_status_valid"),
             models.CheckConstraint(
                 condition=~Q(ingest_status="ready") | ~Q(body=""), name="article_ready_has_body"
@@ -521,6 +525,29 @@ class VerdictStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
+_VERDICT_FOUR_EYES = """
+    BEGIN
+        IF NEW.content_changed_by_id IS NOT NULL
+           AND NOT (NEW.content_changed_by_id = ANY(NEW.content_editors)) THEN
+            NEW.content_editors := array_append(NEW.content_editors, NEW.content_changed_by_id);
+        END IF;
+        IF TG_OP = 'UPDATE' AND NOT (NEW.content_editors @> OLD.content_editors) THEN
+            RAISE EXCEPTION 'verdict %: the list of who changed its content only grows', NEW.id
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'verdict_content_editors_grow';
+        END IF;
+        IF NEW.reviewed_by_id IS NOT NULL AND (
+               NEW.reviewed_by_id = NEW.submitted_by_id
+            OR NEW.reviewed_by_id = NEW.content_changed_by_id
+            OR NEW.reviewed_by_id = ANY(NEW.content_editors)) THEN
+            RAISE EXCEPTION 'verdict %: user % wrote, changed or submitted it and cannot review it',
+                NEW.id, NEW.reviewed_by_id
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'verdict_four_eyes_content';
+        END IF;
+        RETURN NEW;
+    END;
+"""
+
+
 class Verdict(TimeStamped):
     """A reviewer's rating of a claim, approved by another person before it is published."""
 
@@ -562,6 +589,28 @@ class Verdict(TimeStamped):
         help_text="The published verdict this one corrects.",
     )
     correction_note = models.TextField(max_length=5_000, blank=True)
+    content_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who last wrote or changed the rating, summary, rationale or correction note.",
+    )
+    content_editors = ArrayField(
+        models.BigIntegerField(),
+        default=list,
+        blank=True,
+        help_text="Every user who wrote or changed the content (kept by the database; only grows).",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who last submitted it for approval.",
+    )
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change (ETag).")
 
     class Meta:
@@ -570,6 +619,17 @@ class Verdict(TimeStamped):
             models.Index(fields=["status", "submitted_at"]),
             # The public index and feeds read published verdicts newest first.
             models.Index(fields=["status", "published_at"], name="verdict_status_published_idx"),
+        ]
+        triggers = [
+            # Four eyes, beyond the author: nobody reviews a verdict whose content they wrote or
+            # changed, or that they submitted. The editors list only grows, and takes in every
+            # content_changed_by, so no code path can forget or erase a contributor.
+            pgtrigger.Trigger(
+                name="verdict_reviewer_is_a_second_person",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.Before,
+                func=_VERDICT_FOUR_EYES,
+            )
         ]
         constraints = [
             _choices_check("status", VerdictStatus, "verdict_status_valid"),
@@ -645,6 +705,27 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox): only its SHA-512 digest is stored, never the secret.
+
+    A user may hold several, each with a name and an expiry. ``password_fingerprint`` is the
+    user's session-auth hash when the token was made: a password change by any path (the UI, the
+    admin, manage.py, ``set_password()`` in code, raw SQL) makes it stale and the token answers 401.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=128, unique=True, editable=False)
+    name = models.CharField(max_length=100, blank=True, help_text="What the token is for.")
+    password_fingerprint = models.CharField(max_length=128, editable=False)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name or 'token'} {self.token_key[:8]}… ({self.user})"
 
 
 # --- Audit trail ---------------------------------------------------------------------------------

@@ -248,8 +248,18 @@ def verdict_refusal(user, verdict: Verdict, action: VerdictAction) -> Permission
         return PermissionDenied(f"only its author or an editor may {verb} a verdict")
     if not is_editor(user):
         return PermissionDenied(f"only editors may {action} verdicts")
-    if action in (VerdictAction.APPROVE, VerdictAction.REJECT) and verdict.author_id == user.pk:
-        return PermissionDenied(f"nobody may {action} their own verdict")
+    if action in (VerdictAction.APPROVE, VerdictAction.REJECT):
+        # Four eyes: the reviewer is a second person to everyone who wrote or changed the
+        # verdict's content and to whoever submitted it (the database holds the same rule: see
+        # Verdict's triggers). An editor who disagrees with a draft rejects it, or writes their own.
+        if verdict.author_id == user.pk:
+            return PermissionDenied(f"nobody may {action} their own verdict")
+        if user.pk in (verdict.content_editors or []) or verdict.content_changed_by_id == user.pk:
+            return PermissionDenied(
+                "you changed this verdict's content, so another editor must review it"
+            )
+        if verdict.submitted_by_id == user.pk:
+            return PermissionDenied("you submitted this verdict, so another editor must review it")
     return None
 
 
@@ -275,3 +285,10 @@ def verdict_actions(user, verdict: Verdict) -> frozenset[VerdictAction]:
         if verdict.status in VERDICT_ACTION_STATES[action]
         and verdict_refusal(user, verdict, action) is None
     )
+
+
+def may_approve_verdict(user, verdict: Verdict) -> str | None:
+    """Why this user may not approve this verdict (None: they may, as far as roles and four eyes
+    go): the sentence the approve button shows in its place."""
+    refusal = verdict_refusal(user, verdict, VerdictAction.APPROVE)
+    return None if refusal is None else refusal.message

@@ -11,10 +11,12 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from claims.models import (
+    ApiToken,
     Article,
     Claim,
     Comment,
@@ -194,13 +196,57 @@ def source_snapshot_latest(*, user, source_id: int) -> SourceSnapshot | None:
     Members read every archive; anyone may read the archive of a source cited by a published
     fact-check, since the public page links it as part of its transparency section.
     """
-    if not is_member(user):
-        cited_publicly = Evidence.objects.filter(
-            source_id=source_id, claim__verdicts__status__in=PUBLIC_VERDICT_STATES
-        ).exists()
-        if not cited_publicly:
-            return None
-    return SourceSnapshot.objects.filter(source_id=source_id).order_by("-fetched_at", "-id").first()
+    snapshots = SourceSnapshot.objects.filter(source_id=source_id).order_by("-fetched_at", "-id")
+    if is_member(user):
+        return snapshots.first()
+    # The public reads the copy a published verdict relied on: the latest one archived by the
+    # time of the last publication that cites the source (evidence added later is not public).
+    cutoff = (
+        Verdict.objects.filter(
+            status__in=PUBLIC_VERDICT_STATES,
+            claim__evidence__source_id=source_id,
+            claim__evidence__created_at__lte=F("published_at"),
+        )
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    if cutoff is None:
+        return None
+    return snapshots.filter(fetched_at__lte=cutoff).first()
+
+
+def source_snapshots_public_at(*, source_ids) -> dict[int, list[SourceSnapshot]]:
+    """The snapshots of these sources, newest first, without their bodies (one query)."""
+    found: dict[int, list[SourceSnapshot]] = {}
+    rows = (
+        SourceSnapshot.objects.filter(source_id__in=list(source_ids))
+        .only("id", "source_id", "fetched_at", "content_sha256")
+        .order_by("-fetched_at", "-id")
+    )
+    for snapshot in rows:
+        found.setdefault(snapshot.source_id, []).append(snapshot)
+    return found
+
+
+def claim_ids_with_archived_sources(*, claim_ids) -> set[int]:
+    """Which of these claims cite at least one source that is fetched and archived (one query)."""
+    return set(
+        Evidence.objects.filter(
+            claim_id__in=list(claim_ids),
+            source__fetch_status=Source.FetchStatus.FETCHED,
+            source__snapshots__isnull=False,
+        ).values_list("claim_id", flat=True)
+    )
+
+
+def api_token_list(*, user) -> QuerySet[ApiToken]:
+    """The user's unexpired API tokens made under their current password, newest first."""
+    return ApiToken.objects.filter(
+        Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()),
+        user=user,
+        password_fingerprint=user.get_session_auth_hash(),
+    )
 
 
 # --- the UI's pages ----------------------------------------------------------------------------

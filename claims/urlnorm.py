@@ -29,11 +29,10 @@ def url_normalize(url: str) -> str:
         raise URLError("the URL has no host")
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
-    userinfo = ""
-    if parts.username is not None:
-        userinfo = parts.username + (f":{parts.password}" if parts.password is not None else "")
-        userinfo += "@"
-    netloc = userinfo + host
+    if parts.username is not None or parts.password is not None:
+        # A password in a cited URL would be shown to every reader of the fact-check.
+        raise URLError("a source URL must not carry a user name or password")
+    netloc = host
     if port is not None and port != DEFAULT_PORTS[scheme]:
         netloc += f":{port}"
     path = parts.path or "/"

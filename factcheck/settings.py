@@ -7,6 +7,7 @@ without a real secret key and turns on the production security settings.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -73,7 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -200,6 +201,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The first backend refuses an account or address locked after too many failed sign-ins (web,
+# admin and the API token endpoint alike) and counts the failures; see claims/signin.py.
+AUTHENTICATION_BACKENDS = ["claims.signin.ThrottledModelBackend"]
+SIGNIN_WINDOW_SECONDS = env_int("SIGNIN_WINDOW_SECONDS", 900)
+SIGNIN_MAX_FAILURES_PER_ACCOUNT = env_int("SIGNIN_MAX_FAILURES_PER_ACCOUNT", 5)
+SIGNIN_MAX_FAILURES_PER_ADDRESS = env_int("SIGNIN_MAX_FAILURES_PER_ADDRESS", 20)
+# Proxies in front of the app that append to X-Forwarded-For. 0: the header is ignored and the
+# client's address is the connection's (a client can write any X-Forwarded-For it likes).
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -226,8 +236,11 @@ STORAGES = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-if not DEBUG:
+if NUM_PROXIES > 0:
+    # Only a declared proxy may say the request came over HTTPS: without one, any client could
+    # send X-Forwarded-Proto and pass for secure.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
     # Behind a TLS-terminating proxy leave this on; docker-compose's plain-HTTP demo turns it off.
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
@@ -253,8 +266,8 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     },
-    # The API's Swagger UI page loads its own assets; the API itself serves JSON only.
-    "EXCLUDE_URL_PREFIXES": ["/api/docs/"],
+    # The API's Swagger UI page (/api/docs/) has this policy too, plus its inline style's hash
+    # (factcheck/urls.py).
 }
 
 # --- REST API ------------------------------------------------------------------------------------
@@ -272,6 +285,20 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "claims.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "claims.api.errors.exception_handler",
+    # Throttles identify a client by the connection's address unless proxies are declared.
+    "NUM_PROXIES": NUM_PROXIES,
+}
+# API tokens (django-rest-knox): hashed, named, several per user, expiring.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
+# The token model is claims.ApiToken; knox's own migrations would still create its unused table
+# (their first one predates its swappable setting), which blocks the test database's flush.
+MIGRATION_MODULES = {"knox": None}
+KNOX_TOKEN_MODEL = "claims.ApiToken"  # noqa: S105  (a model name)
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 # Throttle rates (DRF's "N/second|minute|hour|day"); an empty value turns a throttle off.
 API_THROTTLE_RATES = {
@@ -301,6 +328,13 @@ SPECTACULAR_SETTINGS = {
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
 # --- The workbench -------------------------------------------------------------------------------
+# Sources before verdicts: no verdict is submitted while its claim has no evidence; with the
+# second setting, none is approved until one of the claim's sources is fetched and archived (off:
+# the approver is warned).
+VERDICT_SUBMIT_REQUIRES_EVIDENCE = env_bool("VERDICT_SUBMIT_REQUIRES_EVIDENCE", True)
+VERDICT_APPROVE_REQUIRES_ARCHIVED_SOURCE = env_bool(
+    "VERDICT_APPROVE_REQUIRES_ARCHIVED_SOURCE", False
+)
 # The organisation that publishes fact-checks (ClaimReview author and publisher). The URL is the
 # public site the fact-check pages live on: `check --deploy` fails on a loopback one (claims.checks).
 FACTCHECK_PUBLISHER_NAME = os.environ.get("FACTCHECK_PUBLISHER_NAME", "Newsroom Fact Check")

@@ -4,17 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from frontend.views import articles, claims, new_article, public, queue, workbench
+from frontend.views import articles, claims, new_article, public, queue, signin, workbench
 
 app_name = "frontend"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="frontend:article-list"), name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", signin.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("articles/", articles.article_list, name="article-list"),
     path("articles/new/", new_article.article_new, name="article-new"),

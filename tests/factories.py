@@ -94,6 +94,15 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     stance = Evidence.Stance.SUPPORTS
 
 
+class SourcedClaimFactory(ClaimFactory):
+    """A claim with one source attached as evidence (sources come before verdicts)."""
+
+    @factory.post_generation
+    def sources(self, create, extracted, **kwargs):
+        if create:
+            EvidenceFactory(claim=self)
+
+
 class VerdictFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Verdict

@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 
+from claims.models import ApiToken
+
 
 class SuperuserOnlyMixin:
     def has_module_permission(self, request):
@@ -38,3 +40,25 @@ for model, model_admin in ((User, AccountAdmin), (Group, RoleGroupAdmin)):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, model_admin)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+    """API tokens: who, what for, made and expiring when. The secret is never stored, and even its
+    digest is not shown; an admin revokes a token by deleting it."""
+
+    list_display = ["name", "prefix", "user", "created", "expiry"]
+    list_filter = ["expiry"]
+    search_fields = ["name", "user__username"]
+    fields = ["user", "name", "prefix", "created", "expiry"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, *args):
+        return False  # tokens are made by signing in at /api/v1/auth/token/
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="key starts")
+    def prefix(self, token: ApiToken) -> str:
+        return f"{token.token_key[:8]}…"

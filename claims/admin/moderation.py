@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from claims.admin.actions import BulkActions, refusal
 from claims.admin.audit import AuditHistoryMixin
-from claims.admin.concurrency import SEEN_FIELD, ConcurrencyGuardMixin
+from claims.admin.concurrency import SEEN_FIELD, ConcurrencyGuardedForm, ConcurrencyGuardMixin
 from claims.admin.export import claims_csv, claims_for_export
 from claims.models import (
     Article,
@@ -37,6 +37,8 @@ from claims.services import fetch as fetch_services
 from claims.services import moderation as moderation_services
 from claims.services import verdicts as verdict_services
 from claims.services.errors import DomainError
+from claims.services.errors import ValidationError as DomainValidationError
+from claims.services.text import clean_text, clean_web_url
 
 # --- Articles -----------------------------------------------------------------------------------
 
@@ -53,8 +55,26 @@ class ClaimInline(admin.TabularInline):
         return False
 
 
+class ArticleAdminForm(ConcurrencyGuardedForm):
+    """The service's checks as form errors (http(s) URLs only; no NUL or direction controls)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in Article.METADATA_FIELDS:
+            if name in cleaned and isinstance(cleaned[name], str):
+                try:
+                    if name == "url":
+                        cleaned[name] = clean_web_url(Article, name, cleaned[name])
+                    else:
+                        cleaned[name] = clean_text(Article, name, cleaned[name])
+                except DomainValidationError as exc:
+                    self.add_error(name, exc.message)
+        return cleaned
+
+
 @admin.register(Article)
 class ArticleAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ("title", "publisher", "published_at", "language", "ingest_status", "created_at")
     list_filter = ("ingest_status", "language", "publisher")
     search_fields = ("title", "publisher", "url")
@@ -142,8 +162,11 @@ class ClaimAdmin(BulkActions, AuditHistoryMixin, ConcurrencyGuardMixin, admin.Mo
     )
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and ClaimAction.EDIT not in claim_actions(request.user, obj):
-            return self.fields  # as the service refuses: published and dismissed claims stay
+        frozen = obj is not None and claim_services.claim_frozen_reason(claim=obj) is not None
+        if obj is not None and (frozen or ClaimAction.EDIT not in claim_actions(request.user, obj)):
+            # As the service refuses: published and dismissed claims stay, and so does a claim
+            # whose verdict is under review (approval freezes what was approved).
+            return self.fields
         return super().get_readonly_fields(request, obj)
 
     def save_model(self, request, obj, form, change):
@@ -372,7 +395,13 @@ class EvidenceAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
     editable = ("stance", "note")
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [f.name for f in Evidence._meta.fields if f.name not in self.editable]
+        editable = self.editable
+        if obj is not None and (
+            obj.claim.status == Claim.Status.PUBLISHED
+            or claim_services.claim_frozen_reason(claim=obj.claim) is not None
+        ):
+            editable = ()  # cited by a verdict under review or published: frozen
+        fields = [f.name for f in Evidence._meta.fields if f.name not in editable]
         return [*super().get_readonly_fields(request, obj), *fields]
 
     def has_add_permission(self, request):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rest_framework.authentication import TokenAuthentication
-
+from claims.api.authentication import TokenAuthentication
 from claims.api.errors import PreconditionFailed, PreconditionRequired
 
 _TAG = re.compile(r'^(?:W/)?"(?P<kind>[a-z]+):(?P<id>\d+):(?P<version>\d+)"$')

@@ -24,7 +24,7 @@ class Pagination(PageNumberPagination):
         self.request = request
         page_size = self.get_page_size(request)
         raw = request.query_params.get(self.page_query_param) or "1"
-        if raw in self.last_page_strings or not raw.isdigit() or int(raw) < 1:
+        if raw in self.last_page_strings or not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
             return None
         number = int(raw)
         if (number - 1) * page_size > _MAX_OFFSET:  # PostgreSQL's OFFSET is a bigint

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+
 ERROR_SCHEMA = {
     "type": "object",
     "description": "An error: `detail` says what went wrong; `errors` names the fields.",
@@ -55,3 +58,16 @@ def add_error_responses(result, generator, request, public):
                     code, {"description": ERRORS[code], "content": content}
                 )
     return result
+
+
+class ProjectTokenScheme(OpenApiAuthenticationExtension):
+    """`Authorization: Token <key>` in the schema, for the project's knox-based authenticator."""
+
+    target_class = "claims.api.authentication.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization",
+            token_prefix="Token",  # noqa: S106
+        )

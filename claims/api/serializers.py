@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from claims.api.pgjson import PageDocument, sql_object, sql_timestamp
-from claims.models import Article, Claim, Comment, Evidence, Rating, Source, Verdict
+from claims.models import ApiToken, Article, Claim, Comment, Evidence, Rating, Source, Verdict
 from claims.services.text import max_length as limit
 
 
@@ -31,10 +31,18 @@ class ArticleSerializer(serializers.ModelSerializer):
             "body",
             "body_sha256",
             "ingest_status",
+            "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "body_sha256", "ingest_status", "created_at", "updated_at"]
+        read_only_fields = [
+            "id",
+            "body_sha256",
+            "ingest_status",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         extra_kwargs = {"body": {"trim_whitespace": False}}
 
 
@@ -90,9 +98,12 @@ CLAIM_ROW_FIELDS = (
 _CLAIM_COLUMNS = CLAIM_ROW_FIELDS.index("assignee_id")  # id .. appearance_url: columns as they are
 
 
-def claim_row_representation(row: dict) -> dict:
-    """A claim's API representation from a CLAIM_ROW_FIELDS row."""
-    assignee_id = row["assignee_id"]
+def claim_row_representation(row: dict, *, public: bool = False) -> dict:
+    """A claim's API representation from a CLAIM_ROW_FIELDS row.
+
+    ``public``: for readers outside the newsroom, who see no staff account names (assignee null).
+    """
+    assignee_id = None if public else row["assignee_id"]
     return {
         "id": row["id"],
         "article": row["article_id"],
@@ -122,7 +133,7 @@ def claim_row_representation(row: dict) -> dict:
     }
 
 
-def claim_page_document() -> PageDocument:
+def claim_page_document(*, public: bool = False) -> PageDocument:
     """claim_row_representation written by PostgreSQL (list pages; a test holds the two equal)."""
     columns = [f'c."{name}"' for name in CLAIM_ROW_FIELDS[:_CLAIM_COLUMNS]]
     keys = ["id", "article", *CLAIM_ROW_FIELDS[2:_CLAIM_COLUMNS]]
@@ -130,7 +141,12 @@ def claim_page_document() -> PageDocument:
     select = sql_object(
         [
             *zip(keys, columns, strict=True),
-            ("assignee", f'CASE WHEN c."assignee_id" IS NULL THEN NULL ELSE {assignee} END'),
+            (
+                "assignee",
+                "NULL"
+                if public
+                else f'CASE WHEN c."assignee_id" IS NULL THEN NULL ELSE {assignee} END',
+            ),
             ("version", 'c."version"'),
             ("created_at", sql_timestamp('c."created_at"')),
             ("updated_at", sql_timestamp('c."updated_at"')),
@@ -178,12 +194,13 @@ class ClaimSerializer(serializers.ModelSerializer):
     def to_representation(self, instance: Claim | dict) -> dict:
         # Hand-written for speed (lists render 50 of these, from CLAIM_ROW_FIELDS rows); a test
         # holds it equal to DRF's generic rendering of the declared fields, which drive the schema.
+        public = bool(self.context.get("public"))
         if isinstance(instance, dict):
-            return claim_row_representation(instance)
+            return claim_row_representation(instance, public=public)
         assignee = instance.assignee
         row = {name: getattr(instance, name) for name in CLAIM_ROW_FIELDS[:-1]}
         row["assignee__username"] = assignee.username if assignee is not None else None
-        return claim_row_representation(row)
+        return claim_row_representation(row, public=public)
 
     def generic_representation(self, instance: Claim) -> dict:
         """DRF's own rendering of the declared fields (what the fast path must equal)."""
@@ -341,7 +358,9 @@ class RatingSerializer(serializers.ModelSerializer):
 class VerdictSerializer(serializers.ModelSerializer):
     rating = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     rating_label = serializers.CharField(source="rating.label", read_only=True)
-    author = UserSummarySerializer(read_only=True)
+    author = UserSummarySerializer(
+        read_only=True, allow_null=True, help_text="Null for the public."
+    )
     reviewed_by = UserSummarySerializer(read_only=True, allow_null=True)
     superseded_by = serializers.SerializerMethodField()
 
@@ -370,6 +389,13 @@ class VerdictSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance) -> dict:
+        data = super().to_representation(instance)
+        if self.context.get("public"):
+            # Readers outside the newsroom see no staff account names (they are login names).
+            data["author"] = data["reviewed_by"] = None
+        return data
 
     def get_superseded_by(self, obj) -> int | None:
         successor = getattr(obj, "superseded_by", None)
@@ -445,3 +471,31 @@ class AuditEntrySerializer(serializers.Serializer):
 class ExtractClaimsResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     claims = ClaimSerializer(many=True)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    name = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text="What the token is for."
+    )
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    """A token as listed: never its secret (only the digest is stored)."""
+
+    prefix = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "created", "expiry"]
+
+    def get_prefix(self, token) -> str:
+        return token.token_key[:8]
+
+
+class TokenCreatedSerializer(ApiTokenSerializer):
+    token = serializers.CharField(help_text="The secret: shown once, send as `Token <key>`.")
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]

@@ -6,12 +6,19 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from claims.signin import client_address
+
 
 class _SettingsRateThrottle(SimpleRateThrottle):
     """Reads its rate from settings at each request, so the environment and tests can change it."""
 
     def __init__(self):
         pass
+
+    def get_ident(self, request):
+        # The connection's address unless NUM_PROXIES declares proxies (DRF's own default trusts
+        # any X-Forwarded-For, so a client could name a new address with every request).
+        return client_address(request)
 
     def allow_request(self, request, view):
         self.rate = settings.API_THROTTLE_RATES.get(self.scope)

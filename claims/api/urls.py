@@ -18,6 +18,8 @@ list_create = {"get": "list", "post": "create"}
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/tokens/", views.TokenListView.as_view(), name="token-list"),
+    path("auth/tokens/<int:token_id>/", views.TokenRevokeView.as_view(), name="token-revoke"),
     path(
         "claims/<int:claim_pk>/evidence/",
         views.EvidenceViewSet.as_view(list_create),

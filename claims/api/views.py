@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -10,9 +11,8 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import (
     action,
     api_view,
@@ -20,8 +20,11 @@ from rest_framework.decorators import (
     permission_classes,
 )
 from rest_framework.exceptions import NotFound as HTTPNotFound
+from rest_framework.exceptions import Throttled
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from claims import selectors
 from claims.api import serializers as s
@@ -44,8 +47,9 @@ from claims.exports.claimreview import claim_review
 from claims.models import Claim
 from claims.permissions import is_member
 from claims.selectors_audit import claim_history_for
-from claims.services import articles, claims, comments, evidence, extraction, verdicts
+from claims.services import articles, claims, comments, evidence, extraction, tokens, verdicts
 from claims.services.errors import NotFound
+from claims.signin import signin_lock
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -87,6 +91,11 @@ class ApiView:
             )
         super().initial(request, *args, **kwargs)
 
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["public"] = not is_member(self.request.user)
+        return context
+
     def parse(self, serializer_class, *, partial: bool = False) -> dict:
         serializer = serializer_class(data=self.request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
@@ -110,12 +119,72 @@ def not_found(request, *args, **kwargs):
     raise HTTPNotFound("No such endpoint.")
 
 
-class TokenView(ApiView, ObtainAuthToken):
-    """POST username and password, get the token for `Authorization: Token <key>`."""
+class SignInLocked(Throttled):
+    default_detail = "Too many failed sign-ins."
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Get an API token (username, password and an optional name)",
+        request=s.TokenRequestSerializer,
+        responses={200: s.TokenCreatedSerializer},
+    )
+)
+class TokenView(ApiView, APIView):
+    """POST username and password, get a new token for `Authorization: Token <key>`.
+
+    Each call makes another token (a user may hold several, each with a name); it expires after
+    API_TOKEN_TTL_DAYS and dies when the password changes. Failed passwords count towards the
+    sign-in lock of the account and the address (claims/signin.py), as on the web login.
+    """
 
     throttle_classes = [TokenThrottle]
     authentication_classes = []
+    permission_classes = []
     renderer_classes = [JSONRenderer]
+
+    def post(self, request, *args, **kwargs):
+        data = self.parse(s.TokenRequestSerializer)
+        locked = signin_lock(request, data["username"])
+        if locked is not None:
+            raise SignInLocked(wait=locked.seconds_left, detail=locked.message())
+        user = authenticate(request=request, username=data["username"], password=data["password"])
+        if user is None:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Unable to log in with provided credentials."]}
+            )
+        token, secret = tokens.api_token_create(user=user, name=data.get("name", ""))
+        return Response({**s.ApiTokenSerializer(token).data, "token": secret})
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Your API tokens (never their secrets)"),
+)
+class TokenListView(ApiView, generics.ListAPIView):
+    """The signed-in user's tokens."""
+
+    serializer_class = s.ApiTokenSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+
+    def get_queryset(self):
+        return selectors.api_token_list(user=self.request.user)
+
+
+@extend_schema_view(
+    delete=extend_schema(
+        summary="Revoke one of your API tokens", request=None, responses={204: None}
+    )
+)
+class TokenRevokeView(ApiView, APIView):
+    permission_classes = [IsAuthenticated]
+
+    def delete(self, request, token_id: int):
+        try:
+            tokens.api_token_revoke(actor=request.user, token_id=token_id)
+        except NotFound as exc:
+            raise _not_found(exc) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ReadCreateUpdateViewSet(
@@ -142,6 +211,7 @@ class ReadCreateUpdateViewSet(
         summary="Edit an article's metadata",
         request=s.ArticleUpdateSerializer,
         responses=s.ArticleSerializer,
+        parameters=[IF_MATCH],
     ),
 )
 class ArticleViewSet(ReadCreateUpdateViewSet):
@@ -161,10 +231,18 @@ class ArticleViewSet(ReadCreateUpdateViewSet):
         )
         return Response(s.ArticleSerializer(article).data, status=status.HTTP_201_CREATED)
 
+    def retrieve(self, request, *args, **kwargs):
+        article = self.get_object()
+        return self.tagged(article, self.get_serializer(article).data)
+
     def partial_update(self, request, *args, **kwargs):
+        article = self.get_object()
         data = self.parse(s.ArticleUpdateSerializer, partial=True)
-        article = articles.article_update(actor=request.user, article=self.get_object(), **data)
-        return Response(s.ArticleSerializer(article).data)
+        version = expected_version(request, article)
+        article = articles.article_update(
+            actor=request.user, article=article, expected_version=version, **data
+        )
+        return self.tagged(article, s.ArticleSerializer(article).data)
 
     @extend_schema(
         summary="Suggest claims in the article (the extractor)",
@@ -219,6 +297,7 @@ class ClaimFilterSerializer(serializers.Serializer):
 
 # How the database writes a claim list's items (see claims.api.pgjson).
 CLAIM_PAGE = s.claim_page_document()
+CLAIM_PAGE_PUBLIC = s.claim_page_document(public=True)
 
 
 @extend_schema_view(
@@ -267,7 +346,8 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
         queryset = self.get_queryset()
         if isinstance(request.accepted_renderer, ProjectJSONRenderer):
             # JSON clients: the database writes the page (one query); see claims.api.pgjson.
-            page = self.paginator.paginate_json(queryset, CLAIM_PAGE, request)
+            document = CLAIM_PAGE if is_member(request.user) else CLAIM_PAGE_PUBLIC
+            page = self.paginator.paginate_json(queryset, document, request)
             if page is not None:
                 return Response(page)
         # Rows, not model instances: a page of 50 claims renders several times faster.

@@ -9,10 +9,20 @@ from django.db import transaction
 from claims.fetching import FetchError
 from claims.models import Article
 from claims.permissions import require_member
+from claims.services.concurrency import check_version, save_bumped
 from claims.services.errors import ValidationError
 from claims.services.extraction import article_suggest_claims
 from claims.services.ingest import article_create_from_url
-from claims.services.text import clean_text
+from claims.services.text import clean_text, clean_web_url
+
+
+def _clean(field: str, value, *, required: bool = False):
+    """A metadata field cleaned: the URL as an http(s) URL, the rest as text."""
+    if field == "published_at":
+        return value
+    if field == "url":
+        return clean_web_url(Article, "url", value)
+    return clean_text(Article, field, value, required=required)
 
 
 @transaction.atomic
@@ -34,8 +44,8 @@ def article_create(
         return _article_create_from_url(actor=actor, url=url, title=title)
     article = Article(
         title=clean_text(Article, "title", title, required=True),
-        body=clean_text(Article, "body", body, required=True, strip=False),
-        url=clean_text(Article, "url", url),
+        body=clean_text(Article, "body", body, required=True, strip=False, allow_bidi=True),
+        url=clean_web_url(Article, "url", url),
         publisher=clean_text(Article, "publisher", publisher),
         byline=clean_text(Article, "byline", byline),
         published_at=published_at,
@@ -50,7 +60,9 @@ def article_create(
 
 
 @transaction.atomic
-def article_update(*, actor, article: Article, **changes) -> Article:
+def article_update(
+    *, actor, article: Article, expected_version: int | None = None, **changes
+) -> Article:
     """Change an article's metadata (title, url, publisher, byline, published_at, language, note)."""
     require_member(actor, "edit articles")
     unknown = set(changes) - set(Article.METADATA_FIELDS)
@@ -58,17 +70,16 @@ def article_update(*, actor, article: Article, **changes) -> Article:
         field = sorted(unknown)[0]
         raise ValidationError(field, "Only the metadata of an article can be changed.")
     locked = Article.objects.select_for_update().get(pk=article.pk)
+    check_version(locked, expected_version, (*Article.METADATA_FIELDS, "version"))
     for field, value in changes.items():
-        if field != "published_at":
-            value = clean_text(Article, field, value, required=field == "title")
-        setattr(locked, field, value)
+        setattr(locked, field, _clean(field, value, required=field == "title"))
     if changes:
-        locked.save(update_fields=[*changes, "updated_at"])
+        save_bumped(locked, set(changes))
     return locked
 
 
 def _article_create_from_url(*, actor, url: str, title: str) -> Article:
-    url = clean_text(Article, "url", url)
+    url = clean_web_url(Article, "url", url)  # http(s) only, no credentials
     try:
         return article_create_from_url(
             url=url, title=clean_text(Article, "title", title), created_by=actor

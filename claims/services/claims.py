@@ -38,6 +38,32 @@ VERSION_FIELDS = (
     "assignee",
     "version",
 )
+# A verdict in these states rates the claim as it stands: the claim and its evidence are frozen.
+REVIEW_STATES = ("submitted", "approved")
+
+
+def claim_frozen_reason(*, claim: Claim) -> str | None:
+    """Why the claim's wording, span, type and evidence cannot change now, or None.
+
+    A submitted (or approved, not yet published) verdict rates exactly this claim with exactly
+    this evidence: a change would make the approval vouch for something nobody approved. The
+    verdict must be rejected first (it goes back to its author), then the claim changed and the
+    verdict submitted again. (Chosen over silently returning the verdict to draft: the writer of
+    the change is told at once, and nothing moves under the reviewer's feet.)
+    """
+    under_review = claim.verdicts.filter(status__in=REVIEW_STATES).first()
+    if under_review is None:
+        return None
+    return (
+        f"verdict {under_review.pk} is {under_review.status} for this claim as it stands: "
+        "reject it first, then change the claim or its evidence and submit again"
+    )
+
+
+def _require_not_frozen(claim: Claim) -> None:
+    reason = claim_frozen_reason(claim=claim)
+    if reason is not None:
+        raise InvalidTransition(reason, current_state=claim.status)
 
 
 def span_check(*, body: str, start, end, quote: str | None = None) -> str:
@@ -162,6 +188,7 @@ def claim_update(
             f"a {locked.get_status_display().lower()} claim cannot be edited",
             current_state=locked.status,
         )
+    _require_not_frozen(locked)
     changed: set[str] = set()
     if statement is not None:
         locked.statement = clean_text(Claim, "statement", statement)

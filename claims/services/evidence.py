@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from claims.models import Claim, Evidence, Source
 from claims.permissions import require_member
+from claims.services.claims import claim_frozen_reason
 from claims.services.errors import InvalidTransition, ValidationError
 from claims.services.fetch import source_refetch
 from claims.services.queue import SOURCE_FETCH, enqueue
@@ -49,11 +50,14 @@ def evidence_add(
             "stance",
             f"{stance!r} is not a valid stance: one of {', '.join(Evidence.Stance.values)}.",
         )
-    quoted_passage = clean_text(Evidence, "quoted_passage", quoted_passage)
+    quoted_passage = clean_text(Evidence, "quoted_passage", quoted_passage, allow_bidi=True)
     note = clean_text(Evidence, "note", note)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.status == Claim.Status.DISMISSED:
         raise InvalidTransition("a dismissed claim takes no evidence", current_state=claim.status)
+    frozen = claim_frozen_reason(claim=claim)
+    if frozen is not None:
+        raise InvalidTransition(frozen, current_state=claim.status)
     source, created = source_get_or_create(url=url)
     if Evidence.objects.filter(claim=claim, source=source).exists():
         raise ValidationError("url", "This source is already evidence for this claim.")

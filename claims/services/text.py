@@ -1,10 +1,18 @@
-"""The one way services clean a text input: the limits come from the model's fields."""
+"""Free text typed by people: the one way services clean it before storing it. The length limits
+come from the model's fields."""
 
 from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
 
 from django.db import models
 
 from claims.services.errors import ValidationError
+
+# Bidirectional embedding, override and isolate controls: invisible, they reorder what a reader
+# sees (a "Trojan Source" title or comment reads differently from what is stored).
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def max_length(model: type[models.Model], field: str) -> int | None:
@@ -19,11 +27,13 @@ def clean_text(
     *,
     required: bool = False,
     strip: bool = True,
+    allow_bidi: bool = False,
     name: str | None = None,
 ) -> str:
     """``value`` as it is stored in ``model.field``: stripped (unless ``strip`` is off), and
     refused (ValidationError naming ``name`` or the field) when blank but required, longer than
-    the field's ``max_length``, or holding a NUL character, which PostgreSQL cannot store."""
+    the field's ``max_length``, holding a NUL character (PostgreSQL cannot store it) or, unless
+    ``allow_bidi`` (text quoted as published, such as an article body), a bidirectional control."""
     name = name or field
     value = value or ""
     if strip:
@@ -35,4 +45,33 @@ def clean_text(
         raise ValidationError(name, f"Ensure this field has no more than {limit} characters.")
     if "\x00" in value:
         raise ValidationError(name, "Null characters are not allowed.")
+    found = None if allow_bidi else BIDI_CONTROLS.search(value)
+    if found:
+        raise ValidationError(
+            name,
+            f"Invisible text-direction control U+{ord(found.group()):04X} is not allowed "
+            f"(at character {found.start() + 1}).",
+        )
+    return value
+
+
+def clean_web_url(
+    model: type[models.Model], field: str, value: str | None, *, name: str | None = None
+) -> str:
+    """An http or https URL without credentials, as ``clean_text`` cleans it ('' stays '')."""
+    name = name or field
+    value = clean_text(model, field, value, name=name)
+    if not value:
+        return value
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018  (raises on a malformed port)
+    except ValueError:
+        raise ValidationError(name, "Enter a valid URL.") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ValidationError(name, "Only http and https URLs are allowed.")
+    if not parts.hostname:
+        raise ValidationError(name, "The URL has no host.")
+    if parts.username is not None or parts.password is not None:
+        raise ValidationError(name, "A URL must not carry a user name or password.")
     return value

@@ -6,19 +6,22 @@ both stay readable. Nobody approves (or rejects) their own verdict. Each step mo
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from claims.models import Claim, Rating, Verdict
+from claims.models import Claim, Evidence, Rating, Verdict
 from claims.permissions import (
     CLAIM_STATES_FOR_VERDICTS,
     VERDICT_ACTION_STATES,
     VerdictAction,
     can_see_verdict,
+    may_approve_verdict,
     require_editor,
     require_member,
     require_verdict_action,
 )
+from claims.selectors import claim_ids_with_archived_sources
 from claims.services.claims import claim_status_follow
 from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, NotFound, ValidationError
@@ -108,6 +111,8 @@ def verdict_create(
         claim_summary=_claim_summary(claim_summary),
         rationale=clean_text(Verdict, "rationale", rationale),
         author=actor,
+        content_changed_by=actor,
+        content_editors=[actor.pk],
         supersedes=published,
         correction_note=note,
     )
@@ -158,7 +163,11 @@ def verdict_update(
             )
         changed.add("correction_note")
     if changed:
-        save_bumped(locked, changed)
+        # Whoever changes the content is one of its writers: they cannot approve it later.
+        locked.content_changed_by = actor
+        if actor.pk not in locked.content_editors:
+            locked.content_editors = [*locked.content_editors, actor.pk]
+        save_bumped(locked, changed | {"content_changed_by", "content_editors"})
     return locked
 
 
@@ -173,16 +182,56 @@ def verdict_submit(*, actor, verdict: Verdict, expected_version: int | None = No
     _claim_open_for_verdicts(claim)
     if not locked.summary:
         raise ValidationError("summary", "A verdict needs a summary before it is submitted.")
+    missing = verdict_submit_blocker(claim=claim)
+    if missing is not None:
+        raise InvalidTransition(missing, current_state=locked.status)
     locked.status = Verdict.Status.SUBMITTED
     locked.submitted_at = timezone.now()
+    locked.submitted_by = actor
     locked.rejection_reason = ""
     locked.reviewed_by = None
     locked.reviewed_at = None
     save_bumped(
-        locked, {"status", "submitted_at", "rejection_reason", "reviewed_by", "reviewed_at"}
+        locked,
+        {
+            "status",
+            "submitted_at",
+            "submitted_by",
+            "rejection_reason",
+            "reviewed_by",
+            "reviewed_at",
+        },
     )
     claim_status_follow(claim=claim, status=Claim.Status.IN_REVIEW)
     return locked
+
+
+def verdict_submit_blocker(*, claim: Claim) -> str | None:
+    """Why a verdict on this claim cannot be submitted yet (sources come first), or None."""
+    if (
+        settings.VERDICT_SUBMIT_REQUIRES_EVIDENCE
+        and not Evidence.objects.filter(claim=claim).exists()
+    ):
+        return "add at least one source as evidence before submitting a verdict"
+    return None
+
+
+def verdict_sources_warning(*, claim: Claim) -> str | None:
+    """A warning for the approver when none of the claim's sources is fetched and archived."""
+    if claim.pk in claim_ids_with_archived_sources(claim_ids=[claim.pk]):
+        return None
+    return SOURCES_WARNING
+
+
+SOURCES_WARNING = "none of this claim's sources has been fetched and archived yet"
+
+
+def verdict_approve_blocker(*, actor, verdict: Verdict) -> str | None:
+    """Why this actor cannot approve this verdict now (four eyes, then sources), or None."""
+    reason = may_approve_verdict(actor, verdict)
+    if reason is None and settings.VERDICT_APPROVE_REQUIRES_ARCHIVED_SOURCE:
+        reason = verdict_sources_warning(claim=verdict.claim)
+    return reason
 
 
 def _review(
@@ -190,8 +239,15 @@ def _review(
 ) -> Verdict:
     require_editor(actor, f"{action} verdicts")
     locked = _locked_for(actor, verdict, expected_version)
-    require_verdict_action(actor, locked, action)
+    require_verdict_action(actor, locked, action)  # four eyes hold for approving and rejecting
     _require_state(locked, action, f"{action}ed".replace("eed", "ed"))
+    if action is VerdictAction.APPROVE and settings.VERDICT_APPROVE_REQUIRES_ARCHIVED_SOURCE:
+        warning = verdict_sources_warning(claim=locked.claim)
+        if warning is not None:
+            raise InvalidTransition(
+                f"{warning} (VERDICT_APPROVE_REQUIRES_ARCHIVED_SOURCE is on)",
+                current_state=locked.status,
+            )
     return locked
 
 

@@ -12,6 +12,7 @@ from claims.models import Claim, Evidence, Source, Verdict
 from claims.permissions import (
     PUBLIC_VERDICT_STATES,
     ClaimAction,
+    VerdictAction,
     claim_actions,
     is_editor,
     verdict_actions,
@@ -86,15 +87,40 @@ def evidence_context(request: HttpRequest, claim: Claim) -> dict:
     }
 
 
+def _verdict_actions(user, verdict: Verdict, claim: Claim) -> frozenset[VerdictAction]:
+    """The workflow steps this user may take on this verdict (claims.permissions), less those the
+    desk's rules hold back for now (sources before verdicts).
+
+    Where a step is held back, ``verdict.blocked[step]`` says why (shown where its button would
+    be), and ``verdict.sources_warning`` warns an approver that no source is archived yet.
+    """
+    actions = set(verdict_actions(user, verdict))
+    verdict.blocked, verdict.sources_warning = {}, None
+    if VerdictAction.SUBMIT in actions:
+        blocker = verdict_services.verdict_submit_blocker(claim=claim)
+        if blocker is not None:
+            actions.discard(VerdictAction.SUBMIT)
+            verdict.blocked["submit"] = blocker
+    if verdict.status == Verdict.Status.SUBMITTED and is_editor(user):
+        blocker = verdict_services.verdict_approve_blocker(actor=user, verdict=verdict)
+        if blocker is None:
+            verdict.sources_warning = verdict_services.verdict_sources_warning(claim=claim)
+        else:
+            actions.discard(VerdictAction.APPROVE)
+            verdict.blocked["approve"] = blocker
+    return frozenset(actions)
+
+
 def claim_context(request: HttpRequest, claim: Claim, **extra) -> dict:
     user = request.user
     verdicts = list(selectors.verdict_list(user=user, claim_id=claim.pk))
     for verdict in verdicts:
-        verdict.actions = verdict_actions(user, verdict)
+        verdict.actions = _verdict_actions(user, verdict, claim)
     in_flight = any(v.status not in PUBLIC_VERDICT_STATES for v in verdicts)
     published = any(v.status == Verdict.Status.PUBLISHED for v in verdicts)
     allowed = claim_actions(user, claim)
     editor = is_editor(user)
+    frozen = claim_services.claim_frozen_reason(claim=claim)
     context = {
         "claim": claim,
         "verdicts": verdicts,
@@ -104,7 +130,8 @@ def claim_context(request: HttpRequest, claim: Claim, **extra) -> dict:
         "comments": list(selectors.comment_list(user=user, claim_id=claim.pk)),
         "history": _history(request, claim),
         "is_editor": editor,
-        "can_edit_claim": ClaimAction.EDIT in allowed,
+        "can_edit_claim": ClaimAction.EDIT in allowed and frozen is None,
+        "claim_frozen": frozen,
         "can_accept": ClaimAction.ACCEPT in allowed,
         "can_dismiss": ClaimAction.DISMISS in allowed,
         "can_assign": ClaimAction.ASSIGN in allowed,

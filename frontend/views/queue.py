@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from claims import selectors
-from claims.permissions import is_editor
+from claims.permissions import is_editor, may_approve_verdict
+from claims.services import verdicts as verdict_services
 from frontend.views.common import member_required, render_page
 
 
@@ -18,6 +20,16 @@ def editor_queue(request: HttpRequest) -> HttpResponse:
     if not is_editor(request.user):
         raise PermissionDenied("Only editors review verdicts.")
     verdicts = list(selectors.verdict_queue_for_editor(user=request.user)[:200])
+    archived = selectors.claim_ids_with_archived_sources(claim_ids={v.claim_id for v in verdicts})
+    for verdict in verdicts:
+        # Why this editor may not approve it (shown instead of the button), and the sources check.
+        verdict.review_blocked = may_approve_verdict(request.user, verdict)
+        verdict.approve_blocked = verdict.sources_warning = None
+        if verdict.review_blocked is None and verdict.claim_id not in archived:
+            if settings.VERDICT_APPROVE_REQUIRES_ARCHIVED_SOURCE:
+                verdict.approve_blocked = verdict_services.SOURCES_WARNING
+            else:
+                verdict.sources_warning = verdict_services.SOURCES_WARNING
     return render_page(
         request, "frontend/queue.html", {"verdicts": verdicts}, partial="frontend/_queue.html"
     )

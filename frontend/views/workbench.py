@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from claims import selectors
 from claims.models import Claim
 from claims.services.claims import claim_accept, claim_create, claim_dismiss
-from claims.services.errors import DomainError
+from claims.services.errors import DomainError, ValidationError
 from claims.services.extraction import article_suggest_claims
 from frontend.views.articles import workbench_context
 from frontend.views.common import int_or_none, member_required, render_page
@@ -87,6 +87,9 @@ def _claim_step(request: HttpRequest, claim_id: int, service, **kwargs) -> HttpR
     version = int_or_none(request.POST.get("version"))
     try:
         service(actor=request.user, claim=claim, expected_version=version, **kwargs)
+    except ValidationError as exc:
+        # Bad input (a NUL or a direction control in the note) is a 400, as in the API.
+        return _invalid_input(request, claim, exc.message)
     except DomainError as exc:
         return _after_claim_action(request, claim, exc.message)
     return _after_claim_action(request, claim)
@@ -106,6 +109,18 @@ def claim_dismiss_view(request: HttpRequest, claim_id: int) -> HttpResponse:
     note = request.POST.get("note", "")
     return _claim_step(
         request, claim_id, claim_dismiss, reason=request.POST.get("reason", ""), note=note
+    )
+
+
+def _invalid_input(request: HttpRequest, claim: Claim, error: str) -> HttpResponse:
+    if request.POST.get("from") == "workbench" and request.htmx:
+        context = workbench_context(request, claim.article_id) | {"error": error}
+        return render_page(request, "frontend/_workbench.html", context, status=400)
+    from frontend.views.claims import claim_context
+
+    messages.error(request, error)
+    return render_page(
+        request, "frontend/claim_detail.html", claim_context(request, claim), status=400
     )
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.urls import path
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from claims.api.authentication import TokenAuthentication
 from claims.models import Claim
 
 

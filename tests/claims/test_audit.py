@@ -10,7 +10,6 @@ import uuid
 import pytest
 from django.core.management import call_command
 from django.db import ProgrammingError, connection, transaction
-from rest_framework.authtoken.models import Token
 
 from claims.audit import audit_context, system_actor, user_metadata
 from claims.models import (
@@ -98,14 +97,16 @@ def test_raw_sql_without_a_context_is_recorded_with_an_unknown_actor():
 @pytest.mark.urls("tests.claims.audit_urls")
 def test_an_api_client_authenticated_by_token_is_the_actor(client):
     editor = EditorFactory()
-    token = Token.objects.create(user=editor)
+    from claims.services.tokens import api_token_create
+
+    _, key = api_token_create(user=editor)
     claim = ClaimFactory(statement="before")
 
     response = client.post(
         f"/restate/{claim.pk}/",
         {"statement": "after"},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {key}",
     )
 
     assert response.status_code == 204

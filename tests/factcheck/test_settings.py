@@ -157,3 +157,17 @@ def test_with_a_cache_url_throttle_counts_are_shared_between_processes():
     counts = [run_manage("shell", "-c", script, **env) for _ in range(2)]
     assert [c.stdout.strip().splitlines()[-1] for c in counts] == ["1", "2"], counts
     run_manage("shell", "-c", "from django.core.cache import cache; cache.clear()", **env)
+
+
+def test_the_proxy_https_header_is_trusted_only_when_a_proxy_is_declared():
+    script = (
+        "from django.conf import settings as s; print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None))"
+    )
+    prod = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": PROD_KEY, "DJANGO_ALLOWED_HOSTS": "x.example"}
+    alone = run_manage("shell", "-c", script, **prod)
+    assert alone.returncode == 0, alone.stderr
+    assert alone.stdout.strip().splitlines()[-1] == "None"
+    proxied = run_manage("shell", "-c", script, NUM_PROXIES="1", **prod)
+    assert proxied.stdout.strip().splitlines()[-1] == "('HTTP_X_FORWARDED_PROTO', 'https')"
+    deploy = run_manage("check", "--deploy", "--fail-level", "WARNING", NUM_PROXIES="1", **prod)
+    assert deploy.returncode == 0, deploy.stdout + deploy.stderr

@@ -121,6 +121,7 @@ def test_a_failed_fetch_shows_its_error(reviewer_client, claim):
 
 
 def test_the_verdict_workflow_through_the_claim_page(reviewer_client, editor_client, claim):
+    EvidenceFactory(claim=claim)
     reviewer_client.post(
         f"/claims/{claim.pk}/verdict/",
         {"rating": "mostly-true", "summary": "Roughly right.", "rationale": "Minutes say 4.1m."},

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from claims.services.evidence import evidence_add
+from claims.services.tokens import api_token_create
 from claims.services.verdicts import (
     verdict_approve,
     verdict_create,
@@ -45,7 +45,7 @@ def seeded(settings, monkeypatch):
         verdict_submit(actor=editor, verdict=verdict)
         verdict_approve(actor=second, verdict=verdict)
         verdict_publish(actor=second, verdict=verdict)
-    return Token.objects.create(user=editor).key
+    return api_token_create(user=editor)[1]
 
 
 @pytest.mark.usefixtures("extraction")

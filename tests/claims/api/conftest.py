@@ -7,7 +7,6 @@ import types
 
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 
@@ -23,8 +22,13 @@ def token_client(user) -> APIClient:
     """An API client that authenticates with the user's token, as outside clients do."""
     client = APIClient()
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        from claims.services.tokens import api_token_create
+
+        key = getattr(user, "_test_token", None)
+        if key is None:
+            _, key = api_token_create(user=user, name="tests")
+            user._test_token = key
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

@@ -11,12 +11,14 @@ from claims.services.verdicts import (
     verdict_create,
     verdict_publish,
     verdict_submit,
+    verdict_update,
 )
 from tests.factories import (
     AdminFactory,
     ArticleFactory,
     ClaimFactory,
     EditorFactory,
+    EvidenceFactory,
     ReviewerFactory,
     SourceFactory,
 )
@@ -40,6 +42,10 @@ class Scenario:
     approved: Verdict
     published: Verdict
     source: Source
+    review_claim: Claim  # the submitted verdict's claim: frozen while it is under review
+    edited_submitted: Verdict  # the reviewer's, its text changed by the editor, then submitted
+    editor_submitted: Verdict  # the reviewer's, submitted by the editor
+    bare_draft: Verdict  # the reviewer's draft on a claim with no evidence
 
 
 def build_scenario() -> Scenario:
@@ -73,6 +79,7 @@ def build_scenario() -> Scenario:
     published_claim.save()
 
     def make(claim, stage):
+        EvidenceFactory(claim=claim, added_by=reviewer)  # sources before verdicts
         verdict = verdict_create(actor=reviewer, claim=claim, rating="false", summary="Wrong.")
         if stage == "draft":
             return verdict
@@ -90,6 +97,19 @@ def build_scenario() -> Scenario:
     submitted = make(third, "submitted")
     fourth_claim = claim_create(actor=reviewer, article=article, start=4, end=8)
     approved = make(fourth_claim, "approved")
+
+    def sourced(start: int) -> Claim:
+        claim = claim_create(actor=reviewer, article=article, start=start, end=start + 6)
+        EvidenceFactory(claim=claim, added_by=reviewer)
+        return claim
+
+    edited = verdict_create(actor=reviewer, claim=sourced(10), rating="false", summary="Wrong.")
+    edited = verdict_update(actor=editor, verdict=edited, summary="Wrong, says the editor.")
+    edited_submitted = verdict_submit(actor=reviewer, verdict=edited)
+    handed = verdict_create(actor=reviewer, claim=sourced(20), rating="false", summary="Wrong.")
+    editor_submitted = verdict_submit(actor=editor, verdict=handed)
+    bare = claim_create(actor=reviewer, article=article, start=30, end=36)
+    bare_draft = verdict_create(actor=reviewer, claim=bare, rating="false", summary="Wrong.")
     open_claim.refresh_from_db()
     return Scenario(
         users={
@@ -108,4 +128,8 @@ def build_scenario() -> Scenario:
         approved=approved,
         published=published,
         source=SourceFactory(),
+        review_claim=Claim.objects.get(pk=submitted.claim_id),
+        edited_submitted=edited_submitted,
+        editor_submitted=editor_submitted,
+        bare_draft=bare_draft,
     )

@@ -10,7 +10,7 @@ from django.db import connection
 from claims.models import Claim, Verdict
 from claims.services.verdicts import verdict_create, verdict_submit
 from tests.claims.api.conftest import token_client
-from tests.factories import ClaimFactory, EditorFactory, ReviewerFactory
+from tests.factories import ClaimFactory, EditorFactory, ReviewerFactory, SourcedClaimFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROUNDS = 10
@@ -40,7 +40,9 @@ def test_two_editors_approving_with_the_same_etag_one_wins():
     editors = [token_client(EditorFactory()), token_client(EditorFactory())]
     for _ in range(ROUNDS):
         author = ReviewerFactory()
-        verdict = verdict_create(actor=author, claim=ClaimFactory(), rating="false", summary="No.")
+        verdict = verdict_create(
+            actor=author, claim=SourcedClaimFactory(), rating="false", summary="No."
+        )
         verdict = verdict_submit(actor=author, verdict=verdict)
         etag = f'"verdict:{verdict.pk}:{verdict.version}"'
         url = f"/api/v1/verdicts/{verdict.pk}/approve/"
@@ -79,7 +81,9 @@ def test_two_reviewers_editing_with_the_same_etag_nothing_is_lost_silently():
 def test_without_an_etag_the_second_approval_is_a_conflict_not_a_double_approval():
     editors = [EditorFactory(), EditorFactory()]
     author = ReviewerFactory()
-    verdict = verdict_create(actor=author, claim=ClaimFactory(), rating="false", summary="No.")
+    verdict = verdict_create(
+        actor=author, claim=SourcedClaimFactory(), rating="false", summary="No."
+    )
     verdict = verdict_submit(actor=author, verdict=verdict)
     clients = [token_client(e) for e in editors]
     responses = race(

@@ -54,7 +54,30 @@ MATRIX = [
         members(201),
     ),
     ("get article", "get", "/api/v1/articles/{article}/", None, None, members(200)),
-    ("patch article", "patch", "/api/v1/articles/{article}/", {"title": "T2"}, None, members(200)),
+    (
+        "patch article",
+        "patch",
+        "/api/v1/articles/{article}/",
+        {"title": "T2"},
+        "article",
+        members(200),
+    ),
+    (
+        "patch article without If-Match",
+        "patch",
+        "/api/v1/articles/{article}/",
+        {"title": "T2"},
+        None,
+        members(428),
+    ),
+    (
+        "patch article with a stale ETag",
+        "patch",
+        "/api/v1/articles/{article}/",
+        {"title": "T2"},
+        ("stale", "article"),
+        members(412),
+    ),
     ("put article", "put", "/api/v1/articles/{article}/", {"title": "T2"}, None, members(405)),
     ("delete article", "delete", "/api/v1/articles/{article}/", None, None, members(405)),
     (
@@ -215,6 +238,65 @@ MATRIX = [
         "draft",
         {"anonymous": 401, "reviewer": 403, "other": 404, "editor": 409, "admin": 409},
     ),
+    # Four eyes: nobody approves a verdict whose content they changed, or that they submitted.
+    (
+        "approve a verdict whose text the editor changed",
+        "post",
+        "/api/v1/verdicts/{edited_submitted}/approve/",
+        None,
+        "edited_submitted",
+        editors(200, others=403) | {"editor": 403},
+    ),
+    (
+        "approve a verdict the editor submitted",
+        "post",
+        "/api/v1/verdicts/{editor_submitted}/approve/",
+        None,
+        "editor_submitted",
+        editors(200, others=403) | {"editor": 403},
+    ),
+    (
+        "reject a verdict the editor submitted",
+        "post",
+        "/api/v1/verdicts/{editor_submitted}/reject/",
+        {"reason": "Sources?"},
+        "editor_submitted",
+        editors(200) | {"editor": 403},
+    ),
+    # Approval freezes: the claim and its evidence do not change under a verdict in review.
+    (
+        "patch a claim under review",
+        "patch",
+        "/api/v1/claims/{review_claim}/",
+        {"statement": "S"},
+        "review_claim",
+        members(409),
+    ),
+    (
+        "add evidence to a claim under review",
+        "post",
+        "/api/v1/claims/{review_claim}/evidence/",
+        {"url": "https://src.test/late", "stance": "supports"},
+        None,
+        members(409),
+    ),
+    (
+        "add evidence to a published claim (public after a correction)",
+        "post",
+        "/api/v1/claims/{published_claim}/evidence/",
+        {"url": "https://src.test/later", "stance": "supports"},
+        None,
+        members(201),
+    ),
+    # Sources before verdicts.
+    (
+        "submit a verdict whose claim has no evidence",
+        "post",
+        "/api/v1/verdicts/{bare_draft}/submit/",
+        None,
+        "bare_draft",
+        author_and_editors(409),
+    ),
     ("get source", "get", "/api/v1/sources/{source}/", None, None, members(200)),
     ("list ratings", "get", "/api/v1/ratings/", None, None, everyone(200)),
     ("schema", "get", "/api/schema/", None, None, everyone(200)),
@@ -247,6 +329,10 @@ def test_the_permission_matrix_has_no_mismatches(role, extraction):
             "approved",
             "published",
             "source",
+            "review_claim",
+            "edited_submitted",
+            "editor_submitted",
+            "bare_draft",
         )
     }
     ids = {name: obj.pk for name, obj in objects.items()}
@@ -255,7 +341,10 @@ def test_the_permission_matrix_has_no_mismatches(role, extraction):
     mismatches = []
     for name, method, path, body, match, expected in MATRIX:
         headers = {}
-        if match is not None:
+        if isinstance(match, tuple):  # ("stale", name): an ETag naming an older version
+            obj = objects[match[1]]
+            headers["HTTP_IF_MATCH"] = f'"{obj._meta.model_name}:{obj.pk}:{obj.version + 100}"'
+        elif match is not None:
             headers["HTTP_IF_MATCH"] = etag_for(objects[match])
         sid = transaction.savepoint()
         try:

@@ -54,3 +54,17 @@ def test_a_blank_url_field_is_not_declared_a_uri(client):
     for name, value in source.items():
         if value == "":
             assert properties[name].get("format") != "uri", name
+
+
+def test_swagger_ui_is_served_with_the_sites_content_security_policy(client):
+    import base64
+    import hashlib
+    import re
+
+    response = client.get("/api/docs/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe" not in policy
+    assert "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    style = re.search(r"<style>(.*?)</style>", response.content.decode(), re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in policy  # the page's one inline style, and only it

@@ -23,15 +23,22 @@ from claims.services.verdicts import (
     verdict_submit,
     verdict_update,
 )
-from tests.factories import ClaimFactory, EditorFactory, ReviewerFactory
+from tests.factories import ClaimFactory, EditorFactory, EvidenceFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def sourced_claim(**kwargs):
+    """A claim with one source attached (a verdict is not submitted without one)."""
+    claim = ClaimFactory(**kwargs)
+    EvidenceFactory(claim=claim)
+    return claim
 
 
 def _submitted(author=None, claim=None):
     author = author or ReviewerFactory()
     verdict = verdict_create(
-        actor=author, claim=claim or ClaimFactory(), rating="false", summary="Wrong figure."
+        actor=author, claim=claim or sourced_claim(), rating="false", summary="Wrong figure."
     )
     return verdict_submit(actor=author, verdict=verdict)
 
@@ -45,7 +52,7 @@ def _published(claim=None):
 
 def test_the_whole_flow_moves_the_verdict_and_the_claim():
     reviewer, editor = ReviewerFactory(), EditorFactory()
-    claim = ClaimFactory()
+    claim = sourced_claim()
     verdict = verdict_create(actor=reviewer, claim=claim, rating="mostly-true", summary="Close.")
     claim.refresh_from_db()
     assert (verdict.status, claim.status, claim.assignee) == ("draft", "in_progress", reviewer)
