@@ -216,19 +216,6 @@ def source_snapshot_latest(*, user, source_id: int) -> SourceSnapshot | None:
     return snapshots.filter(fetched_at__lte=cutoff).first()
 
 
-def source_snapshots_public_at(*, source_ids) -> dict[int, list[SourceSnapshot]]:
-    """The snapshots of these sources, newest first, without their bodies (one query)."""
-    found: dict[int, list[SourceSnapshot]] = {}
-    rows = (
-        SourceSnapshot.objects.filter(source_id__in=list(source_ids))
-        .only("id", "source_id", "fetched_at", "content_sha256")
-        .order_by("-fetched_at", "-id")
-    )
-    for snapshot in rows:
-        found.setdefault(snapshot.source_id, []).append(snapshot)
-    return found
-
-
 def claim_ids_with_archived_sources(*, claim_ids) -> set[int]:
     """Which of these claims cite at least one source that is fetched and archived (one query)."""
     return set(

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, Min, OuterRef, Q, QuerySet, Subquery
 
-from claims.models import Article, Claim, Evidence, Verdict
+from claims.models import Article, Claim, Evidence, SourceSnapshot, Verdict
 from claims.permissions import PUBLIC_VERDICT_STATES
 
 SEARCH_MAX = 200
@@ -109,11 +109,19 @@ def fact_check_get(*, claim_id: int) -> FactCheck | None:
         if v.supersedes_id in supersedes:
             v.supersedes = supersedes[v.supersedes_id]
     # The sources as published: evidence attached since belongs to a correction still in the works.
+    # Each source's copy as archived by publication: a newer one (a link check found the page
+    # changed) is for members until a correction is published.
+    archived = SourceSnapshot.objects.filter(
+        source_id=OuterRef("source_id"), fetched_at__lte=verdict.published_at
+    ).order_by("-fetched_at", "-id")
     evidence = list(
         Evidence.objects.filter(claim_id=claim_id, created_at__lte=verdict.published_at)
         .select_related("source")
         .defer("source__text")
-        .annotate(n_snapshots=Count("source__snapshots"))
+        .annotate(
+            archived_at=Subquery(archived.values("fetched_at")[:1]),
+            archived_sha256=Subquery(archived.values("content_sha256")[:1]),
+        )
         .order_by("created_at", "id")
     )
     return FactCheck(

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from claims.exports.claimreview import fact_check_path
 from claims.models import Claim, Evidence, Source, SourceSnapshot
 from claims.services.evidence import evidence_add
 from claims.services.verdicts import (
@@ -62,11 +63,11 @@ def published(monkeypatch):
 def test_evidence_added_after_publication_waits_for_a_correction(published):
     claim, _, reviewer, _editor, _ = published
     evidence_add(actor=reviewer, claim=claim, url="https://news.test/later", stance="supports")
-    page = Client().get(f"/fact-checks/{claim.article_id}/").content.decode()
+    page = Client().get(fact_check_path(claim)).content.decode()
     assert "The original report" in page and "news.test/later" not in page
     claim.refresh_from_db()
     _publish(claim, reviewer, EditorFactory(), correction_note="A newer source.")
-    page = Client().get(f"/fact-checks/{claim.article_id}/").content.decode()
+    page = Client().get(fact_check_path(claim)).content.decode()
     assert "news.test/later" in page
 
 
@@ -81,7 +82,7 @@ def test_a_newer_snapshot_stays_with_members_until_a_correction(published):
     member.force_login(ReviewerFactory())
     latest = member.get(f"/sources/{source.pk}/snapshot/?format=text")
     assert latest.content == b"<p>quietly edited text</p>"
-    page = Client().get(f"/fact-checks/{claim.article_id}/").content.decode()
+    page = Client().get(fact_check_path(claim)).content.decode()
     assert original.content_sha256[:12] in page and newer.content_sha256[:12] not in page
     assert verdict.published_at >= original.fetched_at
 
@@ -95,5 +96,5 @@ def test_no_public_copy_of_a_source_archived_only_after_publication(monkeypatch)
     _publish(claim, reviewer, editor)
     _snapshot(source, b"<p>arrived later</p>", timezone.now())
     assert Client().get(f"/sources/{source.pk}/snapshot/").status_code == 404
-    page = Client().get(f"/fact-checks/{claim.article_id}/").content.decode()
+    page = Client().get(fact_check_path(claim)).content.decode()
     assert "Fetched late" in page and "No archived copy" in page

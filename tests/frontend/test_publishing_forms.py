@@ -11,12 +11,13 @@ from django.test import Client
 
 from claims.exports.claimreview import fact_check_path
 from claims.models import Verdict
-from tests.factories import VerdictFactory
+from tests.factories import EvidenceFactory, VerdictFactory
 
 LONG = "The council did not approve the bridge, the tunnel or the new ring road in March"
 
 
 def test_from_the_forms_to_the_published_claim_review(reviewer_client, editor_client, claim):
+    EvidenceFactory(claim=claim)  # sources before verdicts: a verdict needs evidence to be submitted
     response = reviewer_client.post(
         f"/claims/{claim.pk}/edit/",
         {
