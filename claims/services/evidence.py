@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 from claims.models import Claim, Evidence, Source
 from claims.permissions import require_member
 from claims.services.errors import InvalidTransition, ValidationError
-from claims.services.sources import evidence_check_quote, source_refetch
+from claims.services.sources import source_refetch
+from claims.tasks import evidence_check_quote as evidence_check_quote_task
 from claims.tasks import source_fetch
 from claims.urlnorm import URLError, url_normalize
 
@@ -73,5 +74,7 @@ def evidence_add(
         source_id = source.pk
         transaction.on_commit(lambda: source_fetch.delay(source_id))
     else:
-        evidence_check_quote(evidence=evidence)
+        # Matching a quote against a long page is work for the worker, not for this request.
+        evidence_id = evidence.pk
+        transaction.on_commit(lambda: evidence_check_quote_task.delay(evidence_id))
     return evidence
