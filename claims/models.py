@@ -111,6 +111,7 @@ class ArticleIngestStatus(models.TextChoices):
     READY = "ready", "Ready"
     PENDING = "pending", "Waiting to fetch"
     FETCHING = "fetching", "Fetching"
+    EXTRACTING = "extracting", "Finding claims in"
     FAILED = "failed", "Fetch failed"
 
 

@@ -7,7 +7,7 @@ import socket
 from celery import shared_task
 
 from claims.models import Evidence, WorkerHeartbeat
-from claims.services import sources
+from claims.services import extraction, sources
 
 
 @shared_task(name="claims.tasks.worker_heartbeat", ignore_result=True)
@@ -65,6 +65,19 @@ def evidence_check_quote(evidence_id: int) -> None:
     evidence = Evidence.objects.filter(pk=evidence_id).first()
     if evidence is not None:
         sources.evidence_check_quote(evidence=evidence)
+
+
+@shared_task(
+    name="claims.tasks.article_extract",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    soft_time_limit=300,
+    time_limit=360,
+)
+def article_extract(article_id: int) -> str:
+    """Suggest the claims of an article too long to extract in its request."""
+    return extraction.article_extract(article_id=article_id)
 
 
 @shared_task(name="claims.tasks.source_sweep", ignore_result=True)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 
 from claims.models import Article
 from claims.permissions import require_member
 from claims.services.errors import ValidationError
 from claims.services.extraction import article_suggest_claims
+from claims.tasks import article_extract as article_extract_task
 
 METADATA_FIELDS = ("title", "url", "publisher", "byline", "published_at", "language", "note")
 
@@ -38,7 +40,10 @@ def article_create(
     language: str = "",
     note: str = "",
 ) -> Article:
-    """Create a ready article from its plain-text body, or, given only a url, fetch it first."""
+    """Create an article from its plain-text body, or, given only a url, fetch it first.
+
+    A body of up to ARTICLE_SYNC_MAX_CHARS is ready with its suggested claims when this returns;
+    a longer one is "extracting": the worker suggests its claims (claims.tasks.article_extract)."""
     require_member(actor, "add articles")
     if not (body or "").strip() and (url or "").strip():
         return _article_create_from_url(actor=actor, url=url, title=title)
@@ -53,6 +58,12 @@ def article_create(
         note=_clean_text("note", note),
         created_by=actor,
     )
+    if len(article.body) > settings.ARTICLE_SYNC_MAX_CHARS:
+        article.ingest_status = Article.IngestStatus.EXTRACTING
+        article.save()
+        article_id = article.pk
+        transaction.on_commit(lambda: article_extract_task.delay(article_id))
+        return article
     article.save()
     # Ingest: reviewers open a new article with its check-worthy claims already marked.
     article_suggest_claims(article=article)
@@ -78,6 +89,24 @@ def article_update(*, actor, article: Article, **changes) -> Article:
     if changes:
         locked.save(update_fields=[*changes, "updated_at"])
     return locked
+
+
+@transaction.atomic
+def article_extract_later(*, actor, article: Article) -> bool:
+    """Hand an article's claim suggestion to the worker if its body is over
+    ARTICLE_SYNC_MAX_CHARS (True), else leave it to the caller (False). A ready article becomes
+    "extracting" until the worker is done; one already on its way is not enqueued again."""
+    require_member(actor, "suggest claims")
+    if len(article.body) <= settings.ARTICLE_SYNC_MAX_CHARS:
+        return False
+    Ingest = Article.IngestStatus
+    moved = Article.objects.filter(pk=article.pk, ingest_status=Ingest.READY).update(
+        ingest_status=Ingest.EXTRACTING
+    )
+    if moved:
+        article_id = article.pk
+        transaction.on_commit(lambda: article_extract_task.delay(article_id))
+    return True
 
 
 def _article_create_from_url(*, actor, url: str, title: str) -> Article:

@@ -81,6 +81,22 @@ def article_suggest_claims(
     return _insert_suggestions(new)
 
 
+def article_extract(*, article_id: int) -> str:
+    """Suggest the claims of an article whose text was too long to do it in the request that
+    added it (ingest status "extracting"), then mark it ready. Idempotent: a repeated message
+    adds nothing and an article already ready is left alone."""
+    Ingest = Article.IngestStatus
+    with transaction.atomic():
+        article = Article.objects.select_for_update().filter(pk=article_id).first()
+        if article is None or article.ingest_status != Ingest.EXTRACTING:
+            return "skipped"
+        article_suggest_claims(article=article)
+        Article.objects.filter(pk=article_id).update(
+            ingest_status=Ingest.READY, ingest_error="", updated_at=timezone.now()
+        )
+    return "ready"
+
+
 def _json_value(value):
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
