@@ -127,15 +127,20 @@ class AuditUpdateEvent(pghistory.UpdateEvent):
         )(event_model.pgh_tracked_model)
 
 
-def audit_event_model(tracked_model, *, base_model, summarised: tuple[str, ...] = ()):
+def audit_event_model(
+    tracked_model, *, base_model, summarised: tuple[str, ...] = (), bulk_inserts: bool = False
+):
     """An abstract, append-only event model recording every insert, update and delete.
 
     The columns in ``summarised`` (large texts kept elsewhere, append-only) are left out of the
-    event rows; an update that changes one records its length and md5 before and after.
+    event rows; an update that changes one records its length and md5 before and after. With
+    ``bulk_inserts``, the insert events of one statement are written by one statement-level
+    trigger from its transition table (one INSERT ... SELECT), not by a trigger call per row.
     """
+    insert_level = pghistory.Statement if bulk_inserts else None
     return pghistory.create_event_model(
         tracked_model,
-        pghistory.InsertEvent(trigger_name="audit_insert"),
+        pghistory.InsertEvent(trigger_name="audit_insert", level=insert_level),
         AuditUpdateEvent(trigger_name="audit_update", summarised=summarised),
         pghistory.DeleteEvent(trigger_name="audit_delete"),
         exclude=list(summarised) or None,

@@ -30,42 +30,70 @@ def _choices_check(
 
 # The span rule, checked at commit (DEFERRABLE INITIALLY DEFERRED) so a body correction and the
 # re-anchoring of its claims can happen in one transaction.
+#
+# One claim at a time, the check reads the article body for the claim (substr walks it from the
+# start): storing the n suggestions of a long article that way reads its body n times. A writer of
+# many claims at once sets ``claims.span_check_batch`` (``SPAN_CHECK_BATCH_SQL``): the first check
+# of an article at commit then runs ``claims_span_first_mismatch`` over all its claims in one pass
+# (migration 0009) and notes each claim's row version (ctid) in a temporary table, and the checks
+# of the other rows find theirs there. A row changed after that pass has another ctid and is
+# checked again. The setting chooses how the rule is checked, never whether.
+SPAN_CHECK_BATCH_SQL = "SELECT set_config('claims.span_check_batch', 'on', true)"
+
 _CLAIM_SPAN_CHECK = """
-    DECLARE cur record;
+    DECLARE cur record; art bigint; bad record;
     BEGIN
-        -- Deferred: check the row as it stands at commit, not as this event saw it; a claim (or
-        -- its article) deleted later in the same transaction has nothing left to check.
-        SELECT c.start, c."end", c.quote, a.body INTO cur
-          FROM claims_claim c JOIN claims_article a ON a.id = c.article_id
-         WHERE c.id = NEW.id;
-        IF NOT FOUND THEN
-            RETURN NULL;
+        IF current_setting('claims.span_check_batch', true) = 'on' THEN
+            IF to_regclass('pg_temp.claims_span_checked') IS NOT NULL THEN
+                PERFORM 1 FROM pg_temp.claims_span_checked k
+                  JOIN claims_claim c ON c.id = k.id AND c.ctid = k.row_version
+                 WHERE k.id = NEW.id;
+                IF FOUND THEN
+                    RETURN NULL;
+                END IF;
+            END IF;
+            SELECT c.article_id INTO art FROM claims_claim c WHERE c.id = NEW.id;
+            IF NOT FOUND THEN
+                RETURN NULL;
+            END IF;
+            SELECT * INTO bad FROM claims_span_first_mismatch(art, TRUE);
+            IF bad.claim_id IS NULL THEN
+                RETURN NULL;
+            END IF;
+            SELECT bad.claim_id AS id, bad.claim_start AS start, bad.claim_end AS "end",
+                   bad.outside, bad.body_chars INTO cur;
+        ELSE
+            -- Deferred: check the row as it stands at commit, not as this event saw it; a claim
+            -- (or its article) deleted later in the same transaction has nothing left to check.
+            SELECT c.id, c.start, c."end", c."end" > char_length(a.body) AS outside,
+                   char_length(a.body) AS body_chars,
+                   substr(a.body, c.start + 1, c."end" - c.start) IS NOT DISTINCT FROM c.quote
+                   AS matches
+              INTO cur
+              FROM claims_claim c JOIN claims_article a ON a.id = c.article_id
+             WHERE c.id = NEW.id;
+            IF NOT FOUND OR (NOT cur.outside AND cur.matches) THEN
+                RETURN NULL;
+            END IF;
         END IF;
-        IF cur."end" > char_length(cur.body) THEN
+        IF cur.outside THEN
             RAISE EXCEPTION 'claim % span [%, %) lies outside the article body (% characters)',
-                NEW.id, cur.start, cur."end", char_length(cur.body)
+                cur.id, cur.start, cur."end", cur.body_chars
                 USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_span_within_body';
         END IF;
-        IF substr(cur.body, cur.start + 1, cur."end" - cur.start) IS DISTINCT FROM cur.quote THEN
-            RAISE EXCEPTION 'claim % quote does not match the article body at [%, %)',
-                NEW.id, cur.start, cur."end"
-                USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_body';
-        END IF;
-        RETURN NULL;
+        RAISE EXCEPTION 'claim % quote does not match the article body at [%, %)',
+            cur.id, cur.start, cur."end"
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_body';
     END;
 """
 
 _ARTICLE_BODY_CHECK = """
     DECLARE bad record;
     BEGIN
-        SELECT id, start, "end" INTO bad FROM claims_claim
-         WHERE article_id = NEW.id
-           AND ("end" > char_length(NEW.body)
-                OR substr(NEW.body, start + 1, "end" - start) IS DISTINCT FROM quote)
-         LIMIT 1;
-        IF FOUND THEN
+        SELECT * INTO bad FROM claims_span_first_mismatch(NEW.id, FALSE);
+        IF bad.claim_id IS NOT NULL THEN
             RAISE EXCEPTION 'article % body change breaks claim % at [%, %): re-anchor it first',
-                NEW.id, bad.id, bad.start, bad."end"
+                NEW.id, bad.claim_id, bad.claim_start, bad.claim_end
                 USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_body';
         END IF;
         RETURN NULL;
@@ -85,6 +113,7 @@ class ArticleIngestStatus(models.TextChoices):
     READY = "ready", "Ready"
     PENDING = "pending", "Waiting to fetch"
     FETCHING = "fetching", "Fetching"
+    EXTRACTING = "extracting", "Finding claims in"
     FAILED = "failed", "Fetch failed"
 
 
@@ -752,7 +781,8 @@ class ArticleEvent(audit_event_model(Article, base_model=AuditEvent)):
     pass
 
 
-class ClaimEvent(audit_event_model(Claim, base_model=AuditEvent)):
+# An article's suggestions are inserted by the thousand in one statement: one event set for them.
+class ClaimEvent(audit_event_model(Claim, base_model=AuditEvent, bulk_inserts=True)):
     pass
 
 

@@ -6,8 +6,8 @@ import socket
 
 from celery import shared_task
 
-from claims.models import WorkerHeartbeat
-from claims.services import fetch, ingest, linkcheck
+from claims.models import Evidence, WorkerHeartbeat
+from claims.services import extraction, fetch, ingest, linkcheck, quotes
 
 
 @shared_task(name="claims.tasks.worker_heartbeat", ignore_result=True)
@@ -49,6 +49,35 @@ def article_fetch(self, article_id: int) -> str:
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.state
+
+
+# Quote matching is bounded (claims.fetching.quotes) but reads the whole page text: a worker's
+# job, with time limits that hold in a prefork worker.
+@shared_task(
+    name="claims.tasks.evidence_check_quote",
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def evidence_check_quote(evidence_id: int) -> None:
+    """Check one piece of evidence's quoted passage against its fetched source."""
+    evidence = Evidence.objects.filter(pk=evidence_id).first()
+    if evidence is not None:
+        quotes.evidence_check_quote(evidence=evidence)
+
+
+@shared_task(
+    name="claims.tasks.article_extract",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    soft_time_limit=300,
+    time_limit=360,
+)
+def article_extract(article_id: int) -> str:
+    """Suggest the claims of an article too long to extract in its request."""
+    return extraction.article_extract(article_id=article_id)
 
 
 @shared_task(name="claims.tasks.source_sweep", ignore_result=True)

@@ -307,6 +307,8 @@ API_THROTTLE_RATES = {
     "anonymous_reads": os.environ.get("API_THROTTLE_ANONYMOUS_READS", "300/minute") or None,
 }
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1_000_000)
+# An article body longer than this gets its claims suggested by the worker, not in the request.
+ARTICLE_SYNC_MAX_CHARS = env_int("ARTICLE_SYNC_MAX_CHARS", 100_000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-check workbench API",
     "DESCRIPTION": "Articles, claims, evidence, verdicts and published ClaimReviews.",

@@ -44,7 +44,7 @@ from claims.exports.annotations import (
     document_etag,
 )
 from claims.exports.claimreview import claim_review
-from claims.models import Claim
+from claims.models import Article, Claim
 from claims.permissions import is_member
 from claims.selectors_audit import claim_history_for
 from claims.services import articles, claims, comments, evidence, extraction, tokens, verdicts
@@ -205,7 +205,14 @@ class ReadCreateUpdateViewSet(
     list=extend_schema(summary="List articles"),
     retrieve=extend_schema(summary="Get an article with its body"),
     create=extend_schema(
-        summary="Add an article", request=s.ArticleCreateSerializer, responses=s.ArticleSerializer
+        summary="Add an article",
+        description=(
+            "201: the article is ready, with its suggested claims. 202: its text is fetched "
+            "(`url` without `body`) or its claims found (a body over ARTICLE_SYNC_MAX_CHARS) by "
+            "the worker; `ingest_status` says how far it is."
+        ),
+        request=s.ArticleCreateSerializer,
+        responses={201: s.ArticleSerializer, 202: s.ArticleSerializer},
     ),
     partial_update=extend_schema(
         summary="Edit an article's metadata",
@@ -229,7 +236,9 @@ class ArticleViewSet(ReadCreateUpdateViewSet):
         article = articles.article_create(
             actor=request.user, **self.parse(s.ArticleCreateSerializer)
         )
-        return Response(s.ArticleSerializer(article).data, status=status.HTTP_201_CREATED)
+        ready = article.ingest_status == Article.IngestStatus.READY
+        code = status.HTTP_201_CREATED if ready else status.HTTP_202_ACCEPTED
+        return Response(s.ArticleSerializer(article).data, status=code)
 
     def retrieve(self, request, *args, **kwargs):
         article = self.get_object()
@@ -246,12 +255,20 @@ class ArticleViewSet(ReadCreateUpdateViewSet):
 
     @extend_schema(
         summary="Suggest claims in the article (the extractor)",
+        description=(
+            "200: done, with the suggested claims. 202: the body is longer than "
+            "ARTICLE_SYNC_MAX_CHARS; the worker finds its claims (the article, `ingest_status` "
+            "`extracting` until it is done)."
+        ),
         request=None,
-        responses=s.ExtractClaimsResultSerializer,
+        responses={200: s.ExtractClaimsResultSerializer, 202: s.ArticleSerializer},
     )
     @action(detail=True, methods=["post"], url_path="extract-claims")
     def extract_claims(self, request, pk=None):
         article = self.get_object()
+        if articles.article_extract_later(actor=request.user, article=article):
+            article.refresh_from_db()
+            return Response(s.ArticleSerializer(article).data, status=status.HTTP_202_ACCEPTED)
         created = extraction.article_suggest_claims(article=article)
         suggested = selectors.claim_list(
             user=request.user, article_id=article.pk, status=Claim.Status.SUGGESTED

@@ -20,6 +20,13 @@ from .errors import FetchError
 logger = logging.getLogger(__name__)
 
 
+# Past these a page is refused with a code of its own rather than parsed at length: a PDF's pages
+# are read one by one (each can cost seconds), and a text longer than this is no article or source
+# a reviewer reads, while every quote check reads all of it.
+MAX_PDF_PAGES = 200
+MAX_TEXT_CHARS = 2_000_000
+
+
 @dataclass(frozen=True)
 class Extracted:
     """The text a reviewer reads, with what the page says about itself."""
@@ -55,6 +62,12 @@ def extract(
         extracted = _from_html(body, charset, url, digest)
     else:
         raise FetchError("bad_content_type", f"No extractor for {content_type}.")
+    if len(extracted.text) > MAX_TEXT_CHARS:
+        raise FetchError(
+            "text_too_long",
+            f"The page's text has {len(extracted.text):,} characters; at most"
+            f" {MAX_TEXT_CHARS:,} are kept.",
+        )
     fields = ("text", "title", "site_name", "author", "published", "language")
     if any("\x00" in getattr(extracted, name) for name in fields):
         extracted = dataclasses.replace(
@@ -141,6 +154,11 @@ def _html_fallback(source: bytes | str) -> tuple[str, str, str]:
 def _from_pdf(body: bytes, digest: str) -> Extracted:
     try:
         reader = PdfReader(io.BytesIO(body))
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise FetchError(
+                "too_many_pages",
+                f"The PDF has {len(reader.pages):,} pages; at most {MAX_PDF_PAGES} are read.",
+            )
         pages = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata or {}
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:

@@ -23,6 +23,16 @@ _FOLD = {
 _INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 _WORD = re.compile(r"\w+")
 MIN_FUZZY_WORDS = 4
+# Bounds that keep the fuzzy match linear in the quote (once quadratic: 2,000 words took 50 s): a quote of up to EXACT_ALIGN_WORDS words is
+# aligned against its whole window (the cost grows with the square of its length, at most
+# 8 x 150 x 230 cells); a longer one only within ALIGN_BAND words of each candidate's diagonal (a
+# passage that drifts further than that from the text is no quotation of it). Words longer than
+# MAX_WORD_CHARS are compared whole, not by edit distance.
+EXACT_ALIGN_WORDS = 150
+ALIGN_BAND = 48
+MAX_WORD_CHARS = 64
+# A longer "quote" is matched exactly or not at all: nobody quotes a thousand words loosely.
+MAX_FUZZY_WORDS = 1000
 
 
 @dataclass(frozen=True)
@@ -133,7 +143,7 @@ def _find_aligned(haystack: _Normalized, needle: str) -> int:
 
 def _fuzzy(needle: str, haystack: _Normalized, threshold: float) -> QuoteMatch:
     words = _WORD.findall(needle)
-    if len(words) < MIN_FUZZY_WORDS:
+    if not MIN_FUZZY_WORDS <= len(words) <= MAX_FUZZY_WORDS:
         return QuoteMatch(found=False)
     spans = [(m.start(), m.end()) for m in _WORD.finditer(haystack.text)]
     tokens = [haystack.text[s:e] for s, e in spans]
@@ -141,7 +151,8 @@ def _fuzzy(needle: str, haystack: _Normalized, threshold: float) -> QuoteMatch:
     for candidate in _candidates(words, tokens):
         lo = max(candidate - len(words) // 4 - 2, 0)
         hi = min(candidate + len(words) + len(words) // 4 + 2, len(tokens))
-        cost, first, last = _align(words, tokens[lo:hi])
+        band = None if len(words) <= EXACT_ALIGN_WORDS else ALIGN_BAND
+        cost, first, last = _align(words, tokens[lo:hi], band, candidate - lo)
         score = 1.0 - cost / len(words)
         if score > best[0]:
             best = (score, lo + first, lo + last)
@@ -177,15 +188,27 @@ def _candidates(words: list[str], tokens: list[str], limit: int = 8) -> list[int
     return [b * 4 for b in buckets]
 
 
-def _align(words: list[str], window: list[str]) -> tuple[float, int, int]:
-    """Semi-global word alignment: the cheapest span of `window` matching all of `words`."""
+def _align(
+    words: list[str], window: list[str], band: int | None = None, diagonal: int = 0
+) -> tuple[float, int, int]:
+    """Semi-global word alignment: the cheapest span of `window` matching all of `words`.
+
+    With a ``band``, only the cells within ``band`` of the diagonal through ``diagonal`` (where
+    the candidate puts the quote's first word) are computed: the others cost more than any
+    passage worth finding, and leaving them out keeps the work linear in the quote."""
     n = len(window)
+    inf = float("inf")
     previous = [0.0] * (n + 1)  # free start anywhere in the window
+    if band is not None:
+        previous = [0.0 if abs(j - diagonal) <= band else inf for j in range(n + 1)]
     origin = list(range(n + 1))
     for i, word in enumerate(words, start=1):
-        current = [float(i)] + [0.0] * n
+        current = [float(i)] + [inf if band is not None else 0.0] * n
         current_origin = [0] + [0] * n
-        for j in range(1, n + 1):
+        columns = range(1, n + 1)
+        if band is not None:
+            columns = range(max(1, diagonal + i - band), min(n, diagonal + i + band) + 1)
+        for j in columns:
             substitute = previous[j - 1] + _word_cost(word, window[j - 1])
             delete = previous[j] + 1.0  # quote word missing from the text
             insert = current[j - 1] + 1.0  # extra word in the text
@@ -206,7 +229,7 @@ def _word_cost(a: str, b: str) -> float:
     if a == b:
         return 0.0
     longest = max(len(a), len(b))
-    if abs(len(a) - len(b)) * 2 > longest:
+    if abs(len(a) - len(b)) * 2 > longest or longest > MAX_WORD_CHARS:
         return 1.0
     return min(_levenshtein(a, b) / longest, 1.0)
 

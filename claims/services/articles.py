@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 
 from claims.fetching import FetchError
@@ -13,6 +14,7 @@ from claims.services.concurrency import check_version, save_bumped
 from claims.services.errors import ValidationError
 from claims.services.extraction import article_suggest_claims
 from claims.services.ingest import article_create_from_url
+from claims.services.queue import ARTICLE_EXTRACT, enqueue
 from claims.services.text import clean_text, clean_web_url
 
 
@@ -38,7 +40,10 @@ def article_create(
     language: str = "",
     note: str = "",
 ) -> Article:
-    """Create a ready article from its plain-text body, or, given only a url, fetch it first."""
+    """Create an article from its plain-text body, or, given only a url, fetch it first.
+
+    A body of up to ARTICLE_SYNC_MAX_CHARS is ready with its suggested claims when this returns;
+    a longer one is "extracting": the worker suggests its claims (claims.tasks.article_extract)."""
     require_member(actor, "add articles")
     if not (body or "").strip() and (url or "").strip():
         return _article_create_from_url(actor=actor, url=url, title=title)
@@ -53,6 +58,11 @@ def article_create(
         note=clean_text(Article, "note", note),
         created_by=actor,
     )
+    if len(article.body) > settings.ARTICLE_SYNC_MAX_CHARS:
+        article.ingest_status = Article.IngestStatus.EXTRACTING
+        article.save()
+        enqueue(ARTICLE_EXTRACT, article.pk)
+        return article
     article.save()
     # Ingest: reviewers open a new article with its check-worthy claims already marked.
     article_suggest_claims(article=article)
@@ -76,6 +86,23 @@ def article_update(
     if changes:
         save_bumped(locked, set(changes))
     return locked
+
+
+@transaction.atomic
+def article_extract_later(*, actor, article: Article) -> bool:
+    """Hand an article's claim suggestion to the worker if its body is over
+    ARTICLE_SYNC_MAX_CHARS (True), else leave it to the caller (False). A ready article becomes
+    "extracting" until the worker is done; one already on its way is not enqueued again."""
+    require_member(actor, "suggest claims")
+    if len(article.body) <= settings.ARTICLE_SYNC_MAX_CHARS:
+        return False
+    Ingest = Article.IngestStatus
+    moved = Article.objects.filter(pk=article.pk, ingest_status=Ingest.READY).update(
+        ingest_status=Ingest.EXTRACTING
+    )
+    if moved:
+        enqueue(ARTICLE_EXTRACT, article.pk)
+    return True
 
 
 def _article_create_from_url(*, actor, url: str, title: str) -> Article:

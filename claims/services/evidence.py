@@ -9,8 +9,7 @@ from claims.permissions import require_member
 from claims.services.claims import claim_frozen_reason
 from claims.services.errors import InvalidTransition, ValidationError
 from claims.services.fetch import source_refetch
-from claims.services.queue import SOURCE_FETCH, enqueue
-from claims.services.quotes import evidence_check_quote
+from claims.services.queue import EVIDENCE_CHECK_QUOTE, SOURCE_FETCH, enqueue
 from claims.services.text import clean_text, max_length
 from claims.urlnorm import URLError, url_normalize
 
@@ -78,5 +77,6 @@ def evidence_add(
     elif created or source.fetch_status in UNFETCHED:
         enqueue(SOURCE_FETCH, source.pk)
     else:
-        evidence_check_quote(evidence=evidence)
+        # Matching a quote against a long page is work for the worker, not for this request.
+        enqueue(EVIDENCE_CHECK_QUOTE, evidence.pk)
     return evidence

@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 SOURCE_FETCH = "claims.tasks.source_fetch"
 SOURCE_LINK_CHECK = "claims.tasks.source_link_check"
 ARTICLE_FETCH = "claims.tasks.article_fetch"
+ARTICLE_EXTRACT = "claims.tasks.article_extract"
+EVIDENCE_CHECK_QUOTE = "claims.tasks.evidence_check_quote"
 
 
 def enqueue(task_name: str, *args, **options) -> None:

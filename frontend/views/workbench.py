@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from claims import selectors
 from claims.models import Claim
+from claims.services.articles import article_extract_later
 from claims.services.claims import claim_accept, claim_create, claim_dismiss
 from claims.services.errors import DomainError, ValidationError
 from claims.services.extraction import article_suggest_claims
@@ -66,8 +67,15 @@ def claim_create_view(request: HttpRequest, article_id: int) -> HttpResponse:
 @require_POST
 @member_required
 def article_suggest_view(request: HttpRequest, article_id: int) -> HttpResponse:
-    """Run the extractor over the article and store its new suggestions."""
+    """Run the extractor over the article and store its new suggestions (a long article's are
+    found by the worker: the page then shows its progress)."""
     article = selectors.article_get(user=request.user, article_id=article_id)
+    if article_extract_later(actor=request.user, article=article):
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return redirect("frontend:article", article.pk)
     created = article_suggest_claims(article=article)
     if not request.htmx:
         messages.success(request, f"{len(created)} new suggestion(s).")

@@ -6,6 +6,7 @@ import hashlib
 import os
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -26,10 +27,12 @@ from claims.models import (
     VerdictEvent,
 )
 from claims.selectors_audit import claim_history, object_history
+from claims.services.extraction import article_suggest_claims
 from tests.claims.admin.forms import admin_form_data
 from tests.claims.audit_tasks import QUEUE, claim_restate
 from tests.factories import (
     AdminFactory,
+    ArticleFactory,
     ClaimFactory,
     CommentFactory,
     EditorFactory,
@@ -39,6 +42,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def actor(event) -> str:
@@ -410,3 +414,24 @@ def test_a_source_fetch_records_what_changed_and_the_text_only_by_length_and_dig
         )
         stored = cursor.fetchone()[0]
     assert stored < 8_000, f"{stored} bytes of events for two fetches of a 100 KB text"
+
+
+def test_an_articles_suggestions_are_recorded_as_one_event_set_with_the_actor():
+    article = ArticleFactory(body=(ROOT / "seeds" / "000_5fe590b60e8f00fa.txt").read_text())
+    editor = EditorFactory()
+    with audit_context(**user_metadata(editor)):
+        claims = article_suggest_claims(article=article)
+    events = ClaimEvent.objects.filter(pgh_obj_id__in=[c.pk for c in claims])
+    assert len(claims) > 10
+    assert events.count() == len(claims)
+    assert {e.pgh_label for e in events} == {"insert"}
+    assert {actor(e) for e in events} == {editor.username}
+    # written by one statement-level trigger call (from its transition table), not one per row
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgtype & 1 FROM pg_trigger WHERE tgrelid = 'claims_claim'::regclass"
+            " AND tgname LIKE 'pgtrigger_audit_insert_%'"
+        )
+        assert cursor.fetchall() == [(0,)]  # bit 0 of tgtype set means FOR EACH ROW
+    first = events.get(pgh_obj_id=claims[0].pk)
+    assert first.quote == claims[0].quote and first.reasons == claims[0].reasons

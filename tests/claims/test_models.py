@@ -7,7 +7,7 @@ import hashlib
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from claims.models import Article, Claim, Evidence, Source, Verdict
+from claims.models import SPAN_CHECK_BATCH_SQL, Article, Claim, Evidence, Source, Verdict
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -204,4 +204,67 @@ def test_a_span_fixed_later_in_the_same_transaction_is_accepted():
         # Two steps, the first of which alone would break the rule: only the final row counts.
         Claim.objects.filter(pk=claim.pk).update(quote=claim.quote[:-1] + "?")
         Claim.objects.filter(pk=claim.pk).update(quote=claim.quote)
+        check_now()
+
+
+# --- The span rule for many claims at once (claims.models.SPAN_CHECK_BATCH_SQL) -------------------
+
+# Multi-byte characters on both sides of the 128-character steps the batch check counts by.
+BATCH_BODY = ("Ünïcödé 😀 text, € and ✓ marks. " * 20) + "The end."
+
+
+def _batch_claims(article, spans) -> list[Claim]:
+    body = article.body
+    return [
+        Claim(article=article, start=a, end=b, quote=body[a:b], status="suggested",
+              origin="suggested")
+        for a, b in spans
+    ]  # fmt: skip
+
+
+def _batch_mode() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(SPAN_CHECK_BATCH_SQL)
+
+
+def test_many_claims_over_multibyte_text_pass_the_batch_check():
+    article = ArticleFactory(body=BATCH_BODY)
+    spans = [(i, i + 9) for i in range(0, len(BATCH_BODY) - 9, 7)]
+    with transaction.atomic():
+        _batch_mode()
+        Claim.objects.bulk_create(_batch_claims(article, spans))
+        check_now()
+    assert article.claims.count() == len(spans)
+
+
+@pytest.mark.parametrize("shift", [1, -1, 128, 129])
+def test_the_batch_check_refuses_a_quote_one_character_off(shift):
+    article = ArticleFactory(body=BATCH_BODY)
+    claims = _batch_claims(article, [(10, 20), (300, 340), (500, 520)])
+    bad = claims[1]
+    bad.quote = BATCH_BODY[300 + shift : 340 + shift]
+    with refused(match="quote does not match the article body"), transaction.atomic():
+        _batch_mode()
+        Claim.objects.bulk_create(claims)
+        check_now()
+
+
+def test_the_batch_check_refuses_a_span_outside_the_body():
+    article = ArticleFactory(body=BATCH_BODY)
+    claims = _batch_claims(article, [(0, 5)])
+    claims.append(Claim(article=article, start=len(BATCH_BODY) - 2, end=len(BATCH_BODY) + 3,
+                        quote="d.xyz", status="suggested", origin="suggested"))  # fmt: skip
+    with refused(match="lies outside the article body"), transaction.atomic():
+        _batch_mode()
+        Claim.objects.bulk_create(claims)
+        check_now()
+
+
+def test_a_claim_changed_after_the_batch_check_is_checked_again():
+    article = ArticleFactory(body=BATCH_BODY)
+    with refused(match="quote does not match the article body"), transaction.atomic():
+        _batch_mode()
+        first, _ = Claim.objects.bulk_create(_batch_claims(article, [(0, 7), (200, 230)]))
+        check_now()  # the batch pass: both checked and noted
+        Claim.objects.filter(pk=first.pk).update(quote="x" * 7)
         check_now()

@@ -158,3 +158,29 @@ def test_htmx_gets_the_workbench_alone(reviewer_client, article):
     ClaimFactory(article=article)
     html = reviewer_client.get(f"/articles/{article.pk}/", **HTMX).content.decode()
     assert html.lstrip().startswith('<div id="workbench"') and "<html" not in html
+
+
+def test_a_long_pasted_article_opens_on_its_progress_while_the_worker_finds_its_claims(
+    reviewer_client, settings
+):
+    settings.ARTICLE_SYNC_MAX_CHARS = 100
+    body = "Prices rose 3% in May. " * 20
+    response = reviewer_client.post(
+        "/articles/new/", {"mode": "text", "title": "Long", "body": body}, follow=True
+    )
+    html = response.content.decode()
+    article = Article.objects.get(title="Long")
+    assert article.ingest_status == "extracting" and not article.claims.exists()
+    assert "Finding the claims in this long article" in html
+    assert f'hx-get="/articles/{article.pk}/ingest/"' in html  # it polls until ready
+
+
+def test_suggesting_claims_again_in_a_long_article_hands_them_to_the_worker(
+    reviewer_client, settings
+):
+    article = ArticleFactory(body="Prices rose 3% in May. " * 20)
+    settings.ARTICLE_SYNC_MAX_CHARS = 100
+    response = reviewer_client.post(f"/articles/{article.pk}/suggest/", **HTMX)
+    assert response.status_code == 204 and response["HX-Refresh"] == "true"
+    article.refresh_from_db()
+    assert article.ingest_status == "extracting"

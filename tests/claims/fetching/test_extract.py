@@ -1,10 +1,14 @@
 import hashlib
+from importlib import import_module
 
 import pytest
 
 from claims.fetching import FetchError, extract
 from claims.fetching.extract import content_sha256
 from tests.claims.fetching.pdfs import make_pdf
+
+# the module (claims.fetching.extract is also the name of its function in the package)
+extract_module = import_module("claims.fetching.extract")
 
 ARTICLE = """<!doctype html><html lang="en-GB"><head><title>Troops sent - Daily Test</title>
 <meta property="og:site_name" content="Daily Test"><meta name="author" content="Jane Roe">
@@ -98,3 +102,20 @@ def test_a_broken_pdf_is_a_clear_failure():
     with pytest.raises(FetchError) as caught:
         extract(b"%PDF-1.4 not really", "application/pdf")
     assert caught.value.code == "bad_content"
+
+
+def test_a_pdf_with_more_pages_than_the_limit_is_refused_before_its_pages_are_read(monkeypatch):
+    monkeypatch.setattr(extract_module, "MAX_PDF_PAGES", 2)
+    assert extract(make_pdf(["one", "two"]), "application/pdf").text == "one\n\ntwo"
+    with pytest.raises(FetchError) as caught:
+        extract(make_pdf(["one", "two", "three"]), "application/pdf")
+    assert caught.value.code == "too_many_pages" and not caught.value.transient
+    assert "3 pages" in caught.value.message
+
+
+def test_a_text_longer_than_the_limit_is_refused_with_its_own_code(monkeypatch):
+    monkeypatch.setattr(extract_module, "MAX_TEXT_CHARS", 100)
+    assert len(extract(b"x" * 100, "text/plain").text) == 100
+    with pytest.raises(FetchError) as caught:
+        extract(b"x" * 101, "text/plain")
+    assert caught.value.code == "text_too_long"

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claims.fetching import find_quote, normalize
+from claims.fetching import find_quote, normalize, quotes
 
 TEXT = (
     "Officials said on Tuesday that \u201cmore than 10,000 troops\u201d had arrived.\n\n"
@@ -78,3 +78,35 @@ def test_a_quote_is_found_where_it_stands_rather_than_inside_an_expanded_charact
     text = "¼ cup and 1 spoon"
     match = find_quote("1", text)
     assert match.found and text[match.start : match.end] == "1"
+
+
+def _long_text_and_quote(n_words: int, typo_every: int = 20) -> tuple[str, str]:
+    words = [f"w{(i * 7919) % 5003}" for i in range(n_words * 3)]
+    quoted = [
+        w + "x" if i % typo_every == 0 else w for i, w in enumerate(words[n_words : 2 * n_words])
+    ]
+    return " ".join(words), " ".join(quoted)
+
+
+def test_a_long_quote_with_slips_is_found_within_a_band_of_bounded_width(monkeypatch):
+    calls = []
+    real = quotes._word_cost
+    monkeypatch.setattr(quotes, "_word_cost", lambda a, b: calls.append(1) or real(a, b))
+    text, quote = _long_text_and_quote(600)
+    match = find_quote(quote, text)
+    assert match.found and not match.exact and match.score > 0.9
+    assert text[match.start : match.end].split()[0] == quote.split()[0].removesuffix("x")
+    # words x (2 x band + 1) cells per candidate, at most 8 candidates: linear in the quote
+    assert len(calls) <= 8 * 600 * (2 * quotes.ALIGN_BAND + 1)
+
+
+def test_a_quote_of_more_than_a_thousand_words_is_matched_exactly_or_not_at_all():
+    text, quote = _long_text_and_quote(1200)
+    assert not find_quote(quote, text).found
+    exact = " ".join(text.split()[100:1300])
+    assert find_quote(exact, text).exact
+
+
+def test_words_longer_than_the_limit_are_compared_whole():
+    assert quotes._word_cost("a" * 5000, "a" * 4999 + "b") == 1.0
+    assert quotes._word_cost("a" * 5000, "a" * 5000) == 0.0

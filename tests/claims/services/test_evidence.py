@@ -97,3 +97,30 @@ def test_a_real_worker_runs_the_fetch_after_commit(celery_worker_process):
             return
         time.sleep(0.2)
     pytest.fail("the worker never finished claims.tasks.source_fetch")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_quote_on_a_fetched_source_is_checked_by_the_worker_not_in_the_request(
+    celery_worker_process,
+):
+    text = "The council approved the budget. " * 2000 + "Spending rose to 4.2 million euros."
+    source = Source.objects.create(
+        url="https://news.test/fetched", normalized_url="https://news.test/fetched",
+        fetch_status="fetched", text=text,
+    )  # fmt: skip
+    evidence = evidence_add(
+        actor=ReviewerFactory(), claim=ClaimFactory(), url=source.url, stance="supports",
+        quoted_passage="spending rose to 4.2 million euros",
+    )  # fmt: skip
+    assert evidence.quote_found is None  # the request did not read the page
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        evidence.refresh_from_db()
+        if evidence.quote_found is not None:
+            assert evidence.quote_found and text[evidence.quote_start : evidence.quote_end] == (
+                "Spending rose to 4.2 million euros"
+            )
+            return
+        time.sleep(0.2)
+    pytest.fail("the worker never ran claims.tasks.evidence_check_quote")
