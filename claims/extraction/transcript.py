@@ -186,6 +186,10 @@ class _Builder:
 
     def result(self, fmt: str) -> Transcript:
         turns = [t for t in self.turns if t.cues]
+        if len(turns) > 1 and turns[0].speaker is None:
+            # Lines before the first speaker label are a heading (title, date, programme), not
+            # anybody's words: they stay in the body but belong to no turn.
+            turns = turns[1:]
         names = _canonical_names([t.speaker for t in turns if t.speaker])
         merged: list[Turn] = []
         for turn in turns:
@@ -290,12 +294,11 @@ def _parse_captions(text: str, fmt: str) -> Transcript:
         elif state in ("between", "id") and _ARROW in stripped:
             time = _parse_timing(line, pattern, number, what)
             state = "payload"
+        elif state in ("between", "id") and pattern.match(stripped):
+            raise TranscriptError(
+                f"broken {what} timing {stripped[:60]!r}: no '-->' between start and end", number
+            )
         elif state == "between":
-            if pattern.match(stripped):
-                raise TranscriptError(
-                    f"broken {what} timing {stripped[:60]!r}: no '-->' between start and end",
-                    number,
-                )
             if not vtt and not stripped.isdigit():
                 raise TranscriptError(
                     f"expected an SRT cue number or timing, found {stripped[:60]!r}", number
