@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from claims.extraction import NEWS, TRANSCRIPT, analyse
 from claims.extraction.transcript import (
     TranscriptError,
     analyse_transcript,
@@ -163,3 +164,10 @@ def test_formats_are_detected():
     assert detect_format("1\n00:00:01,000 --> 00:00:02,000\nHi\n") == "srt"
     assert detect_format("WEBVTTish: no\n") == "plain"
     assert detect_format("ANA: Hello.\n") == "plain"
+
+
+def test_transcript_mode_has_no_forecast_veto_and_news_mode_keeps_it():
+    sentence = "They are going to raise your taxes."
+    assert not analyse(sentence, mode=NEWS, threshold=0.0)[0].suggested
+    assert analyse(sentence, mode=TRANSCRIPT, threshold=0.0)[0].suggested
+    assert TRANSCRIPT.model_weight > NEWS.model_weight and TRANSCRIPT.w_first_person == 0.0
