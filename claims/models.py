@@ -117,10 +117,16 @@ class ArticleIngestStatus(models.TextChoices):
     FAILED = "failed", "Fetch failed"
 
 
+class ArticleKind(models.TextChoices):
+    ARTICLE = "article", "Article"
+    TRANSCRIPT = "transcript", "Transcript (debate, speech, interview)"
+
+
 class Article(TimeStamped):
     """A published article; its body is the coordinate system of every claim in it."""
 
     IngestStatus = ArticleIngestStatus
+    Kind = ArticleKind
     # What may change after creation: everything but the body (the claims' coordinate system).
     METADATA_FIELDS = ("title", "url", "publisher", "byline", "published_at", "language", "note")
 
@@ -133,6 +139,14 @@ class Article(TimeStamped):
     note = models.TextField(blank=True, help_text="Editorial note, e.g. that it is a translation.")
     body = models.TextField(blank=True, help_text="Plain text; claims index into it by code point.")
     body_sha256 = models.CharField(max_length=64, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
+    turns = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="A transcript's speaker turns as ranges of the body: "
+        '[{"speaker", "start", "end", "cues": [[start, end, seconds or null], ...]}].',
+    )
     seed_key = models.CharField(
         max_length=100,
         null=True,
@@ -154,6 +168,13 @@ class Article(TimeStamped):
         constraints = [
             models.CheckConstraint(condition=Q(version__gte=1), name="article_version_positive"),
             _choices_check("ingest_status", ArticleIngestStatus, "article_ingest_status_valid"),
+            _choices_check("kind", ArticleKind, "article_kind_valid"),
+            models.CheckConstraint(
+                # a transcript has its turns; any other kind has none
+                condition=(Q(kind="transcript") & ~Q(turns=[]))
+                | (~Q(kind="transcript") & Q(turns=[])),
+                name="article_turns_iff_transcript",
+            ),
             models.CheckConstraint(
                 condition=~Q(ingest_status="ready") | ~Q(body=""), name="article_ready_has_body"
             ),
@@ -185,6 +206,24 @@ class Article(TimeStamped):
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_sha256"}
         super().save(*args, **kwargs)
+
+    def spoken_at(self, offsets: list[int]) -> list[tuple[str | None, float | None]]:
+        """(speaker, cue start in seconds) at each of ``offsets`` (sorted) in a transcript's body;
+        (None, None) outside its turns or in an article. One pass over turns and offsets."""
+        out: list[tuple[str | None, float | None]] = []
+        turns = self.turns or []
+        t = c = 0
+        for offset in offsets:
+            while t < len(turns) and turns[t]["end"] <= offset:
+                t, c = t + 1, 0
+            if t == len(turns) or offset < turns[t]["start"]:
+                out.append((None, None))
+                continue
+            cues = turns[t]["cues"]
+            while c + 1 < len(cues) and cues[c + 1][0] <= offset:
+                c += 1
+            out.append((turns[t]["speaker"], cues[c][2]))
+        return out
 
 
 class ClaimType(models.TextChoices):

@@ -75,14 +75,24 @@ class ArticleAdminForm(ConcurrencyGuardedForm):
 @admin.register(Article)
 class ArticleAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ("title", "publisher", "published_at", "language", "ingest_status", "created_at")
-    list_filter = ("ingest_status", "language", "publisher")
+    list_display = (
+        "title",
+        "kind",
+        "publisher",
+        "published_at",
+        "language",
+        "ingest_status",
+        "created_at",
+    )
+    list_filter = ("kind", "ingest_status", "language", "publisher")
     search_fields = ("title", "publisher", "url")
     date_hierarchy = "published_at"
     # The body is every claim's coordinate system: it is corrected through the workflow, so
     # everything but the metadata is read-only here.
     readonly_fields = (
+        "kind",
         "body",
+        "turns",
         "ingest_status",
         "ingest_error",
         "body_sha256",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
@@ -28,8 +29,10 @@ class ArticleSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             *Article.METADATA_FIELDS,
+            "kind",
             "body",
             "body_sha256",
+            "turns",
             "ingest_status",
             "version",
             "created_at",
@@ -37,7 +40,9 @@ class ArticleSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = [
             "id",
+            "kind",
             "body_sha256",
+            "turns",
             "ingest_status",
             "version",
             "created_at",
@@ -51,7 +56,16 @@ class ArticleListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Article
-        fields = ["id", "title", "url", "publisher", "published_at", "language", "created_at"]
+        fields = [
+            "id",
+            "title",
+            "url",
+            "publisher",
+            "published_at",
+            "language",
+            "kind",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -65,11 +79,46 @@ class ArticleUpdateSerializer(serializers.ModelSerializer):
 
 class ArticleCreateSerializer(serializers.ModelSerializer):
     url = serializers.URLField(required=False, allow_blank=True, max_length=limit(Article, "url"))
+    file = serializers.FileField(
+        required=False,
+        allow_empty_file=True,  # the service refuses it, in the words it uses for every input
+        write_only=True,
+        help_text="Multipart only: the body as a UTF-8 file (e.g. a WebVTT or SRT caption file), "
+        "instead of `body`.",
+    )
 
     class Meta:
         model = Article
-        fields = ["title", "body", "url", "publisher", "byline", "published_at", "language", "note"]
-        extra_kwargs = {"body": {"trim_whitespace": False, "required": True, "allow_blank": False}}
+        fields = [
+            "title",
+            "kind",
+            "body",
+            "file",
+            "url",
+            "publisher",
+            "byline",
+            "published_at",
+            "language",
+            "note",
+        ]
+        extra_kwargs = {"body": {"trim_whitespace": False, "required": False, "allow_blank": True}}
+
+    def validate(self, attrs):
+        upload = attrs.pop("file", None)
+        if upload is not None:
+            if attrs.get("body"):
+                raise serializers.ValidationError({"file": "Send the body or a file, not both."})
+            if upload.size > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                raise serializers.ValidationError(
+                    {"file": f"Larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."}
+                )
+            attrs["body_bytes"] = upload.read()  # decoded by the service, which names a bad line
+            attrs["body"] = ""
+        elif "body" not in attrs:
+            raise serializers.ValidationError({"body": "This field is required."})
+        elif not attrs["body"]:
+            raise serializers.ValidationError({"body": "This field may not be blank."})
+        return attrs
 
 
 def _iso(value: dt.datetime | None) -> str | None:

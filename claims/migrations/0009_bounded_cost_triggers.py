@@ -70,9 +70,8 @@ $fn$;
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0009_source_audit_without_text'),
+        ("claims", "0009_source_audit_without_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -82,45 +81,107 @@ class Migration(migrations.Migration):
             "DROP FUNCTION IF EXISTS claims_span_first_mismatch(bigint, boolean)",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='article',
-            name='article_body_keeps_claims',
+            model_name="article",
+            name="article_body_keeps_claims",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='claim',
-            name='audit_insert',
+            model_name="claim",
+            name="audit_insert",
         ),
         pgtrigger.migrations.RemoveTrigger(
-            model_name='claim',
-            name='claim_span_matches_body',
+            model_name="claim",
+            name="claim_span_matches_body",
         ),
         migrations.RemoveConstraint(
-            model_name='article',
-            name='article_ingest_status_valid',
+            model_name="article",
+            name="article_ingest_status_valid",
         ),
         migrations.AlterField(
-            model_name='article',
-            name='ingest_status',
-            field=models.CharField(choices=[('ready', 'Ready'), ('pending', 'Waiting to fetch'), ('fetching', 'Fetching'), ('extracting', 'Finding claims in'), ('failed', 'Fetch failed')], default='ready', max_length=20),
+            model_name="article",
+            name="ingest_status",
+            field=models.CharField(
+                choices=[
+                    ("ready", "Ready"),
+                    ("pending", "Waiting to fetch"),
+                    ("fetching", "Fetching"),
+                    ("extracting", "Finding claims in"),
+                    ("failed", "Fetch failed"),
+                ],
+                default="ready",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='articleevent',
-            name='ingest_status',
-            field=models.CharField(choices=[('ready', 'Ready'), ('pending', 'Waiting to fetch'), ('fetching', 'Fetching'), ('extracting', 'Finding claims in'), ('failed', 'Fetch failed')], default='ready', max_length=20),
+            model_name="articleevent",
+            name="ingest_status",
+            field=models.CharField(
+                choices=[
+                    ("ready", "Ready"),
+                    ("pending", "Waiting to fetch"),
+                    ("fetching", "Fetching"),
+                    ("extracting", "Finding claims in"),
+                    ("failed", "Fetch failed"),
+                ],
+                default="ready",
+                max_length=20,
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='article',
-            trigger=pgtrigger.compiler.Trigger(name='article_body_keeps_claims', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."body" IS DISTINCT FROM (NEW."body"))', constraint='CONSTRAINT', func="\n    DECLARE bad record;\n    BEGIN\n        SELECT * INTO bad FROM claims_span_first_mismatch(NEW.id, FALSE);\n        IF bad.claim_id IS NOT NULL THEN\n            RAISE EXCEPTION 'article % body change breaks claim % at [%, %): re-anchor it first',\n                NEW.id, bad.claim_id, bad.claim_start, bad.claim_end\n                USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_body';\n        END IF;\n        RETURN NULL;\n    END;\n", hash='848305ca765c22b58adc8edb994a30621052dd63', operation='UPDATE', pgid='pgtrigger_article_body_keeps_claims_f6c17', table='claims_article', timing='DEFERRABLE INITIALLY DEFERRED', when='AFTER')),
+            model_name="article",
+            trigger=pgtrigger.compiler.Trigger(
+                name="article_body_keeps_claims",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition='WHEN (OLD."body" IS DISTINCT FROM (NEW."body"))',
+                    constraint="CONSTRAINT",
+                    func="\n    DECLARE bad record;\n    BEGIN\n        SELECT * INTO bad FROM claims_span_first_mismatch(NEW.id, FALSE);\n        IF bad.claim_id IS NOT NULL THEN\n            RAISE EXCEPTION 'article % body change breaks claim % at [%, %): re-anchor it first',\n                NEW.id, bad.claim_id, bad.claim_start, bad.claim_end\n                USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_body';\n        END IF;\n        RETURN NULL;\n    END;\n",
+                    hash="848305ca765c22b58adc8edb994a30621052dd63",
+                    operation="UPDATE",
+                    pgid="pgtrigger_article_body_keeps_claims_f6c17",
+                    table="claims_article",
+                    timing="DEFERRABLE INITIALLY DEFERRED",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='claim',
-            trigger=pgtrigger.compiler.Trigger(name='claim_span_matches_body', sql=pgtrigger.compiler.UpsertTriggerSql(constraint='CONSTRAINT', func='\n    DECLARE cur record; art bigint; bad record;\n    BEGIN\n        IF current_setting(\'claims.span_check_batch\', true) = \'on\' THEN\n            IF to_regclass(\'pg_temp.claims_span_checked\') IS NOT NULL THEN\n                PERFORM 1 FROM pg_temp.claims_span_checked k\n                  JOIN claims_claim c ON c.id = k.id AND c.ctid = k.row_version\n                 WHERE k.id = NEW.id;\n                IF FOUND THEN\n                    RETURN NULL;\n                END IF;\n            END IF;\n            SELECT c.article_id INTO art FROM claims_claim c WHERE c.id = NEW.id;\n            IF NOT FOUND THEN\n                RETURN NULL;\n            END IF;\n            SELECT * INTO bad FROM claims_span_first_mismatch(art, TRUE);\n            IF bad.claim_id IS NULL THEN\n                RETURN NULL;\n            END IF;\n            SELECT bad.claim_id AS id, bad.claim_start AS start, bad.claim_end AS "end",\n                   bad.outside, bad.body_chars INTO cur;\n        ELSE\n            -- Deferred: check the row as it stands at commit, not as this event saw it; a claim\n            -- (or its article) deleted later in the same transaction has nothing left to check.\n            SELECT c.id, c.start, c."end", c."end" > char_length(a.body) AS outside,\n                   char_length(a.body) AS body_chars,\n                   substr(a.body, c.start + 1, c."end" - c.start) IS NOT DISTINCT FROM c.quote\n                   AS matches\n              INTO cur\n              FROM claims_claim c JOIN claims_article a ON a.id = c.article_id\n             WHERE c.id = NEW.id;\n            IF NOT FOUND OR (NOT cur.outside AND cur.matches) THEN\n                RETURN NULL;\n            END IF;\n        END IF;\n        IF cur.outside THEN\n            RAISE EXCEPTION \'claim % span [%, %) lies outside the article body (% characters)\',\n                cur.id, cur.start, cur."end", cur.body_chars\n                USING ERRCODE = \'check_violation\', CONSTRAINT = \'claim_span_within_body\';\n        END IF;\n        RAISE EXCEPTION \'claim % quote does not match the article body at [%, %)\',\n            cur.id, cur.start, cur."end"\n            USING ERRCODE = \'check_violation\', CONSTRAINT = \'claim_quote_matches_body\';\n    END;\n', hash='ee8dd3fbe69f1a3cba08bb5e2966066c089b3f0e', operation='INSERT OR UPDATE', pgid='pgtrigger_claim_span_matches_body_b1619', table='claims_claim', timing='DEFERRABLE INITIALLY DEFERRED', when='AFTER')),
+            model_name="claim",
+            trigger=pgtrigger.compiler.Trigger(
+                name="claim_span_matches_body",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    constraint="CONSTRAINT",
+                    func="\n    DECLARE cur record; art bigint; bad record;\n    BEGIN\n        IF current_setting('claims.span_check_batch', true) = 'on' THEN\n            IF to_regclass('pg_temp.claims_span_checked') IS NOT NULL THEN\n                PERFORM 1 FROM pg_temp.claims_span_checked k\n                  JOIN claims_claim c ON c.id = k.id AND c.ctid = k.row_version\n                 WHERE k.id = NEW.id;\n                IF FOUND THEN\n                    RETURN NULL;\n                END IF;\n            END IF;\n            SELECT c.article_id INTO art FROM claims_claim c WHERE c.id = NEW.id;\n            IF NOT FOUND THEN\n                RETURN NULL;\n            END IF;\n            SELECT * INTO bad FROM claims_span_first_mismatch(art, TRUE);\n            IF bad.claim_id IS NULL THEN\n                RETURN NULL;\n            END IF;\n            SELECT bad.claim_id AS id, bad.claim_start AS start, bad.claim_end AS \"end\",\n                   bad.outside, bad.body_chars INTO cur;\n        ELSE\n            -- Deferred: check the row as it stands at commit, not as this event saw it; a claim\n            -- (or its article) deleted later in the same transaction has nothing left to check.\n            SELECT c.id, c.start, c.\"end\", c.\"end\" > char_length(a.body) AS outside,\n                   char_length(a.body) AS body_chars,\n                   substr(a.body, c.start + 1, c.\"end\" - c.start) IS NOT DISTINCT FROM c.quote\n                   AS matches\n              INTO cur\n              FROM claims_claim c JOIN claims_article a ON a.id = c.article_id\n             WHERE c.id = NEW.id;\n            IF NOT FOUND OR (NOT cur.outside AND cur.matches) THEN\n                RETURN NULL;\n            END IF;\n        END IF;\n        IF cur.outside THEN\n            RAISE EXCEPTION 'claim % span [%, %) lies outside the article body (% characters)',\n                cur.id, cur.start, cur.\"end\", cur.body_chars\n                USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_span_within_body';\n        END IF;\n        RAISE EXCEPTION 'claim % quote does not match the article body at [%, %)',\n            cur.id, cur.start, cur.\"end\"\n            USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_body';\n    END;\n",
+                    hash="ee8dd3fbe69f1a3cba08bb5e2966066c089b3f0e",
+                    operation="INSERT OR UPDATE",
+                    pgid="pgtrigger_claim_span_matches_body_b1619",
+                    table="claims_claim",
+                    timing="DEFERRABLE INITIALLY DEFERRED",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='claim',
-            trigger=pgtrigger.compiler.Trigger(name='audit_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "claims_claimevent" ("article_id", "assignee_id", "checkworthiness", "claim_type", "claimant", "claimant_kind", "created_at", "created_by_id", "details", "dismissal_note", "dismissal_reason", "end", "id", "origin", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prefix", "quote", "reasons", "start", "statement", "status", "suffix", "updated_at", "version") SELECT new_values."article_id", new_values."assignee_id", new_values."checkworthiness", new_values."claim_type", new_values."claimant", new_values."claimant_kind", new_values."created_at", new_values."created_by_id", new_values."details", new_values."dismissal_note", new_values."dismissal_reason", new_values."end", new_values."id", new_values."origin", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, clock_timestamp(), \'insert\', new_values."id", new_values."prefix", new_values."quote", new_values."reasons", new_values."start", new_values."statement", new_values."status", new_values."suffix", new_values."updated_at", new_values."version" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='4ba16cc8f917d4d910ca8b5bb77055bbe2acd80f', level='STATEMENT', operation='INSERT', pgid='pgtrigger_audit_insert_34540', referencing='REFERENCING NEW TABLE AS new_values ', table='claims_claim', when='AFTER')),
+            model_name="claim",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "claims_claimevent" ("article_id", "assignee_id", "checkworthiness", "claim_type", "claimant", "claimant_kind", "created_at", "created_by_id", "details", "dismissal_note", "dismissal_reason", "end", "id", "origin", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prefix", "quote", "reasons", "start", "statement", "status", "suffix", "updated_at", "version") SELECT new_values."article_id", new_values."assignee_id", new_values."checkworthiness", new_values."claim_type", new_values."claimant", new_values."claimant_kind", new_values."created_at", new_values."created_by_id", new_values."details", new_values."dismissal_note", new_values."dismissal_reason", new_values."end", new_values."id", new_values."origin", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, clock_timestamp(), \'insert\', new_values."id", new_values."prefix", new_values."quote", new_values."reasons", new_values."start", new_values."statement", new_values."status", new_values."suffix", new_values."updated_at", new_values."version" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="4ba16cc8f917d4d910ca8b5bb77055bbe2acd80f",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_audit_insert_34540",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="claims_claim",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('ingest_status__in', ['ready', 'pending', 'fetching', 'extracting', 'failed'])), name='article_ingest_status_valid'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ingest_status__in", ["ready", "pending", "fetching", "extracting", "failed"])
+                ),
+                name="article_ingest_status_valid",
+            ),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0009_bounded_cost_triggers'),
-        ('claims', '0014_after_trust_merge'),
+        ("claims", "0009_bounded_cost_triggers"),
+        ("claims", "0014_after_trust_merge"),
     ]
 
-    operations = [
-    ]
+    operations = []

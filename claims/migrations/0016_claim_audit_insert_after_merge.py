@@ -6,18 +6,29 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0015_merge_bounded_cost'),
+        ("claims", "0015_merge_bounded_cost"),
     ]
 
     operations = [
         pgtrigger.migrations.RemoveTrigger(
-            model_name='claim',
-            name='audit_insert',
+            model_name="claim",
+            name="audit_insert",
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='claim',
-            trigger=pgtrigger.compiler.Trigger(name='audit_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "claims_claimevent" ("appearance_url", "article_id", "assignee_id", "checkworthiness", "claim_date", "claim_type", "claimant", "claimant_kind", "created_at", "created_by_id", "details", "dismissal_note", "dismissal_reason", "end", "id", "origin", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prefix", "quote", "reasons", "start", "statement", "status", "suffix", "updated_at", "version") SELECT new_values."appearance_url", new_values."article_id", new_values."assignee_id", new_values."checkworthiness", new_values."claim_date", new_values."claim_type", new_values."claimant", new_values."claimant_kind", new_values."created_at", new_values."created_by_id", new_values."details", new_values."dismissal_note", new_values."dismissal_reason", new_values."end", new_values."id", new_values."origin", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, clock_timestamp(), \'insert\', new_values."id", new_values."prefix", new_values."quote", new_values."reasons", new_values."start", new_values."statement", new_values."status", new_values."suffix", new_values."updated_at", new_values."version" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;', hash='cfd73040b8923a44505bbe52fab992c33577f8bf', level='STATEMENT', operation='INSERT', pgid='pgtrigger_audit_insert_34540', referencing='REFERENCING NEW TABLE AS new_values ', table='claims_claim', when='AFTER')),
+            model_name="claim",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='WITH _pgh_attached_context AS ( SELECT _pgh_attach_context() AS value ) INSERT INTO "claims_claimevent" ("appearance_url", "article_id", "assignee_id", "checkworthiness", "claim_date", "claim_type", "claimant", "claimant_kind", "created_at", "created_by_id", "details", "dismissal_note", "dismissal_reason", "end", "id", "origin", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "prefix", "quote", "reasons", "start", "statement", "status", "suffix", "updated_at", "version") SELECT new_values."appearance_url", new_values."article_id", new_values."assignee_id", new_values."checkworthiness", new_values."claim_date", new_values."claim_type", new_values."claimant", new_values."claimant_kind", new_values."created_at", new_values."created_by_id", new_values."details", new_values."dismissal_note", new_values."dismissal_reason", new_values."end", new_values."id", new_values."origin", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, clock_timestamp(), \'insert\', new_values."id", new_values."prefix", new_values."quote", new_values."reasons", new_values."start", new_values."statement", new_values."status", new_values."suffix", new_values."updated_at", new_values."version" FROM ( SELECT new_values.* FROM new_values  ) AS new_values, _pgh_attached_context; RETURN NULL;',
+                    hash="cfd73040b8923a44505bbe52fab992c33577f8bf",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_audit_insert_34540",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="claims_claim",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 
+from claims.extraction.transcript import TranscriptError, decode, parse
 from claims.fetching import FetchError
 from claims.models import Article
 from claims.permissions import require_member
@@ -39,17 +40,37 @@ def article_create(
     published_at: dt.datetime | None = None,
     language: str = "",
     note: str = "",
+    kind: str = Article.Kind.ARTICLE,
+    body_bytes: bytes | None = None,
 ) -> Article:
     """Create an article from its plain-text body, or, given only a url, fetch it first.
 
     A body of up to ARTICLE_SYNC_MAX_CHARS is ready with its suggested claims when this returns;
-    a longer one is "extracting": the worker suggests its claims (claims.tasks.article_extract)."""
+    a longer one is "extracting": the worker suggests its claims (claims.tasks.article_extract).
+    A ``kind="transcript"`` body (speaker turns, WebVTT or SRT) is stored as received, with its
+    turns and cue times read from it; one that cannot be read is refused, naming the line.
+    ``body_bytes`` (an uploaded file) replaces ``body``; it must be UTF-8 and not empty.
+    """
     require_member(actor, "add articles")
+    if body_bytes is not None:
+        try:
+            body = decode(body_bytes)
+        except TranscriptError as exc:
+            raise ValidationError("file", str(exc)) from None
+    if kind not in Article.Kind.values:
+        raise ValidationError("kind", f"Choose one of: {', '.join(Article.Kind.values)}.")
     if not (body or "").strip() and (url or "").strip():
+        if kind == Article.Kind.TRANSCRIPT:
+            raise ValidationError("body", "A transcript is added by its text, not by its URL.")
         return _article_create_from_url(actor=actor, url=url, title=title)
+    # The body is quoted as published, so direction controls stay (allow_bidi).
+    body = clean_text(Article, "body", body, required=True, strip=False, allow_bidi=True)
+    turns = _transcript_turns(body) if kind == Article.Kind.TRANSCRIPT else []
     article = Article(
         title=clean_text(Article, "title", title, required=True),
-        body=clean_text(Article, "body", body, required=True, strip=False, allow_bidi=True),
+        body=body,
+        kind=kind,
+        turns=turns,
         url=clean_web_url(Article, "url", url),
         publisher=clean_text(Article, "publisher", publisher),
         byline=clean_text(Article, "byline", byline),
@@ -103,6 +124,13 @@ def article_extract_later(*, actor, article: Article) -> bool:
     if moved:
         enqueue(ARTICLE_EXTRACT, article.pk)
     return True
+
+
+def _transcript_turns(body: str) -> list[dict]:
+    try:
+        return parse(body).as_list()
+    except TranscriptError as exc:
+        raise ValidationError("body", f"This transcript cannot be read: {exc}") from None
 
 
 def _article_create_from_url(*, actor, url: str, title: str) -> Article:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from claims.extraction import Suggestion, extract_claims
 from claims.extraction.attribution import is_person
+from claims.extraction.transcript import analyse_transcript
 from claims.models import SPAN_CHECK_BATCH_SQL, Article, Claim
 
 CONTEXT_CHARS = 32
@@ -23,7 +24,9 @@ def _overlaps_half(a0: int, a1: int, b0: int, b1: int) -> bool:
 def _claim_from(article: Article, s: Suggestion) -> Claim:
     body = article.body
     claimant_kind = ""
-    if s.claimant:
+    if s.speaker:
+        claimant_kind = Claim.ClaimantKind.PERSON  # who spoke in a transcript
+    elif s.claimant:
         claimant_kind = (
             Claim.ClaimantKind.PERSON if is_person(s.claimant) else Claim.ClaimantKind.ORGANIZATION
         )
@@ -31,7 +34,7 @@ def _claim_from(article: Article, s: Suggestion) -> Claim:
         article=article,
         start=s.start,
         end=s.end,
-        quote=s.text,
+        quote=body[s.start : s.end],
         prefix=body[max(0, s.start - CONTEXT_CHARS) : s.start],
         suffix=body[s.end : s.end + CONTEXT_CHARS],
         claimant=(s.claimant or "")[:300],
@@ -39,14 +42,28 @@ def _claim_from(article: Article, s: Suggestion) -> Claim:
         claim_type=s.claim_type or Claim.Type.OTHER,
         checkworthiness=s.checkworthiness,
         reasons=list(s.reasons),
-        details={
-            "quantities": list(s.quantities),
-            "dates": list(s.dates),
-            "attribution_verb": s.attribution_verb or "",
-        },
+        details=_details(s),
         origin=Claim.Origin.SUGGESTED,
         status=Claim.Status.SUGGESTED,
     )
+
+
+def _details(s: Suggestion) -> dict:
+    details = {
+        "quantities": list(s.quantities),
+        "dates": list(s.dates),
+        "attribution_verb": s.attribution_verb or "",
+    }
+    if s.turn is not None:  # a transcript's claim: its turn, speaker and cue time (seconds)
+        details.update(turn=s.turn, speaker=s.speaker or "", time=s.time)
+    return details
+
+
+def suggestions_for(article: Article) -> list[Suggestion]:
+    """The extractor's suggestions for an article's body, in the mode of its kind."""
+    if article.kind == Article.Kind.TRANSCRIPT:
+        return analyse_transcript(article.body, article.turns, suggested_only=True)
+    return extract_claims(article.body)
 
 
 @transaction.atomic
@@ -67,7 +84,7 @@ def article_suggest_claims(
     spans = {(start, end) for start, end, _ in existing}
     manual = [(start, end) for start, end, origin in existing if origin != Claim.Origin.SUGGESTED]
     new = []
-    for s in extract_claims(article.body):
+    for s in suggestions_for(article):
         if (s.start, s.end) in spans:
             continue
         if any(_overlaps_half(s.start, s.end, a, b) for a, b in manual):

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from django.db import transaction
 
+from claims.extraction.transcript import TranscriptError, parse
 from claims.models import Article
 from claims.services.extraction import article_suggest_claims
 
 REQUIRED_KEYS = {"title": str, "publisher": str, "published_at": dt.datetime, "language": str}
-OPTIONAL_KEYS = {"note": str, "url": str, "byline": str}
+OPTIONAL_KEYS = {"note": str, "url": str, "byline": str, "kind": str}
 
 
 class SeedError(Exception):
@@ -67,6 +68,14 @@ def seed_read(*, body_path: Path) -> Seed:
     for key in OPTIONAL_KEYS:
         if key in metadata and not isinstance(metadata[key], str):
             raise SeedError(f"{meta_path}: {key!r} must be a string")
+    kind = metadata.get("kind", Article.Kind.ARTICLE)
+    if kind not in Article.Kind.values:
+        raise SeedError(f"{meta_path}: 'kind' must be one of {', '.join(Article.Kind.values)}")
+    if kind == Article.Kind.TRANSCRIPT:
+        try:
+            parse(body)
+        except TranscriptError as exc:
+            raise SeedError(f"{body_path}: not a readable transcript: {exc}") from None
     return Seed(key=body_path.stem, body=body, metadata=metadata)
 
 
@@ -94,14 +103,23 @@ def seed_load_all(*, directory: Path) -> SeedLoadResult:
         for seed in seeds:
             fields = _article_fields(seed)
             article = Article.objects.select_for_update().filter(seed_key=seed.key).first()
+            kind = seed.metadata.get("kind", Article.Kind.ARTICLE)
             if article is None:
-                article = Article.objects.create(seed_key=seed.key, body=seed.body, **fields)
+                turns = parse(seed.body).as_list() if kind == Article.Kind.TRANSCRIPT else []
+                article = Article.objects.create(
+                    seed_key=seed.key, body=seed.body, kind=kind, turns=turns, **fields
+                )
                 result.created.append(article)
                 continue
             if article.body != seed.body:
                 raise SeedError(
                     f"{directory / (seed.key + '.txt')}: the text differs from the stored article "
                     f"{article.pk}; seeds are never rewritten under existing claims"
+                )
+            if article.kind != kind:
+                raise SeedError(
+                    f"{directory / (seed.key + '.toml')}: kind {kind!r} differs from the stored "
+                    f"article {article.pk} ({article.kind!r}); a kind is set once"
                 )
             changed = {k: v for k, v in fields.items() if getattr(article, k) != v}
             if changed:

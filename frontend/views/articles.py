@@ -39,6 +39,13 @@ def article_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def clock(seconds: float) -> str:
+    """A cue time as a reader says it: 1:07, or 1:02:07 past the hour."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
 def workbench_context(request: HttpRequest, article_id: int) -> dict:
     """Everything the workbench page and its fragments show (two queries)."""
     article = selectors.article_get(user=request.user, article_id=article_id)
@@ -47,7 +54,11 @@ def workbench_context(request: HttpRequest, article_id: int) -> dict:
     # Per-claim display values are computed here once: at 500 claims, URL reversal and filters in
     # the template loop cost more than the rest of the page.
     claim_url = reverse("frontend:claim", args=[0]).removesuffix("0/")
+    spoken = article.spoken_at([c.start for c in claims]) if article.turns else None
     for number, claim in enumerate(claims, start=1):
+        if spoken is not None:
+            claim.speaker, time = spoken[number - 1]
+            claim.time = "" if time is None else clock(time)
         claim.number = number
         claim.url = f"{claim_url}{claim.pk}/"
         claim.score = "" if claim.checkworthiness is None else f"{claim.checkworthiness:.2f}"

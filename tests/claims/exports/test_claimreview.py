@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from claims.exports.claimreview import claim_review, claim_reviewed, fact_check_slug, public_url
 from claims.exports.validate import rules, validate_claim_review
-from claims.models import Rating, Verdict
-from tests.factories import ArticleFactory, ClaimFactory, EditorFactory, VerdictFactory
+from claims.models import Claim, Rating, Verdict
+from claims.services.articles import article_create
+from tests.factories import (
+    ArticleFactory,
+    ClaimFactory,
+    EditorFactory,
+    ReviewerFactory,
+    VerdictFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
+TRANSCRIPTS = Path(__file__).resolve().parents[1] / "extraction" / "transcripts"
 FIRST = dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC)
 LATER = dt.datetime(2026, 12, 2, 15, 30, tzinfo=dt.UTC)
 
@@ -163,6 +172,17 @@ def test_the_claimant_keeps_its_kind():
     claim = full_claim()
     item = claim_review(claim=claim, verdict=published(claim))["itemReviewed"]
     assert item["author"] == {"@type": "Organization", "name": "Ministry"}
+
+
+def test_a_transcript_claim_is_credited_to_its_speaker():
+    text = (TRANSCRIPTS / "debate_captions.vtt").read_text(encoding="utf-8")
+    article = article_create(actor=ReviewerFactory(), title="Debate", body=text, kind="transcript")
+    claim = article.claims.filter(claimant="Ann Hale").order_by("start").first()
+    Claim.objects.filter(pk=claim.pk).update(status="published")
+    claim.refresh_from_db()
+    doc = claim_review(claim=claim, verdict=published(claim))
+    assert doc["itemReviewed"]["author"] == {"@type": "Person", "name": "Ann Hale"}
+    assert errors(doc) == []
 
 
 # --- the review itself --------------------------------------------------------------------------

@@ -63,3 +63,35 @@ def test_an_empty_file_suggests_nothing(tmp_path):
     path = tmp_path / "empty.txt"
     path.write_text("")
     assert json.loads(run(str(path), "--json")) == {"claims": []}
+
+
+TRANSCRIPTS = Path(__file__).resolve().parents[1] / "extraction" / "transcripts"
+
+
+def test_kind_transcript_names_each_claims_speaker_and_time():
+    path = TRANSCRIPTS / "town_hall.srt"
+    data = json.loads(run(str(path), "--kind", "transcript", "--json"))
+    assert data["turns"][1]["speaker"] == "MARIA DIAZ"
+    diaz = next(c for c in data["claims"] if c["speaker"] == "MARIA DIAZ")
+    assert diaz["claimant"] == "MARIA DIAZ" and diaz["time"] == 3.5
+    assert "MARIA DIAZ" in run(str(path), "--kind", "transcript")
+
+
+def test_all_lists_the_segments_that_were_not_suggested_with_their_scores():
+    path = TRANSCRIPTS / "panel_interview.txt"
+    every = json.loads(run(str(path), "--kind", "transcript", "--json", "--all"))["claims"]
+    suggested = json.loads(run(str(path), "--kind", "transcript", "--json"))["claims"]
+    assert len(every) > len(suggested) and any(not c["suggested"] for c in every)
+    assert [c for c in every if c["suggested"]] == suggested
+    news = json.loads(run(str(SEED), "--json", "--all"))["claims"]
+    assert any(not c["suggested"] for c in news) and "speaker" not in news[0]
+
+
+def test_a_broken_transcript_names_the_line(tmp_path):
+    path = tmp_path / "bad.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:0x.000\nHi.\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="line 3: broken WebVTT timing"):
+        run(str(path), "--kind", "transcript")
+    path.write_bytes(b"")
+    with pytest.raises(CommandError, match="0 bytes"):
+        run(str(path), "--kind", "transcript")
