@@ -98,6 +98,11 @@ def members_filter() -> Q:
     return Q(groups__name__in=(REVIEWERS, EDITORS)) | Q(is_superuser=True)
 
 
+def editors_filter() -> Q:
+    """A filter on users: editors and admins."""
+    return Q(groups__name=EDITORS) | Q(is_superuser=True)
+
+
 def require_member(user, action: str) -> None:
     """Refuse unless the user is a newsroom member."""
     if not is_member(user):

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from claims.api import views
+from claims.api import notifications, views
 
 app_name = "api"
 
@@ -13,11 +13,22 @@ router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("verdicts", views.VerdictViewSet, basename="verdict")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("ratings", views.RatingViewSet, basename="rating")
+router.register("webhooks", notifications.WebhookViewSet, basename="webhook")
 
 list_create = {"get": "list", "post": "create"}
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path(
+        "notifications/",
+        notifications.NotificationListView.as_view(),
+        name="notification-list",
+    ),
+    path(
+        "notifications/read/",
+        notifications.NotificationReadView.as_view(),
+        name="notification-read",
+    ),
     path(
         "claims/<int:claim_pk>/evidence/",
         views.EvidenceViewSet.as_view(list_create),

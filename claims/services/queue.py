@@ -10,8 +10,15 @@ from django.db import transaction
 SOURCE_FETCH = "claims.tasks.source_fetch"
 SOURCE_LINK_CHECK = "claims.tasks.source_link_check"
 ARTICLE_FETCH = "claims.tasks.article_fetch"
+EVENT_DISPATCH = "claims.tasks.event_dispatch"
+WEBHOOK_DELIVER = "claims.tasks.webhook_deliver"
 
 
-def enqueue(task_name: str, *args, **options) -> None:
-    """Send the task ``task_name`` with these arguments after commit (at once outside a transaction)."""
-    transaction.on_commit(lambda: current_app.send_task(task_name, args=list(args), **options))
+def enqueue(task_name: str, *args, robust: bool = False, **options) -> None:
+    """Send the task ``task_name`` with these arguments after commit (at once outside a transaction).
+
+    ``robust``: a broker error is logged, not raised, for work a sweep recovers (the outbox).
+    """
+    transaction.on_commit(
+        lambda: current_app.send_task(task_name, args=list(args), **options), robust=robust
+    )
