@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from frontend.views import articles, claims, new_article, public, queue, workbench
+from frontend.views import articles, claims, inbox, new_article, public, queue, workbench
 
 app_name = "frontend"
 
@@ -36,5 +36,8 @@ urlpatterns = [
     path("claims/<int:claim_id>/comments/", claims.comment_add, name="comment-add"),
     path("verdicts/<int:verdict_id>/<str:step>/", claims.verdict_step, name="verdict-step"),
     path("queue/", queue.editor_queue, name="queue"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/badge/", inbox.inbox_badge, name="inbox-badge"),
+    path("inbox/read/", inbox.inbox_read, name="inbox-read"),
     path("fact-checks/<int:article_id>/", public.public_article, name="public-article"),
 ]
