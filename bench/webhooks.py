@@ -188,6 +188,7 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=20, help="threads in all")
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)
 
     queue = f"bench-{uuid.uuid4().hex[:8]}"
     # Routed as in production (webhook_deliver follows SOURCE_FETCH_QUEUE); dispatch is sent to

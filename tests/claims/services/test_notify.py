@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claims import selectors
-from claims.models import Event, Notification
+from claims.models import Event, Notification, Webhook
 from claims.services import queue
 from claims.services.claims import claim_assign
 from claims.services.comments import comment_add
@@ -63,7 +63,13 @@ def test_the_event_is_written_in_the_services_transaction_and_dispatched_on_comm
     monkeypatch.setattr(queue, "enqueue", lambda name, *args, **kw: sent.append((name, args)))
     editor, reviewer = EditorFactory(), ReviewerFactory()
     claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
-    assert sent == [(queue.EVENT_DISPATCH, (Event.objects.get().pk,))]
+    # No webhook wants it: dispatched to nobody at once, no message.
+    assert sent == [] and Event.objects.get().dispatched_at is not None
+    Webhook.objects.create(url="http://127.0.0.2/h", events=["claim.assigned"], secret="whsec_QQ==")
+    claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
+    event = Event.objects.latest("id")
+    assert event.dispatched_at is None
+    assert sent == [(queue.EVENT_DISPATCH, (event.pk,))]
 
 
 def test_a_refused_change_leaves_no_event():
