@@ -44,6 +44,10 @@ def claim_assigned(*, actor, claim: Claim) -> Event | None:
 
 def verdict_changed(*, actor, verdict: Verdict) -> Event:
     """A verdict moved: submitted (editors hear), approved, rejected or published (its author)."""
+    # One query for everything the text and the payload name (the service's row has none loaded).
+    verdict = Verdict.objects.select_related("claim", "rating", "author", "reviewed_by").get(
+        pk=verdict.pk
+    )
     claim = verdict.claim
     status = verdict.status
     if status == Verdict.Status.SUBMITTED:
