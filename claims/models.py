@@ -796,6 +796,161 @@ class ApiToken(AbstractAuthToken):
         return f"{self.name or 'token'} {self.token_key[:8]}… ({self.user})"
 
 
+# --- Notifications and webhooks -----------------------------------------------------------------
+# The outbox: services write an Event (and its inbox Notifications) in the same transaction as the
+# change; the worker delivers it after commit (webhooks), and a sweep finds what it missed.
+
+
+class EventType(models.TextChoices):
+    CLAIM_ASSIGNED = "claim.assigned"
+    VERDICT_SUBMITTED = "verdict.submitted"
+    VERDICT_APPROVED = "verdict.approved"
+    VERDICT_REJECTED = "verdict.rejected"
+    VERDICT_PUBLISHED = "verdict.published"
+    COMMENT_CREATED = "comment.created"
+    # Inbox only: a comment naming its recipient as @username.
+    COMMENT_MENTION = "comment.mention"
+
+
+class Event(models.Model):
+    """Something happened that people or systems hear about; dispatched once to webhooks."""
+
+    type = models.CharField(max_length=40, choices=EventType.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claim = models.ForeignKey(Claim, null=True, on_delete=models.CASCADE, related_name="+")
+    verdict = models.ForeignKey(Verdict, null=True, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, null=True, on_delete=models.CASCADE, related_name="+")
+    payload = models.JSONField(help_text="The webhook body's data: the object as the API shows it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    dispatched_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its webhook deliveries were created; null: not yet."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(dispatched_at__isnull=True),
+                name="event_undispatched",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(type__in=EventType.values), name="event_type_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} #{self.pk}"
+
+
+class Notification(models.Model):
+    """One person's inbox line about an event (never the event's own actor)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notifications")
+    type = models.CharField(max_length=40, choices=EventType.choices)
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "recipient"], name="notification_once_per_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(type__in=EventType.values), name="notification_type_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Webhook(TimeStamped):
+    """A REST client's endpoint that receives signed events (Standard Webhooks)."""
+
+    url = models.URLField(max_length=2000)
+    events = models.JSONField(help_text='Event types it receives; ["*"] for all.')
+    secret = models.CharField(max_length=100, help_text="whsec_<base64>; shown once at creation.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(secret__startswith="whsec_"),  # noqa: S106 (a format, not a secret)
+                name="webhook_secret_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending"
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+class WebhookDelivery(TimeStamped):
+    """One event sent to one webhook: attempts, the last response, and when to try again."""
+
+    Status = DeliveryStatus
+
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=20, choices=DeliveryStatus.choices, default="pending")
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(
+        help_text="Pending: not before this time. Sending: the lease's end (a lost worker's)."
+    )
+    response_code = models.PositiveIntegerField(null=True, blank=True)
+    response_body = models.CharField(max_length=1000, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status__in=["pending", "sending"]),
+                name="delivery_due",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["webhook", "event"], name="delivery_once_per_event"),
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="delivery_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="delivered") | Q(delivered_at__isnull=False),
+                name="delivery_delivered_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.webhook} ({self.status})"
+
+
 # --- Audit trail ---------------------------------------------------------------------------------
 # PostgreSQL triggers (django-pghistory) append a row to <Model>Event for every insert, update and
 # delete of the tracked tables, whatever code path or SQL makes it: the row as inserted, updated

@@ -98,6 +98,11 @@ def members_filter() -> Q:
     return Q(groups__name__in=(REVIEWERS, EDITORS)) | Q(is_superuser=True)
 
 
+def editors_filter() -> Q:
+    """A filter on users: editors and admins."""
+    return Q(groups__name=EDITORS) | Q(is_superuser=True)
+
+
 def require_member(user, action: str) -> None:
     """Refuse unless the user is a newsroom member."""
     if not is_member(user):
@@ -261,6 +266,16 @@ def verdict_refusal(user, verdict: Verdict, action: VerdictAction) -> Permission
         if verdict.submitted_by_id == user.pk:
             return PermissionDenied("you submitted this verdict, so another editor must review it")
     return None
+
+
+def verdict_reviewers_filter(verdict: Verdict) -> Q:
+    """A filter on users: the editors and admins four eyes lets approve or reject this verdict
+    (everyone ``verdict_refusal`` refuses below is left out: its author, whoever wrote or changed
+    its content, its submitter)."""
+    barred = {verdict.author_id, verdict.content_changed_by_id, verdict.submitted_by_id}
+    barred.update(verdict.content_editors or [])
+    barred.discard(None)
+    return editors_filter() & ~Q(pk__in=barred)
 
 
 def can_change_verdict(user, verdict: Verdict) -> bool:

@@ -21,10 +21,13 @@ from claims.models import (
     Claim,
     Comment,
     Evidence,
+    Notification,
     Rating,
     Source,
     SourceSnapshot,
     Verdict,
+    Webhook,
+    WebhookDelivery,
     claim_search_vector,
 )
 from claims.permissions import (
@@ -32,6 +35,7 @@ from claims.permissions import (
     is_editor,
     is_member,
     members_filter,
+    require_editor,
     visible_comments,
     visible_verdicts,
 )
@@ -298,3 +302,57 @@ def member_list() -> list:
         .distinct()
         .order_by("username")
     )
+
+
+# --- Notifications and webhooks ------------------------------------------------------------------
+
+
+def notification_list(*, user) -> QuerySet[Notification]:
+    """The user's inbox, newest first, without what they may no longer see.
+
+    A notification about a verdict or comment the user may not see now (a comment hidden by a
+    moderator, a role taken away) is left out, so the inbox never reveals more than the claim page.
+    """
+    if not is_member(user):
+        return Notification.objects.none()
+    qs = Notification.objects.filter(recipient=user).select_related("event", "event__actor")
+    if not is_editor(user):
+        verdicts = visible_verdicts(user, Verdict.objects.all()).values("pk")
+        comments = visible_comments(user, Comment.objects.all()).values("pk")
+        qs = qs.filter(Q(event__verdict__isnull=True) | Q(event__verdict__in=verdicts)).filter(
+            Q(event__comment__isnull=True) | Q(event__comment__in=comments)
+        )
+    return qs.order_by("-created_at", "-id")
+
+
+def notification_unread_count(*, user) -> int:
+    """How many of the user's visible notifications are unread."""
+    return notification_list(user=user).filter(read_at__isnull=True).count()
+
+
+def webhook_list(*, user) -> QuerySet[Webhook]:
+    """Registered webhooks (editors only)."""
+    require_editor(user, "manage webhooks")
+    return Webhook.objects.order_by("id")
+
+
+def webhook_get(*, user, webhook_id) -> Webhook:
+    """One webhook (editors only)."""
+    try:
+        return webhook_list(user=user).get(pk=webhook_id)
+    except (Webhook.DoesNotExist, ValueError, TypeError):
+        raise NotFound("no such webhook") from None
+
+
+def webhook_delivery_list(*, user, webhook: Webhook) -> QuerySet[WebhookDelivery]:
+    """A webhook's deliveries, newest first (editors only)."""
+    require_editor(user, "manage webhooks")
+    return WebhookDelivery.objects.filter(webhook=webhook).select_related("event").order_by("-id")
+
+
+def webhook_delivery_get(*, user, webhook: Webhook, delivery_id) -> WebhookDelivery:
+    """One delivery of a webhook (editors only)."""
+    try:
+        return webhook_delivery_list(user=user, webhook=webhook).get(pk=delivery_id)
+    except (WebhookDelivery.DoesNotExist, ValueError, TypeError):
+        raise NotFound("no such delivery") from None

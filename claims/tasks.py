@@ -7,7 +7,7 @@ import socket
 from celery import shared_task
 
 from claims.models import Evidence, WorkerHeartbeat
-from claims.services import extraction, fetch, ingest, linkcheck, quotes
+from claims.services import extraction, fetch, ingest, linkcheck, quotes, webhooks
 
 
 @shared_task(name="claims.tasks.worker_heartbeat", ignore_result=True)
@@ -96,3 +96,29 @@ def source_link_check(source_id: int) -> str:
 def source_link_check_due() -> int:
     """Periodic: enqueue link checks for sources not checked for SOURCE_LINK_CHECK_AGE_DAYS."""
     return len(linkcheck.source_link_check_due())
+
+
+# --- The outbox: events dispatched to webhooks, deliveries retried with backoff, and a sweep for
+# what a dead worker or a down broker left. Deliveries are acknowledged late and claimed under a
+# lease (on the row), so a redelivered or duplicate message sends at most one extra POST.
+
+
+@shared_task(name="claims.tasks.event_dispatch", acks_late=True, ignore_result=True)
+def event_dispatch(event_id: int) -> int:
+    """Create an event's webhook deliveries and enqueue them."""
+    return webhooks.event_dispatch(event_id=event_id)
+
+
+@shared_task(name="claims.tasks.webhook_deliver", **_FETCH_TASK)
+def webhook_deliver(self, delivery_id: int) -> str:
+    """POST one signed delivery; retry failures with backoff for WEBHOOK_RETRY_WINDOW_SECONDS."""
+    outcome = webhooks.webhook_deliver(delivery_id=delivery_id)
+    if outcome.retry_in is not None:
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.state
+
+
+@shared_task(name="claims.tasks.outbox_sweep", ignore_result=True)
+def outbox_sweep() -> int:
+    """Periodic: dispatch lost events, resend overdue or abandoned deliveries."""
+    return sum(webhooks.outbox_sweep())

@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": float(env_int("SOURCE_SWEEP_INTERVAL_SECONDS", 60)),
     },
     "source-link-check": {"task": "claims.tasks.source_link_check_due", "schedule": 3600.0},
+    "outbox-sweep": {
+        "task": "claims.tasks.outbox_sweep",
+        "schedule": float(env_int("OUTBOX_SWEEP_INTERVAL_SECONDS", 30)),
+    },
 }
 # Fetching is network-bound: it can have its own queue, consumed by thread-pool workers, two
 # processes per core (`celery -A factcheck worker -Q fetch --pool threads --concurrency 5`, four
@@ -192,6 +196,7 @@ CELERY_TASK_ROUTES = {
     "claims.tasks.source_fetch": {"queue": SOURCE_FETCH_QUEUE},
     "claims.tasks.source_link_check": {"queue": SOURCE_FETCH_QUEUE},
     "claims.tasks.article_fetch": {"queue": SOURCE_FETCH_QUEUE},
+    "claims.tasks.webhook_deliver": {"queue": SOURCE_FETCH_QUEUE},
 }
 
 # --- Auth ----------------------------------------------------------------------------------------
@@ -376,6 +381,16 @@ SOURCE_FETCH_MAX_ATTEMPTS = env_int("SOURCE_FETCH_MAX_ATTEMPTS", 5)
 SOURCE_FETCH_MAX_WORKER_LOSSES = env_int("SOURCE_FETCH_MAX_WORKER_LOSSES", 3)
 SOURCE_FETCH_RETRY_BASE_SECONDS = env_int("SOURCE_FETCH_RETRY_BASE_SECONDS", 10)
 SOURCE_FETCH_RETRY_MAX_SECONDS = env_int("SOURCE_FETCH_RETRY_MAX_SECONDS", 3600)
+# Webhooks (claims/services/webhooks.py): delivered under the fetcher's policy and settings above,
+# each attempt within WEBHOOK_TIMEOUT_SECONDS; failures retried with exponential backoff (base,
+# cap) for WEBHOOK_RETRY_WINDOW_SECONDS; a delivery claimed longer than the lease ago was lost
+# with its worker. The outbox sweep re-sends events and deliveries overdue by the grace.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 10)
+WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 7200)
+WEBHOOK_RETRY_WINDOW_SECONDS = env_int("WEBHOOK_RETRY_WINDOW_SECONDS", 86400)
+WEBHOOK_LEASE_SECONDS = env_int("WEBHOOK_LEASE_SECONDS", 60)
+WEBHOOK_SWEEP_GRACE_SECONDS = env_int("WEBHOOK_SWEEP_GRACE_SECONDS", 60)
 # Fetched sources are re-checked for link rot once they are this old (days), in batches.
 SOURCE_LINK_CHECK_AGE_DAYS = env_int("SOURCE_LINK_CHECK_AGE_DAYS", 30)
 SOURCE_LINK_CHECK_BATCH = env_int("SOURCE_LINK_CHECK_BATCH", 200)

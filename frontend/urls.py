@@ -4,7 +4,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from frontend.views import articles, claims, new_article, public, queue, signin, workbench
+from frontend.views import (
+    articles,
+    claims,
+    inbox,
+    new_article,
+    public,
+    queue,
+    signin,
+    workbench,
+)
 
 app_name = "frontend"
 
@@ -32,6 +41,9 @@ urlpatterns = [
     path("claims/<int:claim_id>/comments/", claims.comment_add, name="comment-add"),
     path("verdicts/<int:verdict_id>/<str:step>/", claims.verdict_step, name="verdict-step"),
     path("queue/", queue.editor_queue, name="queue"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/badge/", inbox.inbox_badge, name="inbox-badge"),
+    path("inbox/read/", inbox.inbox_read, name="inbox-read"),
     # Public pages. One integer is the old article page (redirects); two segments, a fact-check.
     path("fact-checks/", public.fact_check_index, name="public-index"),
     path("fact-checks/feed.atom", public.feed_atom, name="feed-atom"),

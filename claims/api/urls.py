@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from claims.api import views
+from claims.api import notifications, views
 
 app_name = "api"
 
@@ -13,6 +13,7 @@ router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("verdicts", views.VerdictViewSet, basename="verdict")
 router.register("sources", views.SourceViewSet, basename="source")
 router.register("ratings", views.RatingViewSet, basename="rating")
+router.register("webhooks", notifications.WebhookViewSet, basename="webhook")
 
 list_create = {"get": "list", "post": "create"}
 
@@ -20,6 +21,16 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("auth/tokens/", views.TokenListView.as_view(), name="token-list"),
     path("auth/tokens/<int:token_id>/", views.TokenRevokeView.as_view(), name="token-revoke"),
+    path(
+        "notifications/",
+        notifications.NotificationListView.as_view(),
+        name="notification-list",
+    ),
+    path(
+        "notifications/read/",
+        notifications.NotificationReadView.as_view(),
+        name="notification-read",
+    ),
     path(
         "claims/<int:claim_pk>/evidence/",
         views.EvidenceViewSet.as_view(list_create),

@@ -3,9 +3,11 @@
 from .client import (
     FetchConfig,
     FetchResult,
+    PostResult,
     check_url,
     fetch,
     parse_retry_after,
+    post,
     resolve_checked,
     system_resolver,
 )
@@ -20,6 +22,7 @@ __all__ = [
     "FetchConfig",
     "FetchError",
     "FetchResult",
+    "PostResult",
     "QuoteMatch",
     "UrlPolicy",
     "blocked_reason",
@@ -32,6 +35,7 @@ __all__ = [
     "normalize",
     "parse_networks",
     "parse_retry_after",
+    "post",
     "resolve_checked",
     "system_resolver",
 ]

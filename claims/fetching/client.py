@@ -318,6 +318,67 @@ def fetch(url: str, config: FetchConfig) -> FetchResult:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+@dataclass(frozen=True)
+class PostResult:
+    """A POST's answer: the status, and the head of the body (for the delivery log)."""
+
+    status_code: int
+    body_head: bytes
+    elapsed: float
+
+
+def post(
+    url: str, body: bytes, headers: dict[str, str], config: FetchConfig, *, max_body: int = 1000
+) -> PostResult:
+    """POST a body under the config's policy: the same checks as fetch, never a redirect.
+
+    Any answer is returned (a redirect too, as its status); only transport failures raise.
+    """
+    started = time.monotonic()
+    deadline = started + config.total_timeout
+    target = check_url(url, config.policy)
+    try:
+        with httpx.Client(
+            transport=_CheckedTransport(config, deadline), trust_env=False, follow_redirects=False
+        ) as client:
+            request = client.build_request(
+                "POST",
+                target,
+                content=body,
+                headers={"User-Agent": config.user_agent, **headers},
+                timeout=_timeouts(config, deadline),
+            )
+            response = client.send(request, stream=True)
+            try:
+                head = b""
+                for chunk in response.iter_raw():
+                    head += chunk
+                    if len(head) >= max_body or time.monotonic() > deadline:
+                        break
+            finally:
+                response.close()
+            return PostResult(response.status_code, head[:max_body], time.monotonic() - started)
+    except httpx.TimeoutException as exc:
+        raise FetchError(
+            "timeout", f"The receiver took too long to answer ({_describe(exc)}).", transient=True
+        ) from None
+    except httpx.ConnectError as exc:
+        raise FetchError(
+            "connect_failed", f"Could not connect: {_describe(exc)}.", transient=True
+        ) from None
+    except (
+        httpx.RemoteProtocolError,
+        httpx.LocalProtocolError,
+        httpx.ReadError,
+        httpx.WriteError,
+    ) as exc:
+        raise FetchError(
+            "protocol_error", f"The receiver broke the exchange: {_describe(exc)}.", transient=True
+        ) from None
+    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+        raise FetchError("invalid_url", str(exc)) from None
+
+
 def _describe(exc: Exception) -> str:
     return str(exc) or type(exc).__name__
 

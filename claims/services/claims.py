@@ -18,6 +18,7 @@ from claims.permissions import (
     require_editor,
     require_member,
 )
+from claims.services import notify
 from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, ValidationError
 from claims.services.text import clean_text
@@ -256,6 +257,7 @@ def claim_assign(*, actor, claim: Claim, assignee, expected_version: int | None 
     elif assignee is None and locked.status == Claim.Status.IN_PROGRESS:
         locked.status = Claim.Status.OPEN
     save_bumped(locked, {"assignee", "status"})
+    notify.claim_assigned(actor=actor, claim=locked)
     return locked
 
 

@@ -3,7 +3,8 @@ transaction commits (never for a row that was rolled back). Services never impor
 the routes to queues are settings (CELERY_TASK_ROUTES).
 
 A broker that does not answer is logged, not raised: the write has committed and its row is left
-pending, so the sweepers (fetch.source_sweep, ingest.article_sweep) send it again once it answers.
+pending, so the sweepers (fetch.source_sweep, ingest.article_sweep, webhooks.outbox_sweep) send
+it again once it answers.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ SOURCE_LINK_CHECK = "claims.tasks.source_link_check"
 ARTICLE_FETCH = "claims.tasks.article_fetch"
 ARTICLE_EXTRACT = "claims.tasks.article_extract"
 EVIDENCE_CHECK_QUOTE = "claims.tasks.evidence_check_quote"
+EVENT_DISPATCH = "claims.tasks.event_dispatch"
+WEBHOOK_DELIVER = "claims.tasks.webhook_deliver"
 
 
 def enqueue(task_name: str, *args, **options) -> None:

@@ -22,6 +22,7 @@ from claims.permissions import (
     require_verdict_action,
 )
 from claims.selectors import claim_ids_with_archived_sources
+from claims.services import notify
 from claims.services.claims import claim_status_follow
 from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, NotFound, ValidationError
@@ -203,6 +204,7 @@ def verdict_submit(*, actor, verdict: Verdict, expected_version: int | None = No
         },
     )
     claim_status_follow(claim=claim, status=Claim.Status.IN_REVIEW)
+    notify.verdict_changed(actor=actor, verdict=locked)
     return locked
 
 
@@ -262,6 +264,7 @@ def verdict_approve(*, actor, verdict: Verdict, expected_version: int | None = N
     locked.reviewed_at = timezone.now()
     save_bumped(locked, {"status", "reviewed_by", "reviewed_at"})
     claim_status_follow(claim=claim, status=Claim.Status.APPROVED)
+    notify.verdict_changed(actor=actor, verdict=locked)
     return locked
 
 
@@ -280,6 +283,7 @@ def verdict_reject(
     save_bumped(locked, {"status", "rejection_reason", "reviewed_by", "reviewed_at"})
     if claim.status in (Claim.Status.IN_REVIEW, Claim.Status.APPROVED):
         claim_status_follow(claim=claim, status=Claim.Status.IN_PROGRESS)
+    notify.verdict_changed(actor=actor, verdict=locked)
     return locked
 
 
@@ -315,4 +319,5 @@ def verdict_publish(*, actor, verdict: Verdict, expected_version: int | None = N
     locked.published_at = now
     save_bumped(locked, {"status", "published_at"})
     claim_status_follow(claim=claim, status=Claim.Status.PUBLISHED)
+    notify.verdict_changed(actor=actor, verdict=locked)
     return locked

@@ -1,0 +1,263 @@
+"""Events and inbox notifications: each type once, to the right people, never to the actor."""
+
+from __future__ import annotations
+
+import pytest
+
+from claims import selectors
+from claims.models import Event, Notification, Webhook
+from claims.services import queue
+from claims.services.claims import claim_assign
+from claims.services.comments import comment_add
+from claims.services.errors import PermissionDenied, ValidationError
+from claims.services.moderation import comment_hide
+from claims.services.notify import notification_mark_read
+from claims.services.verdicts import (
+    verdict_approve,
+    verdict_create,
+    verdict_publish,
+    verdict_reject,
+    verdict_submit,
+    verdict_update,
+)
+from tests.factories import (
+    AdminFactory,
+    ClaimFactory,
+    EditorFactory,
+    ReviewerFactory,
+    SourcedClaimFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def inbox(user) -> list[tuple[str, str]]:
+    return [(n.type, n.text) for n in selectors.notification_list(user=user)]
+
+
+def recipients(event: Event) -> dict[str, str]:
+    return {n.recipient.username: n.type for n in event.notifications.select_related("recipient")}
+
+
+def test_assigning_a_claim_tells_the_assignee_once_and_not_the_editor():
+    editor, reviewer = EditorFactory(), ReviewerFactory()
+    claim = claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
+    event = Event.objects.get()
+    assert event.type == "claim.assigned" and event.claim == claim and event.actor == editor
+    assert recipients(event) == {reviewer.username: "claim.assigned"}
+    assert event.payload["assignee"] == {"id": reviewer.pk, "username": reviewer.username}
+    assert inbox(editor) == []
+
+
+def test_unassigning_tells_nobody_and_self_assignment_is_not_news():
+    editor = EditorFactory()
+    claim = claim_assign(actor=editor, claim=ClaimFactory(), assignee=editor)
+    claim_assign(actor=editor, claim=claim, assignee=None)
+    assert Notification.objects.count() == 0
+    assert Event.objects.count() == 1  # the assignment still goes to webhooks
+
+
+def test_the_event_is_written_in_the_services_transaction_and_dispatched_on_commit(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(queue, "enqueue", lambda name, *args, **kw: sent.append((name, args)))
+    editor, reviewer = EditorFactory(), ReviewerFactory()
+    claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
+    # No webhook wants it: dispatched to nobody at once, no message.
+    assert sent == [] and Event.objects.get().dispatched_at is not None
+    Webhook.objects.create(url="http://127.0.0.2/h", events=["claim.assigned"], secret="whsec_QQ==")
+    claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
+    event = Event.objects.latest("id")
+    assert event.dispatched_at is None
+    assert sent == [(queue.EVENT_DISPATCH, (event.pk,))]
+
+
+def test_a_refused_change_leaves_no_event():
+    reviewer = ReviewerFactory()
+    with pytest.raises(PermissionDenied):
+        claim_assign(actor=reviewer, claim=ClaimFactory(), assignee=reviewer)
+    assert Event.objects.count() == 0 and Notification.objects.count() == 0
+
+
+def test_a_submitted_verdict_tells_every_editor_but_the_submitter():
+    author, editor_a, editor_b, admin = (
+        ReviewerFactory(),
+        EditorFactory(),
+        EditorFactory(),
+        AdminFactory(),
+    )
+    UserFactory()  # no role: hears nothing
+    other_reviewer = ReviewerFactory()
+    verdict = verdict_create(
+        actor=author, claim=SourcedClaimFactory(), rating="false", summary="No."
+    )
+    verdict_submit(actor=author, verdict=verdict)
+    event = Event.objects.get(type="verdict.submitted")
+    assert recipients(event) == {
+        editor_a.username: "verdict.submitted",
+        editor_b.username: "verdict.submitted",
+        admin.username: "verdict.submitted",
+    }
+    assert inbox(other_reviewer) == [] and inbox(author) == []
+    assert event.payload["status"] == "submitted" and event.payload["rating"] == "false"
+
+
+def test_an_editor_submitting_is_not_told_of_their_own_submission():
+    editor, other = EditorFactory(), EditorFactory()
+    verdict = verdict_create(
+        actor=editor, claim=SourcedClaimFactory(), rating="false", summary="No."
+    )
+    verdict_submit(actor=editor, verdict=verdict)
+    assert recipients(Event.objects.get()) == {other.username: "verdict.submitted"}
+
+
+def test_a_submitted_verdict_skips_the_editors_four_eyes_bars_from_reviewing_it():
+    author, changer, submitter, reviewer_editor = (
+        EditorFactory(),
+        EditorFactory(),
+        EditorFactory(),
+        EditorFactory(),
+    )
+    verdict = verdict_create(
+        actor=author, claim=SourcedClaimFactory(), rating="false", summary="No."
+    )
+    verdict = verdict_update(actor=changer, verdict=verdict, summary="No, it is false.")
+    verdict_submit(actor=submitter, verdict=verdict)
+    # The author and the editor who changed its content may not approve it, so they are not asked.
+    assert recipients(Event.objects.get()) == {reviewer_editor.username: "verdict.submitted"}
+
+
+def test_approval_and_publication_tell_the_author():
+    author, editor = ReviewerFactory(), EditorFactory()
+    verdict = verdict_create(
+        actor=author, claim=SourcedClaimFactory(), rating="false", summary="No."
+    )
+    verdict = verdict_submit(actor=author, verdict=verdict)
+    verdict = verdict_approve(actor=editor, verdict=verdict)
+    verdict_publish(actor=editor, verdict=verdict)
+    types = [t for t, _ in inbox(author)]
+    assert types == ["verdict.published", "verdict.approved"]
+    assert recipients(Event.objects.get(type="verdict.approved")) == {
+        author.username: "verdict.approved"
+    }
+    assert [t for t, _ in inbox(editor)] == ["verdict.submitted"]
+
+
+def test_a_rejection_tells_the_author_with_the_reason():
+    author, editor = ReviewerFactory(), EditorFactory()
+    verdict = verdict_create(
+        actor=author, claim=SourcedClaimFactory(), rating="false", summary="No."
+    )
+    verdict = verdict_submit(actor=author, verdict=verdict)
+    verdict_reject(actor=editor, verdict=verdict, reason="Cite the ministry's table.")
+    [(kind, text)] = inbox(author)
+    assert kind == "verdict.rejected"
+    assert text.startswith(f"{editor.username} rejected your verdict on “")
+    assert text.endswith("”: Cite the ministry's table.")
+    event = Event.objects.get(type="verdict.rejected")
+    assert event.payload["rejection_reason"] == "Cite the ministry's table."
+
+
+def test_a_comment_tells_those_working_on_the_claim_but_not_its_author():
+    editor, assignee, drafter, earlier, bystander = (
+        EditorFactory(),
+        ReviewerFactory(),
+        ReviewerFactory(),
+        ReviewerFactory(),
+        ReviewerFactory(),
+    )
+    claim = claim_assign(actor=editor, claim=ClaimFactory(), assignee=assignee)
+    verdict_create(actor=drafter, claim=claim, rating="false", summary="No.")
+    comment_add(actor=earlier, claim=claim, body="First thoughts.")
+    comment_add(actor=assignee, claim=claim, body="Checking the figure now.")
+    event = Event.objects.filter(type="comment.created").latest("id")
+    assert recipients(event) == {
+        drafter.username: "comment.created",
+        earlier.username: "comment.created",
+    }
+    assert inbox(bystander) == []
+    assert event.payload["body"] == "Checking the figure now."
+
+
+def test_a_mention_tells_the_named_member_once_as_a_mention():
+    author, named, assignee, editor = (
+        ReviewerFactory(username="ana"),
+        ReviewerFactory(username="bo.li"),
+        ReviewerFactory(),
+        EditorFactory(),
+    )
+    claim = claim_assign(actor=editor, claim=ClaimFactory(), assignee=assignee)
+    comment_add(
+        actor=author,
+        claim=claim,
+        body=f"@bo.li, and @{assignee.username}: see this. @bo.li again. Mail me@ana.org",
+    )
+    event = Event.objects.get(type="comment.created")
+    assert recipients(event) == {
+        "bo.li": "comment.mention",
+        assignee.username: "comment.mention",
+    }
+    assert inbox(named)[0][1].startswith("ana mentioned you on")
+
+
+def test_mentions_of_unknown_users_or_non_members_or_oneself_do_nothing():
+    author = ReviewerFactory(username="ana")
+    UserFactory(username="norole")
+    comment_add(actor=author, claim=ClaimFactory(), body="@nobody @norole @ana hello")
+    assert Notification.objects.count() == 0
+    assert Event.objects.filter(type="comment.created").count() == 1
+
+
+def test_the_inbox_shows_exactly_the_recipients_events_newest_first():
+    editor, one, two = EditorFactory(), ReviewerFactory(), ReviewerFactory()
+    first = claim_assign(actor=editor, claim=ClaimFactory(), assignee=one)
+    claim_assign(actor=editor, claim=ClaimFactory(), assignee=two)
+    comment_add(actor=editor, claim=first, body="Over to you.")
+    assert [t for t, _ in inbox(one)] == ["comment.created", "claim.assigned"]
+    assert [t for t, _ in inbox(two)] == ["claim.assigned"]
+    assert selectors.notification_unread_count(user=one) == 2
+
+
+def test_a_hidden_comment_leaves_a_reviewers_inbox_but_not_an_editors():
+    moderator, reviewer, editor = EditorFactory(), ReviewerFactory(), EditorFactory()
+    claim = claim_assign(actor=moderator, claim=ClaimFactory(), assignee=reviewer)
+    comment = comment_add(
+        actor=ReviewerFactory(),
+        claim=claim,
+        body=f"@{reviewer.username} @{editor.username} rude words",
+    )
+    comment_hide(actor=moderator, comment=comment, reason="abuse")
+    assert [t for t, _ in inbox(reviewer)] == ["claim.assigned"]
+    assert selectors.notification_unread_count(user=reviewer) == 1
+    assert [t for t, _ in inbox(editor)] == ["comment.mention"]
+
+
+def test_an_account_that_lost_its_role_sees_no_inbox():
+    editor, reviewer = EditorFactory(), ReviewerFactory()
+    claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
+    reviewer.groups.clear()
+    reviewer = type(reviewer).objects.get(pk=reviewer.pk)
+    assert inbox(reviewer) == []
+
+
+def test_marking_read_touches_only_the_actors_notifications():
+    editor, one, two = EditorFactory(), ReviewerFactory(), ReviewerFactory()
+    claim_assign(actor=editor, claim=ClaimFactory(), assignee=one)
+    claim_assign(actor=editor, claim=ClaimFactory(), assignee=two)
+    theirs = Notification.objects.get(recipient=two)
+    assert notification_mark_read(actor=one, ids=[theirs.pk]) == 0
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
+    mine = Notification.objects.get(recipient=one)
+    assert notification_mark_read(actor=one, ids=[mine.pk]) == 1
+    assert notification_mark_read(actor=one, ids=[mine.pk]) == 0
+    assert notification_mark_read(actor=two, mark_all=True) == 1
+    assert selectors.notification_unread_count(user=two) == 0
+
+
+@pytest.mark.parametrize("ids", [None, [], ["1"], [True], [-1], "1", list(range(1, 502))])
+def test_marking_read_refuses_bad_ids(ids):
+    with pytest.raises(ValidationError) as caught:
+        notification_mark_read(actor=ReviewerFactory(), ids=ids)
+    assert caught.value.field == "ids"

@@ -1,0 +1,290 @@
+"""Webhooks: registration refuses what can never be delivered; deliveries are signed (Standard
+Webhooks, checked with the `standardwebhooks` library), retried with backoff, and swept."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from standardwebhooks.webhooks import Webhook as Verifier
+from standardwebhooks.webhooks import WebhookVerificationError
+
+from claims.models import Event, Webhook, WebhookDelivery
+from claims.services import queue, webhooks
+from claims.services.claims import claim_assign
+from claims.services.errors import InvalidTransition, PermissionDenied, ValidationError
+from tests.factories import ClaimFactory, EditorFactory, ReviewerFactory
+from tests.receiver import Receiver
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver("127.0.0.2")
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def hook_settings(settings, receiver):
+    settings.SOURCE_FETCH_ALLOWED_NETWORKS = ["127.0.0.2/32"]
+    settings.SOURCE_FETCH_ALLOWED_PORTS = [receiver.port]
+    settings.WEBHOOK_TIMEOUT_SECONDS = 2
+    settings.WEBHOOK_RETRY_BASE_SECONDS = 10
+    settings.WEBHOOK_SWEEP_GRACE_SECONDS = 60
+    return settings
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """Tasks the services enqueue (these tests run the tasks' services themselves)."""
+    messages: list[tuple[str, tuple]] = []
+    monkeypatch.setattr(queue, "enqueue", lambda name, *args, **kw: messages.append((name, args)))
+    return messages
+
+
+def assigned_event(editor=None) -> Event:
+    editor = editor or EditorFactory()
+    claim_assign(actor=editor, claim=ClaimFactory(), assignee=ReviewerFactory())
+    return Event.objects.latest("id")
+
+
+def due_now(delivery_id: int) -> None:
+    """What the task's countdown waits for: the retry time arrives."""
+    WebhookDelivery.objects.filter(pk=delivery_id).update(next_attempt_at=timezone.now())
+
+
+# --- registration ---------------------------------------------------------------------------
+
+
+def test_an_editor_registers_a_webhook_and_gets_a_standard_secret(hook_settings, receiver):
+    hook = webhooks.webhook_create(
+        actor=EditorFactory(), url=receiver.url(), events=["verdict.published", "claim.assigned"]
+    )
+    assert hook.secret.startswith("whsec_") and len(hook.secret) > 40
+    assert hook.events == ["claim.assigned", "verdict.published"]
+    Verifier(hook.secret)  # the library accepts the secret's format
+
+
+def test_a_reviewer_cannot_register_a_webhook(hook_settings, receiver):
+    with pytest.raises(PermissionDenied):
+        webhooks.webhook_create(actor=ReviewerFactory(), url=receiver.url(), events=["*"])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://10.0.0.5/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://127.0.0.1/hook",
+        "http://[::1]/hook",
+        "http://0x7f000001/hook",
+        "http://192.168.1.1:80/hook",
+        "ftp://127.0.0.2/hook",
+        "http://127.0.0.2:22/hook",
+        "not a url",
+        "",
+    ],
+)
+def test_a_url_that_can_never_be_delivered_to_is_refused(hook_settings, url):
+    with pytest.raises(ValidationError) as caught:
+        webhooks.webhook_create(actor=EditorFactory(), url=url, events=["*"])
+    assert caught.value.field == "url"
+    assert Webhook.objects.count() == 0
+
+
+@pytest.mark.parametrize("events", [[], "*", ["verdict.exploded"], ["comment.mention"], None])
+def test_unknown_event_types_are_refused(hook_settings, receiver, events):
+    with pytest.raises(ValidationError) as caught:
+        webhooks.webhook_create(actor=EditorFactory(), url=receiver.url(), events=events)
+    assert caught.value.field == "events"
+
+
+# --- dispatch and delivery ------------------------------------------------------------------
+
+
+def test_an_event_is_dispatched_once_to_the_webhooks_that_want_it(hook_settings, receiver, sent):
+    editor = EditorFactory()
+    wants = webhooks.webhook_create(actor=editor, url=receiver.url("/a"), events=["*"])
+    webhooks.webhook_create(actor=editor, url=receiver.url("/b"), events=["verdict.published"])
+    event = assigned_event(editor)
+    sent.clear()
+    assert webhooks.event_dispatch(event_id=event.pk) == 1
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.webhook == wants and delivery.status == "pending"
+    assert sent == [(queue.WEBHOOK_DELIVER, (delivery.pk,))]
+    assert webhooks.event_dispatch(event_id=event.pk) == 0  # a duplicate message does nothing
+    assert WebhookDelivery.objects.count() == 1
+
+
+def test_a_receiver_gets_a_signed_post_that_verifies(hook_settings, receiver, sent):
+    editor = EditorFactory()
+    hook = webhooks.webhook_create(actor=editor, url=receiver.url(), events=["claim.assigned"])
+    event = assigned_event(editor)
+    webhooks.event_dispatch(event_id=event.pk)
+    delivery = WebhookDelivery.objects.get()
+    assert webhooks.webhook_deliver(delivery_id=delivery.pk).state == "delivered"
+    [(headers, body)] = receiver.received
+    assert headers["webhook-id"] == f"msg_{delivery.pk}"
+    assert headers["content-type"] == "application/json"
+    payload = Verifier(hook.secret).verify(body, headers)
+    assert payload["type"] == "claim.assigned"
+    assert payload["data"]["id"] == event.claim_id
+    assert payload["data"]["status"] == "in_progress"
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("delivered", 1, 204)
+
+
+def test_a_bad_signature_is_detectable(hook_settings, receiver, sent):
+    editor = EditorFactory()
+    hook = webhooks.webhook_create(actor=editor, url=receiver.url(), events=["*"])
+    webhooks.event_dispatch(event_id=assigned_event(editor).pk)
+    webhooks.webhook_deliver(delivery_id=WebhookDelivery.objects.get().pk)
+    [(headers, body)] = receiver.received
+    verifier = Verifier(hook.secret)
+    tampered = json.loads(body)
+    tampered["data"]["status"] = "published"
+    with pytest.raises(WebhookVerificationError):
+        verifier.verify(json.dumps(tampered).encode(), headers)
+    with pytest.raises(WebhookVerificationError):
+        Verifier("whsec_" + "QUJD" * 8).verify(body, headers)  # another secret
+    with pytest.raises(WebhookVerificationError):
+        verifier.verify(body, {**headers, "webhook-id": "msg_other"})
+
+
+def test_a_receiver_that_answers_500_three_times_gets_the_fourth_try(hook_settings, receiver, sent):
+    receiver.statuses = [500, 500, 500]
+    editor = EditorFactory()
+    webhooks.webhook_create(actor=editor, url=receiver.url(), events=["*"])
+    webhooks.event_dispatch(event_id=assigned_event(editor).pk)
+    delivery = WebhookDelivery.objects.get()
+    waits = []
+    for _ in range(3):
+        outcome = webhooks.webhook_deliver(delivery_id=delivery.pk)
+        assert outcome.state == "retrying"
+        waits.append(outcome.retry_in)
+        delivery.refresh_from_db()
+        assert delivery.status == "pending" and delivery.response_code == 500
+        # Not due yet: an early (duplicate) message sends nothing.
+        assert webhooks.webhook_deliver(delivery_id=delivery.pk).state == "skipped"
+        due_now(delivery.pk)
+    assert webhooks.webhook_deliver(delivery_id=delivery.pk).state == "delivered"
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("delivered", 4, 204)
+    assert len(receiver.received) == 4
+    assert len(set(receiver.ids())) == 1  # one delivery id: receivers can drop duplicates
+    # Exponential backoff with jitter: each wait lies in [base * 2^(n-1) / 2, base * 2^(n-1)].
+    for n, wait in enumerate(waits, start=1):
+        assert 10 * 2 ** (n - 1) / 2 <= wait <= 10 * 2 ** (n - 1)
+
+
+def test_a_delivery_gives_up_after_the_retry_window(hook_settings, receiver, sent):
+    receiver.default_status = 503
+    editor = EditorFactory()
+    webhooks.webhook_create(actor=editor, url=receiver.url(), events=["*"])
+    webhooks.event_dispatch(event_id=assigned_event(editor).pk)
+    delivery = WebhookDelivery.objects.get()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        created_at=timezone.now() - timedelta(hours=24)
+    )
+    assert webhooks.webhook_deliver(delivery_id=delivery.pk).state == "failed"
+    delivery.refresh_from_db()
+    assert delivery.status == "failed" and delivery.error == "HTTP 503"
+
+
+def test_a_redirect_is_not_followed(hook_settings, receiver, sent):
+    receiver.statuses = [302]
+    receiver.headers = {"Location": receiver.url("/elsewhere")}
+    editor = EditorFactory()
+    webhooks.webhook_create(actor=editor, url=receiver.url(), events=["*"])
+    webhooks.event_dispatch(event_id=assigned_event(editor).pk)
+    delivery = WebhookDelivery.objects.get()
+    assert webhooks.webhook_deliver(delivery_id=delivery.pk).state == "retrying"
+    assert len(receiver.received) == 1
+    delivery.refresh_from_db()
+    assert delivery.response_code == 302 and delivery.status == "pending"
+
+
+def test_a_url_refused_at_delivery_fails_at_once(hook_settings, receiver, sent):
+    editor = EditorFactory()
+    hook = webhooks.webhook_create(actor=editor, url=receiver.url(), events=["*"])
+    webhooks.event_dispatch(event_id=assigned_event(editor).pk)
+    hook_settings.SOURCE_FETCH_ALLOWED_NETWORKS = []  # the intranet is closed since
+    delivery = WebhookDelivery.objects.get(webhook=hook)
+    assert webhooks.webhook_deliver(delivery_id=delivery.pk).state == "failed"
+    delivery.refresh_from_db()
+    assert delivery.error.startswith("blocked_address")
+    assert receiver.received == []
+
+
+def test_a_slow_receiver_times_out_and_is_retried(hook_settings, receiver, sent):
+    hook_settings.WEBHOOK_TIMEOUT_SECONDS = 1
+    receiver.delay = 1.5
+    editor = EditorFactory()
+    webhooks.webhook_create(actor=editor, url=receiver.url(), events=["*"])
+    webhooks.event_dispatch(event_id=assigned_event(editor).pk)
+    delivery = WebhookDelivery.objects.get()
+    assert webhooks.webhook_deliver(delivery_id=delivery.pk).state == "retrying"
+    delivery.refresh_from_db()
+    assert delivery.error.startswith("timeout")
+
+
+def test_send_again_resends_a_delivered_one_with_the_same_id(hook_settings, receiver, sent):
+    editor = EditorFactory()
+    webhooks.webhook_create(actor=editor, url=receiver.url(), events=["*"])
+    webhooks.event_dispatch(event_id=assigned_event(editor).pk)
+    delivery = WebhookDelivery.objects.get()
+    webhooks.webhook_deliver(delivery_id=delivery.pk)
+    sent.clear()
+    webhooks.webhook_redeliver(actor=editor, delivery=delivery)
+    assert sent == [(queue.WEBHOOK_DELIVER, (delivery.pk,))]
+    assert webhooks.webhook_deliver(delivery_id=delivery.pk).state == "delivered"
+    assert receiver.ids() == [f"msg_{delivery.pk}"] * 2
+    with pytest.raises(PermissionDenied):
+        webhooks.webhook_redeliver(actor=ReviewerFactory(), delivery=delivery)
+
+
+def test_send_again_refuses_a_delivery_being_sent(hook_settings, receiver, sent):
+    editor = EditorFactory()
+    webhooks.webhook_create(actor=editor, url=receiver.url(), events=["*"])
+    webhooks.event_dispatch(event_id=assigned_event(editor).pk)
+    delivery = WebhookDelivery.objects.get()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(status="sending")
+    with pytest.raises(InvalidTransition):
+        webhooks.webhook_redeliver(actor=editor, delivery=delivery)
+
+
+# --- the sweep ------------------------------------------------------------------------------
+
+
+def test_the_sweep_dispatches_lost_events_and_resends_abandoned_deliveries(
+    hook_settings, receiver, sent
+):
+    editor = EditorFactory()
+    webhooks.webhook_create(actor=editor, url=receiver.url(), events=["*"])
+    lost = assigned_event(editor)
+    fresh = assigned_event(editor)
+    old = timezone.now() - timedelta(minutes=5)
+    Event.objects.filter(pk=lost.pk).update(created_at=old)
+    sent.clear()
+    assert webhooks.outbox_sweep() == (1, 0)
+    assert sent == [(queue.EVENT_DISPATCH, (lost.pk,))]
+    webhooks.event_dispatch(event_id=lost.pk)
+    webhooks.event_dispatch(event_id=fresh.pk)
+    abandoned, overdue = WebhookDelivery.objects.order_by("id")
+    # A worker died mid-send (its lease ran out); a message was lost (pending, long overdue).
+    WebhookDelivery.objects.filter(pk=abandoned.pk).update(
+        status="sending", attempts=1, next_attempt_at=timezone.now() - timedelta(seconds=1)
+    )
+    WebhookDelivery.objects.filter(pk=overdue.pk).update(next_attempt_at=old)
+    sent.clear()
+    assert webhooks.outbox_sweep() == (0, 2)
+    assert sorted(args[0] for _, args in sent) == [abandoned.pk, overdue.pk]
+    abandoned.refresh_from_db()
+    assert abandoned.status == "pending"
+    assert webhooks.webhook_deliver(delivery_id=abandoned.pk).state == "delivered"
+    assert webhooks.webhook_deliver(delivery_id=overdue.pk).state == "delivered"
+    assert webhooks.outbox_sweep() == (0, 0)

@@ -1,0 +1,166 @@
+"""Webhook delivery through a real broker and a real Celery worker process: a change commits, the
+worker dispatches and signs, a loopback receiver verifies; retries and a SIGKILL lose nothing.
+
+The worker consumes its own queue, so no other worker in the session takes these tasks, and has
+the network guard (tests/worker_guard) loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import uuid
+
+import pytest
+from django.db import transaction
+from standardwebhooks.webhooks import Webhook as Verifier
+
+from claims.models import WebhookDelivery
+from claims.services import webhooks
+from claims.services.claims import claim_assign
+from factcheck.celery import app
+from tests.conftest import ROOT, WorkerProcess, database_url_for
+from tests.factories import ClaimFactory, EditorFactory, ReviewerFactory
+from tests.receiver import Receiver
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+LEASE_SECONDS = 4
+GRACE_SECONDS = 2
+TASKS = (
+    "claims.tasks.event_dispatch",
+    "claims.tasks.webhook_deliver",
+    "claims.tasks.outbox_sweep",
+    "claims.tasks.worker_heartbeat",
+)
+
+
+@pytest.fixture(scope="module")
+def receiver():
+    server = Receiver("127.0.0.2")
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def hook_queue():
+    return f"hooks-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="module")
+def routed(hook_queue):
+    saved = app.conf.task_routes
+    app.conf.update(task_routes={name: {"queue": hook_queue} for name in TASKS})
+    yield
+    app.conf.update(task_routes=saved)
+
+
+@pytest.fixture(scope="module")
+def hook_worker(django_db_setup, django_db_blocker, tmp_path_factory, receiver, hook_queue, routed):
+    from django.db import connection
+
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url_for(connection.settings_dict),
+        PYTHONUNBUFFERED="1",
+        PYTHONPATH=os.pathsep.join([str(ROOT / "tests" / "worker_guard"), str(ROOT)]),
+        SOURCE_FETCH_QUEUE=hook_queue,
+        SOURCE_FETCH_ALLOWED_NETWORKS="127.0.0.2/32",
+        SOURCE_FETCH_ALLOWED_PORTS=str(receiver.port),
+        WEBHOOK_RETRY_BASE_SECONDS="1",
+        WEBHOOK_LEASE_SECONDS=str(LEASE_SECONDS),
+        WEBHOOK_SWEEP_GRACE_SECONDS=str(GRACE_SECONDS),
+        WEBHOOK_TIMEOUT_SECONDS="3",
+    )
+    log_path = tmp_path_factory.mktemp("hook-worker") / "worker.log"
+    worker = WorkerProcess(
+        env,
+        log_path,
+        [
+            "--loglevel=INFO",
+            "--pool=threads",
+            "--concurrency=10",
+            "--without-mingle",
+            "--without-gossip",
+            "-Q",
+            hook_queue,
+            f"--hostname=hooks-{uuid.uuid4().hex[:6]}@%h",
+        ],
+    )
+    worker.start()
+    try:
+        with django_db_blocker.unblock():
+            worker.wait_until_consuming()
+        yield worker
+    finally:
+        worker.stop()
+        assert "NETWORK GUARD" not in log_path.read_text(), "the worker tried to leave loopback"
+
+
+@pytest.fixture(autouse=True)
+def hook_settings(settings, receiver):
+    settings.SOURCE_FETCH_ALLOWED_NETWORKS = ["127.0.0.2/32"]
+    settings.SOURCE_FETCH_ALLOWED_PORTS = [receiver.port]
+    settings.WEBHOOK_LEASE_SECONDS = LEASE_SECONDS
+    settings.WEBHOOK_SWEEP_GRACE_SECONDS = GRACE_SECONDS
+    receiver.received.clear()
+    receiver.statuses = []
+    receiver.delay = 0.0
+
+
+def wait_for(predicate, timeout=60.0, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def assign(editor) -> None:
+    with transaction.atomic():
+        claim_assign(actor=editor, claim=ClaimFactory(), assignee=ReviewerFactory())
+
+
+def test_a_committed_change_reaches_the_receiver_signed(hook_worker, receiver):
+    editor = EditorFactory()
+    hook = webhooks.webhook_create(actor=editor, url=receiver.url("/one"), events=["*"])
+    assign(editor)
+    assert wait_for(lambda: len(receiver.received) == 1)
+    headers, body = receiver.received[0]
+    assert Verifier(hook.secret).verify(body, headers)["type"] == "claim.assigned"
+    assert wait_for(lambda: WebhookDelivery.objects.filter(status="delivered").count() == 1)
+
+
+def test_three_500s_then_the_fourth_try_delivers_with_backoff(hook_worker, receiver):
+    receiver.statuses = [500, 500, 500]
+    editor = EditorFactory()
+    webhooks.webhook_create(actor=editor, url=receiver.url("/flaky"), events=["claim.assigned"])
+    assign(editor)
+    assert wait_for(lambda: WebhookDelivery.objects.filter(status="delivered").exists(), 30)
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.attempts, delivery.response_code) == (4, 204)
+    assert len(set(receiver.ids())) == 1 and len(receiver.received) == 4
+
+
+def test_a_worker_killed_during_100_deliveries_loses_none(hook_worker, receiver):
+    receiver.delay = 0.1
+    editor = EditorFactory()
+    for n in range(100):
+        webhooks.webhook_create(actor=editor, url=receiver.url(f"/kill/{n}"), events=["*"])
+    assign(editor)
+    assert wait_for(lambda: len(receiver.received) >= 10)
+    hook_worker.kill(signal.SIGKILL)
+    assert WebhookDelivery.objects.exclude(status="delivered").exists(), "killed too late"
+    hook_worker.start()
+    hook_worker.wait_until_consuming()
+
+    def all_delivered() -> bool:
+        webhooks.outbox_sweep()  # the beat's job, run here on the test's clock
+        return WebhookDelivery.objects.filter(status="delivered").count() == 100
+
+    assert wait_for(all_delivered, timeout=90, interval=1.0)
+    ids = receiver.ids()
+    assert len(set(ids)) == 100  # every delivery arrived; duplicates allowed, none lost
+    assert len(ids) >= 100
