@@ -7,7 +7,7 @@ import socket
 from celery import shared_task
 
 from claims.models import WorkerHeartbeat
-from claims.services import sources
+from claims.services import matching, sources
 
 
 @shared_task(name="claims.tasks.worker_heartbeat", ignore_result=True)
@@ -76,3 +76,9 @@ def source_link_check_due() -> int:
     for source_id in source_ids:
         source_link_check.delay(source_id)
     return len(source_ids)
+
+
+@shared_task(name="claims.tasks.claim_match_refresh", acks_late=True, ignore_result=True)
+def claim_match_refresh(claim_id: int) -> None:
+    """Compute and keep a claim's earlier fact-checks (claim memory)."""
+    matching.claim_matches_refresh(claim_id=claim_id)

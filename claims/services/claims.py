@@ -9,6 +9,7 @@ from claims.models import Article, Claim
 from claims.permissions import is_member, require_editor, require_member
 from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, ValidationError
+from claims.services.matching import claim_matches_enqueue
 
 CONTEXT_CHARS = 32
 EDITABLE_TEXT_FIELDS = ("statement", "claimant", "claimant_kind", "claim_type")
@@ -92,6 +93,7 @@ def claim_create(
         raise ValidationError("claimant", "Ensure this field has no more than 300 characters.")
     _set_span(claim, article.body, start, end, quote)
     claim.save()
+    claim_matches_enqueue(claim_id=claim.pk)
     return claim
 
 
@@ -155,6 +157,7 @@ def claim_accept(*, actor, claim: Claim, expected_version: int | None = None) ->
         )
     locked.status = Claim.Status.OPEN
     save_bumped(locked, {"status"})
+    claim_matches_enqueue(claim_id=locked.pk)
     return locked
 
 
