@@ -18,8 +18,9 @@ from claims.matching.text import clean_query, search_config
 from claims.permissions import PUBLIC_VERDICT_STATES
 
 LIMIT = 10
-CANDIDATES = 100  # first-stage hits re-ranked, from the imported fact-checks
+CANDIDATES = 250  # first-stage hits re-ranked, from the imported fact-checks
 OWN_CANDIDATES = 20  # and from our own published verdicts
+COVERED = 30  # the best candidates whose claims are compared word for word with the query
 MAX_TERMS = 16  # the rarest query lexemes searched; all of them still count in BM25
 MATCH_BUDGET = 5000  # the selecting lexemes' document frequencies add up to at most this
 TS_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C, B, A: claim over title over summary
@@ -176,7 +177,45 @@ def match_candidates(
     for c in found:
         c.extra |= {"idfs": idfs, "corpus": corpus}
     rank.features(found, idfs=idfs, corpus=corpus, query_vector=vectors[0], p=p)
-    return rank.score(found, p)
+    ranked = rank.rank(found, p)
+    best = ranked[:COVERED]
+    _claim_lexemes(best, config)
+    rank.claim_coverage(best, query_lexemes=set(dfs), corpus=corpus)
+    return rank.score(ranked, p)
+
+
+_CLAIM_LEXEMES = """
+    SELECT 'claimreview', r.id, u.lexeme, coalesce(t.documents, 0)
+      FROM claims_claimreview r CROSS JOIN LATERAL unnest(r.search) u
+      LEFT JOIN claims_claimreviewterm t ON t.lexeme = u.lexeme
+     WHERE r.id = ANY(%(ids)s::int[]) AND 'A' = ANY(u.weights)
+    UNION ALL
+    SELECT 'verdict', v.id, u.lexeme, coalesce(t.documents, 0)
+      FROM unnest(%(vids)s::int[], %(vtexts)s::text[]) AS v(id, txt)
+      CROSS JOIN LATERAL unnest(to_tsvector(%(config)s::regconfig, v.txt)) u
+      LEFT JOIN claims_claimreviewterm t ON t.lexeme = u.lexeme
+"""
+
+
+def _claim_lexemes(candidates: list[rank.Candidate], config: str) -> None:
+    """The lexemes of each candidate's claim with their document frequencies (one query)."""
+    reviews = [c.key[1] for c in candidates if c.key[0] == "claimreview"]
+    own = [c for c in candidates if c.key[0] == "verdict"]
+    found: dict[tuple[str, int], dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CLAIM_LEXEMES,
+            {
+                "ids": reviews,
+                "vids": [c.key[1] for c in own],
+                "vtexts": [c.extra["text"] for c in own],
+                "config": config,
+            },
+        )
+        for kind, pk, lexeme, df in cursor.fetchall():
+            found.setdefault((kind, pk), {})[lexeme] = df
+    for c in candidates:
+        c.extra["claim_lexemes"] = found.get(c.key, {})
 
 
 def match_text(query: MatchQuery, *, limit: int = LIMIT) -> list[dict]:
@@ -236,3 +275,55 @@ def match_describe(ranked: list[rank.Candidate], *, threshold: float) -> list[di
             }
         )
     return results
+
+
+def claim_links_for(*, claim_ids: list[int]) -> dict[int, list[dict]]:
+    """Each claim's "same claim as" links with what a reader sees of the earlier fact-check."""
+    from django.conf import settings
+
+    from claims.exports.claimreview import public_url
+    from claims.models import ClaimLink
+
+    out: dict[int, list[dict]] = {pk: [] for pk in claim_ids}
+    links = ClaimLink.objects.filter(claim_id__in=claim_ids).select_related(
+        "claim_review", "verdict__rating", "verdict__claim", "created_by"
+    )
+    for link in links:
+        if link.claim_review_id:
+            r = link.claim_review
+            item = {
+                "kind": "claimreview",
+                "url": r.url,
+                "claim_reviewed": r.claim_reviewed,
+                "rating": r.rating_name or r.rating_value,
+                "author": r.author,
+                "date_published": r.date_published,
+            }
+        else:
+            v = link.verdict
+            if v.status not in PUBLIC_VERDICT_STATES:
+                continue
+            item = {
+                "kind": "verdict",
+                "url": public_url(v.claim),
+                "claim_reviewed": v.claim.statement or v.claim.quote,
+                "rating": v.rating.label,
+                "author": settings.FACTCHECK_PUBLISHER_NAME,
+                "date_published": v.published_at.date() if v.published_at else None,
+            }
+        item |= {"id": link.pk, "note": link.note, "created_by": link.created_by}
+        out[link.claim_id].append(item)
+    return out
+
+
+def claim_review_based_on(*, claim_id: int) -> list[dict]:
+    """The earlier fact-checks a claim is linked to, as schema.org ClaimReview references."""
+    out = []
+    for link in claim_links_for(claim_ids=[claim_id])[claim_id]:
+        item = {"@type": "ClaimReview", "url": link["url"], "claimReviewed": link["claim_reviewed"]}
+        if link["author"]:
+            item["author"] = {"@type": "Organization", "name": link["author"]}
+        if link["date_published"]:
+            item["datePublished"] = link["date_published"].isoformat()
+        out.append(item)
+    return out

@@ -48,7 +48,7 @@ def claim_list_for_workbench(*, user, article_id: int) -> list[Claim]:
         return []
     return list(
         Claim.objects.filter(article_id=article_id)
-        .select_related("assignee")
+        .select_related("assignee", "match_result")
         .defer("prefix", "suffix", "details", "dismissal_note")
         .order_by("start", "end", "id")
     )

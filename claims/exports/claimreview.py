@@ -86,4 +86,8 @@ def claim_review(*, claim: Claim, verdict: Verdict) -> dict:
         data["reviewBody"] = verdict.summary
     if verdict.supersedes_id:
         data["dateModified"] = verdict.published_at.isoformat()
+    from claims.selectors_matching import claim_review_based_on  # claim memory links
+
+    if based_on := claim_review_based_on(claim_id=claim.pk):
+        data["isBasedOn"] = based_on
     return data

@@ -1,6 +1,7 @@
-"""The re-rank: BM25 over the weighted parts of each candidate, a static-embedding similarity,
-and a logistic model over both that turns them into a score in 0..1 (the chance that the
-candidate is the same claim). Its parameters are in ``model.json``, chosen by
+"""The re-rank: BM25 over the weighted parts of each candidate and a static-embedding
+similarity order the candidates (a linear ranking tuned for MAP@5); a logistic model over the
+same features plus how much of each side the other covers gives ``score`` in 0..1, the
+confidence that a candidate is the same claim. Its parameters are in ``model.json``, chosen by
 ``bench/matching_eval.py`` on the train and dev splits only.
 """
 
@@ -23,8 +24,12 @@ class Params:
     k1: float = 1.2
     b: float = 0.75
     weights: tuple[float, float, float] = (1.0, 1.0, 1.0)
-    coef: tuple[float, float, float] = (3.0, 6.0, 3.0)  # relative BM25, cosine, query coverage
-    intercept: float = -7.0
+    # Over the features: relative BM25, cosine, saturated query coverage, share of the query's
+    # idf found in the candidate, share of the candidate claim's idf found in the query (this
+    # last one only for the best candidates: see claim_coverage).
+    coef: tuple[float, ...] = (0.35, 1.0, 0.5, 0.0, 0.0)  # the ranking
+    same_coef: tuple[float, ...] = (0.0, 6.0, 0.0, 3.0, 3.0)  # the same-claim score
+    same_intercept: float = -8.0
     threshold: float = 0.5
 
     @classmethod
@@ -34,7 +39,8 @@ class Params:
             b=data["b"],
             weights=tuple(data["weights"]),
             coef=tuple(data["coef"]),
-            intercept=data["intercept"],
+            same_coef=tuple(data["same_coef"]),
+            same_intercept=data["same_intercept"],
             threshold=data["threshold"],
         )
 
@@ -44,7 +50,8 @@ class Params:
             "b": self.b,
             "weights": list(self.weights),
             "coef": list(self.coef),
-            "intercept": self.intercept,
+            "same_coef": list(self.same_coef),
+            "same_intercept": self.same_intercept,
             "threshold": self.threshold,
         }
 
@@ -73,7 +80,8 @@ class Candidate:
     embedding: np.ndarray | None
     bm25: float = 0.0
     cosine: float = 0.0
-    features: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    features: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0, 0.0)
+    rank_score: float = 0.0
     score: float = 0.0
     extra: dict = field(default_factory=dict)
 
@@ -120,13 +128,45 @@ def features(
     top = max((c.bm25 for c in candidates), default=0.0) or 1.0
     # What a candidate matching every query lexeme in its claim, once, would score: the coverage.
     full = sum(w / (p.k1 + 1.0) for w in idfs.values()) or 1.0
+    mass = sum(idfs.values()) or 1.0
     for c in candidates:
-        c.features = (c.bm25 / top, c.cosine, min(c.bm25 / full, 1.5))
+        found = sum(idfs.get(lex, 0.0) for lex, counts in c.tf.items() if any(counts))
+        c.features = (
+            c.bm25 / top,
+            c.cosine,
+            min(c.bm25 / full, 1.5),
+            found / mass,
+            0.0,  # claim_coverage fills it in for the best candidates
+        )
+
+
+def claim_coverage(candidates: list[Candidate], *, query_lexemes: set[str], corpus: Corpus) -> None:
+    """Set the last feature: how much of each candidate's claim (idf-weighted) the query says,
+    from the claim's lexemes and their document frequencies in ``extra["claim_lexemes"]``.
+    A near-topic claim shares the topic's words but leaves much of either side unsaid."""
+    for c in candidates:
+        lexemes = c.extra.get("claim_lexemes")
+        if not lexemes:
+            continue
+        weights = {lex: idf(corpus.documents, df) for lex, df in lexemes.items()}
+        total = sum(weights.values()) or 1.0
+        said = sum(w for lex, w in weights.items() if lex in query_lexemes)
+        c.features = (*c.features[:4], said / total)
+
+
+def _dot(weights: tuple[float, ...], features: tuple[float, ...]) -> float:
+    return sum(w * x for w, x in zip(weights, features, strict=True))
+
+
+def rank(candidates: list[Candidate], p: Params) -> list[Candidate]:
+    """The candidates, best first."""
+    for c in candidates:
+        c.rank_score = _dot(p.coef[:4], c.features[:4])
+    return sorted(candidates, key=lambda c: (-c.rank_score, c.key))
 
 
 def score(candidates: list[Candidate], p: Params) -> list[Candidate]:
-    """Scores in 0..1 from the features; best first."""
+    """Each candidate's same-claim score in 0..1 (its features complete)."""
     for c in candidates:
-        z = p.intercept + sum(w * x for w, x in zip(p.coef, c.features, strict=True))
-        c.score = _sigmoid(z)
-    return sorted(candidates, key=lambda c: (-c.score, c.key))
+        c.score = _sigmoid(p.same_intercept + _dot(p.same_coef, c.features))
+    return candidates

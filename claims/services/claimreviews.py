@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from django.db import connection, transaction
 
 from claims.matching import embedding
+from claims.matching.jsonld import claimreviews_in_html
 from claims.matching.text import search_config
 from claims.models import ClaimReview
 from claims.permissions import require_editor
@@ -314,6 +315,16 @@ def claimreview_import(*, actor, data: str | bytes) -> ImportReport:
     """An editor imports ClaimReview items; bad ones are reported, good ones stored."""
     require_editor(actor, "import fact-checks")
     return _import(data)
+
+
+def claimreview_import_from_page(*, body: bytes, content_type: str) -> ImportReport | None:
+    """Import the ClaimReview JSON-LD of a fetched HTML page, if it carries any (None if not)."""
+    if "html" not in (content_type or "").lower():
+        return None
+    items = claimreviews_in_html(body)
+    if not items:
+        return None
+    return _import(json.dumps(items))
 
 
 def claimreview_import_trusted(*, data: str | bytes) -> ImportReport:

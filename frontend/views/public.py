@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from claims import selectors_ui
 from claims.exports.claimreview import claim_review
 from claims.models import Verdict
+from claims.selectors_matching import claim_links_for
 
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
@@ -42,7 +43,9 @@ def public_article(request: HttpRequest, article_id: int) -> HttpResponse:
     for item in evidence:
         by_claim[item.claim_id]["evidence"].append(item)
     checks = [e for e in by_claim.values() if e["published"]]
+    earlier = claim_links_for(claim_ids=[e["claim"].pk for e in checks])
     for entry in checks:
+        entry["earlier"] = earlier[entry["claim"].pk]
         entry["json_ld"] = json_ld(claim_review(claim=entry["claim"], verdict=entry["published"]))
     context = {
         "article": article,
