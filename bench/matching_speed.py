@@ -103,7 +103,7 @@ def add_synthetic(total: int) -> None:
                 SELECT now(), now(), 'https://synthetic.invalid/' || (%(start)s + g),
                        a.claim_reviewed || ' ' || b.title, c.title, a.description, '', '', '',
                        'False', 'Synthetic', '', 'en', '{}'::jsonb, 'english', 0, 0, 0, a.embedding
-                  FROM generate_series(1, %(n)s) g, m
+                  FROM generate_series(1::bigint, %(n)s) g, m
                   JOIN src a ON true JOIN src b ON true JOIN src c ON true
                  WHERE a.k = (g * 7919) %% m.m AND b.k = (g * 104729) %% m.m
                    AND c.k = (g * 15485863) %% m.m
