@@ -123,6 +123,8 @@ def claimreview_items(data: str | bytes) -> tuple[list[tuple[int, object]], list
     problems: list[ImportProblem] = []
     try:
         document = json.loads(text)
+    except RecursionError:
+        raise ValidationError("data", "The document is nested too deeply.") from None
     except json.JSONDecodeError as exc:
         if exc.msg != "Extra data" and "\n" not in text:
             raise ValidationError(
@@ -149,6 +151,8 @@ def _json_lines(text: str, problems: list[ImportProblem]) -> list[tuple[int, obj
             items.append((number, json.loads(line)))
         except json.JSONDecodeError as exc:
             problems.append(ImportProblem(number, f"not JSON: {exc.msg} at column {exc.colno}"))
+        except RecursionError:
+            problems.append(ImportProblem(number, "nested too deeply"))
     return items
 
 

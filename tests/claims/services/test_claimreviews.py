@@ -139,6 +139,8 @@ def test_a_document_that_is_not_json_at_all_is_refused_with_the_reason():
         claimreview_import(actor=EditorFactory(), data="<html>feed</html>")
     with pytest.raises(ValidationError, match="empty"):
         claimreview_import(actor=EditorFactory(), data="  ")
+    with pytest.raises(ValidationError, match="nested too deeply"):
+        claimreview_import(actor=EditorFactory(), data="[" * 100_000 + "]" * 100_000)
 
 
 def test_document_frequencies_follow_inserts_updates_and_deletes():
