@@ -52,7 +52,7 @@ def search_config(language: str | None) -> str:
 
 def clean_query(text: str) -> str:
     """The claim in a pasted text: links, a social post's signature and @ signs taken out."""
-    text = (text or "")[:MAX_QUERY_CHARS].strip().strip('"').strip()
+    text = (text or "")[:MAX_QUERY_CHARS].replace("\x00", " ").strip().strip('"').strip()
     text = _URL.sub(" ", text)
     text = _POST_SIGNATURE.sub(" ", text)
     text = _HANDLE.sub(r"\1", text)

@@ -226,10 +226,22 @@ def _url(value) -> str:
     return url
 
 
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def claimreview_from_item(item) -> ClaimReview:
     """An unsaved ClaimReview from one JSON-LD item (BadItem says why not)."""
     if not isinstance(item, dict):
         raise BadItem("not a JSON object")
+    if _has_nul(item):  # PostgreSQL stores no NUL character, in text or in jsonb
+        raise BadItem("contains a NUL character (\\u0000)")
     if not _is_type(item, "ClaimReview"):
         kind = item.get("@type")
         raise BadItem(f"@type is {kind!r}, not ClaimReview" if kind else "@type is missing")

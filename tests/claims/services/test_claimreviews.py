@@ -109,11 +109,12 @@ def test_bad_items_are_reported_by_position_and_the_good_ones_kept():
         {"@type": "NewsArticle", "url": "https://news.example/a"},
         review(8, reviewRating=["odd"]),
         review(9),
+        review(10, description="nul \u0000 inside"),
     ]
     report = claimreview_import(actor=EditorFactory(), data=json.dumps(items))
     assert report.created == 2
     reasons = {p.position: p.reason for p in report.errors}
-    assert sorted(reasons) == [2, 3, 4, 5, 6, 7, 8]
+    assert sorted(reasons) == [2, 3, 4, 5, 6, 7, 8, 10]
     assert "url is missing" in reasons[2]
     assert "not an absolute http(s) URL" in reasons[3]
     assert "claimReviewed is missing" in reasons[4]
@@ -121,6 +122,7 @@ def test_bad_items_are_reported_by_position_and_the_good_ones_kept():
     assert "datePublished is not an ISO 8601 date" in reasons[6]
     assert "not ClaimReview" in reasons[7]
     assert "reviewRating must be an object" in reasons[8]
+    assert "NUL character" in reasons[10]
     assert set(ClaimReview.objects.values_list("url", flat=True)) == {
         "https://checks.example/review/1",
         "https://checks.example/review/9",
