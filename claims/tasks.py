@@ -7,7 +7,7 @@ import socket
 from celery import shared_task
 
 from claims.models import WorkerHeartbeat
-from claims.services import fetch, ingest, linkcheck
+from claims.services import fetch, ingest, linkcheck, matching
 
 
 @shared_task(name="claims.tasks.worker_heartbeat", ignore_result=True)
@@ -67,3 +67,9 @@ def source_link_check(source_id: int) -> str:
 def source_link_check_due() -> int:
     """Periodic: enqueue link checks for sources not checked for SOURCE_LINK_CHECK_AGE_DAYS."""
     return len(linkcheck.source_link_check_due())
+
+
+@shared_task(name="claims.tasks.claim_match_refresh", acks_late=True, ignore_result=True)
+def claim_match_refresh(claim_id: int) -> None:
+    """Compute and keep a claim's earlier fact-checks (claim memory)."""
+    matching.claim_matches_refresh(claim_id=claim_id)

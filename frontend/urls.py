@@ -4,7 +4,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from frontend.views import articles, claims, new_article, public, queue, signin, workbench
+from frontend.views import (
+    articles,
+    claims,
+    matching,
+    new_article,
+    public,
+    queue,
+    signin,
+    workbench,
+)
 
 app_name = "frontend"
 
@@ -31,6 +40,14 @@ urlpatterns = [
     path("claims/<int:claim_id>/verdict/", claims.verdict_save, name="verdict-save"),
     path("claims/<int:claim_id>/comments/", claims.comment_add, name="comment-add"),
     path("verdicts/<int:verdict_id>/<str:step>/", claims.verdict_step, name="verdict-step"),
+    path("claims/<int:claim_id>/matches/", matching.claim_matches_panel, name="claim-matches"),
+    path("claims/<int:claim_id>/links/", matching.claim_link_add, name="claim-link-add"),
+    path(
+        "claims/<int:claim_id>/links/<int:link_id>/remove/",
+        matching.claim_link_remove,
+        name="claim-link-remove",
+    ),
+    path("check/", matching.check_text, name="check"),
     path("queue/", queue.editor_queue, name="queue"),
     # Public pages. One integer is the old article page (redirects); two segments, a fact-check.
     path("fact-checks/", public.fact_check_index, name="public-index"),

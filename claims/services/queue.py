@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 SOURCE_FETCH = "claims.tasks.source_fetch"
 SOURCE_LINK_CHECK = "claims.tasks.source_link_check"
 ARTICLE_FETCH = "claims.tasks.article_fetch"
+CLAIM_MATCH_REFRESH = "claims.tasks.claim_match_refresh"
 
 
 def enqueue(task_name: str, *args, **options) -> None:
