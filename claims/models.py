@@ -12,7 +12,7 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Left, Length
@@ -951,6 +951,209 @@ class WebhookDelivery(TimeStamped):
         return f"{self.event} to {self.webhook} ({self.status})"
 
 
+# --- Claim memory: earlier fact-checks (other newsrooms' ClaimReview) and links to them ----------
+
+# The search vector is derived in the database, so every write path (bulk upserts, raw SQL) keeps
+# it true: the claim reviewed weighs most (A), then the review's title (B), then its summary (C).
+# Each part's length in lexemes is kept for the BM25 re-rank (claims.matching.rank).
+_CLAIMREVIEW_SEARCH = """
+    DECLARE a tsvector; b tsvector; c tsvector;
+    BEGIN
+        a := to_tsvector(NEW.search_config::regconfig, coalesce(NEW.claim_reviewed, ''));
+        b := to_tsvector(NEW.search_config::regconfig, coalesce(NEW.title, ''));
+        c := to_tsvector(NEW.search_config::regconfig, coalesce(NEW.description, ''));
+        NEW.length_a := (SELECT coalesce(sum(cardinality(positions)), 0) FROM unnest(a));
+        NEW.length_b := (SELECT coalesce(sum(cardinality(positions)), 0) FROM unnest(b));
+        NEW.length_c := (SELECT coalesce(sum(cardinality(positions)), 0) FROM unnest(c));
+        NEW.search := setweight(a, 'A') || setweight(b, 'B') || setweight(c, 'C');
+        RETURN NEW;
+    END;
+"""
+
+
+# (The trigger SQL below is built from constants: transition table names and signs.)
+def _corpus_delta(sign: str, table: str) -> str:
+    return (
+        f"UPDATE claims_claimreviewcorpus SET"  # noqa: S608
+        f" documents = documents {sign} (SELECT count(*) FROM {table}),"
+        f" length_a = length_a {sign} (SELECT coalesce(sum(length_a), 0) FROM {table}),"
+        f" length_b = length_b {sign} (SELECT coalesce(sum(length_b), 0) FROM {table}),"
+        f" length_c = length_c {sign} (SELECT coalesce(sum(length_c), 0) FROM {table})"
+        f" WHERE id = 1;"
+    )
+
+
+def _term_delta(*parts: tuple[str, str]) -> str:
+    """Document frequencies changed by one statement, from its transition tables, in one upsert
+    (in lexeme order, so concurrent imports lock the same rows in the same order)."""
+    rows = " UNION ALL ".join(
+        f"SELECT u.lexeme, {sign}1 AS delta FROM {table} r, unnest(r.search) u"  # noqa: S608
+        for sign, table in parts
+    )
+    corpus = " ".join(_corpus_delta(sign, table) for sign, table in parts)
+    return (
+        "BEGIN INSERT INTO claims_claimreviewterm AS t (lexeme, documents)"  # noqa: S608
+        f" SELECT lexeme, sum(delta) FROM ({rows}) d GROUP BY lexeme HAVING sum(delta) <> 0"
+        " ORDER BY lexeme"
+        " ON CONFLICT (lexeme) DO UPDATE SET documents = t.documents + EXCLUDED.documents; "
+        f"{corpus} RETURN NULL; END;"
+    )
+
+
+class ClaimReview(TimeStamped):
+    """An earlier fact-check published by another newsroom, imported from schema.org ClaimReview."""
+
+    url = models.URLField(max_length=2000, unique=True, help_text="The review's url: its identity.")
+    claim_reviewed = models.TextField(help_text="claimReviewed: the claim that was checked.")
+    title = models.TextField(blank=True, help_text="The review's name or headline.")
+    description = models.TextField(blank=True, help_text="The review's description.")
+    rating_value = models.CharField(max_length=100, blank=True, help_text="As given.")
+    best_rating = models.CharField(max_length=100, blank=True, help_text="As given.")
+    worst_rating = models.CharField(max_length=100, blank=True, help_text="As given.")
+    rating_name = models.CharField(
+        max_length=300, blank=True, help_text="reviewRating.alternateName, as given."
+    )
+    author = models.CharField(max_length=300, blank=True, help_text="The reviewing organisation.")
+    claimant = models.CharField(max_length=300, blank=True, help_text="itemReviewed.author.")
+    claim_date = models.DateField(null=True, blank=True, help_text="itemReviewed.datePublished.")
+    date_published = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=20, blank=True, help_text="inLanguage, BCP 47.")
+    raw = models.JSONField(help_text="The item as imported.")
+    search_config = models.CharField(
+        max_length=30, default="english", help_text="PostgreSQL text search configuration."
+    )
+    search = SearchVectorField(null=True, editable=False)
+    length_a = models.PositiveIntegerField(default=0, editable=False)
+    length_b = models.PositiveIntegerField(default=0, editable=False)
+    length_c = models.PositiveIntegerField(default=0, editable=False)
+    embedding = models.BinaryField(
+        null=True, editable=False, help_text="Static sentence embedding (float16) for the re-rank."
+    )
+
+    class Meta:
+        ordering = ["-date_published", "-id"]
+        indexes = [GinIndex(fields=["search"], name="claimreview_search_gin")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(claim_reviewed=""), name="claimreview_claim_not_empty"
+            ),
+            models.CheckConstraint(condition=~Q(url=""), name="claimreview_url_not_empty"),
+        ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="claimreview_search",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.Before,
+                func=_CLAIMREVIEW_SEARCH,
+            ),
+            pgtrigger.Trigger(
+                name="claimreview_terms_insert",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.After,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(new="new_rows"),
+                func=_term_delta(("+", "new_rows")),
+            ),
+            pgtrigger.Trigger(
+                name="claimreview_terms_update",
+                operation=pgtrigger.Update,
+                when=pgtrigger.After,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+                func=_term_delta(("+", "new_rows"), ("-", "old_rows")),
+            ),
+            pgtrigger.Trigger(
+                name="claimreview_terms_delete",
+                operation=pgtrigger.Delete,
+                when=pgtrigger.After,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(old="old_rows"),
+                func=_term_delta(("-", "old_rows")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.claim_reviewed[:80]
+
+
+class ClaimReviewTerm(models.Model):
+    """How many imported fact-checks hold a lexeme (kept by ClaimReview's triggers)."""
+
+    lexeme = models.TextField(primary_key=True)
+    documents = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.lexeme}: {self.documents}"
+
+
+class ClaimReviewCorpus(models.Model):
+    """The one row of corpus totals for BM25: documents and lexemes per weighted part."""
+
+    documents = models.BigIntegerField(default=0)
+    length_a = models.BigIntegerField(default=0)
+    length_b = models.BigIntegerField(default=0)
+    length_c = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="claimreviewcorpus_one_row")]
+
+    def __str__(self) -> str:
+        return f"{self.documents} fact-checks"
+
+
+class ClaimMatchResult(models.Model):
+    """A claim's earlier fact-checks as last computed (by the worker, or on request)."""
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="match_result")
+    results = models.JSONField(default=list, help_text="The matches, best first (API shape).")
+    best_score = models.FloatField(null=True, blank=True)
+    same_claim = models.BooleanField(default=False, help_text="The best match is the same claim.")
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"matches of claim {self.claim_id}"
+
+
+class ClaimLink(models.Model):
+    """A reviewer's decision that a claim is the same claim as an earlier fact-check."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links")
+    claim_review = models.ForeignKey(
+        ClaimReview, null=True, blank=True, on_delete=models.PROTECT, related_name="links"
+    )
+    verdict = models.ForeignKey(
+        Verdict, null=True, blank=True, on_delete=models.PROTECT, related_name="links"
+    )
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["claim_id", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(claim_review__isnull=True, verdict__isnull=False)
+                | Q(claim_review__isnull=False, verdict__isnull=True),
+                name="claimlink_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "claim_review"],
+                condition=Q(claim_review__isnull=False),
+                name="claimlink_unique_review",
+            ),
+            models.UniqueConstraint(
+                fields=["claim", "verdict"],
+                condition=Q(verdict__isnull=False),
+                name="claimlink_unique_verdict",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id} = {self.claim_review_id or self.verdict_id}"
+
+
 # --- Audit trail ---------------------------------------------------------------------------------
 # PostgreSQL triggers (django-pghistory) append a row to <Model>Event for every insert, update and
 # delete of the tracked tables, whatever code path or SQL makes it: the row as inserted, updated
@@ -995,4 +1198,8 @@ class VerdictEvent(audit_event_model(Verdict, base_model=AuditEvent)):
 
 
 class CommentEvent(audit_event_model(Comment, base_model=AuditEvent)):
+    pass
+
+
+class ClaimLinkEvent(audit_event_model(ClaimLink, base_model=AuditEvent)):
     pass

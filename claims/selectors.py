@@ -275,7 +275,7 @@ def claim_list_for_workbench(*, user, article_id: int) -> list[Claim]:
         return []
     return list(
         Claim.objects.filter(article_id=article_id)
-        .select_related("assignee")
+        .select_related("assignee", "match_result")
         .defer("quote", "prefix", "suffix", "details", "dismissal_note")
         .annotate(quote_head=Substr("quote", 1, WORKBENCH_QUOTE_CHARS + 1))
         .order_by("start", "end", "id")

@@ -7,7 +7,7 @@ import socket
 from celery import shared_task
 
 from claims.models import Evidence, WorkerHeartbeat
-from claims.services import extraction, fetch, ingest, linkcheck, quotes, webhooks
+from claims.services import extraction, fetch, ingest, linkcheck, matching, quotes, webhooks
 
 
 @shared_task(name="claims.tasks.worker_heartbeat", ignore_result=True)
@@ -122,3 +122,9 @@ def webhook_deliver(self, delivery_id: int) -> str:
 def outbox_sweep() -> int:
     """Periodic: dispatch lost events, resend overdue or abandoned deliveries."""
     return sum(webhooks.outbox_sweep())
+
+
+@shared_task(name="claims.tasks.claim_match_refresh", acks_late=True, ignore_result=True)
+def claim_match_refresh(claim_id: int) -> None:
+    """Compute and keep a claim's earlier fact-checks (claim memory)."""
+    matching.claim_matches_refresh(claim_id=claim_id)

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from claims.api import notifications, views
+from claims.api import notifications, views, views_matching
 
 app_name = "api"
 
@@ -45,6 +45,27 @@ urlpatterns = [
         "claims/<int:claim_pk>/comments/",
         views.CommentViewSet.as_view(list_create),
         name="claim-comments",
+    ),
+    path(
+        "claims/<int:claim_pk>/matches/",
+        views_matching.ClaimMatchView.as_view(),
+        name="claim-matches",
+    ),
+    path(
+        "claims/<int:claim_pk>/links/",
+        views_matching.ClaimLinkListView.as_view(),
+        name="claim-links",
+    ),
+    path(
+        "claims/<int:claim_pk>/links/<int:link_pk>/",
+        views_matching.ClaimLinkDetailView.as_view(),
+        name="claim-link",
+    ),
+    path("matches/", views_matching.MatchView.as_view(), name="matches"),
+    path(
+        "claimreviews/import/",
+        views_matching.ClaimReviewImportView.as_view(),
+        name="claimreview-import",
     ),
     *router.urls,
     # Anything else under the API is a JSON 404, not the site's HTML page.

@@ -165,12 +165,17 @@ def first_published_at(claim: Claim) -> dt.datetime | None:
 
 
 def claim_review(
-    *, claim: Claim, verdict: Verdict, first_published: dt.datetime | None = None
+    *,
+    claim: Claim,
+    verdict: Verdict,
+    first_published: dt.datetime | None = None,
+    earlier: list[dict] | None = None,
 ) -> dict:
     """The ClaimReview of a claim's published verdict, as a JSON-LD document.
 
-    ``first_published`` is the first publication of the claim's fact-check (lists pass it in
-    from one query; alone, it costs one).
+    ``first_published`` is the first publication of the claim's fact-check and ``earlier`` the
+    claim's "same claim as" links, exported as ``isBasedOn`` (lists pass both in from one query
+    each; alone, each costs one).
     """
     url = public_url(claim)
     first = first_published or first_published_at(claim) or verdict.published_at
@@ -192,4 +197,20 @@ def claim_review(
         data["reviewBody"] = verdict.rationale or verdict.summary
     if verdict.published_at > first:
         data["dateModified"] = verdict.published_at.isoformat()
+    if earlier is None:
+        from claims.selectors_matching import claim_links_for  # it reads public_url from here
+
+        earlier = claim_links_for(claim_ids=[claim.pk])[claim.pk]
+    if earlier:
+        data["isBasedOn"] = [earlier_review(link) for link in earlier]
     return data
+
+
+def earlier_review(link: dict) -> dict:
+    """A "same claim as" link (claims.selectors_matching.claim_links_for) as a ClaimReview reference."""
+    item = {"@type": "ClaimReview", "url": link["url"], "claimReviewed": link["claim_reviewed"]}
+    if link["author"]:
+        item["author"] = {"@type": "Organization", "name": link["author"]}
+    if link["date_published"]:
+        item["datePublished"] = link["date_published"].isoformat()
+    return item

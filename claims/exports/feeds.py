@@ -17,6 +17,7 @@ from django.utils.html import escape
 
 from claims.exports.claimreview import claim_review, claim_reviewed, public_url, publisher
 from claims.models import Verdict
+from claims.selectors_matching import claim_links_for
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 # XML 1.0 forbids most C0 controls even as character references: drop them from feed text.
@@ -140,9 +141,13 @@ def json_feed(page: FeedPage) -> dict:
 def claim_review_data_feed(page: FeedPage) -> dict:
     """The page as a schema.org DataFeed of ClaimReviews (one DataFeedItem per fact-check)."""
     elements = []
+    earlier = claim_links_for(claim_ids=[v.claim_id for v in page.verdicts])
     for verdict in page.verdicts:
         review = claim_review(
-            claim=verdict.claim, verdict=verdict, first_published=verdict.first_published
+            claim=verdict.claim,
+            verdict=verdict,
+            first_published=verdict.first_published,
+            earlier=earlier[verdict.claim_id],
         )
         review.pop("@context")
         elements.append(

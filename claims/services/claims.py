@@ -21,6 +21,7 @@ from claims.permissions import (
 from claims.services import notify
 from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, ValidationError
+from claims.services.matching import claim_matches_enqueue
 from claims.services.text import clean_text
 
 CONTEXT_CHARS = 32
@@ -161,6 +162,7 @@ def claim_create(
     )
     _set_span(claim, article.body, start, end, quote)
     claim.save()
+    claim_matches_enqueue(claim_id=claim.pk)
     return claim
 
 
@@ -232,6 +234,7 @@ def claim_accept(*, actor, claim: Claim, expected_version: int | None = None) ->
         )
     locked.status = Claim.Status.OPEN
     save_bumped(locked, {"status"})
+    claim_matches_enqueue(claim_id=locked.pk)
     return locked
 
 

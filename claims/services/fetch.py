@@ -118,7 +118,20 @@ def source_fetch(*, source_id: int) -> FetchOutcome:
         logger.exception("fetching source %s crashed", source_id)
         error = FetchError("internal_error", f"Processing the page failed ({type(exc).__name__}).")
         return _source_fetch_failed(source_id, lease, error)
-    return _source_fetch_store(source_id, result, extracted, quoted=quoted)
+    outcome = _source_fetch_store(source_id, result, extracted, quoted=quoted)
+    if outcome.state == "fetched":
+        _import_claimreviews(result)
+    return outcome
+
+
+def _import_claimreviews(result) -> None:
+    # A fact-check page carries ClaimReview JSON-LD: it joins the claim memory (issue 19).
+    from claims.services.claimreviews import claimreview_import_from_page
+
+    try:
+        claimreview_import_from_page(body=result.body, content_type=result.content_type)
+    except Exception:  # the fetch is stored either way
+        logger.exception("importing the ClaimReview JSON-LD of %s failed", result.final_url)
 
 
 def _source_claim(source_id: int) -> tuple[str, dt.datetime, bool] | FetchOutcome:

@@ -26,6 +26,7 @@ from claims.exports.claimreview import (
     site_url,
 )
 from claims.models import Verdict
+from claims.selectors_matching import claim_links_for
 
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 FEED_CACHE = "public, max-age=300"
@@ -65,11 +66,16 @@ def fact_check_detail(request: HttpRequest, claim_id: int, slug: str) -> HttpRes
         raise Http404("No published fact-check here.")
     if slug != fact_check_slug(check.claim):
         return HttpResponseRedirect(fact_check_path(check.claim), status=301)
+    earlier = claim_links_for(claim_ids=[check.claim.pk])[check.claim.pk]
     review = claim_review(
-        claim=check.claim, verdict=check.verdict, first_published=check.first_published
+        claim=check.claim,
+        verdict=check.verdict,
+        first_published=check.first_published,
+        earlier=earlier,
     )
     context = {
         "check": check,
+        "earlier": earlier,
         "claim": check.claim,
         "article": check.claim.article,
         "verdict": check.verdict,

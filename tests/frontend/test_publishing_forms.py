@@ -17,7 +17,9 @@ LONG = "The council did not approve the bridge, the tunnel or the new ring road 
 
 
 def test_from_the_forms_to_the_published_claim_review(reviewer_client, editor_client, claim):
-    EvidenceFactory(claim=claim)  # sources before verdicts: a verdict needs evidence to be submitted
+    EvidenceFactory(
+        claim=claim
+    )  # sources before verdicts: a verdict needs evidence to be submitted
     response = reviewer_client.post(
         f"/claims/{claim.pk}/edit/",
         {

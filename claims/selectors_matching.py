@@ -1,0 +1,316 @@
+"""Reads for the claim memory: earlier fact-checks that match a text, best first.
+
+First stage: PostgreSQL full-text search over the GIN index of imported ClaimReviews (and over our
+own published verdicts), with the query's rarest lexemes OR-ed, ordered by ts_rank with the claim
+weighing most. Second stage: claims.matching.rank re-scores those candidates (BM25 over the
+weighted parts with exact document frequencies, plus a static-embedding cosine) into 0..1.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.db import connection
+
+from claims.matching import embedding, rank
+from claims.matching.text import clean_query, search_config
+from claims.permissions import PUBLIC_VERDICT_STATES
+
+LIMIT = 10
+CANDIDATES = 250  # first-stage hits re-ranked, from the imported fact-checks
+OWN_CANDIDATES = 20  # and from our own published verdicts
+COVERED = 30  # the best candidates whose claims are compared word for word with the query
+MAX_TERMS = 16  # the rarest query lexemes searched; all of them still count in BM25
+MATCH_BUDGET = 5000  # the selecting lexemes' document frequencies add up to at most this
+TS_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C, B, A: claim over title over summary
+
+
+@dataclass(frozen=True)
+class MatchQuery:
+    """What to match: the text, its language, and a claim whose own verdicts are left out."""
+
+    text: str
+    language: str = ""
+    exclude_claim_id: int | None = None
+
+
+def _tsquery(lexemes: list[str]) -> str:
+    return " | ".join("'" + lex.replace("\\", "\\\\").replace("'", "''") + "'" for lex in lexemes)
+
+
+def _query_terms(cursor, config: str, text: str) -> tuple[dict[str, int], rank.Corpus]:
+    cursor.execute(
+        "SELECT u.lexeme, coalesce(t.documents, 0)"
+        " FROM unnest(to_tsvector(%s::regconfig, %s)) u"
+        " LEFT JOIN claims_claimreviewterm t ON t.lexeme = u.lexeme",
+        [config, text],
+    )
+    dfs = dict(cursor.fetchall())
+    cursor.execute(
+        "SELECT documents, length_a, length_b, length_c FROM claims_claimreviewcorpus WHERE id = 1"
+    )
+    row = cursor.fetchone() or (0, 0, 0, 0)
+    n = max(int(row[0]), 1)
+    corpus = rank.Corpus(documents=n, avg_length=(row[1] / n, row[2] / n, row[3] / n))
+    return dfs, corpus
+
+
+def _selective(dfs: dict[str, int], budget: int) -> list[str]:
+    """The lexemes that pick candidates: rarest first, while the rows they can match stay within
+    the budget (so the cost of a search does not grow with the corpus); at least the two rarest."""
+    chosen, total = [], 0
+    for df, lexeme in sorted((df, lex) for lex, df in dfs.items() if df > 0):
+        if len(chosen) >= MAX_TERMS or (len(chosen) >= 2 and total + df > budget):
+            break
+        chosen.append(lexeme)
+        total += df
+    return chosen
+
+
+_TF = (
+    "(SELECT jsonb_object_agg(u.lexeme, jsonb_build_array("
+    " cardinality(array_positions(u.weights, 'A')),"
+    " cardinality(array_positions(u.weights, 'B')),"
+    " cardinality(array_positions(u.weights, 'C'))))"
+    " FROM unnest({vector}) u WHERE u.lexeme = ANY(%(lexemes)s))"
+)
+
+_IMPORTED = """
+    WITH hits AS (
+        SELECT r.id, r.search FROM claims_claimreview r
+         WHERE r.search @@ %(tsquery)s::tsquery
+         ORDER BY ts_rank(%(weights)s::float4[], r.search, %(tsquery)s::tsquery) DESC, r.id
+         LIMIT %(limit)s
+    )
+    SELECT r.id, {tf_hits}, r.length_a, r.length_b, r.length_c, r.embedding
+      FROM hits h JOIN claims_claimreview r ON r.id = h.id
+""".replace("{tf_hits}", _TF.replace("{vector}", "h.search"))
+
+# Our own published verdicts: a newsroom's few thousand, searched without an index of their own.
+_OWN = """
+    WITH docs AS (
+        SELECT v.id, v.claim_id,
+               coalesce(nullif(c.statement, ''), c.quote) AS claim_text,
+               setweight(to_tsvector(%(config)s::regconfig,
+                                     coalesce(nullif(c.statement, ''), c.quote)), 'A')
+               || setweight(to_tsvector(%(config)s::regconfig, v.summary), 'C') AS search
+          FROM claims_verdict v JOIN claims_claim c ON c.id = v.claim_id
+         WHERE v.status = 'published' AND v.claim_id IS DISTINCT FROM %(exclude)s
+    ), hits AS (
+        SELECT * FROM docs WHERE search @@ %(tsquery)s::tsquery
+         ORDER BY ts_rank(%(weights)s::float4[], search, %(tsquery)s::tsquery) DESC, id
+         LIMIT %(limit)s
+    )
+    SELECT id, {tf_search},
+           (SELECT coalesce(sum(cardinality(u.positions)), 0) FROM unnest(search) u
+             WHERE u.weights[1] = 'A'),
+           0,
+           (SELECT coalesce(sum(cardinality(u.positions)), 0) FROM unnest(search) u
+             WHERE u.weights[1] = 'C'),
+           claim_text
+      FROM hits
+""".replace("{tf_search}", _TF.replace("{vector}", "search"))
+
+
+def _candidates(cursor, sql: str, kind: str, params: dict) -> list[rank.Candidate]:
+    cursor.execute(sql, params)
+    out = []
+    for row_id, tf, la, lb, lc, extra in cursor.fetchall():
+        # Django's psycopg set-up hands jsonb over as text.
+        tf = json.loads(tf) if isinstance(tf, str) else (tf or {})
+        out.append(
+            rank.Candidate(
+                key=(kind, row_id),
+                tf={lex: tuple(counts) for lex, counts in tf.items()},
+                lengths=(la, lb, lc),
+                embedding=embedding.from_bytes(extra) if kind == "claimreview" else None,
+                extra={"text": extra} if kind == "verdict" else {},
+            )
+        )
+    return out
+
+
+def match_candidates(
+    query: MatchQuery, *, candidates: int = CANDIDATES, budget: int = MATCH_BUDGET
+) -> list[rank.Candidate]:
+    """Every re-ranked candidate for a text, best first (the evaluation reads them all)."""
+    text = clean_query(query.text)
+    if not text:
+        return []
+    config = search_config(query.language)
+    p = rank.params()
+    with connection.cursor() as cursor:
+        dfs, corpus = _query_terms(cursor, config, text)
+        chosen = _selective(dfs, budget)
+        # Lexemes no imported fact-check holds still count for our own verdicts.
+        own_terms = chosen or sorted(dfs)[:MAX_TERMS]
+        idfs = {lex: rank.idf(corpus.documents, df) for lex, df in dfs.items()}
+        found: list[rank.Candidate] = []
+        common = {"weights": TS_WEIGHTS, "lexemes": list(dfs)}
+        if chosen:
+            found += _candidates(
+                cursor,
+                _IMPORTED,
+                "claimreview",
+                common | {"tsquery": _tsquery(chosen), "limit": candidates},
+            )
+        if own_terms:
+            found += _candidates(
+                cursor,
+                _OWN,
+                "verdict",
+                common
+                | {
+                    "tsquery": _tsquery(own_terms),
+                    "limit": OWN_CANDIDATES,
+                    "config": config,
+                    "exclude": query.exclude_claim_id,
+                },
+            )
+    if not found:
+        return []
+    own = [c for c in found if c.key[0] == "verdict"]
+    vectors = embedding.embed([text] + [c.extra["text"] for c in own])
+    for c, vector in zip(own, vectors[1:], strict=True):
+        c.embedding = vector
+    for c in found:
+        c.extra |= {"idfs": idfs, "corpus": corpus}
+    rank.features(found, idfs=idfs, corpus=corpus, query_vector=vectors[0], p=p)
+    ranked = rank.rank(found, p)
+    best = ranked[:COVERED]
+    _claim_lexemes(best, config)
+    rank.claim_coverage(best, query_lexemes=set(dfs), corpus=corpus)
+    return rank.score(ranked, p)
+
+
+_CLAIM_LEXEMES = """
+    SELECT 'claimreview', r.id, u.lexeme, coalesce(t.documents, 0)
+      FROM claims_claimreview r CROSS JOIN LATERAL unnest(r.search) u
+      LEFT JOIN claims_claimreviewterm t ON t.lexeme = u.lexeme
+     WHERE r.id = ANY(%(ids)s::int[]) AND 'A' = ANY(u.weights)
+    UNION ALL
+    SELECT 'verdict', v.id, u.lexeme, coalesce(t.documents, 0)
+      FROM unnest(%(vids)s::int[], %(vtexts)s::text[]) AS v(id, txt)
+      CROSS JOIN LATERAL unnest(to_tsvector(%(config)s::regconfig, v.txt)) u
+      LEFT JOIN claims_claimreviewterm t ON t.lexeme = u.lexeme
+"""
+
+
+def _claim_lexemes(candidates: list[rank.Candidate], config: str) -> None:
+    """The lexemes of each candidate's claim with their document frequencies (one query)."""
+    reviews = [c.key[1] for c in candidates if c.key[0] == "claimreview"]
+    own = [c for c in candidates if c.key[0] == "verdict"]
+    found: dict[tuple[str, int], dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CLAIM_LEXEMES,
+            {
+                "ids": reviews,
+                "vids": [c.key[1] for c in own],
+                "vtexts": [c.extra["text"] for c in own],
+                "config": config,
+            },
+        )
+        for kind, pk, lexeme, df in cursor.fetchall():
+            found.setdefault((kind, pk), {})[lexeme] = df
+    for c in candidates:
+        c.extra["claim_lexemes"] = found.get(c.key, {})
+
+
+def match_text(query: MatchQuery, *, limit: int = LIMIT) -> list[dict]:
+    """At most ``limit`` earlier fact-checks for a text, best first, in the API's shape."""
+    ranked = match_candidates(query)[:limit]
+    return match_describe(ranked, threshold=rank.params().threshold)
+
+
+def match_describe(ranked: list[rank.Candidate], *, threshold: float) -> list[dict]:
+    """The API's result objects for ranked candidates (two queries, whatever their number)."""
+    from claims.exports.claimreview import claim_reviewed, public_url
+    from claims.models import ClaimReview, Verdict
+
+    review_ids = [c.key[1] for c in ranked if c.key[0] == "claimreview"]
+    verdict_ids = [c.key[1] for c in ranked if c.key[0] == "verdict"]
+    reviews = ClaimReview.objects.defer("raw", "search", "embedding").in_bulk(review_ids)
+    verdicts = (
+        Verdict.objects.select_related("rating", "claim", "claim__article")
+        .filter(status__in=PUBLIC_VERDICT_STATES)
+        .in_bulk(verdict_ids)
+    )
+    from django.conf import settings
+
+    results = []
+    for c in ranked:
+        kind, pk = c.key
+        if kind == "claimreview" and pk in reviews:
+            r = reviews[pk]
+            rating = r.rating_name or (
+                f"{r.rating_value}/{r.best_rating}" if r.rating_value else ""
+            )
+            item = {
+                "claim_reviewed": r.claim_reviewed,
+                "rating": rating,
+                "url": r.url,
+                "author": r.author,
+                "date_published": r.date_published.isoformat() if r.date_published else None,
+            }
+        elif kind == "verdict" and pk in verdicts:
+            v = verdicts[pk]
+            item = {
+                "claim_reviewed": claim_reviewed(v.claim, v),
+                "rating": v.rating.label,
+                "url": public_url(v.claim),
+                "author": settings.FACTCHECK_PUBLISHER_NAME,
+                "date_published": v.published_at.date().isoformat() if v.published_at else None,
+            }
+        else:
+            continue
+        results.append(
+            {
+                "kind": kind,
+                "id": pk,
+                **item,
+                "score": round(c.score, 4),
+                "same_claim": c.score >= threshold,
+            }
+        )
+    return results
+
+
+def claim_links_for(*, claim_ids: list[int]) -> dict[int, list[dict]]:
+    """Each claim's "same claim as" links with what a reader sees of the earlier fact-check."""
+    from django.conf import settings
+
+    from claims.exports.claimreview import claim_reviewed, public_url
+    from claims.models import ClaimLink
+
+    out: dict[int, list[dict]] = {pk: [] for pk in claim_ids}
+    links = ClaimLink.objects.filter(claim_id__in=claim_ids).select_related(
+        "claim_review", "verdict__rating", "verdict__claim", "created_by"
+    )
+    for link in links:
+        if link.claim_review_id:
+            r = link.claim_review
+            item = {
+                "kind": "claimreview",
+                "url": r.url,
+                "claim_reviewed": r.claim_reviewed,
+                "rating": r.rating_name or r.rating_value,
+                "author": r.author,
+                "date_published": r.date_published,
+            }
+        else:
+            v = link.verdict
+            if v.status not in PUBLIC_VERDICT_STATES:
+                continue
+            item = {
+                "kind": "verdict",
+                "url": public_url(v.claim),
+                "claim_reviewed": claim_reviewed(v.claim, v),
+                "rating": v.rating.label,
+                "author": settings.FACTCHECK_PUBLISHER_NAME,
+                "date_published": v.published_at.date() if v.published_at else None,
+            }
+        item |= {"id": link.pk, "note": link.note, "created_by": link.created_by}
+        out[link.claim_id].append(item)
+    return out
