@@ -212,6 +212,10 @@ def claim_page_document(*, public: bool = False) -> PageDocument:
 # --- Claims ---------------------------------------------------------------------------------------
 class ClaimSerializer(serializers.ModelSerializer):
     assignee = UserSummarySerializer(read_only=True, allow_null=True)
+    # A string, not format "uri": it is "" when the claim appeared nowhere else (as Article.url).
+    appearance_url = serializers.CharField(
+        read_only=True, help_text="Where the claim first appeared, when not in the article itself."
+    )
     claimant_kind = serializers.ChoiceField(
         choices=Claim.ClaimantKind.choices, allow_blank=True, read_only=True
     )
