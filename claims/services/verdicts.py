@@ -21,6 +21,10 @@ from claims.permissions import (
 )
 from claims.services.claims import claim_status_follow
 from claims.services.concurrency import check_version, lock, save_bumped
+from claims.services.double_review import (
+    double_review_check_adjudication,
+    double_review_record_submission,
+)
 from claims.services.errors import InvalidTransition, NotFound, ValidationError
 from claims.services.text import clean_text
 
@@ -161,6 +165,7 @@ def verdict_submit(*, actor, verdict: Verdict, expected_version: int | None = No
     save_bumped(
         locked, {"status", "submitted_at", "rejection_reason", "reviewed_by", "reviewed_at"}
     )
+    double_review_record_submission(verdict=locked)
     claim_status_follow(claim=claim, status=Claim.Status.IN_REVIEW)
     return locked
 
@@ -181,6 +186,7 @@ def verdict_approve(*, actor, verdict: Verdict, expected_version: int | None = N
     locked = _review(actor, verdict, expected_version, VerdictAction.APPROVE)
     claim = lock(Claim, locked.claim_id)
     _claim_open_for_verdicts(claim)
+    double_review_check_adjudication(actor=actor, verdict=locked)
     locked.status = Verdict.Status.APPROVED
     locked.reviewed_by = actor
     locked.reviewed_at = timezone.now()
