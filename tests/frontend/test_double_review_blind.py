@@ -138,3 +138,34 @@ def test_a_reviewer_cannot_start_a_double_review_by_api_or_form(reviewer_client)
     )
     assert answer.status_code == 201
     assert [r["reviewer"] for r in answer.json()] == [a.username, b.username]
+
+
+def test_an_editor_who_is_one_of_the_two_finds_nothing_in_the_admin_either():
+    first, editor_b, adjudicator = ReviewerFactory(), EditorFactory(), EditorFactory()
+    claim = ClaimFactory(status=Claim.Status.OPEN)
+    claim_double_review_start(
+        actor=adjudicator, claim=claim, reviewers=[first.username, editor_b.username]
+    )
+    theirs = verdict_create(
+        actor=first, claim=claim, rating="false", summary=SECRET_SUMMARY, rationale="r"
+    )
+    verdict_submit(actor=first, verdict=theirs)
+    admin = Client()
+    admin.force_login(editor_b)
+    pages = [
+        admin.get("/admin/claims/verdict/?status=all"),
+        admin.get(f"/admin/claims/verdict/{theirs.pk}/change/", follow=True),
+        admin.get(f"/admin/claims/verdict/{theirs.pk}/history/", follow=True),
+        admin.get(f"/admin/claims/claim/{claim.pk}/history/"),
+        admin.post(
+            "/admin/claims/claim/", {"action": "export_csv", "_selected_action": [claim.pk]}
+        ),
+    ]
+    assert pages[0].status_code == 200 and pages[-1]["Content-Type"].startswith("text/csv")
+    assert [SECRET_SUMMARY in p.content.decode() for p in pages] == [False] * len(pages)
+    link = f"/admin/claims/verdict/{theirs.pk}/change/"
+    assert link not in pages[0].content.decode()
+    # The adjudicator, who is not one of the two, reads it.
+    admin.force_login(adjudicator)
+    assert link in admin.get("/admin/claims/verdict/?status=all").content.decode()
+    assert SECRET_SUMMARY in admin.get(link).content.decode()
