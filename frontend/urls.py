@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from frontend.views import articles, claims, new_article, public, queue, signin, workbench
+from frontend.views import articles, claims, new_article, public, queue, signin, stats, workbench
 
 app_name = "frontend"
 
@@ -24,6 +24,11 @@ urlpatterns = [
     path("claims/<int:claim_id>/", claims.claim_detail, name="claim"),
     path("claims/<int:claim_id>/edit/", claims.claim_edit, name="claim-edit"),
     path("claims/<int:claim_id>/assign/", claims.claim_assign, name="claim-assign"),
+    path(
+        "claims/<int:claim_id>/double-review/",
+        claims.claim_double_review,
+        name="claim-double-review",
+    ),
     path("claims/<int:claim_id>/accept/", workbench.claim_accept_view, name="claim-accept"),
     path("claims/<int:claim_id>/dismiss/", workbench.claim_dismiss_view, name="claim-dismiss"),
     path("claims/<int:claim_id>/evidence/", claims.evidence_panel, name="evidence"),
@@ -32,6 +37,9 @@ urlpatterns = [
     path("claims/<int:claim_id>/comments/", claims.comment_add, name="comment-add"),
     path("verdicts/<int:verdict_id>/<str:step>/", claims.verdict_step, name="verdict-step"),
     path("queue/", queue.editor_queue, name="queue"),
+    path("stats/agreement/", stats.agreement_page, name="stats-agreement"),
+    path("stats/desk/", stats.desk_page, name="stats-desk"),
+    path("stats/desk.csv", stats.desk_csv, name="stats-desk-csv"),
     # Public pages. One integer is the old article page (redirects); two segments, a fact-check.
     path("fact-checks/", public.fact_check_index, name="public-index"),
     path("fact-checks/feed.atom", public.feed_atom, name="feed-atom"),

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from claims.api import views
+from claims.api import stats, views
 
 app_name = "api"
 
@@ -35,6 +35,8 @@ urlpatterns = [
         views.CommentViewSet.as_view(list_create),
         name="claim-comments",
     ),
+    path("stats/agreement/", stats.AgreementView.as_view(), name="stats-agreement"),
+    path("stats/desk/", stats.DeskView.as_view(), name="stats-desk"),
     *router.urls,
     # Anything else under the API is a JSON 404, not the site's HTML page.
     re_path(r"^.*$", views.not_found, name="not-found"),
