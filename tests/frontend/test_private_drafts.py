@@ -42,6 +42,8 @@ def _fill(route: str, ids: dict) -> str | None:
         "source_id": "source",
         "token_id": "article",
         "step": "step",
+        "slug": "slug",
+        "section": "section",
     }
 
     def value(match):
@@ -69,6 +71,8 @@ def test_no_page_or_fragment_shows_another_reviewers_draft():
         "verdict": draft.pk,
         "source": claim.evidence.first().source_id,
         "step": "submit",
+        "slug": "slug",
+        "section": "fact-checks",
     }
     routes = sorted({r for r in (_fill(p, ids) for p in _paths(get_resolver().url_patterns)) if r})
     assert f"/claims/{claim.pk}/" in routes and f"/api/v1/claims/{claim.pk}/history/" in routes
