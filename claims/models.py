@@ -761,6 +761,59 @@ class Comment(TimeStamped):
         return self.body[:60]
 
 
+class ReviewAssignment(models.Model):
+    """One of the two reviewers of a blind double review of a claim (claims/services/double_review).
+
+    Until every assignment of a claim has ``submitted_at``, each assigned reviewer's verdict is
+    hidden from everyone but its author and the editors who are not assigned to the claim
+    (claims.permissions.visible_verdicts). ``rating`` keeps the rating the reviewer submitted
+    blind, the first time, so later rework cannot change the agreement figures.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="review_assignments")
+    slot = models.PositiveSmallIntegerField(help_text="1 or 2: the first or second reviewer.")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    verdict = models.ForeignKey(
+        "Verdict", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rating = models.ForeignKey(
+        Rating,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The rating first submitted, blind.",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["claim_id", "slot"]
+        indexes = [models.Index(fields=["submitted_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "slot"], name="review_assignment_two_slots"),
+            models.UniqueConstraint(
+                fields=["claim", "reviewer"], name="review_assignment_distinct_reviewers"
+            ),
+            models.CheckConstraint(
+                condition=Q(slot__in=[1, 2]), name="review_assignment_slot_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True, rating__isnull=True, verdict__isnull=True)
+                | Q(submitted_at__isnull=False, rating__isnull=False, verdict__isnull=False),
+                name="review_assignment_submitted_with_rating",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_id}, reviewer {self.slot}"
+
+
 class WorkerHeartbeat(models.Model):
     """Written by the Celery worker (periodically and on request), so health checks see it work."""
 

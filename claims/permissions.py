@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from claims.models import Claim, Comment, Verdict
+from claims.models import Claim, Comment, ReviewAssignment, Verdict
 from claims.reference import EDITORS, REVIEWERS
 from claims.services.errors import PermissionDenied
 
@@ -216,23 +216,63 @@ VERDICT_ACTION_STATES: dict[VerdictAction, frozenset[str]] = {
 
 
 def can_see_verdict(user, verdict: Verdict) -> bool:
-    """Drafts: their author and editors; other states: members; published ones: everyone."""
+    """Drafts: their author and editors; other states: members; published ones: everyone; a
+    double review's verdicts stay blind until both reviewers submitted."""
     if verdict.status in PUBLIC_VERDICT_STATES:
         return True
     if not is_member(user):
         return False
-    if verdict.status == Verdict.Status.DRAFT:
-        return verdict.author_id == user.pk or is_editor(user)
-    return True
+    if verdict.status == Verdict.Status.DRAFT and not (
+        verdict.author_id == user.pk or is_editor(user)
+    ):
+        return False
+    return not _hidden_by_double_review(user, verdict)
+
+
+# Blind double review: until both assigned reviewers of a claim have submitted, each one's verdict
+# is seen only by its author and by the editors who are not one of the two (an editor assigned as
+# a reviewer is as blind as a reviewer). Every other member is kept out too, so nobody can pass it
+# on. Published verdicts are never blind: approving needs both submissions (double_review).
+def double_review_state(claim_id: int) -> tuple[frozenset[int], bool]:
+    """A claim's double review: the two reviewers' ids (empty if none), and whether both
+    submitted (the reveal)."""
+    rows = list(
+        ReviewAssignment.objects.filter(claim_id=claim_id).values_list(
+            "reviewer_id", "submitted_at"
+        )
+    )
+    return frozenset(r for r, _ in rows), all(submitted is not None for _, submitted in rows)
+
+
+def _hidden_by_double_review(user, verdict: Verdict) -> bool:
+    assigned, revealed = double_review_state(verdict.claim_id)
+    unrevealed = not revealed
+    if verdict.author_id not in assigned or not unrevealed or verdict.author_id == user.pk:
+        return False
+    return not is_editor(user) or user.pk in assigned
+
+
+def _double_review_hidden_q(user) -> Q:
+    assignments = ReviewAssignment.objects.filter(claim_id=OuterRef("claim_id"))
+    hidden = (
+        Q(Exists(assignments.filter(reviewer_id=OuterRef("author_id"))))
+        & Q(Exists(assignments.filter(submitted_at__isnull=True)))
+        & ~Q(author_id=user.pk)
+        & ~Q(status__in=PUBLIC_VERDICT_STATES)
+    )
+    if is_editor(user):
+        hidden &= Q(Exists(assignments.filter(reviewer_id=user.pk)))
+    return hidden
 
 
 def visible_verdicts(user, queryset: QuerySet[Verdict]) -> QuerySet[Verdict]:
     """The verdicts of ``queryset`` this user may see (the filter form of ``can_see_verdict``)."""
     if not is_member(user):
         return queryset.filter(status__in=PUBLIC_VERDICT_STATES)
+    unblind = ~_double_review_hidden_q(user)
     if is_editor(user):
-        return queryset
-    return queryset.filter(~Q(status=Verdict.Status.DRAFT) | Q(author_id=user.pk))
+        return queryset.filter(unblind)
+    return queryset.filter(~Q(status=Verdict.Status.DRAFT) | Q(author_id=user.pk)).filter(unblind)
 
 
 def visible_comments(user, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
@@ -265,6 +305,14 @@ def verdict_refusal(user, verdict: Verdict, action: VerdictAction) -> Permission
             )
         if verdict.submitted_by_id == user.pk:
             return PermissionDenied("you submitted this verdict, so another editor must review it")
+    if action is VerdictAction.APPROVE:
+        # Adjudicating a blind double review (approving one of its verdicts, or the final one an
+        # editor drafted) is for an editor who is neither of the two reviewers.
+        assigned, _ = double_review_state(verdict.claim_id)
+        if user.pk in assigned:
+            return PermissionDenied(
+                "one of the two reviewers may not adjudicate their double review"
+            )
     return None
 
 

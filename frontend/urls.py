@@ -13,6 +13,7 @@ from frontend.views import (
     public,
     queue,
     signin,
+    stats,
     workbench,
 )
 
@@ -34,6 +35,11 @@ urlpatterns = [
     path("claims/<int:claim_id>/", claims.claim_detail, name="claim"),
     path("claims/<int:claim_id>/edit/", claims.claim_edit, name="claim-edit"),
     path("claims/<int:claim_id>/assign/", claims.claim_assign, name="claim-assign"),
+    path(
+        "claims/<int:claim_id>/double-review/",
+        claims.claim_double_review,
+        name="claim-double-review",
+    ),
     path("claims/<int:claim_id>/accept/", workbench.claim_accept_view, name="claim-accept"),
     path("claims/<int:claim_id>/dismiss/", workbench.claim_dismiss_view, name="claim-dismiss"),
     path("claims/<int:claim_id>/evidence/", claims.evidence_panel, name="evidence"),
@@ -53,6 +59,9 @@ urlpatterns = [
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/badge/", inbox.inbox_badge, name="inbox-badge"),
     path("inbox/read/", inbox.inbox_read, name="inbox-read"),
+    path("stats/agreement/", stats.agreement_page, name="stats-agreement"),
+    path("stats/desk/", stats.desk_page, name="stats-desk"),
+    path("stats/desk.csv", stats.desk_csv, name="stats-desk-csv"),
     # Public pages. One integer is the old article page (redirects); two segments, a fact-check.
     path("fact-checks/", public.fact_check_index, name="public-index"),
     path("fact-checks/feed.atom", public.feed_atom, name="feed-atom"),

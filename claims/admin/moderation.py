@@ -30,7 +30,7 @@ from claims.models import (
     Source,
     Verdict,
 )
-from claims.permissions import ClaimAction, claim_actions
+from claims.permissions import ClaimAction, claim_actions, visible_verdicts
 from claims.services import articles as article_services
 from claims.services import claims as claim_services
 from claims.services import fetch as fetch_services
@@ -224,7 +224,9 @@ class ClaimAdmin(BulkActions, AuditHistoryMixin, ConcurrencyGuardMixin, admin.Mo
 
     @admin.action(description="Export selected claims with verdicts and evidence (CSV)")
     def export_csv(self, request, queryset):
-        claims = claims_for_export(queryset.order_by("article_id", "start", "id"))
+        claims = claims_for_export(
+            queryset.order_by("article_id", "start", "id"), user=request.user
+        )
         response = HttpResponse(claims_csv(claims), content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         response["Content-Disposition"] = f'attachment; filename="claims-{stamp}.csv"'
@@ -284,6 +286,11 @@ class VerdictAdmin(BulkActions, AuditHistoryMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def get_queryset(self, request):
+        # The list, the change page and the history: never a blind double review's verdict
+        # to an editor who is one of its two reviewers.
+        return visible_verdicts(request.user, super().get_queryset(request))
 
     def get_urls(self):
         review = self.admin_site.admin_view(require_POST(self.review_view))

@@ -304,6 +304,24 @@ class ClaimAssignSerializer(serializers.Serializer):
     )
 
 
+class DoubleReviewSerializer(serializers.Serializer):
+    reviewers = serializers.ListField(
+        child=serializers.CharField(max_length=150),
+        min_length=2,
+        max_length=2,
+        help_text="The usernames of the two (different) reviewers.",
+    )
+
+
+class DoubleReviewAssignmentSerializer(serializers.Serializer):
+    slot = serializers.IntegerField()
+    reviewer = serializers.CharField(source="reviewer.username")
+    submitted = serializers.SerializerMethodField()
+
+    def get_submitted(self, obj) -> bool:
+        return obj.submitted_at is not None
+
+
 class ClaimDismissSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=Claim.DismissalReason.choices)
     note = serializers.CharField(

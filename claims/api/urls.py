@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from claims.api import notifications, views, views_matching
+from claims.api import notifications, stats, views, views_matching
 
 app_name = "api"
 
@@ -67,6 +67,8 @@ urlpatterns = [
         views_matching.ClaimReviewImportView.as_view(),
         name="claimreview-import",
     ),
+    path("stats/agreement/", stats.AgreementView.as_view(), name="stats-agreement"),
+    path("stats/desk/", stats.DeskView.as_view(), name="stats-desk"),
     *router.urls,
     # Anything else under the API is a JSON 404, not the site's HTML page.
     re_path(r"^.*$", views.not_found, name="not-found"),

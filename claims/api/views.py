@@ -47,7 +47,16 @@ from claims.exports.claimreview import claim_review
 from claims.models import Article, Claim
 from claims.permissions import is_member
 from claims.selectors_audit import claim_history_for
-from claims.services import articles, claims, comments, evidence, extraction, tokens, verdicts
+from claims.services import (
+    articles,
+    claims,
+    comments,
+    double_review,
+    evidence,
+    extraction,
+    tokens,
+    verdicts,
+)
 from claims.services.errors import NotFound
 from claims.signin import signin_lock
 
@@ -429,6 +438,23 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
         page = self.paginate_queryset(entries)
         data = s.AuditEntrySerializer(page if page is not None else entries, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
+
+    @extend_schema(
+        summary="Put the claim under blind double review by two reviewers (editors)",
+        request=s.DoubleReviewSerializer,
+        responses={201: s.DoubleReviewAssignmentSerializer(many=True)},
+    )
+    @action(detail=True, methods=["post"], url_path="double-review")
+    def double_review(self, request, pk=None):
+        claim = self.get_object()
+        data = self.parse(s.DoubleReviewSerializer)
+        assignments = double_review.claim_double_review_start(
+            actor=request.user, claim=claim, reviewers=data["reviewers"]
+        )
+        return Response(
+            s.DoubleReviewAssignmentSerializer(assignments, many=True).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(summary="Accept a suggested claim", request=None, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])

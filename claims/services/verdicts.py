@@ -25,6 +25,11 @@ from claims.selectors import claim_ids_with_archived_sources
 from claims.services import notify
 from claims.services.claims import claim_status_follow
 from claims.services.concurrency import check_version, lock, save_bumped
+from claims.services.double_review import (
+    double_review_approve_blocker,
+    double_review_check_adjudication,
+    double_review_record_submission,
+)
 from claims.services.errors import InvalidTransition, NotFound, ValidationError
 from claims.services.text import clean_text
 
@@ -203,6 +208,7 @@ def verdict_submit(*, actor, verdict: Verdict, expected_version: int | None = No
             "reviewed_at",
         },
     )
+    double_review_record_submission(verdict=locked)
     claim_status_follow(claim=claim, status=Claim.Status.IN_REVIEW)
     notify.verdict_changed(actor=actor, verdict=locked)
     return locked
@@ -229,8 +235,9 @@ SOURCES_WARNING = "none of this claim's sources has been fetched and archived ye
 
 
 def verdict_approve_blocker(*, actor, verdict: Verdict) -> str | None:
-    """Why this actor cannot approve this verdict now (four eyes, then sources), or None."""
-    reason = may_approve_verdict(actor, verdict)
+    """Why this actor cannot approve this verdict now (four eyes and who adjudicates, a double
+    review not yet revealed, then sources), or None."""
+    reason = may_approve_verdict(actor, verdict) or double_review_approve_blocker(verdict=verdict)
     if reason is None and settings.VERDICT_APPROVE_REQUIRES_ARCHIVED_SOURCE:
         reason = verdict_sources_warning(claim=verdict.claim)
     return reason
@@ -259,6 +266,7 @@ def verdict_approve(*, actor, verdict: Verdict, expected_version: int | None = N
     locked = _review(actor, verdict, expected_version, VerdictAction.APPROVE)
     claim = lock(Claim, locked.claim_id)
     _claim_open_for_verdicts(claim)
+    double_review_check_adjudication(verdict=locked)
     locked.status = Verdict.Status.APPROVED
     locked.reviewed_by = actor
     locked.reviewed_at = timezone.now()

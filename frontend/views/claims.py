@@ -20,6 +20,7 @@ from claims.permissions import (
 from claims.selectors_audit import claim_history_for
 from claims.services import claims as claim_services
 from claims.services import comments as comment_services
+from claims.services import double_review as double_review_services
 from claims.services import evidence as evidence_services
 from claims.services import verdicts as verdict_services
 from claims.services.errors import DomainError, StaleVersion, ValidationError
@@ -136,6 +137,9 @@ def claim_context(request: HttpRequest, claim: Claim, **extra) -> dict:
         "can_dismiss": ClaimAction.DISMISS in allowed,
         "can_assign": ClaimAction.ASSIGN in allowed,
         "members": selectors.member_list() if ClaimAction.ASSIGN in allowed else [],
+        "double_review": double_review_services.double_review_assignments(claim=claim),
+        "can_double_review": ClaimAction.ASSIGN in allowed
+        and claim.status in double_review_services.DOUBLE_REVIEW_STATES,
         "claim_types": Claim.Type.choices,
         "claimant_kinds": Claim.ClaimantKind.choices,
         "dismissal_reasons": Claim.DismissalReason.choices,
@@ -262,6 +266,22 @@ def claim_assign(request: HttpRequest, claim_id: int) -> HttpResponse:
             claim=claim,
             assignee=assignee,
             expected_version=int_or_none(request.POST.get("version")),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("frontend:claim", claim_id)
+
+
+@require_POST
+@member_required
+def claim_double_review(request: HttpRequest, claim_id: int) -> HttpResponse:
+    """An editor puts the claim under blind double review by two members."""
+    claim = selectors.claim_get(user=request.user, claim_id=claim_id)
+    try:
+        double_review_services.claim_double_review_start(
+            actor=request.user,
+            claim=claim,
+            reviewers=[request.POST.get("first", ""), request.POST.get("second", "")],
         )
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from claims import selectors
 from claims.permissions import is_editor, may_approve_verdict
+from claims.services import double_review as double_review_services
 from claims.services import verdicts as verdict_services
 from frontend.views.common import member_required, render_page
 
@@ -25,7 +26,12 @@ def editor_queue(request: HttpRequest) -> HttpResponse:
         # Why this editor may not approve it (shown instead of the button), and the sources check.
         verdict.review_blocked = may_approve_verdict(request.user, verdict)
         verdict.approve_blocked = verdict.sources_warning = None
-        if verdict.review_blocked is None and verdict.claim_id not in archived:
+        if verdict.review_blocked is None:
+            verdict.approve_blocked = double_review_services.double_review_approve_blocker(
+                verdict=verdict
+            )
+        blocked = verdict.review_blocked or verdict.approve_blocked
+        if blocked is None and verdict.claim_id not in archived:
             if settings.VERDICT_APPROVE_REQUIRES_ARCHIVED_SOURCE:
                 verdict.approve_blocked = verdict_services.SOURCES_WARNING
             else:

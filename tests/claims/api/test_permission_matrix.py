@@ -126,6 +126,16 @@ MATRIX = [
         editors(200),
     ),
     (
+        "double review, the same reviewer twice",
+        "post",
+        "/api/v1/claims/{open_claim}/double-review/",
+        {"reviewers": ["someone", "someone"]},
+        None,
+        editors(400),
+    ),
+    ("agreement figures", "get", "/api/v1/stats/agreement/", None, None, editors(200)),
+    ("desk figures", "get", "/api/v1/stats/desk/", None, None, editors(200)),
+    (
         "dismiss claim",
         "post",
         "/api/v1/claims/{open_claim}/dismiss/",

@@ -1,0 +1,210 @@
+"""The desk's figures: agreement of blind double reviews, and weekly activity from the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from claims.models import Claim, ClaimEvent, VerdictEvent
+from claims.permissions import is_editor
+from claims.selectors_stats import agreement_figures, desk_figures, period_parse
+from claims.services.claims import claim_accept, claim_dismiss
+from claims.services.double_review import claim_double_review_start
+from claims.services.errors import PermissionDenied, ValidationError
+from claims.services.verdicts import (
+    verdict_approve,
+    verdict_create,
+    verdict_publish,
+    verdict_submit,
+)
+from tests.claims.api.conftest import token_client
+from tests.factories import (
+    ClaimFactory,
+    EditorFactory,
+    EvidenceFactory,
+    ReviewerFactory,
+    SourcedClaimFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _double_review(editor, first, second, rating_first, rating_second):
+    claim = SourcedClaimFactory(status=Claim.Status.OPEN)
+    claim_double_review_start(
+        actor=editor, claim=claim, reviewers=[first.username, second.username]
+    )
+    for reviewer, rating in ((first, rating_first), (second, rating_second)):
+        verdict = verdict_create(actor=reviewer, claim=claim, rating=rating, summary="s")
+        verdict_submit(actor=reviewer, verdict=verdict)
+    return claim
+
+
+@pytest.fixture
+def rated():
+    editor = EditorFactory()
+    ana, bo, cy, di = (ReviewerFactory(username=n) for n in ("ana", "bo", "cy", "di"))
+    # Pair (ana, bo), with bo sometimes named first: the pair is one pair in username order.
+    _double_review(editor, ana, bo, "false", "false")
+    _double_review(editor, bo, ana, "true", "true")
+    _double_review(editor, ana, bo, "false", "true")
+    _double_review(editor, bo, ana, "false", "misleading")
+    _double_review(editor, cy, di, "true", "true")
+    # Only one of the two submitted: a missing rating, not counted.
+    claim = SourcedClaimFactory(status=Claim.Status.OPEN)
+    claim_double_review_start(actor=editor, claim=claim, reviewers=["cy", "di"])
+    verdict_submit(
+        actor=cy, verdict=verdict_create(actor=cy, claim=claim, rating="false", summary="s")
+    )
+    return editor
+
+
+def test_agreement_per_pair_and_for_the_desk_as_computed_by_hand(rated):
+    today = timezone.now().date()
+    figures = agreement_figures(user=rated, date_from=today, date_to=today).as_dict()
+    ana_bo, cy_di = figures["pairs"]
+    # ana: false true false misleading / bo: false true true false. p_o 2/4, p_e 6/16: 0.2.
+    # Ordinal alpha: misleading has no value, so 3 pairable items, values 1 and 5: 4/9.
+    assert ana_bo["reviewers"] == ["ana", "bo"] and ana_bo["n"] == 4
+    assert ana_bo["kappa"] == pytest.approx(0.2)
+    assert ana_bo["exact"] == pytest.approx(0.5)
+    assert ana_bo["alpha"] == pytest.approx(4 / 9)
+    # One item, one label: kappa and alpha undefined, exact 1.
+    assert cy_di == {"reviewers": ["cy", "di"], "kappa": None, "alpha": None, "exact": 1.0, "n": 1}
+    # Desk: Fleiss' kappa, P 0.6, P_e 0.42 -> 0.18/0.58; alpha 1 - 7*32/480.
+    desk = figures["desk"]
+    assert desk["n"] == 5 and desk["exact"] == pytest.approx(0.6)
+    assert desk["kappa"] == pytest.approx(0.18 / 0.58)
+    assert desk["alpha"] == pytest.approx(1 - 7 * 32 / 480)
+
+
+def test_agreement_keeps_to_the_period_and_to_editors(rated):
+    yesterday = timezone.now().date() - dt.timedelta(days=1)
+    empty = agreement_figures(user=rated, date_from=yesterday, date_to=yesterday).as_dict()
+    assert empty == {"desk": {"kappa": None, "alpha": None, "exact": None, "n": 0}, "pairs": []}
+    with pytest.raises(PermissionDenied):
+        agreement_figures(user=ReviewerFactory(), date_from=yesterday, date_to=yesterday)
+
+
+def test_the_agreement_endpoint_answers_editors_in_the_issues_shape(rated):
+    answer = token_client(rated).get("/api/v1/stats/agreement/")
+    assert answer.status_code == 200
+    assert set(answer.json()) == {"desk", "pairs"}
+    assert set(answer.json()["pairs"][0]) == {"reviewers", "kappa", "alpha", "exact", "n"}
+    assert token_client(ReviewerFactory()).get("/api/v1/stats/agreement/").status_code == 403
+    assert token_client(None).get("/api/v1/stats/agreement/").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("from=yesterday", "from"),
+        ("to=2026-13-01", "to"),
+        ("from=2026-02-01&to=2026-01-01", "from"),
+        ("from=2000-01-01&to=2026-01-01", "from"),
+    ],
+)
+def test_a_bad_period_is_a_400_naming_the_field(query, field):
+    for path in ("/api/v1/stats/agreement/", "/api/v1/stats/desk/"):
+        answer = token_client(EditorFactory()).get(f"{path}?{query}")
+        assert answer.status_code == 400, answer.content
+        assert field in answer.json()["errors"]
+
+
+def test_desk_figures_count_this_weeks_activity_from_the_audit_trail():
+    editor, other, reviewer = EditorFactory(), EditorFactory(), ReviewerFactory()
+    suggested = [ClaimFactory(status=Claim.Status.SUGGESTED, origin="suggested") for _ in range(3)]
+    claim_accept(actor=reviewer, claim=suggested[0])
+    EvidenceFactory(claim=suggested[0])  # sources come before verdicts
+    claim_dismiss(actor=reviewer, claim=suggested[1], reason="duplicate")
+    verdict = verdict_create(actor=reviewer, claim=suggested[0], rating="false", summary="s")
+    verdict_submit(actor=reviewer, verdict=verdict)
+    verdict_approve(actor=editor, verdict=verdict)
+    verdict_publish(actor=other, verdict=verdict)
+    verdict_create(
+        actor=reviewer, claim=SourcedClaimFactory(status="open"), rating="true", summary="d"
+    )
+    today = timezone.now().date()
+    figures = desk_figures(user=editor, date_from=today, date_to=today)
+    (week,) = figures.weeks
+    assert week["week"] == today - dt.timedelta(days=today.weekday())
+    assert (week["suggested"], week["accepted"], week["dismissed"]) == (3, 1, 1)
+    assert week["dismissed_duplicate"] == 1 and week["dismissed_not_checkable"] == 0
+    assert (week["drafted"], week["submitted"], week["approved"], week["published"]) == (2, 1, 1, 1)
+    assert week["published_claims"] == 1 and week["hours_to_publish_median"] >= 0
+    assert figures.reviewers == [
+        {"reviewer": reviewer.username, "open_assignments": 1, "in_progress": 1}
+    ]
+    assert figures.link_rot["gone"] == 0
+
+
+@contextmanager
+def backdated():
+    """Let bulk_create keep the event times given (pgh_created_at is auto_now_add)."""
+    fields = [m._meta.get_field("pgh_created_at") for m in (ClaimEvent, VerdictEvent)]
+    for f in fields:
+        f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f in fields:
+            f.auto_now_add = True
+
+
+def _synthetic_year(claims_per_week: int) -> dt.date:
+    """A year of claim events, written straight into the (insert-only) audit table."""
+    start = timezone.now() - dt.timedelta(days=364)
+    claim = SourcedClaimFactory(status=Claim.Status.OPEN)
+    rows = []
+    for week in range(52):
+        for n in range(claims_per_week):
+            at = start + dt.timedelta(weeks=week, hours=n)
+            changes = {"status": ["suggested", "open" if n % 3 else "dismissed"]}
+            for label, change in (("insert", None), ("update", changes)):
+                rows.append(
+                    ClaimEvent(
+                        pgh_obj_id=claim.pk,
+                        pgh_label=label,
+                        pgh_created_at=at,
+                        pgh_changes=change,
+                        **_claim_columns(claim),
+                    )
+                )
+    with backdated():
+        ClaimEvent.objects.bulk_create(rows)
+    return start.date()
+
+
+def _claim_columns(claim):
+    fields = [f.attname for f in Claim._meta.concrete_fields]
+    return {name: getattr(claim, name) for name in fields if name != "id"} | {"id": claim.pk}
+
+
+def test_the_desk_costs_the_same_queries_for_a_week_and_a_year():
+    editor = EditorFactory()
+    is_editor(editor)  # the role is read once per user object, before the first count
+    first = _synthetic_year(5)
+    today = timezone.now().date()
+    with CaptureQueriesContext(connection) as week:
+        one = desk_figures(user=editor, date_from=today, date_to=today)
+    with CaptureQueriesContext(connection) as year:
+        whole = desk_figures(user=editor, date_from=first, date_to=today)
+    # SET LOCAL jit, the weeks, reviewer load, link rot; plus a savepoint pair here, inside the
+    # test's transaction.
+    assert len(week) == len(year) == 6
+    assert len(one.weeks) == 1 and len(whole.weeks) in (53, 54)
+    assert sum(w["accepted"] for w in whole.weeks) > 100
+    assert sum(w["accepted"] > 0 for w in whole.weeks) >= 52  # spread over the year
+    assert one.weeks[0]["accepted"] < 10
+
+
+def test_period_defaults_to_twelve_weeks():
+    date_from, date_to = period_parse(date_from=None, date_to=dt.date(2026, 3, 31))
+    assert (date_to - date_from).days == 83
+    with pytest.raises(ValidationError):
+        period_parse(date_from=dt.date(2026, 4, 1), date_to=dt.date(2026, 3, 31))
