@@ -17,8 +17,10 @@ from claims.models import (
     CommentEvent,
     EvidenceEvent,
     SourceEvent,
+    Verdict,
     VerdictEvent,
 )
+from claims.permissions import visible_verdicts
 from claims.selectors_audit import claim_history_for, object_history
 
 
@@ -62,15 +64,24 @@ class AuditEventAdmin(admin.ModelAdmin):
         )
 
 
+class VerdictEventAdmin(AuditEventAdmin):
+    def get_queryset(self, request):
+        # The events of verdicts hidden from this editor (a blind double review of which they
+        # are one of the two reviewers) stay hidden here too.
+        visible = visible_verdicts(request.user, Verdict.objects.all()).values("pk")
+        hidden = Verdict.objects.exclude(pk__in=visible).values("pk")
+        return super().get_queryset(request).exclude(pgh_obj_id__in=hidden)
+
+
 for _event_model in (
     ArticleEvent,
     ClaimEvent,
     SourceEvent,
     EvidenceEvent,
-    VerdictEvent,
     CommentEvent,
 ):
     admin.site.register(_event_model, AuditEventAdmin)
+admin.site.register(VerdictEvent, VerdictEventAdmin)
 
 
 class AuditHistoryMixin:

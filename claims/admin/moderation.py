@@ -124,9 +124,9 @@ class DismissForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-def _latest_verdict(field: str) -> Subquery:
+def _latest_verdict(field: str, user) -> Subquery:
     latest = (
-        Verdict.objects.filter(claim=OuterRef("pk"))
+        visible_verdicts(user, Verdict.objects.filter(claim=OuterRef("pk")))
         .exclude(status=Verdict.Status.SUPERSEDED)
         .order_by("-created_at", "-id")
     )
@@ -194,8 +194,8 @@ class ClaimAdmin(BulkActions, AuditHistoryMixin, ConcurrencyGuardMixin, admin.Mo
             super()
             .get_queryset(request)
             .annotate(
-                verdict_rating=_latest_verdict("rating__label"),
-                verdict_status=_latest_verdict("status"),
+                verdict_rating=_latest_verdict("rating__label", request.user),
+                verdict_status=_latest_verdict("status", request.user),
             )
         )
 

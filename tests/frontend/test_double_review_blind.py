@@ -159,6 +159,8 @@ def test_an_editor_who_is_one_of_the_two_finds_nothing_in_the_admin_either():
         admin.get(f"/admin/claims/verdict/{theirs.pk}/change/", follow=True),
         admin.get(f"/admin/claims/verdict/{theirs.pk}/history/", follow=True),
         admin.get(f"/admin/claims/claim/{claim.pk}/history/"),
+        admin.get("/admin/claims/verdictevent/"),
+        admin.get("/admin/claims/claim/"),
         admin.post(
             "/admin/claims/claim/", {"action": "export_csv", "_selected_action": [claim.pk]}
         ),
@@ -167,9 +169,15 @@ def test_an_editor_who_is_one_of_the_two_finds_nothing_in_the_admin_either():
     assert [SECRET_SUMMARY in p.content.decode() for p in pages] == [False] * len(pages)
     link = f"/admin/claims/verdict/{theirs.pk}/change/"
     assert link not in pages[0].content.decode()
+    assert pages[4].status_code == 200
+    assert [e for e in pages[4].context["cl"].result_list if e.pgh_obj_id == theirs.pk] == []
+    (row,) = [c for c in pages[5].context["cl"].result_list if c.pk == claim.pk]
+    assert row.verdict_rating is None and row.verdict_status is None
     # The adjudicator, who is not one of the two, reads it.
     admin.force_login(adjudicator)
     assert link in admin.get("/admin/claims/verdict/?status=all").content.decode()
+    events = admin.get("/admin/claims/verdictevent/").context["cl"].result_list
+    assert len([e for e in events if e.pgh_obj_id == theirs.pk]) >= 2
     assert SECRET_SUMMARY in admin.get(link).content.decode()
 
 
