@@ -67,6 +67,7 @@ def test_the_second_reviewer_sees_nothing_of_the_first_verdict_anywhere():
         "verdict": theirs.pk,
         "source": 0,
         "token": 0,
+        "link": 0,
     }
     paths = _paths(ids)
     assert f"/claims/{claim.pk}/" in paths and f"/api/v1/verdicts/{theirs.pk}/" in paths

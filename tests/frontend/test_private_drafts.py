@@ -41,6 +41,8 @@ def _fill(route: str, ids: dict) -> str | None:
         "verdict_id": "verdict",
         "source_id": "source",
         "token_id": "article",
+        "link_pk": "article",
+        "link_id": "article",
         "step": "step",
         "section": "section",
         "slug": "slug",
@@ -48,7 +50,8 @@ def _fill(route: str, ids: dict) -> str | None:
 
     def value(match):
         name = match.group(2)
-        key = by_prefix.get(api_head, "source") if name == "pk" else names[name]
+        # Any other id (a webhook's, a delivery's, a link's) names nothing of the draft.
+        key = by_prefix.get(api_head, "source") if name == "pk" else names.get(name, "article")
         return str(ids[key])
 
     return "/" + re.sub(r"<(\w+:)?(\w+)>", value, route)
