@@ -136,10 +136,12 @@ def test_from_suggestion_to_published_fact_check(new_page, site, celery_worker_p
     screenshot(page, "07-claim-published", full_page=True)
     page.watch.assert_clean(page)
 
-    # Anyone reads the public page and its ClaimReview JSON-LD.
+    # Anyone reads the article's fact-checks (the old address redirects), then the fact-check's
+    # own page with its sources and its ClaimReview JSON-LD.
     public = new_page()
     public.goto(f"/fact-checks/{article.pk}/")
     expect(public.locator(f"#claim-{claim.pk}")).to_contain_text("True")
+    public.locator(f"#claim-{claim.pk} a").first.click()
     expect(public.locator("body")).to_contain_text("quoted passage found in the source")
     data = json.loads(public.locator('script[type="application/ld+json"]').text_content())
     assert data["@type"] == "ClaimReview"
