@@ -26,18 +26,6 @@ class ArticleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Article
-        fields = [
-            "id",
-            *Article.METADATA_FIELDS,
-            "kind",
-            "body",
-            "body_sha256",
-            "turns",
-            "ingest_status",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
         read_only_fields = [
             "id",
             "kind",
@@ -48,6 +36,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        fields = ["id", *Article.METADATA_FIELDS, "body", *read_only_fields[1:]]
         extra_kwargs = {"body": {"trim_whitespace": False}}
 
 
@@ -129,15 +118,19 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 
 # What a claim list fetches with .values(): no model instances, one join for the assignee's name.
-CLAIM_ROW_FIELDS = (
-    "id",
-    "article_id",
+# A claim's own columns, between its ids and its assignee, in the order the API shows them.
+CLAIM_OWN_FIELDS = (
     *Claim.SPAN_FIELDS,
     *Claim.DESCRIPTION_FIELDS,
     "checkworthiness",
     "reasons",
     *Claim.WORKFLOW_FIELDS,
     *Claim.CONTEXT_FIELDS,
+)
+CLAIM_ROW_FIELDS = (
+    "id",
+    "article_id",
+    *CLAIM_OWN_FIELDS,
     "assignee_id",
     "version",
     "created_at",
@@ -231,12 +224,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "article",
-            *Claim.SPAN_FIELDS,
-            *Claim.DESCRIPTION_FIELDS,
-            "checkworthiness",
-            "reasons",
-            *Claim.WORKFLOW_FIELDS,
-            *Claim.CONTEXT_FIELDS,
+            *CLAIM_OWN_FIELDS,
             "assignee",
             "version",
             "created_at",

@@ -14,6 +14,7 @@ How it stays inside the rules:
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import functools
 import ipaddress
@@ -270,51 +271,32 @@ def fetch(url: str, config: FetchConfig) -> FetchResult:
         "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,application/pdf;q=0.8",
         "Accept-Encoding": "gzip, deflate",
     }
-    try:
-        with httpx.Client(
+    with (
+        _http_errors("site"),
+        httpx.Client(
             transport=_CheckedTransport(config, deadline),
             trust_env=False,
             follow_redirects=False,
             headers=headers,
-        ) as client:
-            for hop in range(config.max_redirects + 1):
-                request = client.build_request("GET", current, timeout=_timeouts(config, deadline))
-                response = client.send(request, stream=True)
-                try:
-                    if response.status_code in REDIRECT_STATUSES:
-                        if hop == config.max_redirects:
-                            raise FetchError(
-                                "too_many_redirects",
-                                f"More than {config.max_redirects} redirects.",
-                                url=str(current),
-                            )
-                        current = _redirect_target(response, config)
-                        redirects.append(str(current))
-                        continue
-                    return _result(url, current, response, config, deadline, redirects, started)
-                finally:
-                    response.close()
-    except httpx.TimeoutException as exc:
-        raise FetchError(
-            "timeout", f"The site took too long to answer ({_describe(exc)}).", transient=True
-        ) from None
-    except httpx.ConnectError as exc:
-        if "SSL" in str(exc) or "certificate" in str(exc).lower():
-            raise FetchError("tls_error", f"The secure connection failed: {exc}.") from None
-        raise FetchError(
-            "connect_failed", f"Could not connect: {_describe(exc)}.", transient=True
-        ) from None
-    except (
-        httpx.RemoteProtocolError,
-        httpx.LocalProtocolError,
-        httpx.ReadError,
-        httpx.WriteError,
-    ) as exc:
-        raise FetchError(
-            "protocol_error", f"The site broke the HTTP exchange: {_describe(exc)}.", transient=True
-        ) from None
-    except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
-        raise FetchError("invalid_url", str(exc)) from None
+        ) as client,
+    ):
+        for hop in range(config.max_redirects + 1):
+            request = client.build_request("GET", current, timeout=_timeouts(config, deadline))
+            response = client.send(request, stream=True)
+            try:
+                if response.status_code in REDIRECT_STATUSES:
+                    if hop == config.max_redirects:
+                        raise FetchError(
+                            "too_many_redirects",
+                            f"More than {config.max_redirects} redirects.",
+                            url=str(current),
+                        )
+                    current = _redirect_target(response, config)
+                    redirects.append(str(current))
+                    continue
+                return _result(url, current, response, config, deadline, redirects, started)
+            finally:
+                response.close()
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -337,32 +319,43 @@ def post(
     started = time.monotonic()
     deadline = started + config.total_timeout
     target = check_url(url, config.policy)
-    try:
-        with httpx.Client(
+    with (
+        _http_errors("receiver"),
+        httpx.Client(
             transport=_CheckedTransport(config, deadline), trust_env=False, follow_redirects=False
-        ) as client:
-            request = client.build_request(
-                "POST",
-                target,
-                content=body,
-                headers={"User-Agent": config.user_agent, **headers},
-                timeout=_timeouts(config, deadline),
-            )
-            response = client.send(request, stream=True)
-            try:
-                head = b""
-                for chunk in response.iter_raw():
-                    head += chunk
-                    if len(head) >= max_body or time.monotonic() > deadline:
-                        break
-            finally:
-                response.close()
-            return PostResult(response.status_code, head[:max_body], time.monotonic() - started)
+        ) as client,
+    ):
+        request = client.build_request(
+            "POST",
+            target,
+            content=body,
+            headers={"User-Agent": config.user_agent, **headers},
+            timeout=_timeouts(config, deadline),
+        )
+        response = client.send(request, stream=True)
+        try:
+            head = b""
+            for chunk in response.iter_raw():
+                head += chunk
+                if len(head) >= max_body or time.monotonic() > deadline:
+                    break
+        finally:
+            response.close()
+        return PostResult(response.status_code, head[:max_body], time.monotonic() - started)
+
+
+@contextlib.contextmanager
+def _http_errors(peer: str) -> Iterator[None]:
+    """httpx's failures as FetchErrors with their codes; ``peer`` names the other side."""
+    try:
+        yield
     except httpx.TimeoutException as exc:
         raise FetchError(
-            "timeout", f"The receiver took too long to answer ({_describe(exc)}).", transient=True
+            "timeout", f"The {peer} took too long to answer ({_describe(exc)}).", transient=True
         ) from None
     except httpx.ConnectError as exc:
+        if "SSL" in str(exc) or "certificate" in str(exc).lower():
+            raise FetchError("tls_error", f"The secure connection failed: {exc}.") from None
         raise FetchError(
             "connect_failed", f"Could not connect: {_describe(exc)}.", transient=True
         ) from None
@@ -373,7 +366,9 @@ def post(
         httpx.WriteError,
     ) as exc:
         raise FetchError(
-            "protocol_error", f"The receiver broke the exchange: {_describe(exc)}.", transient=True
+            "protocol_error",
+            f"The {peer} broke the HTTP exchange: {_describe(exc)}.",
+            transient=True,
         ) from None
     except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
         raise FetchError("invalid_url", str(exc)) from None

@@ -211,17 +211,7 @@ def _rerender(request, claim_id: int, template: str, status: int, **extra) -> Ht
 def claim_edit(request: HttpRequest, claim_id: int) -> HttpResponse:
     """Save the statement, claimant and type; a stale version is refused, the typed text kept."""
     claim = selectors.claim_get(user=request.user, claim_id=claim_id)
-    form = {
-        k: request.POST.get(k, "")
-        for k in (
-            "statement",
-            "claimant",
-            "claimant_kind",
-            "claim_type",
-            "claim_date",
-            "appearance_url",
-        )
-    }
+    form = {k: request.POST.get(k, "") for k in (*Claim.DESCRIPTION_FIELDS, *Claim.CONTEXT_FIELDS)}
     version = int_or_none(request.POST.get("version"))
     try:
         claim_services.claim_update(
