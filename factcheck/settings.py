@@ -323,7 +323,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"DismissalReasonEnum": "claims.models.ClaimDismissalReason"},
+    "ENUM_NAME_OVERRIDES": {
+        "DismissalReasonEnum": "claims.models.ClaimDismissalReason",
+        "ArticleKindEnum": "claims.models.ArticleKind",
+        "NotificationObjectKindEnum": "claims.api.notifications.OBJECT_KINDS",
+        "MatchKindEnum": "claims.api.views_matching.MATCH_KINDS",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "claims.api.schema.add_error_responses",

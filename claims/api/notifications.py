@@ -18,6 +18,9 @@ from claims.services.errors import ValidationError
 
 INBOX_LIMIT = 100
 
+# What a notification points at (the schema names these NotificationObjectKindEnum).
+OBJECT_KINDS = ("claim", "verdict", "comment")
+
 
 def notification_object(event) -> dict:
     """What a notification is about: the kind, the id and the API address of the object."""
@@ -37,7 +40,7 @@ class UserSummary(serializers.Serializer):
 
 
 class NotificationObject(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["claim", "verdict", "comment"])
+    kind = serializers.ChoiceField(choices=OBJECT_KINDS)
     id = serializers.IntegerField()
     url = serializers.CharField()
 
