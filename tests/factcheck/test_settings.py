@@ -163,7 +163,12 @@ def test_the_proxy_https_header_is_trusted_only_when_a_proxy_is_declared():
     script = (
         "from django.conf import settings as s; print(getattr(s, 'SECURE_PROXY_SSL_HEADER', None))"
     )
-    prod = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": PROD_KEY, "DJANGO_ALLOWED_HOSTS": "x.example"}
+    prod = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": PROD_KEY,
+        "DJANGO_ALLOWED_HOSTS": "x.example",
+        "FACTCHECK_PUBLISHER_URL": "https://x.example/",
+    }
     alone = run_manage("shell", "-c", script, **prod)
     assert alone.returncode == 0, alone.stderr
     assert alone.stdout.strip().splitlines()[-1] == "None"
