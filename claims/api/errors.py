@@ -56,6 +56,14 @@ def _domain_response(exc: domain.DomainError) -> Response:
     return Response(body, status=DOMAIN_STATUS[type(exc)])
 
 
+def _as_list(problems) -> list:
+    """A field's problems as a list of sentences: a list field's per-item errors
+    (``{"0": [...]}``) become "item 0: ..." so every field maps to a list, as documented."""
+    if isinstance(problems, dict):
+        return [f"item {key}: {_flatten(value)}" for key, value in problems.items()]
+    return problems if isinstance(problems, list) else [problems]
+
+
 def _flatten(detail) -> str:
     if isinstance(detail, dict):
         return "; ".join(f"{k}: {_flatten(v)}" for k, v in detail.items())
@@ -85,6 +93,7 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        errors = {field: _as_list(problems) for field, problems in errors.items()}
         response.data = {"detail": _flatten(errors), "code": "invalid", "errors": errors}
     elif isinstance(exc, exceptions.ParseError):
         response.data = {

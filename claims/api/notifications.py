@@ -171,6 +171,15 @@ class DeliverySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DeliveryPageSerializer(serializers.Serializer):
+    """A page of deliveries, as the project's pagination answers every list."""
+
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = DeliverySerializer(many=True)
+
+
 class WebhookViewSet(
     ApiView,
     mixins.ListModelMixin,
@@ -204,7 +213,7 @@ class WebhookViewSet(
     def perform_destroy(self, instance):
         webhooks.webhook_delete(actor=self.request.user, webhook=instance)
 
-    @extend_schema(summary="A webhook's deliveries, newest first", responses=DeliverySerializer)
+    @extend_schema(summary="A webhook's deliveries, newest first", responses=DeliveryPageSerializer)
     @action(detail=True, methods=["get"])
     def deliveries(self, request, pk=None):
         hook = self.get_object()

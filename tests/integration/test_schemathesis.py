@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from claims.fetching import FetchError
 from claims.services.evidence import evidence_add
 from claims.services.tokens import api_token_create
 from claims.services.verdicts import (
@@ -37,6 +38,13 @@ def seeded(settings, monkeypatch):
     """Some of everything, so generated ids hit real objects too; throttles off."""
     settings.API_THROTTLE_RATES = {"token": None, "writes": None}
     monkeypatch.setattr("claims.services.queue.current_app.send_task", lambda *a, **kw: None)
+
+    # Registering a webhook resolves its host: test names resolve nowhere here (the network
+    # guard refuses real DNS), as an unknown name does, which registration accepts.
+    def no_such_name(host, port, config):
+        raise FetchError("dns_failure", f"No address for {host}.", transient=True)
+
+    monkeypatch.setattr("claims.services.webhooks.resolve_checked", no_such_name)
     editor, second = EditorFactory(), EditorFactory()
     for _ in range(3):
         claim = ClaimFactory(article=ArticleFactory(url="https://example.test/a"))
