@@ -327,7 +327,7 @@ SPECTACULAR_SETTINGS = {
         "DismissalReasonEnum": "claims.models.ClaimDismissalReason",
         "ArticleKindEnum": "claims.models.ArticleKind",
         "NotificationObjectKindEnum": "claims.api.notifications.OBJECT_KINDS",
-        "MatchKindEnum": "claims.api.views_matching.MATCH_KINDS",
+        "MatchKindEnum": "claims.services.matching.LINK_KINDS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

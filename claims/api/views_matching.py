@@ -17,12 +17,9 @@ from claims.models import ClaimLink
 from claims.selectors_matching import MatchQuery, match_text
 from claims.services import claimreviews, matching
 
-# Where an earlier fact-check comes from (the schema names these MatchKindEnum).
-MATCH_KINDS = ("verdict", "claimreview")
-
 
 class MatchSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=MATCH_KINDS)
+    kind = serializers.ChoiceField(choices=matching.LINK_KINDS)
     id = serializers.IntegerField()
     claim_reviewed = serializers.CharField()
     rating = serializers.CharField()
