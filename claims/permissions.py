@@ -319,9 +319,11 @@ def verdict_refusal(user, verdict: Verdict, action: VerdictAction) -> Permission
 def verdict_reviewers_filter(verdict: Verdict) -> Q:
     """A filter on users: the editors and admins four eyes lets approve or reject this verdict
     (everyone ``verdict_refusal`` refuses below is left out: its author, whoever wrote or changed
-    its content, its submitter)."""
+    its content, its submitter, and the two reviewers of the claim's blind double review, who may
+    neither adjudicate it nor see the other's verdict before both submitted)."""
     barred = {verdict.author_id, verdict.content_changed_by_id, verdict.submitted_by_id}
     barred.update(verdict.content_editors or [])
+    barred.update(double_review_state(verdict.claim_id)[0])
     barred.discard(None)
     return editors_filter() & ~Q(pk__in=barred)
 

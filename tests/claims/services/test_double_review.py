@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claims.models import Claim, ReviewAssignment, Verdict
+from claims.models import Claim, Notification, ReviewAssignment, Verdict
 from claims.permissions import can_see_verdict, visible_verdicts
 from claims.selectors_audit import claim_history_for
 from claims.services.double_review import claim_double_review_start
@@ -131,6 +131,25 @@ def test_an_editor_assigned_as_reviewer_is_as_blind_and_cannot_adjudicate():
     with pytest.raises(PermissionDenied):
         verdict_approve(actor=editor_b, verdict=va)
     verdict_approve(actor=adjudicator, verdict=va)
+
+
+def test_an_editor_assigned_as_reviewer_is_not_notified_of_the_other_submission():
+    """The submission notice carries the verdict's rating: a blind reviewer who is an editor must
+    not receive it (and could not adjudicate anyway)."""
+    a, editor_b, adjudicator = ReviewerFactory(), EditorFactory(), EditorFactory()
+    claim = SourcedClaimFactory(status=Claim.Status.OPEN)
+    claim_double_review_start(
+        actor=adjudicator, claim=claim, reviewers=[a.username, editor_b.username]
+    )
+    verdict_submit(
+        actor=a, verdict=verdict_create(actor=a, claim=claim, rating="false", summary="A.")
+    )
+    told = set(
+        Notification.objects.filter(event__type="verdict.submitted").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert told == {adjudicator.username}
 
 
 def test_adjudication_waits_for_both_then_approves_one_with_four_eyes(desk):
