@@ -814,6 +814,76 @@ class ReviewAssignment(models.Model):
         return f"claim {self.claim_id}, reviewer {self.slot}"
 
 
+class DoubleReviewDefault(models.Model):
+    """Whether claims are put under blind double review without an editor naming them one by one:
+    one desk-wide row (``scope`` desk) and at most one row per article, which overrides the desk's
+    (claims/services/double_review.double_review_defaults_apply).
+
+    ``choice`` says how the two reviewers are chosen: ``named`` (the two fixed reviewers below) or
+    ``least_loaded`` (for each claim, the two active reviewers with the fewest open assignments
+    at that moment; ties go to the username in alphabetical order).
+    """
+
+    class Scope(models.TextChoices):
+        DESK = "desk", "the whole desk"
+        ARTICLE = "article", "one article"
+
+    class Choice(models.TextChoices):
+        LEAST_LOADED = "least_loaded", "automatically: the two least loaded reviewers"
+        NAMED = "named", "the two reviewers named"
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    article = models.OneToOneField(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="double_review_default",
+    )
+    enabled = models.BooleanField(
+        default=False, help_text="Every open claim without a submitted verdict is double reviewed."
+    )
+    choice = models.CharField(max_length=20, choices=Choice.choices, default=Choice.LEAST_LOADED)
+    first_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    second_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope"], condition=Q(scope="desk"), name="double_review_default_one_desk"
+            ),
+            models.CheckConstraint(
+                condition=Q(scope="desk", article__isnull=True)
+                | Q(scope="article", article__isnull=False),
+                name="double_review_default_scope_article",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    choice="least_loaded",
+                    first_reviewer__isnull=True,
+                    second_reviewer__isnull=True,
+                )
+                | (
+                    Q(choice="named", first_reviewer__isnull=False, second_reviewer__isnull=False)
+                    & ~Q(first_reviewer=F("second_reviewer"))
+                ),
+                name="double_review_default_reviewers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = "the desk" if self.scope == self.Scope.DESK else f"article {self.article_id}"
+        return f"double review default of {where}: {'on' if self.enabled else 'off'}"
+
+
 class WorkerHeartbeat(models.Model):
     """Written by the Celery worker (periodically and on request), so health checks see it work."""
 

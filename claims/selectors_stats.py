@@ -282,17 +282,23 @@ OPEN_CLAIM_STATES = (Claim.Status.IN_PROGRESS, Claim.Status.IN_REVIEW, Claim.Sta
 WORK_IN_PROGRESS = (Verdict.Status.DRAFT, Verdict.Status.REJECTED)
 
 
-def _reviewer_load() -> list[dict]:
-    """Open assignments (claims assigned and not yet approved or published, plus double reviews
-    not yet submitted) and work in progress (draft or rejected verdicts) of every member."""
+def open_assignments():
+    """A user's open assignments, as an expression over users: claims assigned and not yet
+    approved or published, plus double reviews not yet submitted. The desk page shows it; the
+    default double review picks the least loaded reviewers by it."""
     assigned = Claim.objects.filter(assignee=OuterRef("pk"), status__in=OPEN_CLAIM_STATES)
     double = ReviewAssignment.objects.filter(reviewer=OuterRef("pk"), submitted_at=None)
+    return _count(assigned, "assignee") + _count(double, "reviewer")
+
+
+def _reviewer_load() -> list[dict]:
+    """Open assignments and work in progress (draft or rejected verdicts) of every member."""
     drafts = Verdict.objects.filter(author=OuterRef("pk"), status__in=WORK_IN_PROGRESS)
     rows = (
         get_user_model()
         .objects.filter(is_active=True)
         .annotate(
-            open_assignments=_count(assigned, "assignee") + _count(double, "reviewer"),
+            open_assignments=open_assignments(),
             in_progress=_count(drafts, "author"),
         )
         .filter(Q(open_assignments__gt=0) | Q(in_progress__gt=0))
