@@ -23,6 +23,7 @@ from claims.permissions import (
     require_double_review_defaults,
     require_editor,
 )
+from claims.selectors_stats import open_assignments
 from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, ValidationError
 
@@ -140,6 +141,29 @@ def double_review_default_for(*, article: Article | None) -> DoubleReviewDefault
     return rows.filter(scope=DoubleReviewDefault.Scope.DESK).first()
 
 
+def double_review_default_check(*, enabled, choice: str, reviewers: Sequence[str] | None) -> tuple:
+    """Validate a default's settings (ValidationError naming the field): the two named users, or
+    (None, None) when they are chosen automatically."""
+    if not isinstance(enabled, bool):
+        raise ValidationError("enabled", "Say true or false.")
+    if choice not in DoubleReviewDefault.Choice.values:
+        raise ValidationError(
+            "choice",
+            f"{choice!r} is not a choice: one of {', '.join(DoubleReviewDefault.Choice.values)}.",
+        )
+    if choice == DoubleReviewDefault.Choice.NAMED:
+        first, second = _reviewers(reviewers or [])
+        return first, second
+    if reviewers:
+        only_named = "Name reviewers only with the choice 'named'; 'least_loaded' picks them."
+        raise ValidationError("reviewers", only_named)
+    if enabled and auto_reviewers(get_user_model().objects.all()).distinct().count() < 2:
+        raise ValidationError(
+            "choice", "Choosing automatically needs at least two active reviewers (not editors)."
+        )
+    return None, None
+
+
 @transaction.atomic
 def double_review_default_set(
     *,
@@ -154,24 +178,7 @@ def double_review_default_set(
     and no submitted verdict get one at once; later claims get one when they are accepted or
     added. Returns the row and how many claims were put under double review now."""
     require_double_review_defaults(actor)
-    if not isinstance(enabled, bool):
-        raise ValidationError("enabled", "Say true or false.")
-    if choice not in DoubleReviewDefault.Choice.values:
-        raise ValidationError(
-            "choice",
-            f"{choice!r} is not a choice: one of {', '.join(DoubleReviewDefault.Choice.values)}.",
-        )
-    first = second = None
-    if choice == DoubleReviewDefault.Choice.NAMED:
-        first, second = _reviewers(reviewers or [])
-    elif reviewers:
-        raise ValidationError(
-            "reviewers", "Name reviewers only with the choice 'named'; 'least_loaded' picks them."
-        )
-    elif enabled and auto_reviewers(get_user_model().objects.all()).distinct().count() < 2:
-        raise ValidationError(
-            "choice", "Choosing automatically needs at least two active reviewers (not editors)."
-        )
+    first, second = double_review_default_check(enabled=enabled, choice=choice, reviewers=reviewers)
     scope = DoubleReviewDefault.Scope.DESK if article is None else DoubleReviewDefault.Scope.ARTICLE
     # The desk's row is the lock every application of the defaults takes (see below).
     desk = _desk_row_locked(actor)
@@ -238,8 +245,6 @@ def _apply(claims) -> int:
     a fixed number of queries whatever the number of claims. The caller holds the desk row's
     lock; the claims are locked here, then checked again, so a double review started by hand at
     the same moment is not doubled."""
-    from claims.selectors_stats import open_assignments  # selectors import services' errors
-
     desk = DoubleReviewDefault.objects.filter(scope=DoubleReviewDefault.Scope.DESK).first()
     locked = list(
         claims.select_for_update(of=("self",)).order_by("pk").values_list("pk", "article_id")
