@@ -884,6 +884,26 @@ class DoubleReviewDefault(models.Model):
         return f"double review default of {where}: {'on' if self.enabled else 'off'}"
 
 
+class DeskWeek(models.Model):
+    """The desk's weekly figures of one closed week (Monday to Sunday, UTC), computed from the
+    audit trail by claims.services.stats.desk_weeks_refresh (hourly, Celery beat). The audit
+    tables are append-only and stamped with the time of writing, so a week that ended is final;
+    the desk page reads these rows and computes only the weeks not yet here."""
+
+    week = models.DateField(unique=True, help_text="The Monday the week starts on.")
+    figures = models.JSONField(help_text="{column: value} as claims.selectors_stats computes them.")
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["week"]
+        constraints = [
+            models.CheckConstraint(condition=Q(week__week_day=2), name="desk_week_starts_on_monday")
+        ]
+
+    def __str__(self) -> str:
+        return f"week of {self.week}"
+
+
 class WorkerHeartbeat(models.Model):
     """Written by the Celery worker (periodically and on request), so health checks see it work."""
 
@@ -1302,8 +1322,13 @@ class ArticleEvent(audit_event_model(Article, base_model=AuditEvent)):
 
 
 # An article's suggestions are inserted by the thousand in one statement: one event set for them.
-class ClaimEvent(audit_event_model(Claim, base_model=AuditEvent, bulk_inserts=True)):
-    pass
+_ClaimEventBase = audit_event_model(Claim, base_model=AuditEvent, bulk_inserts=True)
+
+
+class ClaimEvent(_ClaimEventBase):
+    class Meta(_ClaimEventBase.Meta):
+        # The desk's figures read events by time (claims.selectors_stats).
+        indexes = [models.Index(fields=["pgh_created_at"], name="claimevent_created_at")]
 
 
 # A source's text is kept in its snapshots (append-only, one per content): its events record a
@@ -1316,8 +1341,12 @@ class EvidenceEvent(audit_event_model(Evidence, base_model=AuditEvent)):
     pass
 
 
-class VerdictEvent(audit_event_model(Verdict, base_model=AuditEvent)):
-    pass
+_VerdictEventBase = audit_event_model(Verdict, base_model=AuditEvent)
+
+
+class VerdictEvent(_VerdictEventBase):
+    class Meta(_VerdictEventBase.Meta):
+        indexes = [models.Index(fields=["pgh_created_at"], name="verdictevent_created_at")]
 
 
 class CommentEvent(audit_event_model(Comment, base_model=AuditEvent)):
