@@ -75,17 +75,10 @@ class AgreementFigures:
 
 def _figures(items: list[RatedItem], domain: list[int], *, desk: bool) -> dict:
     pairs = [item.labels for item in items]
-    if desk:
-        kappa = fleiss_kappa([list(p) for p in pairs])
-        coders = sorted({name for item in items for name in item.reviewers})
-        column = {name: n for n, name in enumerate(coders)}
-        data = [[None] * len(items) for _ in coders]
-        for i, item in enumerate(items):
-            for name, value in zip(item.reviewers, item.values, strict=True):
-                data[column[name]][i] = value
-    else:
-        kappa = cohen_kappa(pairs)
-        data = [[item.values[0] for item in items], [item.values[1] for item in items]]
+    kappa = fleiss_kappa([list(p) for p in pairs]) if desk else cohen_kappa(pairs)
+    # Alpha depends only on the values within each item, not on who gave them, so the desk's
+    # many reviewers fit in two rows too (a reviewers-by-claims table would grow with both).
+    data = [[item.values[0] for item in items], [item.values[1] for item in items]]
     return {
         "kappa": kappa,
         "alpha": ordinal_alpha(data, domain) if items else None,

@@ -83,6 +83,22 @@ def test_agreement_per_pair_and_for_the_desk_as_computed_by_hand(rated):
     assert desk["alpha"] == pytest.approx(1 - 7 * 32 / 480)
 
 
+def test_a_rating_of_another_scale_counts_as_missing_for_alpha(rated):
+    from claims.models import Rating, RatingScale, ReviewAssignment
+
+    other = RatingScale.objects.create(
+        slug="stars", name="Stars", best_rating=50, worst_rating=10, is_default=False
+    )
+    stars = Rating.objects.create(scale=other, slug="five-stars", label="Five stars", value=50)
+    assignment = ReviewAssignment.objects.filter(reviewer__username="cy").first()
+    ReviewAssignment.objects.filter(pk=assignment.pk).update(rating=stars)
+    today = timezone.now().date()
+    figures = agreement_figures(user=rated, date_from=today, date_to=today).as_dict()
+    cy_di = figures["pairs"][1]
+    assert cy_di["n"] == 1 and cy_di["exact"] == 0.0 and cy_di["alpha"] is None
+    assert figures["desk"]["alpha"] == pytest.approx(4 / 9)  # ana and bo's alone
+
+
 def test_agreement_keeps_to_the_period_and_to_editors(rated):
     yesterday = timezone.now().date() - dt.timedelta(days=1)
     empty = agreement_figures(user=rated, date_from=yesterday, date_to=yesterday).as_dict()
