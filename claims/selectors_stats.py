@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from claims.agreement import cohen_kappa, exact_share, fleiss_kappa, ordinal_alpha
 from claims.models import (
@@ -33,7 +34,7 @@ DEFAULT_PERIOD_DAYS = 12 * 7
 
 def period_parse(*, date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date, dt.date]:
     """The period asked for, both ends inclusive; by default the last twelve weeks."""
-    date_to = date_to or dt.date.today()
+    date_to = date_to or timezone.now().date()  # UTC, like the weeks
     date_from = date_from or date_to - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
     if date_from > date_to:
         raise ValidationError("from", f"The start ({date_from}) is after the end ({date_to}).")
@@ -326,7 +327,8 @@ def _count(queryset, column: str):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-OPEN_CLAIM_STATES = (Claim.Status.IN_PROGRESS, Claim.Status.IN_REVIEW, Claim.Status.APPROVED)
+# An approved claim waits for publication, an editor's step: its reviewer's work is done.
+OPEN_CLAIM_STATES = (Claim.Status.OPEN, Claim.Status.IN_PROGRESS, Claim.Status.IN_REVIEW)
 WORK_IN_PROGRESS = (Verdict.Status.DRAFT, Verdict.Status.REJECTED)
 
 

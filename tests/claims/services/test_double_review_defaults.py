@@ -74,8 +74,10 @@ def test_an_article_default_with_named_reviewers_covers_its_open_claims_and_late
 
 def test_least_loaded_picks_the_two_reviewers_with_fewest_open_assignments_and_spreads_work():
     editor = EditorFactory()
-    busy, *_idle = (ReviewerFactory(username=n) for n in ("busy", "c", "a", "b"))
+    busy, *idle = (ReviewerFactory(username=n) for n in ("busy", "c", "a", "b"))
     EditorFactory(username="0-editor")  # editors are never picked automatically
+    # An approved claim waits for an editor: not an open assignment of its reviewer.
+    ClaimFactory(status=Claim.Status.APPROVED, assignee=idle[1])
     for _ in range(3):
         ClaimFactory(status=Claim.Status.IN_REVIEW, assignee=busy)  # not eligible
     claims = [ClaimFactory(status=Claim.Status.OPEN) for _ in range(3)]
