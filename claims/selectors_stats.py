@@ -225,22 +225,24 @@ def _weekly_sql() -> str:
          WHERE {in_ranges("pgh_created_at")} AND pgh_label = 'update'
            AND pgh_changes -> 'status' ->> 1 = 'published'
          GROUP BY pgh_obj_id
+    ), history AS (
+        -- ... and, for those claims only, when they were first accepted (a suggestion's move to
+        -- open, or the creation of a claim made open by hand) and first published ever: one
+        -- grouped pass (a join on the few claims, or a hash over all for a long period).
+        SELECT e.pgh_obj_id,
+               min(e.pgh_created_at) FILTER (
+                   WHERE e.pgh_changes -> 'status' ->> 0 = 'suggested'
+                      OR (e.pgh_label = 'insert' AND e.status <> 'suggested')) AS accepted_at,
+               min(e.pgh_created_at) FILTER (
+                   WHERE e.pgh_changes -> 'status' ->> 1 = 'published') AS first_published
+          FROM {claim_events} e
+         WHERE e.pgh_obj_id IN (SELECT pgh_obj_id FROM published_now)
+           AND (e.pgh_label = 'insert' OR e.pgh_changes ? 'status')
+         GROUP BY e.pgh_obj_id
     ), published AS (
-        -- ... if it is their first ever, with when they were first accepted (a suggestion's move
-        -- to open, or the creation of a claim made open by hand): per claim, by its events.
-        SELECT p.at, accepted.at AS accepted_at
-          FROM published_now p
-         CROSS JOIN LATERAL (
-               SELECT min(e.pgh_created_at) AS at FROM {claim_events} e
-                WHERE e.pgh_obj_id = p.pgh_obj_id AND e.pgh_created_at <= p.at
-                  AND (e.pgh_changes -> 'status' ->> 0 = 'suggested'
-                       OR (e.pgh_label = 'insert' AND e.status <> 'suggested'))
-         ) accepted
-         WHERE accepted.at IS NOT NULL
-           AND NOT EXISTS (
-               SELECT 1 FROM {claim_events} e
-                WHERE e.pgh_obj_id = p.pgh_obj_id AND e.pgh_created_at < p.at
-                  AND e.pgh_label = 'update' AND e.pgh_changes -> 'status' ->> 1 = 'published')
+        SELECT p.at, h.accepted_at
+          FROM published_now p JOIN history h ON h.pgh_obj_id = p.pgh_obj_id
+         WHERE h.first_published = p.at AND h.accepted_at <= p.at
     ), latency AS (
         SELECT date_trunc('week', at) AS week, count(*) AS published_claims,
                percentile_cont(0.5) WITHIN GROUP (
