@@ -65,11 +65,18 @@ def fleiss_kappa(items: Sequence[Sequence[Hashable]]) -> float | None:
 def ordinal_alpha(
     reliability_data: Sequence[Sequence[float | None]], value_domain: Sequence[float]
 ) -> float | None:
-    """Krippendorff's alpha, ordinal, over raters (rows) by items (columns); None is missing."""
-    if not reliability_data or not value_domain or len(set(value_domain)) < 2:
+    """Krippendorff's alpha, ordinal, over raters (rows) by items (columns); None is missing,
+    and so is a value outside the domain (a rating of another scale), which the package would
+    refuse."""
+    domain = set(value_domain or ())
+    if not reliability_data or len(domain) < 2:
         return None
     matrix = np.array(
-        [[np.nan if v is None else float(v) for v in row] for row in reliability_data], dtype=float
+        [
+            [float(v) if v is not None and v in domain else np.nan for v in row]
+            for row in reliability_data
+        ],
+        dtype=float,
     )
     # Items with fewer than two values are unpairable and carry no information.
     if int((np.sum(~np.isnan(matrix), axis=0) >= 2).sum()) == 0:
@@ -79,6 +86,6 @@ def ordinal_alpha(
         value = krippendorff.alpha(
             reliability_data=matrix,
             level_of_measurement="ordinal",
-            value_domain=sorted(set(value_domain)),
+            value_domain=sorted(domain),
         )
     return None if math.isnan(value) else float(value)

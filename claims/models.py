@@ -814,6 +814,96 @@ class ReviewAssignment(models.Model):
         return f"claim {self.claim_id}, reviewer {self.slot}"
 
 
+class DoubleReviewDefault(models.Model):
+    """Whether claims are put under blind double review without an editor naming them one by one:
+    one desk-wide row (``scope`` desk) and at most one row per article, which overrides the desk's
+    (claims/services/double_review.double_review_defaults_apply).
+
+    ``choice`` says how the two reviewers are chosen: ``named`` (the two fixed reviewers below) or
+    ``least_loaded`` (for each claim, the two active reviewers with the fewest open assignments
+    at that moment; ties go to the username in alphabetical order).
+    """
+
+    class Scope(models.TextChoices):
+        DESK = "desk", "the whole desk"
+        ARTICLE = "article", "one article"
+
+    class Choice(models.TextChoices):
+        LEAST_LOADED = "least_loaded", "automatically: the two least loaded reviewers"
+        NAMED = "named", "the two reviewers named"
+
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    article = models.OneToOneField(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="double_review_default",
+    )
+    enabled = models.BooleanField(
+        default=False, help_text="Every open claim without a submitted verdict is double reviewed."
+    )
+    choice = models.CharField(max_length=20, choices=Choice.choices, default=Choice.LEAST_LOADED)
+    first_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    second_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope"], condition=Q(scope="desk"), name="double_review_default_one_desk"
+            ),
+            models.CheckConstraint(
+                condition=Q(scope="desk", article__isnull=True)
+                | Q(scope="article", article__isnull=False),
+                name="double_review_default_scope_article",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    choice="least_loaded",
+                    first_reviewer__isnull=True,
+                    second_reviewer__isnull=True,
+                )
+                | (
+                    Q(choice="named", first_reviewer__isnull=False, second_reviewer__isnull=False)
+                    & ~Q(first_reviewer=F("second_reviewer"))
+                ),
+                name="double_review_default_reviewers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = "the desk" if self.scope == self.Scope.DESK else f"article {self.article_id}"
+        return f"double review default of {where}: {'on' if self.enabled else 'off'}"
+
+
+class DeskWeek(models.Model):
+    """The desk's weekly figures of one closed week (Monday to Sunday, UTC), computed from the
+    audit trail by claims.services.stats.desk_weeks_refresh (hourly, Celery beat). The audit
+    tables are append-only and stamped with the time of writing, so a week that ended is final;
+    the desk page reads these rows and computes only the weeks not yet here."""
+
+    week = models.DateField(unique=True, help_text="The Monday the week starts on.")
+    figures = models.JSONField(help_text="{column: value} as claims.selectors_stats computes them.")
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["week"]
+        constraints = [
+            models.CheckConstraint(condition=Q(week__week_day=2), name="desk_week_starts_on_monday")
+        ]
+
+    def __str__(self) -> str:
+        return f"week of {self.week}"
+
+
 class WorkerHeartbeat(models.Model):
     """Written by the Celery worker (periodically and on request), so health checks see it work."""
 
@@ -1232,8 +1322,13 @@ class ArticleEvent(audit_event_model(Article, base_model=AuditEvent)):
 
 
 # An article's suggestions are inserted by the thousand in one statement: one event set for them.
-class ClaimEvent(audit_event_model(Claim, base_model=AuditEvent, bulk_inserts=True)):
-    pass
+_ClaimEventBase = audit_event_model(Claim, base_model=AuditEvent, bulk_inserts=True)
+
+
+class ClaimEvent(_ClaimEventBase):
+    class Meta(_ClaimEventBase.Meta):
+        # The desk's figures read events by time (claims.selectors_stats).
+        indexes = [models.Index(fields=["pgh_created_at"], name="claimevent_created_at")]
 
 
 # A source's text is kept in its snapshots (append-only, one per content): its events record a
@@ -1246,8 +1341,12 @@ class EvidenceEvent(audit_event_model(Evidence, base_model=AuditEvent)):
     pass
 
 
-class VerdictEvent(audit_event_model(Verdict, base_model=AuditEvent)):
-    pass
+_VerdictEventBase = audit_event_model(Verdict, base_model=AuditEvent)
+
+
+class VerdictEvent(_VerdictEventBase):
+    class Meta(_VerdictEventBase.Meta):
+        indexes = [models.Index(fields=["pgh_created_at"], name="verdictevent_created_at")]
 
 
 class CommentEvent(audit_event_model(Comment, base_model=AuditEvent)):

@@ -103,6 +103,21 @@ def editors_filter() -> Q:
     return Q(groups__name=EDITORS) | Q(is_superuser=True)
 
 
+def auto_reviewers(users: QuerySet) -> QuerySet:
+    """The users a default double review may pick automatically: active reviewers who are not
+    editors (so that an editor who is neither of the two is always there to adjudicate)."""
+    editors = users.model.objects.filter(editors_filter()).values("pk")
+    return users.filter(is_active=True, is_superuser=False, groups__name=REVIEWERS).exclude(
+        pk__in=editors
+    )
+
+
+def require_double_review_defaults(user) -> None:
+    """Setting the desk's or an article's default double review is an editor's decision; any
+    member may read it."""
+    require_editor(user, "set the default double review")
+
+
 def require_member(user, action: str) -> None:
     """Refuse unless the user is a newsroom member."""
     if not is_member(user):

@@ -12,11 +12,13 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from claims.agreement import cohen_kappa, exact_share, fleiss_kappa, ordinal_alpha
 from claims.models import (
     Claim,
     ClaimEvent,
+    DeskWeek,
     Rating,
     ReviewAssignment,
     Source,
@@ -32,7 +34,7 @@ DEFAULT_PERIOD_DAYS = 12 * 7
 
 def period_parse(*, date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date, dt.date]:
     """The period asked for, both ends inclusive; by default the last twelve weeks."""
-    date_to = date_to or dt.date.today()
+    date_to = date_to or timezone.now().date()  # UTC, like the weeks
     date_from = date_from or date_to - dt.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
     if date_from > date_to:
         raise ValidationError("from", f"The start ({date_from}) is after the end ({date_to}).")
@@ -74,17 +76,10 @@ class AgreementFigures:
 
 def _figures(items: list[RatedItem], domain: list[int], *, desk: bool) -> dict:
     pairs = [item.labels for item in items]
-    if desk:
-        kappa = fleiss_kappa([list(p) for p in pairs])
-        coders = sorted({name for item in items for name in item.reviewers})
-        column = {name: n for n, name in enumerate(coders)}
-        data = [[None] * len(items) for _ in coders]
-        for i, item in enumerate(items):
-            for name, value in zip(item.reviewers, item.values, strict=True):
-                data[column[name]][i] = value
-    else:
-        kappa = cohen_kappa(pairs)
-        data = [[item.values[0] for item in items], [item.values[1] for item in items]]
+    kappa = fleiss_kappa([list(p) for p in pairs]) if desk else cohen_kappa(pairs)
+    # Alpha depends only on the values within each item, not on who gave them, so the desk's
+    # many reviewers fit in two rows too (a reviewers-by-claims table would grow with both).
+    data = [[item.values[0] for item in items], [item.values[1] for item in items]]
     return {
         "kappa": kappa,
         "alpha": ordinal_alpha(data, domain) if items else None,
@@ -176,8 +171,10 @@ WEEKLY_COLUMNS = (
 
 
 def _weekly_sql() -> str:
-    """One statement: a row per week of the period. Table and column names come from the models;
-    every value is a parameter."""
+    """One statement: a row per week with events in either of two time ranges ([s1, e1) and
+    [s2, e2); an empty range has s = e). Every pass starts from the events in the ranges (the
+    event tables' pgh_created_at index), so the cost follows the events read, not the history.
+    Table and column names come from the models; every value is a parameter."""
     claim_events = ClaimEvent._meta.db_table
     verdict_events = VerdictEvent._meta.db_table
     reasons = ",\n".join(
@@ -188,19 +185,22 @@ def _weekly_sql() -> str:
     steps = ",\n".join(
         f"count(*) FILTER (WHERE became = '{step}') AS {step}" for step in VERDICT_STEPS
     )
+
+    def in_ranges(column: str) -> str:
+        return (
+            f"(({column} >= %(s1)s AND {column} < %(e1)s)"
+            f" OR ({column} >= %(s2)s AND {column} < %(e2)s))"
+        )
+
     return f"""
-    WITH weeks AS (
-        SELECT generate_series(date_trunc('week', %(start)s::timestamptz),
-                               date_trunc('week', %(last)s::timestamptz),
-                               interval '1 week') AS week
-    ), ce AS (
+    WITH ce AS (
         SELECT date_trunc('week', pgh_created_at) AS week, pgh_label, origin, dismissal_reason,
                CASE WHEN pgh_label = 'update' AND pgh_changes ? 'status'
                     THEN pgh_changes -> 'status' ->> 1 END AS became,
                CASE WHEN pgh_label = 'update' AND pgh_changes ? 'status'
                     THEN pgh_changes -> 'status' ->> 0 END AS was
           FROM {claim_events}
-         WHERE pgh_created_at >= %(start)s AND pgh_created_at < %(end)s
+         WHERE {in_ranges("pgh_created_at")}
     ), claims AS (
         SELECT week,
                count(*) FILTER (WHERE pgh_label = 'insert' AND origin = 'suggested') AS suggested,
@@ -213,32 +213,45 @@ def _weekly_sql() -> str:
                CASE WHEN pgh_label = 'update' AND pgh_changes ? 'status'
                     THEN pgh_changes -> 'status' ->> 1 END AS became
           FROM {verdict_events}
-         WHERE pgh_created_at >= %(start)s AND pgh_created_at < %(end)s
+         WHERE {in_ranges("pgh_created_at")}
     ), verdicts AS (
         SELECT week, count(*) FILTER (WHERE pgh_label = 'insert') AS drafted,
                {steps}
           FROM ve GROUP BY week
-    ), published AS (
-        -- Per claim: when it was first published and first accepted (a suggestion's move to
-        -- open, or the creation of a claim made open by hand). One pass over the status events.
-        SELECT pgh_obj_id,
-               min(pgh_created_at) FILTER (WHERE pgh_changes -> 'status' ->> 1 = 'published') AS at,
-               min(pgh_created_at) FILTER (
-                   WHERE pgh_changes -> 'status' ->> 0 = 'suggested'
-                      OR (pgh_label = 'insert' AND status <> 'suggested')
-               ) AS accepted_at
+    ), published_now AS (
+        -- The claims published in the ranges, at their first publication there ...
+        SELECT pgh_obj_id, min(pgh_created_at) AS at
           FROM {claim_events}
-         WHERE pgh_created_at < %(end)s AND (pgh_label = 'insert' OR pgh_changes ? 'status')
+         WHERE {in_ranges("pgh_created_at")} AND pgh_label = 'update'
+           AND pgh_changes -> 'status' ->> 1 = 'published'
          GROUP BY pgh_obj_id
+    ), history AS (
+        -- ... and, for those claims only, when they were first accepted (a suggestion's move to
+        -- open, or the creation of a claim made open by hand) and first published ever: one
+        -- grouped pass (a join on the few claims, or a hash over all for a long period).
+        SELECT e.pgh_obj_id,
+               min(e.pgh_created_at) FILTER (
+                   WHERE e.pgh_changes -> 'status' ->> 0 = 'suggested'
+                      OR (e.pgh_label = 'insert' AND e.status <> 'suggested')) AS accepted_at,
+               min(e.pgh_created_at) FILTER (
+                   WHERE e.pgh_changes -> 'status' ->> 1 = 'published') AS first_published
+          FROM {claim_events} e
+         WHERE e.pgh_obj_id IN (SELECT pgh_obj_id FROM published_now)
+           AND (e.pgh_label = 'insert' OR e.pgh_changes ? 'status')
+         GROUP BY e.pgh_obj_id
+    ), published AS (
+        SELECT p.at, h.accepted_at
+          FROM published_now p JOIN history h ON h.pgh_obj_id = p.pgh_obj_id
+         WHERE h.first_published = p.at AND h.accepted_at <= p.at
     ), latency AS (
         SELECT date_trunc('week', at) AS week, count(*) AS published_claims,
                percentile_cont(0.5) WITHIN GROUP (
                    ORDER BY extract(epoch FROM at - accepted_at) / 3600) AS median_hours,
                percentile_cont(0.9) WITHIN GROUP (
                    ORDER BY extract(epoch FROM at - accepted_at) / 3600) AS p90_hours
-          FROM published
-         WHERE accepted_at IS NOT NULL AND at >= %(start)s AND at < %(end)s AND accepted_at <= at
-         GROUP BY 1
+          FROM published GROUP BY 1
+    ), weeks AS (
+        SELECT week FROM claims UNION SELECT week FROM verdicts UNION SELECT week FROM latency
     )
     SELECT weeks.week::date,
            coalesce(claims.suggested, 0), coalesce(claims.accepted, 0),
@@ -253,6 +266,44 @@ def _weekly_sql() -> str:
       LEFT JOIN latency ON latency.week = weeks.week
      ORDER BY weeks.week
     """  # noqa: S608 (model names and fixed choices only)
+
+
+Range = tuple[dt.datetime, dt.datetime]
+
+
+def weekly_rows(first: Range, second: Range | None = None) -> dict[dt.date, dict]:
+    """The weekly figures ({column: value}) of the events in one or two time ranges, by the
+    Monday (UTC) of their week; weeks without events are left out. One statement."""
+    second = second or (first[1], first[1])
+    params = {"s1": first[0], "e1": first[1], "s2": second[0], "e2": second[1]}
+    params |= {f"reason_{n}": reason for n, reason in enumerate(DISMISSAL_REASONS)}
+    # PostgreSQL can misjudge the joins' sizes badly enough to switch on JIT compilation:
+    # seconds of compiling for a query that runs in milliseconds (bench/desk_stats.py). Off for
+    # this one statement's transaction only.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(_weekly_sql(), params)  # names from the models only; values are params
+        rows = cursor.fetchall()
+    weeks = {}
+    for row in rows:
+        figures = dict(zip(WEEKLY_COLUMNS, row[1:], strict=True))
+        for key in ("hours_to_publish_median", "hours_to_publish_p90"):
+            if figures[key] is not None:
+                figures[key] = round(float(figures[key]), 2)
+        weeks[row[0]] = figures
+    return weeks
+
+
+def empty_week() -> dict:
+    return {column: None if column.startswith("hours_") else 0 for column in WEEKLY_COLUMNS}
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def at_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
 
 
 @dataclass
@@ -278,21 +329,28 @@ def _count(queryset, column: str):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-OPEN_CLAIM_STATES = (Claim.Status.IN_PROGRESS, Claim.Status.IN_REVIEW, Claim.Status.APPROVED)
+# An approved claim waits for publication, an editor's step: its reviewer's work is done.
+OPEN_CLAIM_STATES = (Claim.Status.OPEN, Claim.Status.IN_PROGRESS, Claim.Status.IN_REVIEW)
 WORK_IN_PROGRESS = (Verdict.Status.DRAFT, Verdict.Status.REJECTED)
 
 
-def _reviewer_load() -> list[dict]:
-    """Open assignments (claims assigned and not yet approved or published, plus double reviews
-    not yet submitted) and work in progress (draft or rejected verdicts) of every member."""
+def open_assignments():
+    """A user's open assignments, as an expression over users: claims assigned and not yet
+    approved or published, plus double reviews not yet submitted. The desk page shows it; the
+    default double review picks the least loaded reviewers by it."""
     assigned = Claim.objects.filter(assignee=OuterRef("pk"), status__in=OPEN_CLAIM_STATES)
     double = ReviewAssignment.objects.filter(reviewer=OuterRef("pk"), submitted_at=None)
+    return _count(assigned, "assignee") + _count(double, "reviewer")
+
+
+def _reviewer_load() -> list[dict]:
+    """Open assignments and work in progress (draft or rejected verdicts) of every member."""
     drafts = Verdict.objects.filter(author=OuterRef("pk"), status__in=WORK_IN_PROGRESS)
     rows = (
         get_user_model()
         .objects.filter(is_active=True)
         .annotate(
-            open_assignments=_count(assigned, "assignee") + _count(double, "reviewer"),
+            open_assignments=open_assignments(),
             in_progress=_count(drafts, "author"),
         )
         .filter(Q(open_assignments__gt=0) | Q(in_progress__gt=0))
@@ -306,25 +364,32 @@ def _reviewer_load() -> list[dict]:
 
 
 def desk_figures(*, user, date_from: dt.date, date_to: dt.date) -> DeskFigures:
-    """The desk's activity by week over the period, reviewer load now, and link rot now:
-    four queries (one sets the weekly query's planner option) whatever the period or volume."""
+    """The desk's activity by week over the period, reviewer load now, and link rot now, in a
+    fixed number of statements whatever the period or volume. The whole weeks that are already
+    summarised (DeskWeek, claims.services.stats) are read from there; the rest of the period (its
+    first, partial week, and the weeks since the last summary: normally the current one) is
+    computed from the audit trail."""
     require_editor(user, "read the desk's figures")
     start, end = _bounds(date_from, date_to)
-    params = {"start": start, "end": end, "last": end - dt.timedelta(microseconds=1)}
-    params |= {f"reason_{n}": reason for n, reason in enumerate(DISMISSAL_REASONS)}
-    # PostgreSQL's estimate for the weeks' outer joins is far too high, which switches on JIT
-    # compilation: seconds of compiling for a query that runs in tens of milliseconds (measured
-    # with bench/desk_stats.py). Off for this one statement's transaction only.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute(_weekly_sql(), params)  # names from the models only; values are params
-        weeks = [
-            dict(zip(("week", *WEEKLY_COLUMNS), row, strict=True)) for row in cursor.fetchall()
-        ]
-    for week in weeks:
-        for key in ("hours_to_publish_median", "hours_to_publish_p90"):
-            if week[key] is not None:
-                week[key] = round(float(week[key]), 2)
+    mondays = []
+    week = monday(date_from)
+    while week <= date_to:
+        mondays.append(week)
+        week += dt.timedelta(days=7)
+    # The whole weeks of the period (a range, so that the statement runs whatever the period).
+    whole = DeskWeek.objects.filter(week__gte=date_from, week__lte=date_to - dt.timedelta(days=6))
+    summary = dict(whole.values_list("week", "figures"))
+    if summary:
+        head = (start, at_midnight(min(summary)))
+        tail = (at_midnight(max(summary) + dt.timedelta(days=7)), end)
+    else:
+        head, tail = (start, end), (end, end)
+    live = weekly_rows(head, tail)
+    blank = empty_week()
+    weeks = []
+    for w in mondays:
+        figures = summary.get(w) or live.get(w) or blank
+        weeks.append({"week": w, **{c: figures.get(c, blank[c]) for c in WEEKLY_COLUMNS}})
     counts = dict(
         Source.objects.values_list("link_status")
         .annotate(n=Count("id"))

@@ -7,7 +7,16 @@ import socket
 from celery import shared_task
 
 from claims.models import Evidence, WorkerHeartbeat
-from claims.services import extraction, fetch, ingest, linkcheck, matching, quotes, webhooks
+from claims.services import (
+    extraction,
+    fetch,
+    ingest,
+    linkcheck,
+    matching,
+    quotes,
+    stats,
+    webhooks,
+)
 
 
 @shared_task(name="claims.tasks.worker_heartbeat", ignore_result=True)
@@ -128,3 +137,9 @@ def outbox_sweep() -> int:
 def claim_match_refresh(claim_id: int) -> None:
     """Compute and keep a claim's earlier fact-checks (claim memory)."""
     matching.claim_matches_refresh(claim_id=claim_id)
+
+
+@shared_task(name="claims.tasks.desk_weeks_refresh", ignore_result=True)
+def desk_weeks_refresh() -> int:
+    """Hourly (beat): add the weeks that closed to the desk's weekly summary."""
+    return stats.desk_weeks_refresh()

@@ -183,6 +183,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": float(env_int("SOURCE_SWEEP_INTERVAL_SECONDS", 60)),
     },
     "source-link-check": {"task": "claims.tasks.source_link_check_due", "schedule": 3600.0},
+    # The desk's weekly summary: closed weeks are added (claims.services.stats).
+    "desk-weeks-refresh": {"task": "claims.tasks.desk_weeks_refresh", "schedule": 3600.0},
     "outbox-sweep": {
         "task": "claims.tasks.outbox_sweep",
         "schedule": float(env_int("OUTBOX_SWEEP_INTERVAL_SECONDS", 30)),

@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from frontend.views import (
     articles,
     claims,
+    double_review,
     inbox,
     matching,
     new_article,
@@ -32,6 +33,12 @@ urlpatterns = [
     path(
         "articles/<int:article_id>/suggest/", workbench.article_suggest_view, name="article-suggest"
     ),
+    path(
+        "articles/<int:article_id>/double-review/",
+        double_review.article_double_review,
+        name="article-double-review",
+    ),
+    path("double-review/", double_review.desk_double_review, name="double-review-default"),
     path("claims/<int:claim_id>/", claims.claim_detail, name="claim"),
     path("claims/<int:claim_id>/edit/", claims.claim_edit, name="claim-edit"),
     path("claims/<int:claim_id>/assign/", claims.claim_assign, name="claim-assign"),

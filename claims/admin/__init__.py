@@ -1,3 +1,8 @@
 """The Django admin: moderation of the domain, accounts, and the read-only audit trail."""
 
-from claims.admin import accounts, audit, moderation  # noqa: F401  (registers the ModelAdmins)
+from claims.admin import (  # noqa: F401  (registers the ModelAdmins)
+    accounts,
+    audit,
+    double_review,
+    moderation,
+)

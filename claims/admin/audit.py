@@ -7,6 +7,7 @@ import json
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 
@@ -33,12 +34,25 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     list_display = ("pgh_created_at", "pgh_label", "pgh_obj_id", "actor", "changed")
     list_filter = ("pgh_label",)
-    search_fields = ("=pgh_obj_id",)
+    # The search box (shown because search_fields is set) is get_search_results' below: the
+    # admin's own would ask for pgh_obj_id__iexact, a lookup a foreign key does not have.
+    search_fields = ("pgh_obj_id",)
+    search_help_text = "An object's id, or part of the name of who made the change."
     ordering = ("-pgh_created_at", "-pgh_id")
     date_hierarchy = "pgh_created_at"
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word must match: a whole number is an object's id or part of an actor's name,
+        anything else part of an actor's name."""
+        for term in search_term.split()[:10]:
+            matches = Q(pgh_context__actor__icontains=term)
+            if term.isdigit() and int(term) < 2**63:
+                matches |= Q(pgh_obj_id=int(term))
+            queryset = queryset.filter(matches)
+        return queryset, False
 
     def has_add_permission(self, request):
         return False

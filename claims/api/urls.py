@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from claims.api import notifications, stats, views, views_matching
+from claims.api import double_review, notifications, stats, views, views_matching
 
 app_name = "api"
 
@@ -66,6 +66,16 @@ urlpatterns = [
         "claimreviews/import/",
         views_matching.ClaimReviewImportView.as_view(),
         name="claimreview-import",
+    ),
+    path(
+        "double-review/default/",
+        double_review.DeskDoubleReviewView.as_view(),
+        name="double-review-default",
+    ),
+    path(
+        "articles/<int:article_pk>/double-review/",
+        double_review.ArticleDoubleReviewView.as_view(),
+        name="article-double-review",
     ),
     path("stats/agreement/", stats.AgreementView.as_view(), name="stats-agreement"),
     path("stats/desk/", stats.DeskView.as_view(), name="stats-desk"),

@@ -20,6 +20,7 @@ from claims.permissions import (
 )
 from claims.services import notify
 from claims.services.concurrency import check_version, lock, save_bumped
+from claims.services.double_review import double_review_defaults_apply
 from claims.services.errors import InvalidTransition, ValidationError
 from claims.services.matching import claim_matches_enqueue
 from claims.services.text import clean_text
@@ -158,6 +159,8 @@ def claim_create(
     )
     _set_span(claim, article.body, start, end, quote)
     claim.save()
+    if double_review_defaults_apply(claim_ids=[claim.pk]):
+        claim.refresh_from_db(fields=["status", "version", "updated_at"])
     claim_matches_enqueue(claim_id=claim.pk)
     return claim
 
@@ -230,6 +233,8 @@ def claim_accept(*, actor, claim: Claim, expected_version: int | None = None) ->
         )
     locked.status = Claim.Status.OPEN
     save_bumped(locked, {"status"})
+    if double_review_defaults_apply(claim_ids=[locked.pk]):
+        locked.refresh_from_db(fields=["status", "version", "updated_at"])
     claim_matches_enqueue(claim_id=locked.pk)
     return locked
 

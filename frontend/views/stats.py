@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils.html import format_html_join
 from django.views.decorators.http import require_GET
 
 from claims.permissions import is_editor
@@ -91,6 +92,22 @@ def desk_page(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "charts": charts,
         "columns": WEEKLY_COLUMNS,
+        # One row a week, escaped and joined here rather than by a template loop per cell.
+        "week_rows": format_html_join(
+            "\n",
+            '<tr><th scope="row">{}</th>{}</tr>',
+            (
+                (
+                    w["week"].isoformat(),
+                    format_html_join(
+                        "",
+                        "<td>{}</td>",
+                        (("\u2013" if w[c] is None else w[c],) for c in WEEKLY_COLUMNS),
+                    ),
+                )
+                for w in figures.weeks
+            ),
+        ),
     }
     return render_page(request, "frontend/stats_desk.html", context, status=400 if errors else 200)
 

@@ -95,3 +95,41 @@ def test_ordinal_alpha_perfect_near_and_missing():
     assert ordinal_alpha([[1, 5, None], [1, 5, 3]], [1, 2, 3, 4, 5]) == pytest.approx(1.0)
     assert ordinal_alpha([[None, 2], [3, None]], [1, 2, 3, 4, 5]) is None
     assert ordinal_alpha([[3, 3], [3, 3]], [1, 2, 3, 4, 5]) is None
+
+
+def test_ordinal_alpha_matches_a_hand_computed_two_coder_example():
+    # Units (1,2), (2,2), (3,3): coincidences o12 = o21 = 1, o22 = 2, o33 = 2; n1 1, n2 3, n3 2.
+    # Ordinal distances: d12 = (4 - 2)^2 = 4, d13 = (6 - 1.5)^2 = 20.25, d23 = (5 - 2.5)^2 = 6.25.
+    # alpha = 1 - (n - 1) * sum(o * d) / sum(nc * nk * d) = 1 - 5 * 8 / 180 = 7/9.
+    assert ordinal_alpha([[1, 2, 3], [2, 2, 3]], [1, 2, 3, 4, 5]) == pytest.approx(7 / 9)
+
+
+def test_alpha_does_not_depend_on_who_rated_so_two_rows_hold_the_desk():
+    n = None
+    by_reviewer = [[1, n, 2, n], [2, 3, n, n], [n, 3, 2, 5], [n, n, n, 4]]
+    two_rows = [[1, 3, 2, 5], [2, 3, 2, 4]]
+    assert ordinal_alpha(by_reviewer, [1, 2, 3, 4, 5]) == pytest.approx(
+        ordinal_alpha(two_rows, [1, 2, 3, 4, 5])
+    )
+
+
+def test_a_value_outside_the_scale_is_missing_not_an_error():
+    # A rating of another scale (value 9): that item is unpairable, as Misleading is.
+    assert ordinal_alpha([[1, 2, 3, 9], [2, 2, 3, 9]], [1, 2, 3, 4, 5]) == pytest.approx(7 / 9)
+    assert ordinal_alpha([[1, 2], [2, 2]], [3]) is None  # a domain of one value
+
+
+def test_fleiss_kappa_of_one_label_is_undefined_and_of_perfect_agreement_one():
+    assert fleiss_kappa([["true", "true"]] * 4) is None
+    assert fleiss_kappa([["true", "true"], ["false", "false"]]) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_cohens_kappa_agrees_with_scikit_learn_on_random_ratings(seed):
+    import random
+
+    rng = random.Random(seed)
+    labels = ["true", "mostly-true", "half-true", "false", "misleading", "unverifiable"]
+    pairs = [(rng.choice(labels), rng.choice(labels[: 2 + seed])) for _ in range(60)]
+    a, b = zip(*pairs, strict=True)
+    assert cohen_kappa(pairs) == pytest.approx(cohen_kappa_score(a, b))

@@ -83,6 +83,22 @@ def test_agreement_per_pair_and_for_the_desk_as_computed_by_hand(rated):
     assert desk["alpha"] == pytest.approx(1 - 7 * 32 / 480)
 
 
+def test_a_rating_of_another_scale_counts_as_missing_for_alpha(rated):
+    from claims.models import Rating, RatingScale, ReviewAssignment
+
+    other = RatingScale.objects.create(
+        slug="stars", name="Stars", best_rating=50, worst_rating=10, is_default=False
+    )
+    stars = Rating.objects.create(scale=other, slug="five-stars", label="Five stars", value=50)
+    assignment = ReviewAssignment.objects.filter(reviewer__username="cy").first()
+    ReviewAssignment.objects.filter(pk=assignment.pk).update(rating=stars)
+    today = timezone.now().date()
+    figures = agreement_figures(user=rated, date_from=today, date_to=today).as_dict()
+    cy_di = figures["pairs"][1]
+    assert cy_di["n"] == 1 and cy_di["exact"] == 0.0 and cy_di["alpha"] is None
+    assert figures["desk"]["alpha"] == pytest.approx(4 / 9)  # ana and bo's alone
+
+
 def test_agreement_keeps_to_the_period_and_to_editors(rated):
     yesterday = timezone.now().date() - dt.timedelta(days=1)
     empty = agreement_figures(user=rated, date_from=yesterday, date_to=yesterday).as_dict()
@@ -194,9 +210,9 @@ def test_the_desk_costs_the_same_queries_for_a_week_and_a_year():
         one = desk_figures(user=editor, date_from=today, date_to=today)
     with CaptureQueriesContext(connection) as year:
         whole = desk_figures(user=editor, date_from=first, date_to=today)
-    # SET LOCAL jit, the weeks, reviewer load, link rot; plus a savepoint pair here, inside the
-    # test's transaction.
-    assert len(week) == len(year) == 6
+    # The summarised weeks, SET LOCAL jit, the other weeks, reviewer load, link rot; plus a
+    # savepoint pair here, inside the test's transaction.
+    assert len(week) == len(year) == 7
     assert len(one.weeks) == 1 and len(whole.weeks) in (53, 54)
     assert sum(w["accepted"] for w in whole.weeks) > 100
     assert sum(w["accepted"] > 0 for w in whole.weeks) >= 52  # spread over the year
@@ -208,3 +224,100 @@ def test_period_defaults_to_twelve_weeks():
     assert (date_to - date_from).days == 83
     with pytest.raises(ValidationError):
         period_parse(date_from=dt.date(2026, 4, 1), date_to=dt.date(2026, 3, 31))
+
+
+def _event(obj: int, at: dt.datetime, was: str | None, became: str, *, claim=None) -> ClaimEvent:
+    label = "insert" if was is None else "update"
+    changes = None if was is None else {"status": [was, became]}
+    columns = _claim_columns(claim) | {"id": obj, "status": became}
+    return ClaimEvent(
+        pgh_obj_id=obj, pgh_label=label, pgh_created_at=at, pgh_changes=changes, **columns
+    )
+
+
+def _history(now: dt.datetime) -> None:
+    """Twenty weeks of claims: accepted, dismissed, published (some a few weeks after their
+    acceptance, one corrected and published again), spread over every day and hour."""
+    claim = SourcedClaimFactory(status=Claim.Status.OPEN)
+    rows = []
+    for n in range(140):
+        at = now - dt.timedelta(days=140 - n, hours=(n * 7) % 24)
+        obj = 5_000_000 + n
+        rows.append(_event(obj, at, None, "suggested", claim=claim))
+        if n % 4 == 0:
+            rows.append(
+                _event(obj, at + dt.timedelta(hours=2), "suggested", "dismissed", claim=claim)
+            )
+            continue
+        rows.append(_event(obj, at + dt.timedelta(hours=1), "suggested", "open", claim=claim))
+        if n % 4 != 1:
+            published = at + dt.timedelta(hours=3 + (n * 37) % 400)
+            if published < now:
+                rows.append(_event(obj, published, "approved", "published", claim=claim))
+            if n % 9 == 2 and published + dt.timedelta(days=10) < now:
+                later = published + dt.timedelta(days=10)
+                rows.append(_event(obj, later, "approved", "published", claim=claim))
+    with backdated():
+        ClaimEvent.objects.bulk_create(rows)
+
+
+def test_the_weekly_summary_gives_the_same_figures_as_the_audit_trail():
+    from claims.models import DeskWeek
+    from claims.services.stats import desk_weeks_refresh
+
+    editor = EditorFactory()
+    now = timezone.now()
+    _history(now)
+    today = now.date()
+    periods = [
+        (today - dt.timedelta(days=days), today - dt.timedelta(days=back))
+        for days, back in ((139, 0), (100, 3), (60, 20), (13, 0), (6, 0), (0, 0), (200, 150))
+    ]
+    live = [desk_figures(user=editor, date_from=a, date_to=b).as_dict() for a, b in periods]
+    assert not DeskWeek.objects.exists()
+    written = desk_weeks_refresh(now=now)
+    assert 19 <= written <= 21 and desk_weeks_refresh(now=now) == 0
+    latest = DeskWeek.objects.order_by("-week").first().week
+    assert latest + dt.timedelta(days=7) <= today - dt.timedelta(days=today.weekday())
+    summarised = [desk_figures(user=editor, date_from=a, date_to=b).as_dict() for a, b in periods]
+    assert summarised == live
+    whole = live[0]["weeks"]
+    assert sum(w["published_claims"] for w in whole) > 30  # the periods really hold figures
+    assert sum(w["dismissed"] for w in whole) == 34  # the first one is a day before the period
+    # A rebuild writes the same weeks again; a refresh a week later adds the week that closed.
+    assert desk_weeks_refresh(now=now, rebuild=True) == written
+    assert desk_weeks_refresh(now=now + dt.timedelta(days=7)) == 1
+    again = [desk_figures(user=editor, date_from=a, date_to=b).as_dict() for a, b in periods]
+    assert again == live
+
+
+def test_the_time_to_publish_counts_a_claims_first_publication_only():
+    editor = EditorFactory()
+    claim = SourcedClaimFactory(status=Claim.Status.OPEN)
+    monday = timezone.now().date() - dt.timedelta(days=timezone.now().weekday() + 21)
+    t0 = dt.datetime.combine(monday, dt.time(9), tzinfo=dt.UTC)
+    rows = [
+        _event(1, t0, None, "suggested", claim=claim),
+        _event(1, t0 + dt.timedelta(hours=1), "suggested", "open", claim=claim),
+        _event(1, t0 + dt.timedelta(hours=11), "approved", "published", claim=claim),
+        # corrected and published again two weeks later: not a second publication
+        _event(1, t0 + dt.timedelta(days=14), "approved", "published", claim=claim),
+        # made open by hand, published 30 hours later
+        _event(2, t0 + dt.timedelta(days=14), None, "open", claim=claim),
+        _event(2, t0 + dt.timedelta(days=14, hours=30), "approved", "published", claim=claim),
+    ]
+    with backdated():
+        ClaimEvent.objects.bulk_create(rows)
+    weeks = desk_figures(user=editor, date_from=monday, date_to=monday + dt.timedelta(days=20))
+    by_week = {w["week"]: w for w in weeks.weeks}
+    first, third = by_week[monday], by_week[monday + dt.timedelta(days=14)]
+    assert (first["published_claims"], first["hours_to_publish_median"]) == (1, 10.0)
+    assert (third["published_claims"], third["hours_to_publish_median"]) == (1, 30.0)
+    # From a period that starts after the first publication, the correction is not counted.
+    later = desk_figures(
+        user=editor,
+        date_from=monday + dt.timedelta(days=14),
+        date_to=monday + dt.timedelta(days=14),
+    )
+    # The correction is not a publication; the other claim is published the next day.
+    assert later.weeks[0]["published_claims"] == 0

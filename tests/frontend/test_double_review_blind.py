@@ -72,6 +72,13 @@ def test_the_second_reviewer_sees_nothing_of_the_first_verdict_anywhere():
     paths = _paths(ids)
     assert f"/claims/{claim.pk}/" in paths and f"/api/v1/verdicts/{theirs.pk}/" in paths
     assert f"/api/v1/claims/{claim.pk}/history/" in paths
+    # The default double review's routes (desk and article, pages and API) are walked too.
+    assert {
+        "/double-review/",
+        f"/articles/{claim.article_id}/double-review/",
+        "/api/v1/double-review/default/",
+        f"/api/v1/articles/{claim.article_id}/double-review/",
+    } <= set(paths)
 
     browser = Client()
     browser.force_login(second)
@@ -162,6 +169,7 @@ def test_an_editor_who_is_one_of_the_two_finds_nothing_in_the_admin_either():
         admin.get(f"/admin/claims/claim/{claim.pk}/history/"),
         admin.get("/admin/claims/verdictevent/"),
         admin.get("/admin/claims/claim/"),
+        admin.get("/admin/claims/doublereviewdefault/"),
         admin.post(
             "/admin/claims/claim/", {"action": "export_csv", "_selected_action": [claim.pk]}
         ),

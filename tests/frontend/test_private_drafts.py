@@ -79,6 +79,12 @@ def test_no_page_or_fragment_shows_another_reviewers_draft():
     }
     routes = sorted({r for r in (_fill(p, ids) for p in _paths(get_resolver().url_patterns)) if r})
     assert f"/claims/{claim.pk}/" in routes and f"/api/v1/claims/{claim.pk}/history/" in routes
+    assert {
+        "/double-review/",
+        f"/articles/{claim.article_id}/double-review/",
+        "/api/v1/double-review/default/",
+        f"/api/v1/articles/{claim.article_id}/double-review/",
+    } <= set(routes)
     web = Client()
     web.force_login(second)
     api = token_client(second)
