@@ -88,6 +88,17 @@ def is_editor(user) -> bool:
     return role_of(user).is_editor
 
 
+def is_admin(user) -> bool:
+    """An admin (a superuser)."""
+    return role_of(user) is Role.ADMIN
+
+
+def require_admin(user, action: str) -> None:
+    """Refuse unless the user is an admin."""
+    if not is_admin(user):
+        raise PermissionDenied(f"only admins may {action}")
+
+
 def may_use_admin(user) -> bool:
     """The moderation admin: active staff editors and admins (a reviewer marked staff stays out)."""
     return bool(user.is_active and user.is_staff) and is_editor(user)

@@ -79,7 +79,7 @@ _TF = (
 _IMPORTED = """
     WITH hits AS (
         SELECT r.id, r.search FROM claims_claimreview r
-         WHERE r.search @@ %(tsquery)s::tsquery
+         WHERE r.search @@ %(tsquery)s::tsquery AND NOT r.is_hidden
          ORDER BY ts_rank(%(weights)s::float4[], r.search, %(tsquery)s::tsquery) DESC, r.id
          LIMIT %(limit)s
     )
@@ -231,7 +231,11 @@ def match_describe(ranked: list[rank.Candidate], *, threshold: float) -> list[di
 
     review_ids = [c.key[1] for c in ranked if c.key[0] == "claimreview"]
     verdict_ids = [c.key[1] for c in ranked if c.key[0] == "verdict"]
-    reviews = ClaimReview.objects.defer("raw", "search", "embedding").in_bulk(review_ids)
+    reviews = (
+        ClaimReview.objects.filter(is_hidden=False)
+        .defer("raw", "search", "embedding")
+        .in_bulk(review_ids)
+    )
     verdicts = (
         Verdict.objects.select_related("rating", "claim", "claim__article")
         .filter(status__in=PUBLIC_VERDICT_STATES)
@@ -291,6 +295,8 @@ def claim_links_for(*, claim_ids: list[int]) -> dict[int, list[dict]]:
     for link in links:
         if link.claim_review_id:
             r = link.claim_review
+            if r.is_hidden:
+                continue  # a moderator hid it: shown nowhere
             item = {
                 "kind": "claimreview",
                 "url": r.url,

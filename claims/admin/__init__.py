@@ -1,3 +1,3 @@
 """The Django admin: moderation of the domain, accounts, and the read-only audit trail."""
 
-from claims.admin import accounts, audit, moderation  # noqa: F401  (registers the ModelAdmins)
+from claims.admin import accounts, audit, claimreviews, moderation  # noqa: F401  (registers the ModelAdmins)

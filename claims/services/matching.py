@@ -53,7 +53,7 @@ def _target(kind: str, target_id: int, claim: Claim) -> dict:
     if kind not in LINK_KINDS:
         raise ValidationError("kind", f"{kind!r} is not a valid kind: claimreview or verdict.")
     if kind == "claimreview":
-        review = ClaimReview.objects.filter(pk=target_id).first()
+        review = ClaimReview.objects.filter(pk=target_id, is_hidden=False).first()
         if review is None:
             raise ValidationError("id", f"No imported fact-check {target_id}.")
         return {"claim_review": review}
