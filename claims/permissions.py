@@ -286,6 +286,24 @@ def visible_verdicts(user, queryset: QuerySet[Verdict]) -> QuerySet[Verdict]:
     return queryset.filter(~Q(status=Verdict.Status.DRAFT) | Q(author_id=user.pk)).filter(unblind)
 
 
+# Claim memory: our verdicts offered as earlier fact-checks (matches, "same claim as" links) are
+# the published ones and nothing else, whoever asks. Matches are computed by the worker and kept
+# for every member to see, so they may hold only what the least of their readers may see: never
+# a draft, a verdict under review, nor a blind double review's verdict (never published while
+# blind). A link made to a published verdict still shows once a correction supersedes it.
+MATCHED_VERDICT_STATES = frozenset({Verdict.Status.PUBLISHED})
+
+
+def matchable_verdicts(queryset: QuerySet[Verdict]) -> QuerySet[Verdict]:
+    """The verdicts of ``queryset`` that may be offered as an earlier fact-check."""
+    return visible_verdicts(None, queryset).filter(status__in=MATCHED_VERDICT_STATES)
+
+
+def linked_verdict_shown(verdict: Verdict) -> bool:
+    """Whether a "same claim as" link to this verdict is shown (to anyone: public pages too)."""
+    return can_see_verdict(None, verdict)
+
+
 def visible_comments(user, queryset: QuerySet[Comment]) -> QuerySet[Comment]:
     """The comments of ``queryset`` this user may read: members; hidden ones editors only."""
     if not is_member(user):

@@ -14,8 +14,13 @@ from dataclasses import dataclass
 from django.db import connection
 
 from claims.matching import embedding, rank
-from claims.matching.text import clean_query, search_config
-from claims.permissions import PUBLIC_VERDICT_STATES
+from claims.matching.text import MAX_QUERY_CHARS, clean_query, search_config
+from claims.permissions import (
+    MATCHED_VERDICT_STATES,
+    linked_verdict_shown,
+    matchable_verdicts,
+)
+from claims.services.errors import ValidationError
 
 LIMIT = 10
 CANDIDATES = 250  # first-stage hits re-ranked, from the imported fact-checks
@@ -148,7 +153,7 @@ _OWN = """
                                      coalesce(nullif(c.statement, ''), c.quote)), 'A')
                || setweight(to_tsvector(%(config)s::regconfig, v.summary), 'C') AS search
           FROM claims_verdict v JOIN claims_claim c ON c.id = v.claim_id
-         WHERE v.status = 'published' AND v.claim_id IS DISTINCT FROM %(exclude)s
+         WHERE v.status = ANY(%(states)s) AND v.claim_id IS DISTINCT FROM %(exclude)s
     ), hits AS (
         SELECT * FROM docs WHERE search @@ %(tsquery)s::tsquery
          ORDER BY ts_rank(%(weights)s::float4[], search, %(tsquery)s::tsquery) DESC, id
@@ -187,6 +192,13 @@ def match_candidates(
     query: MatchQuery, *, candidates: int = CANDIDATES, budget: int = MATCH_BUDGET
 ) -> list[rank.Candidate]:
     """Every re-ranked candidate for a text, best first (the evaluation reads them all)."""
+    if len(query.text or "") > MAX_QUERY_CHARS:
+        # Refused, not cut: a text this long is not one claim (a claim's own text is cut by
+        # services.matching, which knows it is one).
+        raise ValidationError(
+            "q",
+            f"The text is {len(query.text):,} characters; at most {MAX_QUERY_CHARS:,} are matched.",
+        )
     text = clean_query(query.text)
     if not text:
         return []
@@ -216,6 +228,7 @@ def match_candidates(
                     "limit": OWN_CANDIDATES,
                     "config": config,
                     "exclude": query.exclude_claim_id,
+                    "states": sorted(MATCHED_VERDICT_STATES),
                 },
             )
     if not found:
@@ -286,11 +299,9 @@ def match_describe(ranked: list[rank.Candidate], *, threshold: float) -> list[di
         .defer("raw", "search", "embedding")
         .in_bulk(review_ids)
     )
-    verdicts = (
+    verdicts = matchable_verdicts(
         Verdict.objects.select_related("rating", "claim", "claim__article")
-        .filter(status__in=PUBLIC_VERDICT_STATES)
-        .in_bulk(verdict_ids)
-    )
+    ).in_bulk(verdict_ids)
     from django.conf import settings
 
     results = []
@@ -357,7 +368,7 @@ def claim_links_for(*, claim_ids: list[int]) -> dict[int, list[dict]]:
             }
         else:
             v = link.verdict
-            if v.status not in PUBLIC_VERDICT_STATES:
+            if not linked_verdict_shown(v):
                 continue
             item = {
                 "kind": "verdict",
