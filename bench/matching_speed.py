@@ -104,10 +104,11 @@ def add_synthetic(total: int) -> None:
                 INSERT INTO claims_claimreview (created_at, updated_at, url, claim_reviewed, title,
                     description, rating_value, best_rating, worst_rating, rating_name, author,
                     claimant, language, raw, search_config, length_a, length_b, length_c,
-                    embedding)
+                    embedding, is_hidden, hidden_reason)
                 SELECT now(), now(), 'https://synthetic.invalid/' || (%(start)s + g),
                        a.claim_reviewed || ' ' || b.title, c.title, a.description, '', '', '',
-                       'False', 'Synthetic', '', 'en', '{}'::jsonb, 'english', 0, 0, 0, a.embedding
+                       'False', 'Synthetic', '', 'en', '{}'::jsonb, 'english', 0, 0, 0, a.embedding,
+                       false, ''
                   FROM generate_series(1::bigint, %(n)s) g, m
                   JOIN src a ON true JOIN src b ON true JOIN src c ON true
                  WHERE a.k = (g * 7919) %% m.m AND b.k = (g * 104729) %% m.m
@@ -167,6 +168,7 @@ def compare(path: Path, texts: list[str]) -> None:
 
     spec = importlib.util.spec_from_file_location("earlier_selectors_matching", path)
     earlier = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = earlier  # its dataclasses look their module up
     spec.loader.exec_module(earlier)
     timings: dict[str, list[float]] = {"before": [], "after": []}
     for text in texts[:30]:  # warm-up
