@@ -7,9 +7,14 @@
 2. Serves the API with gunicorn on loopback (bench.settings: throttles off) and sends the dev and
    train query texts one at a time to GET /api/v1/matches/?q=..., after a warm-up: p50/p95/max,
    and the server's memory before and after (flat or not).
-3. With --synthetic N, adds fact-checks until the table holds N (variants of the real ones: the
-   same words in other combinations, so every lexeme is as common as it would be in a corpus that
-   size), then measures again. Use a scratch database: the synthetic rows stay.
+3. With --synthetic N [N ...], adds fact-checks until the table holds N (variants of the real
+   ones: the same words in other combinations, so every lexeme is as common as it would be in a
+   corpus that size), then measures again, for each N in turn. Use a scratch database: the
+   synthetic rows stay.
+
+--compare FILE also times, in this process, the selector in FILE (an earlier
+claims/selectors_matching.py, e.g. from `git show REV:claims/selectors_matching.py`) against the
+current one on the same queries, alternating, at each size: before/after on one machine load.
 """
 
 from __future__ import annotations
@@ -36,12 +41,12 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
 
 from bench.api_load import free_port, start_gunicorn  # noqa: E402
 from bench.claimreview_convert import DATA, URL, claimreview  # noqa: E402
 from claims.models import ClaimReview  # noqa: E402
 from claims.services.claimreviews import claimreview_import_trusted  # noqa: E402
+from claims.services.tokens import api_token_create  # noqa: E402
 
 SYNTHETIC_BATCH = 50_000
 
@@ -99,10 +104,11 @@ def add_synthetic(total: int) -> None:
                 INSERT INTO claims_claimreview (created_at, updated_at, url, claim_reviewed, title,
                     description, rating_value, best_rating, worst_rating, rating_name, author,
                     claimant, language, raw, search_config, length_a, length_b, length_c,
-                    embedding)
+                    embedding, is_hidden, hidden_reason)
                 SELECT now(), now(), 'https://synthetic.invalid/' || (%(start)s + g),
                        a.claim_reviewed || ' ' || b.title, c.title, a.description, '', '', '',
-                       'False', 'Synthetic', '', 'en', '{}'::jsonb, 'english', 0, 0, 0, a.embedding
+                       'False', 'Synthetic', '', 'en', '{}'::jsonb, 'english', 0, 0, 0, a.embedding,
+                       false, ''
                   FROM generate_series(1::bigint, %(n)s) g, m
                   JOIN src a ON true JOIN src b ON true JOIN src c ON true
                  WHERE a.k = (g * 7919) %% m.m AND b.k = (g * 104729) %% m.m
@@ -154,28 +160,60 @@ def measure(port: int, token: str, texts: list[str], server_pid: int) -> None:
     )
 
 
+def compare(path: Path, texts: list[str]) -> None:
+    """The earlier selector in ``path`` against the current one, in this process, alternating."""
+    import importlib.util
+
+    from claims import selectors_matching as current
+
+    spec = importlib.util.spec_from_file_location("earlier_selectors_matching", path)
+    earlier = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = earlier  # its dataclasses look their module up
+    spec.loader.exec_module(earlier)
+    timings: dict[str, list[float]] = {"before": [], "after": []}
+    for text in texts[:30]:  # warm-up
+        earlier.match_text(earlier.MatchQuery(text=text))
+        current.match_text(current.MatchQuery(text=text))
+    for text in texts:
+        for name, module in (("before", earlier), ("after", current)):
+            started = time.perf_counter()
+            module.match_text(module.MatchQuery(text=text))
+            timings[name].append(time.perf_counter() - started)
+    parts = []
+    for name, times in timings.items():
+        times.sort()
+        p95 = times[int(0.95 * len(times)) - 1]
+        parts.append(f"{name} p50 {statistics.median(times) * 1000:.1f} ms p95 {p95 * 1000:.1f} ms")
+    print(f"in-process match_text, {len(texts)} queries: " + "; ".join(parts), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--synthetic", type=int, default=0, help="total rows for the second run")
+    parser.add_argument(
+        "--synthetic", type=int, nargs="*", default=[], help="total rows for the next runs"
+    )
+    parser.add_argument("--compare", type=Path, help="an earlier selectors_matching.py")
     parser.add_argument("--skip-import", action="store_true")
     args = parser.parse_args()
     if not args.skip_import:
         import_real()
     user, _ = get_user_model().objects.get_or_create(username="bench-matcher")
     user.groups.add(Group.objects.get(name="reviewers"))
-    token, _ = Token.objects.get_or_create(user=user)
+    _, token_key = api_token_create(user=user, name="bench")
     texts = queries()
     port = free_port()
-    for total in [None, args.synthetic] if args.synthetic else [None]:
+    for total in [None, *args.synthetic]:
         if total:
             add_synthetic(total)
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM claims_claimreview")
-            print(f"-- {cursor.fetchone()[0]} fact-checks in the table")
+            print(f"-- {cursor.fetchone()[0]} fact-checks in the table", flush=True)
+        if args.compare:
+            compare(args.compare, texts[:400])
         connection.close()
         server = start_gunicorn(port, 1)
         try:
-            measure(port, token.key, texts, worker_pid(server.pid))
+            measure(port, token_key, texts, worker_pid(server.pid))
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -128,7 +128,14 @@ class AuditUpdateEvent(pghistory.UpdateEvent):
 
 
 def audit_event_model(
-    tracked_model, *, base_model, summarised: tuple[str, ...] = (), bulk_inserts: bool = False
+    tracked_model,
+    *,
+    base_model,
+    summarised: tuple[str, ...] = (),
+    bulk_inserts: bool = False,
+    inserts: bool = True,
+    update_condition: pgtrigger.Condition | None = None,
+    exclude: tuple[str, ...] = (),
 ):
     """An abstract, append-only event model recording every insert, update and delete.
 
@@ -136,14 +143,21 @@ def audit_event_model(
     event rows; an update that changes one records its length and md5 before and after. With
     ``bulk_inserts``, the insert events of one statement are written by one statement-level
     trigger from its transition table (one INSERT ... SELECT), not by a trigger call per row.
+    Without ``inserts``, only updates (those meeting ``update_condition``, when given) and
+    deletes are recorded; ``exclude`` leaves columns out of the event rows altogether.
     """
     insert_level = pghistory.Statement if bulk_inserts else None
+    update_options = {"condition": update_condition} if update_condition is not None else {}
+    trackers = [
+        AuditUpdateEvent(trigger_name="audit_update", summarised=summarised, **update_options),
+        pghistory.DeleteEvent(trigger_name="audit_delete"),
+    ]
+    if inserts:
+        trackers.insert(0, pghistory.InsertEvent(trigger_name="audit_insert", level=insert_level))
     return pghistory.create_event_model(
         tracked_model,
-        pghistory.InsertEvent(trigger_name="audit_insert", level=insert_level),
-        AuditUpdateEvent(trigger_name="audit_update", summarised=summarised),
-        pghistory.DeleteEvent(trigger_name="audit_delete"),
-        exclude=list(summarised) or None,
+        *trackers,
+        exclude=[*summarised, *exclude] or None,
         base_model=base_model,
         obj_field=pghistory.ObjForeignKey(
             related_name="audit_events", related_query_name="audit_event"

@@ -1172,6 +1172,20 @@ class ClaimReview(TimeStamped):
     embedding = models.BinaryField(
         null=True, editable=False, help_text="Static sentence embedding (float16) for the re-rank."
     )
+    # Moderation: a hidden fact-check is kept (and re-imports leave it hidden) but never offered
+    # as a match, linked or shown; who hid it, when and why are in its audit trail too.
+    is_hidden = models.BooleanField(
+        default=False, help_text="Hidden by a moderator: never offered as a match."
+    )
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-date_published", "-id"]
@@ -1354,4 +1368,21 @@ class CommentEvent(audit_event_model(Comment, base_model=AuditEvent)):
 
 
 class ClaimLinkEvent(audit_event_model(ClaimLink, base_model=AuditEvent)):
+    pass
+
+
+# Imported fact-checks arrive by the ten thousand and keep their document as received: their
+# trail is moderation alone (hidden, shown again, deleted), not every import.
+class ClaimReviewEvent(
+    audit_event_model(
+        ClaimReview,
+        base_model=AuditEvent,
+        inserts=False,
+        update_condition=pgtrigger.Condition(
+            'OLD."is_hidden" IS DISTINCT FROM NEW."is_hidden"'
+            ' OR OLD."hidden_reason" IS DISTINCT FROM NEW."hidden_reason"'
+        ),
+        exclude=("raw", "search", "embedding"),
+    )
+):
     pass

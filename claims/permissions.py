@@ -88,6 +88,17 @@ def is_editor(user) -> bool:
     return role_of(user).is_editor
 
 
+def is_admin(user) -> bool:
+    """An admin (a superuser)."""
+    return role_of(user) is Role.ADMIN
+
+
+def require_admin(user, action: str) -> None:
+    """Refuse unless the user is an admin."""
+    if not is_admin(user):
+        raise PermissionDenied(f"only admins may {action}")
+
+
 def may_use_admin(user) -> bool:
     """The moderation admin: active staff editors and admins (a reviewer marked staff stays out)."""
     return bool(user.is_active and user.is_staff) and is_editor(user)
@@ -288,6 +299,24 @@ def visible_verdicts(user, queryset: QuerySet[Verdict]) -> QuerySet[Verdict]:
     if is_editor(user):
         return queryset.filter(unblind)
     return queryset.filter(~Q(status=Verdict.Status.DRAFT) | Q(author_id=user.pk)).filter(unblind)
+
+
+# Claim memory: our verdicts offered as earlier fact-checks (matches, "same claim as" links) are
+# the published ones and nothing else, whoever asks. Matches are computed by the worker and kept
+# for every member to see, so they may hold only what the least of their readers may see: never
+# a draft, a verdict under review, nor a blind double review's verdict (never published while
+# blind). A link made to a published verdict still shows once a correction supersedes it.
+MATCHED_VERDICT_STATES = frozenset({Verdict.Status.PUBLISHED})
+
+
+def matchable_verdicts(queryset: QuerySet[Verdict]) -> QuerySet[Verdict]:
+    """The verdicts of ``queryset`` that may be offered as an earlier fact-check."""
+    return visible_verdicts(None, queryset).filter(status__in=MATCHED_VERDICT_STATES)
+
+
+def linked_verdict_shown(verdict: Verdict) -> bool:
+    """Whether a "same claim as" link to this verdict is shown (to anyone: public pages too)."""
+    return can_see_verdict(None, verdict)
 
 
 def visible_comments(user, queryset: QuerySet[Comment]) -> QuerySet[Comment]:

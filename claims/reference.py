@@ -67,6 +67,7 @@ EDITOR_PERMISSIONS = {
         "evidence": ("view", "change"),
         "verdict": ("view", "change"),
         "comment": ("view", "change"),
+        "claimreview": ("view", "change"),
         "ratingscale": ("view",),
         "rating": ("view",),
         "articleevent": ("view",),
@@ -75,6 +76,7 @@ EDITOR_PERMISSIONS = {
         "evidenceevent": ("view",),
         "verdictevent": ("view",),
         "commentevent": ("view",),
+        "claimreviewevent": ("view",),
     }
 }
 

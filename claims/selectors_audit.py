@@ -15,6 +15,8 @@ from claims.models import (
     ArticleEvent,
     Claim,
     ClaimEvent,
+    ClaimReview,
+    ClaimReviewEvent,
     Comment,
     CommentEvent,
     Evidence,
@@ -33,6 +35,7 @@ EVENT_MODELS: dict[type[models.Model], type[models.Model]] = {
     Evidence: EvidenceEvent,
     Verdict: VerdictEvent,
     Comment: CommentEvent,
+    ClaimReview: ClaimReviewEvent,
 }
 
 

@@ -14,15 +14,22 @@ from dataclasses import dataclass
 from django.db import connection
 
 from claims.matching import embedding, rank
-from claims.matching.text import clean_query, search_config
-from claims.permissions import PUBLIC_VERDICT_STATES
+from claims.matching.text import MAX_QUERY_CHARS, clean_query, search_config
+from claims.permissions import (
+    MATCHED_VERDICT_STATES,
+    linked_verdict_shown,
+    matchable_verdicts,
+)
+from claims.services.errors import ValidationError
 
 LIMIT = 10
 CANDIDATES = 250  # first-stage hits re-ranked, from the imported fact-checks
 OWN_CANDIDATES = 20  # and from our own published verdicts
 COVERED = 30  # the best candidates whose claims are compared word for word with the query
 MAX_TERMS = 16  # the rarest query lexemes searched; all of them still count in BM25
-MATCH_BUDGET = 5000  # the selecting lexemes' document frequencies add up to at most this
+MATCH_BUDGET = 2000  # the selecting clauses' expected rows add up to at most this
+PAIR_TERMS = 6  # when single lexemes match too much: pairs among the rarest this many
+SCAN_LIMIT = 4000  # and whatever the estimates, at most this many rows are ranked
 TS_WEIGHTS = "{0.05, 0.2, 0.4, 1.0}"  # D, C, B, A: claim over title over summary
 
 
@@ -35,8 +42,15 @@ class MatchQuery:
     exclude_claim_id: int | None = None
 
 
-def _tsquery(lexemes: list[str]) -> str:
-    return " | ".join("'" + lex.replace("\\", "\\\\").replace("'", "''") + "'" for lex in lexemes)
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _tsquery(clauses: list[tuple[str, ...]]) -> str:
+    """OR of the clauses; a clause of two lexemes is their AND."""
+    return " | ".join(
+        _quote(c[0]) if len(c) == 1 else "(" + " & ".join(map(_quote, c)) + ")" for c in clauses
+    )
 
 
 def _query_terms(cursor, config: str, text: str) -> tuple[dict[str, int], rank.Corpus]:
@@ -56,15 +70,32 @@ def _query_terms(cursor, config: str, text: str) -> tuple[dict[str, int], rank.C
     return dfs, corpus
 
 
-def _selective(dfs: dict[str, int], budget: int) -> list[str]:
-    """The lexemes that pick candidates: rarest first, while the rows they can match stay within
-    the budget (so the cost of a search does not grow with the corpus); at least the two rarest."""
-    chosen, total = [], 0
-    for df, lexeme in sorted((df, lex) for lex, df in dfs.items() if df > 0):
-        if len(chosen) >= MAX_TERMS or (len(chosen) >= 2 and total + df > budget):
+def _selective(dfs: dict[str, int], budget: int, documents: int) -> list[tuple[str, ...]]:
+    """The clauses that pick candidates, so that the rows they can match stay within the budget
+    whatever the size of the corpus: the query's lexemes alone, rarest first, while their
+    document frequencies add up to at most the budget; then, when fewer than two fit, pairs of
+    the rarest (both lexemes in one fact-check), by their expected rows ``df_a * df_b / N``."""
+    ranked = sorted((df, lex) for lex, df in dfs.items() if df > 0)
+    chosen: list[tuple[str, ...]] = []
+    total = 0
+    for df, lexeme in ranked:
+        if len(chosen) >= MAX_TERMS or total + df > budget:
             break
-        chosen.append(lexeme)
+        chosen.append((lexeme,))
         total += df
+    if len(chosen) >= 2 or len(ranked) < 2:
+        return chosen or [(lex,) for _, lex in ranked[:1]]
+    rest = [(df, lex) for df, lex in ranked[len(chosen) : len(chosen) + PAIR_TERMS]]
+    pairs = sorted(
+        (a[0] * b[0] / max(documents, 1), a[1], b[1])
+        for i, a in enumerate(rest)
+        for b in rest[i + 1 :]
+    )
+    for expected, a, b in pairs:
+        if len(chosen) >= MAX_TERMS or (len(chosen) >= 2 and total + expected > budget):
+            break
+        chosen.append((a, b))
+        total += expected
     return chosen
 
 
@@ -76,16 +107,42 @@ _TF = (
     " FROM unnest({vector}) u WHERE u.lexeme = ANY(%(lexemes)s))"
 )
 
+# The matched rows (at most SCAN_LIMIT, whatever the estimates said), the best by ts_rank, then
+# for those only: their lengths, embedding and the query's lexemes with their weights, one row
+# per lexeme found (no JSON built in the database).
 _IMPORTED = """
-    WITH hits AS (
+    WITH matched AS (
         SELECT r.id, r.search FROM claims_claimreview r
-         WHERE r.search @@ %(tsquery)s::tsquery
-         ORDER BY ts_rank(%(weights)s::float4[], r.search, %(tsquery)s::tsquery) DESC, r.id
+         WHERE r.search @@ %(tsquery)s::tsquery AND NOT r.is_hidden
+         LIMIT %(scan)s
+    ), hits AS (
+        SELECT id, search FROM matched
+         ORDER BY ts_rank(%(weights)s::float4[], search, %(tsquery)s::tsquery) DESC, id
          LIMIT %(limit)s
     )
-    SELECT r.id, {tf_hits}, r.length_a, r.length_b, r.length_c, r.embedding
+    SELECT r.id, r.length_a, r.length_b, r.length_c, r.embedding, u.lexeme,
+           array_to_string(u.weights, '')
       FROM hits h JOIN claims_claimreview r ON r.id = h.id
-""".replace("{tf_hits}", _TF.replace("{vector}", "h.search"))
+      LEFT JOIN LATERAL unnest(h.search) u ON u.lexeme = ANY(%(lexemes)s)
+"""
+
+
+def _imported_candidates(cursor, params: dict) -> list[rank.Candidate]:
+    cursor.execute(_IMPORTED, params)
+    found: dict[int, rank.Candidate] = {}
+    for row_id, la, lb, lc, vector, lexeme, weights in cursor.fetchall():
+        c = found.get(row_id)
+        if c is None:
+            c = found[row_id] = rank.Candidate(
+                key=("claimreview", row_id),
+                tf={},
+                lengths=(la, lb, lc),
+                embedding=embedding.from_bytes(vector),
+            )
+        if lexeme is not None:
+            c.tf[lexeme] = (weights.count("A"), weights.count("B"), weights.count("C"))
+    return list(found.values())
+
 
 # Our own published verdicts: a newsroom's few thousand, searched without an index of their own.
 _OWN = """
@@ -96,7 +153,7 @@ _OWN = """
                                      coalesce(nullif(c.statement, ''), c.quote)), 'A')
                || setweight(to_tsvector(%(config)s::regconfig, v.summary), 'C') AS search
           FROM claims_verdict v JOIN claims_claim c ON c.id = v.claim_id
-         WHERE v.status = 'published' AND v.claim_id IS DISTINCT FROM %(exclude)s
+         WHERE v.status = ANY(%(states)s) AND v.claim_id IS DISTINCT FROM %(exclude)s
     ), hits AS (
         SELECT * FROM docs WHERE search @@ %(tsquery)s::tsquery
          ORDER BY ts_rank(%(weights)s::float4[], search, %(tsquery)s::tsquery) DESC, id
@@ -135,6 +192,13 @@ def match_candidates(
     query: MatchQuery, *, candidates: int = CANDIDATES, budget: int = MATCH_BUDGET
 ) -> list[rank.Candidate]:
     """Every re-ranked candidate for a text, best first (the evaluation reads them all)."""
+    if len(query.text or "") > MAX_QUERY_CHARS:
+        # Refused, not cut: a text this long is not one claim (a claim's own text is cut by
+        # services.matching, which knows it is one).
+        raise ValidationError(
+            "q",
+            f"The text is {len(query.text):,} characters; at most {MAX_QUERY_CHARS:,} are matched.",
+        )
     text = clean_query(query.text)
     if not text:
         return []
@@ -142,18 +206,16 @@ def match_candidates(
     p = rank.params()
     with connection.cursor() as cursor:
         dfs, corpus = _query_terms(cursor, config, text)
-        chosen = _selective(dfs, budget)
+        chosen = _selective(dfs, budget, corpus.documents)
         # Lexemes no imported fact-check holds still count for our own verdicts.
-        own_terms = chosen or sorted(dfs)[:MAX_TERMS]
+        own_terms = chosen or [(lex,) for lex in sorted(dfs)[:MAX_TERMS]]
         idfs = {lex: rank.idf(corpus.documents, df) for lex, df in dfs.items()}
         found: list[rank.Candidate] = []
         common = {"weights": TS_WEIGHTS, "lexemes": list(dfs)}
         if chosen:
-            found += _candidates(
+            found += _imported_candidates(
                 cursor,
-                _IMPORTED,
-                "claimreview",
-                common | {"tsquery": _tsquery(chosen), "limit": candidates},
+                common | {"tsquery": _tsquery(chosen), "limit": candidates, "scan": SCAN_LIMIT},
             )
         if own_terms:
             found += _candidates(
@@ -166,6 +228,7 @@ def match_candidates(
                     "limit": OWN_CANDIDATES,
                     "config": config,
                     "exclude": query.exclude_claim_id,
+                    "states": sorted(MATCHED_VERDICT_STATES),
                 },
             )
     if not found:
@@ -231,12 +294,14 @@ def match_describe(ranked: list[rank.Candidate], *, threshold: float) -> list[di
 
     review_ids = [c.key[1] for c in ranked if c.key[0] == "claimreview"]
     verdict_ids = [c.key[1] for c in ranked if c.key[0] == "verdict"]
-    reviews = ClaimReview.objects.defer("raw", "search", "embedding").in_bulk(review_ids)
-    verdicts = (
-        Verdict.objects.select_related("rating", "claim", "claim__article")
-        .filter(status__in=PUBLIC_VERDICT_STATES)
-        .in_bulk(verdict_ids)
+    reviews = (
+        ClaimReview.objects.filter(is_hidden=False)
+        .defer("raw", "search", "embedding")
+        .in_bulk(review_ids)
     )
+    verdicts = matchable_verdicts(
+        Verdict.objects.select_related("rating", "claim", "claim__article")
+    ).in_bulk(verdict_ids)
     from django.conf import settings
 
     results = []
@@ -291,6 +356,8 @@ def claim_links_for(*, claim_ids: list[int]) -> dict[int, list[dict]]:
     for link in links:
         if link.claim_review_id:
             r = link.claim_review
+            if r.is_hidden:
+                continue  # a moderator hid it: shown nowhere
             item = {
                 "kind": "claimreview",
                 "url": r.url,
@@ -301,7 +368,7 @@ def claim_links_for(*, claim_ids: list[int]) -> dict[int, list[dict]]:
             }
         else:
             v = link.verdict
-            if v.status not in PUBLIC_VERDICT_STATES:
+            if not linked_verdict_shown(v):
                 continue
             item = {
                 "kind": "verdict",

@@ -3,6 +3,7 @@
 from claims.admin import (  # noqa: F401  (registers the ModelAdmins)
     accounts,
     audit,
+    claimreviews,
     double_review,
     moderation,
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,13 @@ class Params:
     same_coef: tuple[float, ...] = (0.0, 6.0, 0.0, 3.0, 3.0)  # the same-claim score
     same_intercept: float = -8.0
     threshold: float = 0.5
+    # The same-claim score is multiplied by this when the query and the candidate's claim both
+    # state numbers and share none ("cost 140 million" against "opens in 2026"): 1.0 is no veto.
+    number_veto: float = 1.0
+    # ... and by the same factor when less than this share of the candidate claim's idf is said
+    # by the query (a near-topic claim: "teachers in Finland earn more than doctors" against
+    # "Finland has the most teachers per pupil"); 0.0 is no gate.
+    min_claim_said: float = 0.0
 
     @classmethod
     def from_json(cls, data: dict) -> Params:
@@ -42,6 +50,8 @@ class Params:
             same_coef=tuple(data["same_coef"]),
             same_intercept=data["same_intercept"],
             threshold=data["threshold"],
+            number_veto=data.get("number_veto", 1.0),
+            min_claim_said=data.get("min_claim_said", 0.0),
         )
 
     def as_json(self) -> dict:
@@ -53,6 +63,8 @@ class Params:
             "same_coef": list(self.same_coef),
             "same_intercept": self.same_intercept,
             "threshold": self.threshold,
+            "number_veto": self.number_veto,
+            "min_claim_said": self.min_claim_said,
         }
 
 
@@ -152,6 +164,21 @@ def claim_coverage(candidates: list[Candidate], *, query_lexemes: set[str], corp
         total = sum(weights.values()) or 1.0
         said = sum(w for lex, w in weights.items() if lex in query_lexemes)
         c.features = (*c.features[:4], said / total)
+        c.extra["numbers_disagree"] = numbers_disagree(query_lexemes, set(lexemes))
+
+
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
+
+
+def numbers(lexemes: set[str]) -> set[str]:
+    """The lexemes that are numbers (PostgreSQL keeps digits as they are: '140', '2026')."""
+    return {lex for lex in lexemes if _NUMBER.match(lex)}
+
+
+def numbers_disagree(query_lexemes: set[str], claim_lexemes: set[str]) -> bool:
+    """Both state numbers and they share none: not the same claim, whatever the wording."""
+    mine, theirs = numbers(query_lexemes), numbers(claim_lexemes)
+    return bool(mine and theirs and not mine & theirs)
 
 
 def _dot(weights: tuple[float, ...], features: tuple[float, ...]) -> float:
@@ -169,4 +196,7 @@ def score(candidates: list[Candidate], p: Params) -> list[Candidate]:
     """Each candidate's same-claim score in 0..1 (its features complete)."""
     for c in candidates:
         c.score = _sigmoid(p.same_intercept + _dot(p.same_coef, c.features))
+        unsaid = "claim_lexemes" in c.extra and c.features[4] < p.min_claim_said
+        if c.extra.get("numbers_disagree") or unsaid:
+            c.score *= p.number_veto
     return candidates

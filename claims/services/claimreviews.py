@@ -14,13 +14,17 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.db import connection, transaction
+from django.db.models import ProtectedError, Q
+from django.utils import timezone
 
 from claims.matching import embedding
 from claims.matching.jsonld import claimreviews_in_html
 from claims.matching.text import search_config
 from claims.models import ClaimReview
-from claims.permissions import require_editor
-from claims.services.errors import ValidationError
+from claims.permissions import require_admin, require_editor
+from claims.services.concurrency import lock
+from claims.services.errors import InvalidTransition, ValidationError
+from claims.services.text import clean_text
 
 BATCH = 1000
 MAX_TEXT = 10_000
@@ -346,3 +350,74 @@ def claimreview_import_from_page(*, body: bytes, content_type: str) -> ImportRep
 def claimreview_import_trusted(*, data: str | bytes) -> ImportReport:
     """The same import for the system itself (a management command, a fetched page)."""
     return _import(data)
+
+
+# --- Moderation ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def claimreview_hide(*, actor, review: ClaimReview, reason: str = "") -> ClaimReview:
+    """An editor hides an imported fact-check: kept, never offered as a match, linked or shown
+    (a wrong or abusive item in someone's feed). A re-import leaves it hidden."""
+    require_editor(actor, "hide imported fact-checks")
+    locked = lock(ClaimReview, review.pk)
+    if locked.is_hidden:
+        raise InvalidTransition("the fact-check is already hidden", current_state="hidden")
+    locked.is_hidden = True
+    locked.hidden_by = actor
+    locked.hidden_at = timezone.now()
+    locked.hidden_reason = clean_text(ClaimReview, "hidden_reason", reason, name="reason")
+    locked.save(
+        update_fields=["is_hidden", "hidden_by", "hidden_at", "hidden_reason", "updated_at"]
+    )
+    _refresh_claims_matching([locked.pk])
+    return locked
+
+
+@transaction.atomic
+def claimreview_unhide(*, actor, review: ClaimReview) -> ClaimReview:
+    """An editor offers a hidden fact-check again (who hid it and why stays in the audit trail)."""
+    require_editor(actor, "show hidden imported fact-checks again")
+    locked = lock(ClaimReview, review.pk)
+    if not locked.is_hidden:
+        raise InvalidTransition("the fact-check is not hidden", current_state="visible")
+    locked.is_hidden = False
+    locked.hidden_by = None
+    locked.hidden_at = None
+    locked.hidden_reason = ""
+    locked.save(
+        update_fields=["is_hidden", "hidden_by", "hidden_at", "hidden_reason", "updated_at"]
+    )
+    _refresh_claims_matching([locked.pk])
+    return locked
+
+
+@transaction.atomic
+def claimreview_delete(*, actor, reviews: list[ClaimReview]) -> int:
+    """An admin deletes imported fact-checks (the audit trail keeps each one as it was). One that
+    a claim is linked to is refused: unlink it first, or hide it."""
+    require_admin(actor, "delete imported fact-checks (editors hide them)")
+    ids = [r.pk for r in reviews]
+    try:
+        deleted, _ = ClaimReview.objects.filter(pk__in=ids).delete()
+    except ProtectedError:
+        raise ValidationError(
+            "id", "A claim is linked to this fact-check: unlink it first, or hide it."
+        ) from None
+    _refresh_claims_matching(ids)
+    return deleted
+
+
+def _refresh_claims_matching(review_ids: list[int]) -> None:
+    """Claims whose stored matches name these fact-checks have them computed again."""
+    from claims.models import ClaimMatchResult
+    from claims.services.matching import claim_matches_enqueue
+
+    if not review_ids:
+        return
+    named = Q()
+    for pk in review_ids:
+        named |= Q(results__contains=[{"kind": "claimreview", "id": pk}])
+    claim_ids = ClaimMatchResult.objects.filter(named).values_list("claim_id", flat=True)
+    for claim_id in claim_ids:
+        claim_matches_enqueue(claim_id=claim_id)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from claims.matching.text import MAX_QUERY_CHARS
 from claims.models import Claim, ClaimLink, ClaimMatchResult, ClaimReview, Verdict
-from claims.permissions import PUBLIC_VERDICT_STATES, is_editor, require_member
+from claims.permissions import is_editor, matchable_verdicts, require_member
 from claims.selectors_matching import MatchQuery, match_text
 from claims.services import queue
 from claims.services.errors import NotFound, PermissionDenied, ValidationError
@@ -16,8 +17,9 @@ LINK_KINDS = ("claimreview", "verdict")
 
 
 def claim_match_text(claim: Claim) -> str:
-    """What a claim is matched by: the reviewer's statement, else the quoted span."""
-    return claim.statement or claim.quote
+    """What a claim is matched by: the reviewer's statement, else the quoted span (its first
+    MAX_QUERY_CHARS characters: a claim is matched by its opening, however long its span)."""
+    return (claim.statement or claim.quote)[:MAX_QUERY_CHARS]
 
 
 def claim_matches_refresh(*, claim_id: int) -> ClaimMatchResult | None:
@@ -53,11 +55,11 @@ def _target(kind: str, target_id: int, claim: Claim) -> dict:
     if kind not in LINK_KINDS:
         raise ValidationError("kind", f"{kind!r} is not a valid kind: claimreview or verdict.")
     if kind == "claimreview":
-        review = ClaimReview.objects.filter(pk=target_id).first()
+        review = ClaimReview.objects.filter(pk=target_id, is_hidden=False).first()
         if review is None:
             raise ValidationError("id", f"No imported fact-check {target_id}.")
         return {"claim_review": review}
-    verdict = Verdict.objects.filter(pk=target_id, status__in=PUBLIC_VERDICT_STATES).first()
+    verdict = matchable_verdicts(Verdict.objects.filter(pk=target_id)).first()
     if verdict is None:
         raise ValidationError("id", f"No published verdict {target_id}.")
     if verdict.claim_id == claim.pk:

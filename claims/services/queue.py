@@ -1,6 +1,7 @@
 """The one way services start background work: a Celery task, by name, sent once the current
 transaction commits (never for a row that was rolled back). Services never import claims.tasks;
-the routes to queues are settings (CELERY_TASK_ROUTES).
+the routes to queues are settings (CELERY_TASK_ROUTES), except for the queues named here
+(``OWN_QUEUES``), which factcheck/celery.py routes and has every worker consume.
 
 A broker that does not answer is logged, not raised: the write has committed and its row is left
 pending, so the sweepers (fetch.source_sweep, ingest.article_sweep, webhooks.outbox_sweep) send
@@ -25,6 +26,19 @@ EVIDENCE_CHECK_QUOTE = "claims.tasks.evidence_check_quote"
 EVENT_DISPATCH = "claims.tasks.event_dispatch"
 WEBHOOK_DELIVER = "claims.tasks.webhook_deliver"
 CLAIM_MATCH_REFRESH = "claims.tasks.claim_match_refresh"
+
+# Tasks with a queue of their own. Claim matching is CPU-bound (a re-rank, embeddings): on its own
+# queue a burst of it never delays fetches and webhooks, nor they it, and a deployment can give it
+# dedicated workers (`celery -A factcheck worker -Q matching`). A worker started without -Q
+# consumes these queues besides the default one (factcheck/celery.py).
+MATCHING_QUEUE = "matching"
+OWN_QUEUES = {CLAIM_MATCH_REFRESH: MATCHING_QUEUE}
+
+
+def route(name, args, kwargs, options, task=None, **kw):
+    """Celery router (factcheck/celery.py): the tasks of ``OWN_QUEUES`` to their queue."""
+    queue = OWN_QUEUES.get(name)
+    return {"queue": queue} if queue else None
 
 
 def enqueue(task_name: str, *args, **options) -> None:
