@@ -51,6 +51,12 @@ class Mode:
     # An unpunctuated line among several blocks is a headline or a label in news; in a transcript
     # it is a speaker's words (captions rarely carry full stops).
     headlines: bool = True
+    # Context (transcripts): added to a piece's logit, w_context times the learned model's logit of
+    # the sentence before (less context_mean, the model's mean logit on debate sentences), and
+    # w_answer when the sentence before is a question. Zero turns it off at no cost.
+    w_context: float = 0.0
+    w_answer: float = 0.0
+    context_mean: float = 0.0
 
 
 NEWS = Mode(
@@ -70,7 +76,10 @@ NEWS = Mode(
 # dev sample); never on the test sets. Debate claims are said in the first person and often look
 # ahead ("we will cut taxes by..."): the learned model, trained on debates, weighs twice as much
 # against rules scaled down, first person is not held against a sentence, and there is no
-# forecast veto.
+# forecast veto. Context (the sentence before: its learned score, whether it is a question) was
+# tried on the same dev sample with out-of-fold scores for the neighbours (bench/context_tune.py):
+# it does not help there (the best cell is zero weights, F1 0.686; cross-validated, 0.680 with
+# context against 0.685 without), so both context weights stay 0.
 TRANSCRIPT = Mode(
     name="transcript",
     threshold=THRESHOLD,
@@ -167,13 +176,15 @@ def _analyse_piece(
     masked: str | None = None,
     threshold: float | None = None,
     w: Mode = NEWS,
+    context: float = 0.0,
 ):
     """Score one sentence or clause: (fields, reasons, negatives, hard rejection, soft rejection).
 
     ``masked`` is ``cues.mask_quotes(text)`` when the caller has it. With a ``threshold``, a piece
     that can never be suggested returns None instead, as soon as that is known: one rejected before
     scoring (boilerplate, a question, a fragment...), vetoed, or scored below the threshold.
-    ``extract_claims`` has no use for its score or reasons.
+    ``extract_claims`` has no use for its score or reasons. ``context`` is what the sentence
+    before adds to the logit (``Mode.w_context``, ``Mode.w_answer``).
     """
     rejected_too = threshold is None
     if masked is None:
@@ -327,6 +338,7 @@ def _analyse_piece(
             model_toks = [t for t in model_toks if t != said]
         model_logit, present = model.weigh_tokens(model_toks)
         logit += w.model_weight * model_logit
+    logit += context
     score = round(sigmoid(logit), 4)
     if not rejected_too and score < threshold:
         return None
@@ -337,6 +349,8 @@ def _analyse_piece(
                 f"learned score {sigmoid(model_logit):.2f} (debate-trained model); "
                 f"words: {', '.join(top)}"
             )
+    if context:
+        reasons.append(f"context: the sentence before adds {context:+.2f} to the logit")
 
     claim_type = None
     if quantities:
@@ -405,12 +419,29 @@ def _iter_pieces(text: str, threshold: float | None = None, w: Mode = NEWS):
     spans = segment(text)
     # blocks are numbered in text order: more than one if the first and last spans differ
     ctx = _Context(multi_block=bool(spans) and spans[0].block != spans[-1].block)
+    if not (w.w_context or w.w_answer):
+        for span in spans:
+            yield from _pieces_of(text, span, ctx, threshold, w)
+        return
+    model = load_model() if w.w_context else None
+    context = 0.0  # nothing before the first sentence
     for span in spans:
-        yield from _pieces_of(text, span, ctx, threshold, w)
+        yield from _pieces_of(text, span, ctx, threshold, w, context)
+        before = text[span.start : span.end]
+        context = 0.0
+        if model is not None:
+            context += w.w_context * (model.logit(before) - w.context_mean)
+        if w.w_answer and "?" in before and _QUESTION_END.search(before):
+            context += w.w_answer
 
 
 def _pieces_of(
-    text: str, span: Span, ctx: _Context, threshold: float | None = None, w: Mode = NEWS
+    text: str,
+    span: Span,
+    ctx: _Context,
+    threshold: float | None = None,
+    w: Mode = NEWS,
+    context: float = 0.0,
 ):
     sentence = text[span.start : span.end]
     if threshold is not None and len(sentence.split(None, 2)) < 3:
@@ -427,7 +458,7 @@ def _pieces_of(
         sentence_attr = find_attribution(sentence, masked)
     if len(parts) == 1 and parts[0] == (0, len(sentence)):
         # a span is trimmed, so a sentence that is not cut into clauses is its own piece
-        result = _analyse_piece(sentence, span.kind, ctx, None, masked, threshold, w)
+        result = _analyse_piece(sentence, span.kind, ctx, None, masked, threshold, w, context)
         if result is not None:
             yield span.start, span.end, sentence, result
         return
@@ -444,7 +475,9 @@ def _pieces_of(
         piece = sentence[a:b]
         # a span is trimmed, so a sentence that is not cut into clauses is its own piece
         piece_masked = masked if b - a == len(sentence) else None
-        result = _analyse_piece(piece, span.kind, ctx, inherited, piece_masked, threshold, w)
+        result = _analyse_piece(
+            piece, span.kind, ctx, inherited, piece_masked, threshold, w, context
+        )
         if result is not None:
             yield span.start + a, span.start + b, piece, result
 

@@ -171,3 +171,39 @@ def test_transcript_mode_has_no_forecast_veto_and_news_mode_keeps_it():
     assert not analyse(sentence, mode=NEWS, threshold=0.0)[0].suggested
     assert analyse(sentence, mode=TRANSCRIPT, threshold=0.0)[0].suggested
     assert TRANSCRIPT.model_weight > NEWS.model_weight and TRANSCRIPT.w_first_person == 0.0
+
+
+def test_context_weights_score_a_sentence_with_the_sentence_before():
+    from dataclasses import replace
+
+    from claims.extraction.scorer import load_model
+
+    answer = "We cut the deficit by half in four years."
+    asked = "MODERATOR: What did you do about the deficit?\n\nANA: " + answer + "\n"
+    plain = "MODERATOR: Thank you all for coming tonight.\n\nANA: " + answer + "\n"
+    turns = parse(asked).as_list()
+
+    def score(text, mode):
+        segs = analyse(analysis_text(text, parse(text).as_list()), mode=mode, threshold=0.0)
+        return next(s for s in segs if s.text == answer)
+
+    # Off (the shipped weights): the sentence before changes nothing.
+    assert TRANSCRIPT.w_context == TRANSCRIPT.w_answer == 0.0
+    assert score(asked, TRANSCRIPT).checkworthiness == score(plain, TRANSCRIPT).checkworthiness
+    assert score(asked, TRANSCRIPT).reasons == score(plain, TRANSCRIPT).reasons
+    # An answer to a question gains w_answer; the reasons say so.
+    answering = replace(TRANSCRIPT, w_answer=1.5)
+    a, b = score(asked, answering), score(plain, answering)
+    assert a.checkworthiness > b.checkworthiness
+    assert any("context" in r for r in a.reasons)
+    assert not any("context" in r for r in b.reasons)
+    # w_context follows the model's logit of the sentence before, centred on context_mean.
+    model = load_model()
+    before = "Thank you all for coming tonight."
+    centred = replace(TRANSCRIPT, w_context=1.0, context_mean=model.logit(before))
+    assert score(plain, centred).checkworthiness == score(plain, TRANSCRIPT).checkworthiness
+    lifted = replace(centred, context_mean=model.logit(before) - 2.0)
+    assert score(plain, lifted).checkworthiness > score(plain, TRANSCRIPT).checkworthiness
+    # The first sentence of a transcript has nothing before it.
+    first = analyse(analysis_text(asked, turns), mode=answering, threshold=0.0)[0]
+    assert first.text.startswith("What did") and not any("context" in r for r in first.reasons)
