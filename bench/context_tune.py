@@ -8,7 +8,7 @@ sentence before is a question. The ClaimBuster rows are sentences of debates num
 row ``n - 1`` is the sentence before row ``n`` when it is in the training file or the dev sample.
 The neighbours' logits must be what the model gives unseen text: a training row's logit comes from
 a model fitted on the other four folds of the training file (out of fold), a dev row's from the
-shipped model (which never saw it). Each dev row's own score is its transcript-mode score without
+shipped transcript model (which never saw it). Each dev row's own score is its transcript-mode score without
 context. Prints the grid's best cells by dev F1 and average precision, then 5-fold
 cross-validation of the choice itself (picked on four folds of the dev sample, scored on the fifth).
 Needs scikit-learn (dev venv).
@@ -26,7 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from train_scorer import DEFAULT_DEV, DEFAULT_TRAIN, train  # noqa: E402
+from train_scorer import (  # noqa: E402
+    DEFAULT_DEV,
+    DEFAULT_TRAIN,
+    train_transcript,
+    transcript_decision,
+)
 
 from claims.extraction import TRANSCRIPT  # noqa: E402
 from claims.extraction.core import _QUESTION_END, _iter_pieces  # noqa: E402
@@ -43,7 +48,7 @@ def read_rows(path: Path) -> list[tuple[int, str, int]]:
 
 
 def out_of_fold_logits(rows: list[tuple[int, str, int]], k: int = 5) -> dict[int, float]:
-    """Each training row's logit from a model fitted on the other folds (same recipe as shipped)."""
+    """Each training row's logit from a model fitted on the other folds (the transcript model's recipe)."""
     import tempfile
 
     order = list(range(len(rows)))
@@ -58,8 +63,8 @@ def out_of_fold_logits(rows: list[tuple[int, str, int]], k: int = 5) -> dict[int
                 w = csv.writer(fh)
                 w.writerow(["id", "text", "label"])
                 w.writerows((f"cb-{i}", t, y) for n, (i, t, y) in enumerate(rows) if n not in held)
-            vec, clf = train(path)
-            scores = clf.decision_function(vec.transform([rows[n][1] for n in fold]))
+            words, chars, clf = train_transcript(path)
+            scores = transcript_decision(words, chars, clf, [rows[n][1] for n in fold])
             out.update({rows[n][0]: float(s) for n, s in zip(fold, scores, strict=True)})
     return out
 
@@ -98,7 +103,7 @@ def average_precision(scores, labels) -> float:
 def main() -> None:
     train_rows, dev_rows = read_rows(DEFAULT_TRAIN), read_rows(DEFAULT_DEV)
     text = {i: t for i, t, _ in train_rows + dev_rows}
-    model = load_model()
+    model = load_model(TRANSCRIPT.model)
     logits = out_of_fold_logits(train_rows)
     logits.update({i: model.logit(t) for i, t, _ in dev_rows})
     mean = sum(logits.values()) / len(logits)

@@ -40,7 +40,7 @@ def test_every_suggested_claim_is_claimed_by_the_speaker_of_its_turn(path):
     transcript, claims = extract_transcript(text)
     speakers = {t.speaker for t in transcript.turns}
     assert len(speakers) >= 4  # three or more speakers and an interviewer or moderator
-    assert len(claims) >= 4
+    assert len(claims) >= 3  # the town hall holds three claims, one per council member
     aliases = {"OKAFOR": "Grace Okafor", "LINDQVIST": "Erik Lindqvist"}
     for claim in claims:
         assert claim.claimant == claim.speaker == _speaker_before(text, claim.start, aliases)
@@ -178,7 +178,7 @@ def test_context_weights_score_a_sentence_with_the_sentence_before():
 
     from claims.extraction.scorer import load_model
 
-    answer = "We cut the deficit by half in four years."
+    answer = "We worked hard on the deficit every single day."
     asked = "MODERATOR: What did you do about the deficit?\n\nANA: " + answer + "\n"
     plain = "MODERATOR: Thank you all for coming tonight.\n\nANA: " + answer + "\n"
     turns = parse(asked).as_list()
@@ -198,7 +198,7 @@ def test_context_weights_score_a_sentence_with_the_sentence_before():
     assert any("context" in r for r in a.reasons)
     assert not any("context" in r for r in b.reasons)
     # w_context follows the model's logit of the sentence before, centred on context_mean.
-    model = load_model()
+    model = load_model(TRANSCRIPT.model)
     before = "Thank you all for coming tonight."
     centred = replace(TRANSCRIPT, w_context=1.0, context_mean=model.logit(before))
     assert score(plain, centred).checkworthiness == score(plain, TRANSCRIPT).checkworthiness
