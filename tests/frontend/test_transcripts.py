@@ -95,3 +95,25 @@ def test_a_transcript_claim_links_to_its_moment_in_the_workbench_the_public_page
     assert element["item"][0]["itemReviewed"]["firstAppearance"]["url"] == moment
     api = reviewer_client.get(f"/api/v1/claims/{claim.pk}/claimreview/").json()
     assert api["itemReviewed"]["appearance"][0]["url"] == moment
+
+
+def test_markup_in_a_speaker_name_is_shown_as_text_and_a_nul_is_refused(reviewer_client):
+    vtt = (
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n"
+        "<v <img src=x onerror=alert(1)>Unemployment fell to 3.9 percent in May 2024.\n"
+    )
+    response = reviewer_client.post(
+        "/articles/new/", {"mode": "text", "title": "Markup", "kind": "transcript", "body": vtt}
+    )
+    article = Article.objects.get(title="Markup")
+    assert response.status_code == 302
+    html = reviewer_client.get(f"/articles/{article.pk}/").content.decode()
+    assert "<img src=x" not in html
+    assert "Speaker: &lt;img src=x onerror=alert(1) · at" in html
+
+    response = reviewer_client.post(
+        "/articles/new/",
+        {"mode": "text", "title": "Nul", "kind": "transcript", "body": "ANA: Jobs\x00 rose 3%.\n"},
+    )
+    assert response.status_code == 400
+    assert not Article.objects.filter(title="Nul").exists()

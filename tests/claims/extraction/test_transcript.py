@@ -207,3 +207,38 @@ def test_context_weights_score_a_sentence_with_the_sentence_before():
     # The first sentence of a transcript has nothing before it.
     first = analyse(analysis_text(asked, turns), mode=answering, threshold=0.0)[0]
     assert first.text.startswith("What did") and not any("context" in r for r in first.reasons)
+
+
+def test_a_speaker_change_on_every_line_is_refused_naming_the_line():
+    from claims.extraction.transcript import CHARS_PER_TURN
+
+    text = "A: x\nB: y\n" * 20_000  # 200,000 characters, 40,000 turns
+    with pytest.raises(TranscriptError) as info:
+        parse(text)
+    limit = len(text) // CHARS_PER_TURN
+    assert info.value.line == limit + 1
+    assert f"more than {limit:,} speaker turns" in str(info.value)
+    # A debate of the same size, with turns as long as spoken turns are, is read.
+    debate = "ANN HALE: Unemployment fell to 3.9 percent in May.\nTOM BROOKS: That is wrong.\n"
+    turns = parse(debate * (len(text) // len(debate))).turns
+    assert len(turns) == 2 * (len(text) // len(debate))
+
+
+def test_too_many_lines_for_the_text_are_refused():
+    from claims.extraction.transcript import CHARS_PER_CUE
+
+    text = "A: " + "x\n" * 100_000
+    with pytest.raises(TranscriptError, match=r"lines or cues in .* \(one per 10 characters"):
+        parse(text)
+    assert CHARS_PER_CUE == 10
+
+
+def test_markup_bidi_controls_and_a_transcript_without_labels_are_read_as_text():
+    html = "ANA: <script>alert(1)</script> Jobs rose by 3 percent in 2023.\n"
+    (turn,) = parse(html).turns
+    assert turn.speaker == "ANA" and turn.cues[0].start == len("ANA: ")
+    bidi = "ANA: \u202eJobs rose 3%\u202c in 2023.\n"
+    assert parse(bidi).turns[0].cues[0].start == len("ANA: ")
+    speech = "The state lost 20,000 jobs in 2023.\nWages fell by 2 percent.\n"
+    (turn,) = parse(speech).turns
+    assert turn.speaker is None and len(turn.cues) == 2
