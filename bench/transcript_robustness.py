@@ -102,7 +102,11 @@ def main() -> None:
             extract = ""
             n_claims = ""
             if kb <= args.extract_max:
-                claims, t_ex = cpu(lambda: analyse_transcript(text, turns, suggested_only=True))
+                claims, t_ex = cpu(
+                    lambda text=text, turns=turns: analyse_transcript(
+                        text, turns, suggested_only=True
+                    )
+                )
                 extract = f"{t_ex / mb:.2f}"
                 n_claims = f", {len(claims)} claims"
             print(
