@@ -98,8 +98,9 @@ _IDFC = attrgetter("idfc")
 _POSITIVE = attrgetter("positive")
 
 
-def _block(feats: list[_Weight]) -> float:
-    """One L2-normalised block's dot product for its features as found (repeats included)."""
+def _block(feats: list[_Weight]) -> tuple[float, dict]:
+    """One L2-normalised block's dot product for its features as found (repeats included), and
+    the features once each, in order of first occurrence."""
     uniq = dict.fromkeys(feats)
     norm = sum(map(_IDF2, uniq))
     dot = sum(map(_IDFC, uniq))
@@ -111,7 +112,7 @@ def _block(feats: list[_Weight]) -> float:
             scale = 1.0 + math.log(n)
             norm += feat.idf2 * (scale * scale - 1.0)
             dot += feat.idfc * (scale - 1.0)
-    return dot / math.sqrt(norm)
+    return dot / math.sqrt(norm), uniq
 
 
 def _counted_block(feats: list[_Weight]) -> float:
@@ -200,8 +201,10 @@ class ScorerModel:
         # occurrence, unigrams then bigrams, as ``features`` lists them.
         feats = list(filter(None, map(self.weights.get, toks)))
         feats.extend(filter(None, map(self.bigram_weights.get, pairwise(toks))))
-        value = self.intercept + _block(feats) if feats else self.intercept
-        uniq = dict.fromkeys(feats) if feats else {}
+        value, uniq = self.intercept, {}
+        if feats:
+            dot, uniq = _block(feats)
+            value += dot
         if self.char_weights:
             cache = self.char_cache
             found = list(map(cache.get, toks))
