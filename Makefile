@@ -45,7 +45,7 @@ worker: install ## run a Celery worker alone (with beat)
 	$(VENV)/bin/celery -A factcheck worker --beat --loglevel=INFO
 
 CHECKWORTHINESS_TRAIN ?= ../shared/data/checkworthiness/claimbuster_crowdsourced_train.csv
-model: install ## rebuild claims/extraction/scorer_model.json from the ClaimBuster training file
+model: install ## rebuild claims/extraction/scorer_model.json and scorer_transcript.json from the ClaimBuster training file
 	$(PY) bench/train_scorer.py $(CHECKWORTHINESS_TRAIN)
 
 clean-data: ## stop the embedded PostgreSQL and delete .data/ (all local data)

@@ -119,6 +119,37 @@ def _article_work(article: Article) -> dict:
     return work
 
 
+def media_fragment_url(url: str, seconds: float) -> str | None:
+    """``url`` pointing at a moment: a W3C Media Fragments temporal fragment, ``#t=<seconds>``.
+
+    A fragment of name=value pairs keeps its other pairs (a ``t`` is replaced); a URL whose
+    fragment is something else (an anchor such as ``#transcript``) cannot carry a time too: None.
+    """
+    if not url or seconds is None or not (seconds >= 0) or seconds == float("inf"):
+        return None
+    base, _, fragment = url.partition("#")
+    pairs = [p for p in fragment.split("&") if p]
+    if any("=" not in p for p in pairs):
+        return None
+    value = f"{seconds:.3f}".rstrip("0").rstrip(".")
+    kept = [p for p in pairs if p.split("=", 1)[0] != "t"]
+    return base + "#" + "&".join([*kept, f"t={value}"])
+
+
+def claim_moment(claim: Claim) -> tuple[float, str | None] | None:
+    """When a transcript's claim was said: (cue start in seconds, the transcript's URL at that
+    moment, or None without a URL that can carry it); None for an article, or a claim outside
+    the cues that have times. Read from the article's turns at the claim's start, so a claim a
+    reviewer marked has its moment as much as a suggested one."""
+    article = claim.article
+    if article.kind != Article.Kind.TRANSCRIPT or not article.turns:
+        return None
+    _speaker, seconds = article.spoken_at([claim.start])[0]
+    if seconds is None:
+        return None
+    return seconds, media_fragment_url(article.url, seconds)
+
+
 def _claim_author(claim: Claim) -> dict | None:
     """Who made the claim: its claimant; a claim nobody is credited with is the article's own,
     so its byline (a person) or its publisher (an organisation)."""
@@ -135,6 +166,10 @@ def _claim_author(claim: Claim) -> dict | None:
 def _item_reviewed(claim: Claim) -> dict:
     article = claim.article
     article_work = _article_work(article)
+    moment = claim_moment(claim)
+    if moment is not None and moment[1]:
+        # A transcript's claim appears at its moment of the recording (or its page).
+        article_work["url"] = moment[1]
     item: dict = {"@type": "Claim"}
     author = _claim_author(claim)
     if author is not None:
@@ -149,7 +184,7 @@ def _item_reviewed(claim: Claim) -> dict:
         first = {"@type": "CreativeWork", "url": claim.appearance_url}
         item["firstAppearance"] = first
         item["appearance"] = [first] + (
-            [article_work] if article.url != claim.appearance_url else []
+            [article_work] if article_work.get("url") != claim.appearance_url else []
         )
     else:
         item["firstAppearance"] = article_work

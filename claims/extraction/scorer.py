@@ -13,11 +13,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
 MODEL_PATH = Path(__file__).with_name("scorer_model.json")
+# Transcript mode's model: the same words plus character n-grams of each word, trained together.
+TRANSCRIPT_MODEL_PATH = Path(__file__).with_name("scorer_transcript.json")
+CHAR_MIN, CHAR_MAX = 4, 4
+# Words whose character features are remembered (a word's are looked up once); past this many
+# distinct words, new ones are computed each time, so hostile text cannot grow memory.
+CHAR_CACHE_MAX = 50_000
 
 # A word [a-z]+(?:'[a-z]+)?, a number \d+(?:[.,]\d+)* or one of %$€£?" -- written to start with a
 # character class, so that the regex engine scans ahead for the next token instead of trying the
@@ -58,6 +64,26 @@ def features(text: str) -> list[str]:
     return toks + [f"{a} {b}" for a, b in pairwise(toks)]
 
 
+def char_grams(tok: str) -> list[str]:
+    """Character n-grams (CHAR_MIN to CHAR_MAX) of one token padded with a space each side; a
+    padded token no longer than n is taken whole, once, and longer n are not tried."""
+    w = f" {tok} "
+    size = len(w)
+    out: list[str] = []
+    for n in range(CHAR_MIN, CHAR_MAX + 1):
+        if size <= n:
+            out.append(w)
+            break
+        out.extend([w[i : i + n] for i in range(size - n + 1)])
+    return out
+
+
+def char_features(text: str) -> list[str]:
+    """The character features of ``text``: ``char_grams`` of each token of ``tokens`` but the
+    number shapes (<num>, <year>). The analyzer shared by training and inference."""
+    return [g for t in tokens(text) if t[0] != "<" for g in char_grams(t)]
+
+
 class _Weight:
     """A feature's name, idf squared and idf * coefficient, hashed by identity."""
 
@@ -70,6 +96,37 @@ class _Weight:
 _IDF2 = attrgetter("idf2")
 _IDFC = attrgetter("idfc")
 _POSITIVE = attrgetter("positive")
+
+
+def _block(feats: list[_Weight]) -> tuple[float, dict]:
+    """One L2-normalised block's dot product for its features as found (repeats included), and
+    the features once each, in order of first occurrence."""
+    uniq = dict.fromkeys(feats)
+    norm = sum(map(_IDF2, uniq))
+    dot = sum(map(_IDFC, uniq))
+    if len(uniq) != len(feats):  # sublinear tf: a feature seen n times weighs 1 + log(n)
+        # Counter counts in C; its items come in order of first occurrence, as uniq's keys
+        repeated = [(f, n) for f, n in Counter(feats).items() if n > 1]
+        repeated.sort(key=itemgetter(1), reverse=True)  # the order of Counter.most_common
+        for feat, n in repeated:
+            scale = 1.0 + math.log(n)
+            norm += feat.idf2 * (scale * scale - 1.0)
+            dot += feat.idfc * (scale - 1.0)
+    return dot / math.sqrt(norm), uniq
+
+
+def _counted_block(feats: list[_Weight]) -> float:
+    """``_block`` for features that often repeat (character n-grams): counted once, in C."""
+    counts = Counter(feats)
+    norm = sum(map(_IDF2, counts))
+    dot = sum(map(_IDFC, counts))
+    if len(counts) != len(feats):
+        for feat, n in counts.items():
+            if n > 1:
+                scale = 1.0 + math.log(n)
+                norm += feat.idf2 * (scale * scale - 1.0)
+                dot += feat.idfc * (scale - 1.0)
+    return dot / math.sqrt(norm)
 
 
 @dataclass(frozen=True)
@@ -86,6 +143,10 @@ class ScorerModel:
     bigrams: frozenset = field(default_factory=frozenset, repr=False)
     weights: dict[str, _Weight] = field(default_factory=dict, repr=False)
     bigram_weights: dict[tuple[str, str], _Weight] = field(default_factory=dict, repr=False)
+    # Character n-grams, a second block with its own L2 norm: {n-gram: (idf, coefficient)}.
+    chars: dict[str, tuple[float, float]] = field(default_factory=dict, repr=False)
+    char_weights: dict[str, _Weight] = field(default_factory=dict, repr=False)
+    char_cache: dict[str, tuple[_Weight, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.idf2.update({t: v * v for t, v in self.idf.items()})
@@ -94,6 +155,7 @@ class ScorerModel:
         object.__setattr__(self, "bigrams", pairs)
         self.weights.update({t: _Weight(t, self.idf2[t], self.idfc[t]) for t in self.idf})
         self.bigram_weights.update({p: self.weights[" ".join(p)] for p in pairs})
+        self.char_weights.update({g: _Weight(g, i * i, i * c) for g, (i, c) in self.chars.items()})
 
     def logit(self, text: str) -> float:
         """Raw decision value for ``text``."""
@@ -101,16 +163,27 @@ class ScorerModel:
         for feat in features(text):
             if feat in self.idf:
                 counts[feat] = counts.get(feat, 0) + 1
-        if not counts:
-            return self.intercept
-        norm = 0.0
-        dot = 0.0
-        idf, coef = self.idf, self.coef
-        for feat, n in counts.items():
-            v = (1.0 + math.log(n)) * idf[feat]
-            norm += v * v
-            dot += v * coef.get(feat, 0.0)
-        return self.intercept + dot / math.sqrt(norm)
+        value = self.intercept
+        if counts:
+            norm = 0.0
+            dot = 0.0
+            idf, coef = self.idf, self.coef
+            for feat, n in counts.items():
+                v = (1.0 + math.log(n)) * idf[feat]
+                norm += v * v
+                dot += v * coef.get(feat, 0.0)
+            value += dot / math.sqrt(norm)
+        if self.chars:
+            grams = Counter(g for g in char_features(text) if g in self.chars)
+            if grams:
+                norm = dot = 0.0
+                for g, n in grams.items():
+                    i, c = self.chars[g]
+                    v = (1.0 + math.log(n)) * i
+                    norm += v * v
+                    dot += v * c
+                value += dot / math.sqrt(norm)
+        return value
 
     def explain(self, text: str, k: int = 3) -> tuple[float, list[str]]:
         """Decision value and the present features that push it up most."""
@@ -128,20 +201,29 @@ class ScorerModel:
         # occurrence, unigrams then bigrams, as ``features`` lists them.
         feats = list(filter(None, map(self.weights.get, toks)))
         feats.extend(filter(None, map(self.bigram_weights.get, pairwise(toks))))
-        if not feats:
-            return self.intercept, {}
-        uniq = dict.fromkeys(feats)
-        norm = sum(map(_IDF2, uniq))
-        dot = sum(map(_IDFC, uniq))
-        if len(uniq) != len(feats):  # sublinear tf: a feature seen n times weighs 1 + log(n)
-            # Counter counts in C; its items come in order of first occurrence, as uniq's keys
-            repeated = [(f, n) for f, n in Counter(feats).items() if n > 1]
-            repeated.sort(key=itemgetter(1), reverse=True)  # the order of Counter.most_common
-            for feat, n in repeated:
-                scale = 1.0 + math.log(n)
-                norm += feat.idf2 * (scale * scale - 1.0)
-                dot += feat.idfc * (scale - 1.0)
-        return self.intercept + dot / math.sqrt(norm), uniq
+        value, uniq = self.intercept, {}
+        if feats:
+            dot, uniq = _block(feats)
+            value += dot
+        if self.char_weights:
+            cache = self.char_cache
+            found = list(map(cache.get, toks))
+            if None in found:  # words not seen yet: their n-grams looked up once
+                table = self.char_weights
+                for i, tok in enumerate(toks):
+                    if found[i] is None:
+                        got = (
+                            ()
+                            if tok[0] == "<"
+                            else tuple(filter(None, map(table.get, char_grams(tok))))
+                        )
+                        if len(cache) < CHAR_CACHE_MAX:
+                            cache[tok] = got
+                        found[i] = got
+            grams = list(chain.from_iterable(found))
+            if grams:
+                value += _counted_block(grams)
+        return value, uniq
 
     @staticmethod
     def top_features(present: dict, k: int = 3) -> list[str]:
@@ -165,9 +247,10 @@ def sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
 def load_model(path: str | None = None) -> ScorerModel | None:
-    """Load the shipped model once; None when the file is absent (rules still work)."""
+    """Load a model once (the news model by default); None when the file is absent (rules still
+    work)."""
     p = Path(path) if path else MODEL_PATH
     if not p.exists():
         return None
@@ -175,4 +258,7 @@ def load_model(path: str | None = None) -> ScorerModel | None:
     vocab = data["vocabulary"]  # {term: [idf, coef]}
     idf = {t: v[0] for t, v in vocab.items()}
     coef = {t: v[1] for t, v in vocab.items() if v[1] != 0}
-    return ScorerModel(idf=idf, coef=coef, intercept=data["intercept"], meta=data.get("meta", {}))
+    chars = {g: (v[0], v[1]) for g, v in data.get("chars", {}).items()}
+    return ScorerModel(
+        idf=idf, coef=coef, intercept=data["intercept"], meta=data.get("meta", {}), chars=chars
+    )

@@ -16,6 +16,14 @@ from dataclasses import dataclass, field, replace
 from .core import TRANSCRIPT, Suggestion, analyse, extract_claims
 
 FORMATS = ("plain", "webvtt", "srt")
+# The stored turns grow with the number of turns and cues, not with the text: a line per speaker
+# change ("A: x" over and over) would store some 15 bytes of turns per byte of body. Spoken turns
+# run to hundreds of characters and lines or cues to dozens, so a transcript may hold one turn per
+# 20 characters and one cue per 10 on average (at least 1,000 turns and 5,000 cues): the stored
+# turns then stay within about 3.5 times the body. Past that, it is refused at the line that
+# crosses the limit.
+CHARS_PER_TURN = 20
+CHARS_PER_CUE = 10
 
 
 class TranscriptError(ValueError):
@@ -169,6 +177,17 @@ class _Builder:
         self.text = text
         self.turns: list[Turn] = []
         self.speaker: str | None = None
+        self.n_cues = 0
+        self.max_turns = max(1000, len(text) // CHARS_PER_TURN)
+        self.max_cues = max(5000, len(text) // CHARS_PER_CUE)
+
+    def _too_many(self, what: str, limit: int, per: int, offset: int) -> TranscriptError:
+        line = self.text.count("\n", 0, offset) + 1
+        return TranscriptError(
+            f"more than {limit:,} {what} in {len(self.text):,} characters (one per {per} "
+            "characters at most): this is not a transcript that can be stored",
+            line,
+        )
 
     def add(self, speaker: str | None, start: int, end: int, time: float | None) -> None:
         """Spoken text [start, end): a new turn when the speaker changes (None continues)."""
@@ -177,11 +196,16 @@ class _Builder:
         if speaker is not None:
             speaker = " ".join(speaker.split())
         if speaker is not None and speaker != self.speaker:
+            if len(self.turns) >= self.max_turns:
+                raise self._too_many("speaker turns", self.max_turns, CHARS_PER_TURN, start)
             self.speaker = speaker
             self.turns.append(Turn(speaker))
         elif not self.turns:
             self.turns.append(Turn(None))
         if end > start:
+            if self.n_cues >= self.max_cues:
+                raise self._too_many("lines or cues", self.max_cues, CHARS_PER_CUE, start)
+            self.n_cues += 1
             self.turns[-1].cues.append(Cue(start, end, time))
 
     def result(self, fmt: str) -> Transcript:

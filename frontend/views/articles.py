@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from claims import selectors
+from claims.exports.claimreview import media_fragment_url
 from claims.models import Claim
 from frontend.highlight import Span, render_body
 from frontend.views.common import member_required, render_page
@@ -59,6 +60,8 @@ def workbench_context(request: HttpRequest, article_id: int) -> dict:
         if spoken is not None:
             claim.speaker, time = spoken[number - 1]
             claim.time = "" if time is None else clock(time)
+            # the moment in the recording (or the page) the transcript came from
+            claim.time_url = None if time is None else media_fragment_url(article.url, time)
         claim.number = number
         claim.url = f"{claim_url}{claim.pk}/"
         claim.score = "" if claim.checkworthiness is None else f"{claim.checkworthiness:.2f}"

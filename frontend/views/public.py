@@ -19,6 +19,7 @@ from claims import selectors, selectors_public
 from claims.exports import feeds
 from claims.exports.claimreview import (
     article_public_path,
+    claim_moment,
     claim_review,
     claim_reviewed,
     fact_check_path,
@@ -27,6 +28,7 @@ from claims.exports.claimreview import (
 )
 from claims.models import Verdict
 from claims.selectors_matching import claim_links_for
+from frontend.views.articles import clock
 
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 FEED_CACHE = "public, max-age=300"
@@ -73,9 +75,12 @@ def fact_check_detail(request: HttpRequest, claim_id: int, slug: str) -> HttpRes
         first_published=check.first_published,
         earlier=earlier,
     )
+    moment = claim_moment(check.claim)
     context = {
         "check": check,
         "earlier": earlier,
+        "moment": clock(moment[0]) if moment else "",
+        "moment_url": moment[1] if moment else None,
         "claim": check.claim,
         "article": check.claim.article,
         "verdict": check.verdict,

@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from claims.exports.claimreview import claim_review, claim_reviewed, fact_check_slug, public_url
+from claims.exports.claimreview import (
+    claim_review,
+    claim_reviewed,
+    fact_check_slug,
+    media_fragment_url,
+    public_url,
+)
 from claims.exports.validate import rules, validate_claim_review
 from claims.models import Claim, Rating, Verdict
 from claims.services.articles import article_create
@@ -183,6 +189,62 @@ def test_a_transcript_claim_is_credited_to_its_speaker():
     doc = claim_review(claim=claim, verdict=published(claim))
     assert doc["itemReviewed"]["author"] == {"@type": "Person", "name": "Ann Hale"}
     assert errors(doc) == []
+
+
+def _published_transcript_claim(url: str, claimant: str = "Tom Brooks"):
+    text = (TRANSCRIPTS / "debate_captions.vtt").read_text(encoding="utf-8")
+    article = article_create(
+        actor=ReviewerFactory(), title="Debate", body=text, kind="transcript", url=url
+    )
+    claim = article.claims.filter(claimant=claimant).order_by("start").first()
+    Claim.objects.filter(pk=claim.pk).update(status="published")
+    claim.refresh_from_db()
+    return claim
+
+
+def test_a_transcript_claim_appears_at_its_moment_of_the_recording():
+    claim = _published_transcript_claim("https://video.example/debate-2")
+    # Tom Brooks speaks in the cue that starts at 00:01:02.000
+    assert claim.article.spoken_at([claim.start]) == [("Tom Brooks", 62.0)]
+    doc = claim_review(claim=claim, verdict=published(claim))
+    item = doc["itemReviewed"]
+    assert item["firstAppearance"]["url"] == "https://video.example/debate-2#t=62"
+    assert [w["url"] for w in item["appearance"]] == ["https://video.example/debate-2#t=62"]
+    assert errors(doc) == []
+    # Where a reviewer says the claim first appeared elsewhere, the moment is its next appearance.
+    Claim.objects.filter(pk=claim.pk).update(appearance_url="https://social.example/p/1")
+    claim.refresh_from_db()
+    item = claim_review(claim=claim, verdict=claim.verdicts.get())["itemReviewed"]
+    assert item["firstAppearance"] == {"@type": "CreativeWork", "url": "https://social.example/p/1"}
+    assert item["appearance"][1]["url"] == "https://video.example/debate-2#t=62"
+
+
+def test_a_transcript_without_a_url_or_an_article_has_no_moment():
+    claim = _published_transcript_claim("")
+    item = claim_review(claim=claim, verdict=published(claim))["itemReviewed"]
+    assert "url" not in item["firstAppearance"]
+    news = full_claim()
+    item = claim_review(claim=news, verdict=published(news))["itemReviewed"]
+    assert "#t=" not in str(item)
+
+
+@pytest.mark.parametrize(
+    ("url", "seconds", "expected"),
+    [
+        ("https://v.example/a", 62.0, "https://v.example/a#t=62"),
+        ("https://v.example/a", 8.5, "https://v.example/a#t=8.5"),
+        ("https://v.example/a", 3725.125, "https://v.example/a#t=3725.125"),
+        ("https://v.example/a?x=1", 0.0, "https://v.example/a?x=1#t=0"),
+        ("https://v.example/a#t=10", 20.0, "https://v.example/a#t=20"),
+        ("https://v.example/a#xywh=0,0,10,10&t=3", 4.0, "https://v.example/a#xywh=0,0,10,10&t=4"),
+        ("https://v.example/a#transcript", 4.0, None),
+        ("", 4.0, None),
+        ("https://v.example/a", -1.0, None),
+        ("https://v.example/a", float("nan"), None),
+    ],
+)
+def test_media_fragment_urls(url, seconds, expected):
+    assert media_fragment_url(url, seconds) == expected
 
 
 # --- the review itself --------------------------------------------------------------------------

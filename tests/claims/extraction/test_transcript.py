@@ -40,7 +40,7 @@ def test_every_suggested_claim_is_claimed_by_the_speaker_of_its_turn(path):
     transcript, claims = extract_transcript(text)
     speakers = {t.speaker for t in transcript.turns}
     assert len(speakers) >= 4  # three or more speakers and an interviewer or moderator
-    assert len(claims) >= 4
+    assert len(claims) >= 3  # the town hall holds three claims, one per council member
     aliases = {"OKAFOR": "Grace Okafor", "LINDQVIST": "Erik Lindqvist"}
     for claim in claims:
         assert claim.claimant == claim.speaker == _speaker_before(text, claim.start, aliases)
@@ -171,3 +171,74 @@ def test_transcript_mode_has_no_forecast_veto_and_news_mode_keeps_it():
     assert not analyse(sentence, mode=NEWS, threshold=0.0)[0].suggested
     assert analyse(sentence, mode=TRANSCRIPT, threshold=0.0)[0].suggested
     assert TRANSCRIPT.model_weight > NEWS.model_weight and TRANSCRIPT.w_first_person == 0.0
+
+
+def test_context_weights_score_a_sentence_with_the_sentence_before():
+    from dataclasses import replace
+
+    from claims.extraction.scorer import load_model
+
+    answer = "We worked hard on the deficit every single day."
+    asked = "MODERATOR: What did you do about the deficit?\n\nANA: " + answer + "\n"
+    plain = "MODERATOR: Thank you all for coming tonight.\n\nANA: " + answer + "\n"
+    turns = parse(asked).as_list()
+
+    def score(text, mode):
+        segs = analyse(analysis_text(text, parse(text).as_list()), mode=mode, threshold=0.0)
+        return next(s for s in segs if s.text == answer)
+
+    # Off (the shipped weights): the sentence before changes nothing.
+    assert TRANSCRIPT.w_context == TRANSCRIPT.w_answer == 0.0
+    assert score(asked, TRANSCRIPT).checkworthiness == score(plain, TRANSCRIPT).checkworthiness
+    assert score(asked, TRANSCRIPT).reasons == score(plain, TRANSCRIPT).reasons
+    # An answer to a question gains w_answer; the reasons say so.
+    answering = replace(TRANSCRIPT, w_answer=1.5)
+    a, b = score(asked, answering), score(plain, answering)
+    assert a.checkworthiness > b.checkworthiness
+    assert any("context" in r for r in a.reasons)
+    assert not any("context" in r for r in b.reasons)
+    # w_context follows the model's logit of the sentence before, centred on context_mean.
+    model = load_model(TRANSCRIPT.model)
+    before = "Thank you all for coming tonight."
+    centred = replace(TRANSCRIPT, w_context=1.0, context_mean=model.logit(before))
+    assert score(plain, centred).checkworthiness == score(plain, TRANSCRIPT).checkworthiness
+    lifted = replace(centred, context_mean=model.logit(before) - 2.0)
+    assert score(plain, lifted).checkworthiness > score(plain, TRANSCRIPT).checkworthiness
+    # The first sentence of a transcript has nothing before it.
+    first = analyse(analysis_text(asked, turns), mode=answering, threshold=0.0)[0]
+    assert first.text.startswith("What did") and not any("context" in r for r in first.reasons)
+
+
+def test_a_speaker_change_on_every_line_is_refused_naming_the_line():
+    from claims.extraction.transcript import CHARS_PER_TURN
+
+    text = "A: x\nB: y\n" * 20_000  # 200,000 characters, 40,000 turns
+    with pytest.raises(TranscriptError) as info:
+        parse(text)
+    limit = len(text) // CHARS_PER_TURN
+    assert info.value.line == limit + 1
+    assert f"more than {limit:,} speaker turns" in str(info.value)
+    # A debate of the same size, with turns as long as spoken turns are, is read.
+    debate = "ANN HALE: Unemployment fell to 3.9 percent in May.\nTOM BROOKS: That is wrong.\n"
+    turns = parse(debate * (len(text) // len(debate))).turns
+    assert len(turns) == 2 * (len(text) // len(debate))
+
+
+def test_too_many_lines_for_the_text_are_refused():
+    from claims.extraction.transcript import CHARS_PER_CUE
+
+    text = "A: " + "x\n" * 100_000
+    with pytest.raises(TranscriptError, match=r"lines or cues in .* \(one per 10 characters"):
+        parse(text)
+    assert CHARS_PER_CUE == 10
+
+
+def test_markup_bidi_controls_and_a_transcript_without_labels_are_read_as_text():
+    html = "ANA: <script>alert(1)</script> Jobs rose by 3 percent in 2023.\n"
+    (turn,) = parse(html).turns
+    assert turn.speaker == "ANA" and turn.cues[0].start == len("ANA: ")
+    bidi = "ANA: \u202eJobs rose 3%\u202c in 2023.\n"
+    assert parse(bidi).turns[0].cues[0].start == len("ANA: ")
+    speech = "The state lost 20,000 jobs in 2023.\nWages fell by 2 percent.\n"
+    (turn,) = parse(speech).turns
+    assert turn.speaker is None and len(turn.cues) == 2

@@ -12,7 +12,9 @@ from claims.extraction.transcript import analyse_transcript, parse
 TURN = "TOM BROOKS: The state lost 20,000 factory jobs in 2023, and wages fell.\n"
 SHAPES = {
     "plain turns": TURN,
-    "one-word turns": "A: x\nB: y\n",
+    # the shortest turns a transcript may hold on average (one per 20 characters); one-word turns
+    # ("A: x") are refused: test_transcript.py
+    "short turns": "ANA: Jobs rose again.\nTOM: No, they fell.\n",
     "continuation lines": "We added 80,000 jobs.\n",
     "label-like lines": "Ann Hale Ann Hale Ann Hale Ann Hale Ann\n",
     "webvtt cues of one speaker": "00:00:01.000 --> 00:00:02.000\n<v Ann>Jobs rose 3%\n\n",
