@@ -90,11 +90,36 @@ def workbench_context(request: HttpRequest, article_id: int) -> dict:
     n_suggested = sum(1 for c in claims if c.status == Claim.Status.SUGGESTED)
     return {
         "article": article,
-        "claims": claims,
+        # Each claim as a dict of what the list shows: the template engine tries a key before an
+        # attribute, and on a model instance that first try raises and is caught, for every value
+        # of every claim (2,000 claims: some 40,000 times).
+        "claims": [_claim_row(claim) for claim in claims],
         "body_html": mark_safe(render_body(article.body, spans)),  # noqa: S308 (escaped inside)
         "n_suggested": n_suggested,
         "dismissal_reasons": Claim.DismissalReason.choices,
         "claim_types": Claim.Type.choices,
+    }
+
+
+def _claim_row(claim: Claim) -> dict:
+    """What the claim list of the workbench reads of a claim (frontend/_workbench.html)."""
+    assignee = claim.assignee
+    return {
+        "ref": claim.ref,
+        "number": claim.number,
+        "url": claim.url,
+        "status": claim.status,
+        "get_status_display": claim.get_status_display(),
+        "claim_type": claim.claim_type,
+        "get_claim_type_display": claim.get_claim_type_display(),
+        "score": claim.score,
+        "checked_before": claim.checked_before,
+        "assignee": {"get_username": assignee.get_username()} if assignee else None,
+        "text": claim.text,
+        "speaker": claim.speaker,
+        "time": claim.time,
+        "claimant": claim.claimant,
+        "reasons": claim.reasons,
     }
 
 
