@@ -100,6 +100,8 @@ def start_worker(queue: str, port: int, concurrency: int, log: Path) -> subproce
         DATABASE_URL=database_url_for(connection.settings_dict),
         PYTHONPATH=os.pathsep.join([str(ROOT / "tests" / "worker_guard"), str(ROOT)]),
         SOURCE_FETCH_QUEUE=queue,
+        # The bench's workers parse what they fetch (production: a prefork parse worker).
+        PARSE_QUEUE=queue,
         SOURCE_FETCH_ALLOWED_NETWORKS=f"{HOST}/32",
         SOURCE_FETCH_ALLOWED_PORTS=str(port),
         # As in production: DEBUG off (no per-query SQL log in the worker).
@@ -242,6 +244,7 @@ def main() -> None:
     # the web process routes them in production, and only the bench's workers consume it.
     queue = f"bench-{uuid.uuid4().hex[:8]}"
     os.environ["SOURCE_FETCH_QUEUE"] = queue
+    os.environ["PARSE_QUEUE"] = queue
 
     import django
 

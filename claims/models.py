@@ -158,6 +158,9 @@ class Article(TimeStamped):
         max_length=20, choices=IngestStatus.choices, default=IngestStatus.READY
     )
     ingest_error = models.TextField(blank=True)
+    ingest_requeues = models.PositiveIntegerField(
+        default=0, help_text="Times the sweeper sent this article's fetch or extraction again."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

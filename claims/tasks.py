@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 
+from billiard.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded, WorkerLostError
 from celery import shared_task
+from celery.signals import task_failure
+from django.conf import settings
 
 from claims.models import Evidence, WorkerHeartbeat
 from claims.services import (
@@ -17,6 +21,8 @@ from claims.services import (
     stats,
     webhooks,
 )
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="claims.tasks.worker_heartbeat", ignore_result=True)
@@ -44,7 +50,7 @@ _FETCH_TASK = {
 
 @shared_task(name="claims.tasks.source_fetch", **_FETCH_TASK)
 def source_fetch(self, source_id: int) -> str:
-    """Fetch, archive and quote-check one source; retry transient failures with backoff."""
+    """Fetch one source's page and hand it to source_parse; retry transient failures."""
     outcome = fetch.source_fetch(source_id=source_id)
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
@@ -53,22 +59,48 @@ def source_fetch(self, source_id: int) -> str:
 
 @shared_task(name="claims.tasks.article_fetch", **_FETCH_TASK)
 def article_fetch(self, article_id: int) -> str:
-    """Fetch an article given by URL into its body, then suggest its claims."""
+    """Fetch an article given by URL and hand the page to article_parse."""
     outcome = ingest.article_fetch(article_id=article_id, attempt=self.request.retries + 1)
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.state
 
 
-# Quote matching is bounded (claims.fetching.quotes) but reads the whole page text: a worker's
-# job, with time limits that hold in a prefork worker.
-@shared_task(
-    name="claims.tasks.evidence_check_quote",
-    acks_late=True,
-    ignore_result=True,
-    soft_time_limit=60,
-    time_limit=90,
-)
+# --- The parse queue (settings.PARSE_QUEUE, a prefork pool): every task that reads a page or a long
+# text runs under PARSE_SOFT_TIME_LIMIT_SECONDS and PARSE_TIME_LIMIT_SECONDS. The soft limit raises
+# in the task; the hard limit kills the child process (a parser stuck in C ignores the soft one)
+# and so does the kernel or a memory limit. Either way `_parse_stopped` below records a failure
+# code on the object, so no page or text keeps it fetching or extracting. Not reject_on_worker_lost:
+# a page that kills its worker would be delivered again forever; acks_late still keeps a message
+# whose worker was shut down cleanly.
+_PARSE_TASK = {
+    "acks_late": True,
+    "ignore_result": True,
+    "soft_time_limit": settings.PARSE_SOFT_TIME_LIMIT_SECONDS or None,
+    "time_limit": settings.PARSE_TIME_LIMIT_SECONDS or None,
+}
+
+
+@shared_task(name="claims.tasks.source_parse", **_PARSE_TASK)
+def source_parse(source_id: int, payload: dict) -> str:
+    """Extract, archive and quote-check a page that source_fetch fetched."""
+    return fetch.source_parse(source_id=source_id, payload=payload).state
+
+
+@shared_task(name="claims.tasks.article_parse", **_PARSE_TASK)
+def article_parse(article_id: int, payload: dict) -> str:
+    """Extract a page that article_fetch fetched into the article's body."""
+    return ingest.article_parse(article_id=article_id, payload=payload).state
+
+
+@shared_task(name="claims.tasks.source_link_check_parse", **_PARSE_TASK)
+def source_link_check_parse(source_id: int, payload: dict) -> str:
+    """Compare a re-fetched page with its archived text and record link rot."""
+    return linkcheck.source_link_check_parse(source_id=source_id, payload=payload)
+
+
+# Quote matching is bounded (claims.fetching.quotes) but reads the whole page text.
+@shared_task(name="claims.tasks.evidence_check_quote", **_PARSE_TASK)
 def evidence_check_quote(evidence_id: int) -> None:
     """Check one piece of evidence's quoted passage against its fetched source."""
     evidence = Evidence.objects.filter(pk=evidence_id).first()
@@ -76,17 +108,64 @@ def evidence_check_quote(evidence_id: int) -> None:
         quotes.evidence_check_quote(evidence=evidence)
 
 
-@shared_task(
-    name="claims.tasks.article_extract",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-    soft_time_limit=300,
-    time_limit=360,
-)
+@shared_task(name="claims.tasks.article_extract", **_PARSE_TASK)
 def article_extract(article_id: int) -> str:
-    """Suggest the claims of an article too long to extract in its request."""
+    """Suggest the claims of an article too long to extract in its request, or just fetched."""
     return extraction.article_extract(article_id=article_id)
+
+
+# What records a stopped parse, by task: the service fails the object with the code.
+_STOPPED = {
+    "claims.tasks.source_parse": lambda source_id, *_, **kw: fetch.source_parse_stopped(
+        source_id=source_id, **kw
+    ),
+    "claims.tasks.article_parse": lambda article_id, *_, **kw: ingest.article_ingest_stopped(
+        article_id=article_id, **kw
+    ),
+    "claims.tasks.article_extract": lambda article_id, *_, **kw: ingest.article_ingest_stopped(
+        article_id=article_id, **kw
+    ),
+    "claims.tasks.source_link_check_parse": lambda source_id, *_, **kw: (
+        linkcheck.source_link_check_stopped(source_id=source_id, **kw)
+    ),
+}
+
+
+def _stop_reason(exc: BaseException) -> tuple[str, str] | None:
+    if isinstance(exc, SoftTimeLimitExceeded):
+        limit = settings.PARSE_SOFT_TIME_LIMIT_SECONDS
+        return "parse_timeout", f"Reading it took longer than {limit} s; it was stopped."
+    if isinstance(exc, TimeLimitExceeded):
+        limit = settings.PARSE_TIME_LIMIT_SECONDS
+        return "parse_killed", (
+            f"Reading it did not stop within {limit} s; the worker process was killed."
+        )
+    if isinstance(exc, WorkerLostError):
+        return "parse_worker_lost", (
+            "The worker process reading it died (it may have run out of memory)."
+        )
+    if isinstance(exc, MemoryError):
+        return "parse_out_of_memory", "Reading it ran out of memory."
+    return None
+
+
+@task_failure.connect(weak=False, dispatch_uid="claims.tasks.parse_stopped")
+def _parse_stopped(sender=None, exception=None, args=None, **kwargs) -> None:
+    """Record why a parse-queue task stopped. A soft limit is reported in the child; a hard limit
+    or a lost child in the worker's main process, which has its own database connection."""
+    record = _STOPPED.get(getattr(sender, "name", ""))
+    reason = _stop_reason(exception) if exception is not None else None
+    if record is None or reason is None or not args:
+        return
+    from django.db import close_old_connections, connection
+
+    code, message = reason
+    try:
+        if not connection.in_atomic_block:  # the main process's connection may have gone stale
+            close_old_connections()
+        record(*args, code=code, message=message)
+    except Exception:  # the worker must go on; the sweeper's cap is the last resort
+        logger.exception("recording %s for %s%s failed", code, sender.name, tuple(args)[:1])
 
 
 @shared_task(name="claims.tasks.source_sweep", ignore_result=True)
@@ -97,7 +176,7 @@ def source_sweep() -> int:
 
 @shared_task(name="claims.tasks.source_link_check", acks_late=True, ignore_result=True)
 def source_link_check(source_id: int) -> str:
-    """Re-fetch one archived source and record whether its link rotted."""
+    """Re-fetch one archived source under a lease and hand the page to source_link_check_parse."""
     return linkcheck.source_link_check(source_id=source_id)
 
 

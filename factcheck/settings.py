@@ -194,11 +194,28 @@ CELERY_BEAT_SCHEDULE: dict = {
 # processes per core (`celery -A factcheck worker -Q fetch --pool threads --concurrency 5`, four
 # times on two cores: a fetch's CPU holds the GIL). Default: the main queue.
 SOURCE_FETCH_QUEUE = os.environ.get("SOURCE_FETCH_QUEUE", "").strip() or "celery"
+# Parsing (HTML and PDF extraction, claim extraction of long texts, quote matching) is CPU-bound
+# and input-dependent: its own queue, consumed by a prefork worker (`celery -A factcheck worker -Q
+# parse --pool prefork`), where each task runs under a soft and a hard time limit and a child that
+# grew past the memory limit is replaced. The soft limit records a failure code on the object
+# (parse_timeout); the hard limit kills the child, and the worker's main process records
+# parse_killed (claims/tasks.py). 0 turns a limit off. A thread-pool worker enforces no time limit:
+# never let one consume this queue in production.
+PARSE_QUEUE = os.environ.get("PARSE_QUEUE", "").strip() or "parse"
+PARSE_SOFT_TIME_LIMIT_SECONDS = env_int("PARSE_SOFT_TIME_LIMIT_SECONDS", 120)
+PARSE_TIME_LIMIT_SECONDS = env_int("PARSE_TIME_LIMIT_SECONDS", 150)
+# KiB of resident memory after which a prefork child is replaced (once its task ends).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("PARSE_MAX_MEMORY_PER_CHILD_KB", 400_000) or None
 CELERY_TASK_ROUTES = {
     "claims.tasks.source_fetch": {"queue": SOURCE_FETCH_QUEUE},
     "claims.tasks.source_link_check": {"queue": SOURCE_FETCH_QUEUE},
     "claims.tasks.article_fetch": {"queue": SOURCE_FETCH_QUEUE},
     "claims.tasks.webhook_deliver": {"queue": SOURCE_FETCH_QUEUE},
+    "claims.tasks.source_parse": {"queue": PARSE_QUEUE},
+    "claims.tasks.source_link_check_parse": {"queue": PARSE_QUEUE},
+    "claims.tasks.article_parse": {"queue": PARSE_QUEUE},
+    "claims.tasks.article_extract": {"queue": PARSE_QUEUE},
+    "claims.tasks.evidence_check_quote": {"queue": PARSE_QUEUE},
 }
 
 # --- Auth ----------------------------------------------------------------------------------------
@@ -385,7 +402,12 @@ SOURCE_FETCH_LEASE_SECONDS = env_int("SOURCE_FETCH_LEASE_SECONDS", 120)
 # the sweeper does not multiply messages while a big batch drains.
 SOURCE_FETCH_PENDING_GRACE_SECONDS = env_int("SOURCE_FETCH_PENDING_GRACE_SECONDS", 900)
 SOURCE_FETCH_MAX_ATTEMPTS = env_int("SOURCE_FETCH_MAX_ATTEMPTS", 5)
+# The sweepers' cap: a source or article whose work was found abandoned (a lost worker or a lost
+# message) this many times fails with a recorded reason instead of being sent again.
 SOURCE_FETCH_MAX_WORKER_LOSSES = env_int("SOURCE_FETCH_MAX_WORKER_LOSSES", 3)
+# A fetched page waits this long at most for the parse queue (a backlog) and its parse: past it the
+# sweeper counts the fetch as abandoned. Longer than PARSE_TIME_LIMIT_SECONDS plus any backlog.
+PARSE_LEASE_SECONDS = env_int("PARSE_LEASE_SECONDS", 900)
 SOURCE_FETCH_RETRY_BASE_SECONDS = env_int("SOURCE_FETCH_RETRY_BASE_SECONDS", 10)
 SOURCE_FETCH_RETRY_MAX_SECONDS = env_int("SOURCE_FETCH_RETRY_MAX_SECONDS", 3600)
 # Webhooks (claims/services/webhooks.py): delivered under the fetcher's policy and settings above,

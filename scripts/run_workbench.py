@@ -1,4 +1,5 @@
-"""`make run`: prepare the database and start the web server and a Celery worker (with beat).
+"""`make run`: prepare the database and start the web server and a Celery worker (with beat),
+consuming the main queue and the parse queue.
 
 Ctrl-C stops everything this script started, including the embedded PostgreSQL when it was this
 run that started it. Nothing is left running.
@@ -81,6 +82,11 @@ def main() -> int:
                 "--beat",
                 f"--schedule={schedule}",
                 "--loglevel=INFO",
+                # The main queue and the parse queue: prefork, so the parse tasks' time limits
+                # hold (settings.PARSE_*); the fetches share the processes on a laptop.
+                "--pool=prefork",
+                "-Q",
+                f"celery,{os.environ.get('PARSE_QUEUE') or 'parse'}",
             ],
         )
         processes["web"] = start(

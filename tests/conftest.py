@@ -107,6 +107,7 @@ class WorkerProcess:
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real Celery worker consuming from the configured broker, writing to the test database."""
+    from django.conf import settings
     from django.db import connection
 
     env = dict(os.environ)
@@ -122,6 +123,10 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
             "--loglevel=INFO",
             "--pool=threads",
             "--concurrency=4",
+            # The main queue and the parse queue (no time limits on threads: the parse queue's
+            # limits have their own test, tests/integration/test_parse_limits.py).
+            "-Q",
+            f"celery,{settings.PARSE_QUEUE}",
             "--without-mingle",
             "--without-gossip",
             f"--hostname=test-{os.getpid()}@%h",

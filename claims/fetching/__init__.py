@@ -11,7 +11,7 @@ from .client import (
     resolve_checked,
     system_resolver,
 )
-from .errors import FetchError
+from .errors import FetchError, is_time_limit
 from .extract import Extracted, content_sha256, extract
 from .page import fetch_page
 from .policy import UrlPolicy, blocked_reason, parse_networks
@@ -32,6 +32,7 @@ __all__ = [
     "fetch",
     "fetch_page",
     "find_quote",
+    "is_time_limit",
     "normalize",
     "parse_networks",
     "parse_retry_after",

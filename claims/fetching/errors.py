@@ -44,3 +44,11 @@ def _rebuild(code, message, transient, status_code, retry_after, url) -> FetchEr
         retry_after=retry_after,
         url=url,
     )
+
+
+def is_time_limit(exc: BaseException) -> bool:
+    """Whether ``exc`` is the worker's soft time limit (billiard's SoftTimeLimitExceeded), which a
+    catch-all must let through so the task stops and records parse_timeout."""
+    from billiard.exceptions import SoftTimeLimitExceeded
+
+    return isinstance(exc, SoftTimeLimitExceeded)

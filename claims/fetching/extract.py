@@ -15,7 +15,7 @@ import trafilatura
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from .errors import FetchError
+from .errors import FetchError, is_time_limit
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,9 @@ def _from_html(body: bytes, charset: str | None, url: str | None, digest: str) -
             include_comments=False,
             date_extraction_params=_DATE_PARAMS | {"max_date": dt.date.today().isoformat()},
         )
-    except Exception:  # trafilatura raises assorted errors on hostile markup
+    except Exception as exc:  # trafilatura raises assorted errors on hostile markup
+        if is_time_limit(exc):  # the worker's soft limit: stop here, not in a second parse
+            raise
         logger.warning("trafilatura failed on %s", url, exc_info=True)
         document = None
     meta = document.as_dict() if document is not None else {}

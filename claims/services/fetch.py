@@ -5,10 +5,17 @@ fetches, and the first result written wins, so a duplicated or redelivered task 
 writes one snapshot. `lease_expires_at` means "the claimant must be done by" while fetching, and
 "retry not before" while pending after a transient error. The sweeper re-enqueues fetches whose
 worker or message was lost; `source_refetch` is the one way a person asks for a fetch again.
+
+A fetch is two tasks: the network I/O (`source_fetch`, on the fetch queue's thread pool) and the
+parse (`source_parse`, on the parse queue's prefork pool, under time and memory limits), which
+receives the page's bytes in its message. The source stays `fetching` between them, its lease
+renewed for PARSE_LEASE_SECONDS; a parse stopped at a limit fails the source with a code of its
+own (`source_parse_stopped`), so no page leaves a source fetching.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import gzip
@@ -27,7 +34,7 @@ from claims.models import Evidence, Source
 from claims.permissions import require_editor, require_member
 from claims.services.concurrency import lock
 from claims.services.errors import InvalidTransition
-from claims.services.queue import SOURCE_FETCH, enqueue
+from claims.services.queue import SOURCE_FETCH, SOURCE_PARSE, enqueue
 from claims.services.quotes import evidence_check_quotes
 
 logger = logging.getLogger(__name__)
@@ -104,24 +111,103 @@ def source_refetch(*, actor, source: Source) -> Source:
     return locked
 
 
+def page_payload(result: FetchResult) -> dict:
+    """A fetched page as a task argument (JSON): its facts and its body, gzipped and base64."""
+    return {
+        "requested_url": result.requested_url,
+        "final_url": result.final_url,
+        "status_code": result.status_code,
+        "content_type": result.content_type,
+        "charset": result.charset,
+        "body": base64.b64encode(gzip.compress(result.body, compresslevel=1)).decode("ascii"),
+    }
+
+
+def page_from_payload(payload: dict) -> FetchResult:
+    """The FetchResult a fetch task handed to a parse task."""
+    return FetchResult(
+        requested_url=payload["requested_url"],
+        final_url=payload["final_url"],
+        status_code=payload["status_code"],
+        content_type=payload["content_type"],
+        charset=payload["charset"],
+        body=gzip.decompress(base64.b64decode(payload["body"])),
+    )
+
+
+def page_extract(result: FetchResult) -> Extracted:
+    """Extract a fetched page's text (FetchError on a page that cannot be read). An unexpected
+    error of the extractor becomes internal_error; a time limit is let through to the task."""
+    try:
+        return fetching.extract(
+            result.body, result.content_type, charset=result.charset, url=result.final_url
+        )
+    except FetchError:
+        raise
+    except Exception as exc:
+        if fetching.is_time_limit(exc):
+            raise
+        logger.exception("extracting %s crashed", result.final_url)
+        raise FetchError(
+            "internal_error", f"Processing the page failed ({type(exc).__name__})."
+        ) from None
+
+
 def source_fetch(*, source_id: int) -> FetchOutcome:
-    """Claim, fetch, extract and archive one source; check its evidence quotes."""
+    """Claim a source and fetch its page; hand the page to the parse queue (`source_parse`)."""
     claimed = _source_claim(source_id)
     if isinstance(claimed, FetchOutcome):
         return claimed
-    url, lease, quoted = claimed
+    url, lease, _quoted = claimed
     try:
-        result, extracted = fetching.fetch_page(url, fetch_config())
+        result = fetching.fetch(url, fetch_config())
     except FetchError as error:
         return _source_fetch_failed(source_id, lease, error)
-    except Exception as exc:  # an extractor bug must not leave the row fetching forever
+    except Exception as exc:  # a client bug must not leave the row fetching forever
         logger.exception("fetching source %s crashed", source_id)
-        error = FetchError("internal_error", f"Processing the page failed ({type(exc).__name__}).")
+        error = FetchError("internal_error", f"Fetching the page failed ({type(exc).__name__}).")
         return _source_fetch_failed(source_id, lease, error)
+    # The parse may wait behind a backlog: the lease now covers it.
+    parse_lease = timezone.now() + dt.timedelta(seconds=settings.PARSE_LEASE_SECONDS)
+    with transaction.atomic():
+        renewed = Source.objects.filter(
+            pk=source_id, fetch_status=Status.FETCHING, lease_expires_at=lease
+        ).update(lease_expires_at=parse_lease, updated_at=timezone.now())
+        if not renewed:
+            return FetchOutcome("skipped", message="the lease was lost while fetching")
+        enqueue(SOURCE_PARSE, source_id, page_payload(result))
+    return FetchOutcome("parsing")
+
+
+def source_parse(*, source_id: int, payload: dict) -> FetchOutcome:
+    """Extract a fetched page's text, archive it and check the evidence quoting it (parse queue)."""
+    source = Source.objects.filter(pk=source_id).only("fetch_status", "lease_expires_at").first()
+    if source is None or source.fetch_status != Status.FETCHING:
+        return FetchOutcome("skipped", message="not waiting for a parse")
+    result = page_from_payload(payload)
+    try:
+        extracted = page_extract(result)
+    except FetchError as error:
+        return _source_fetch_failed(source_id, source.lease_expires_at, error)
+    quoted = Evidence.objects.filter(source_id=source_id).exclude(quoted_passage="").exists()
     outcome = _source_fetch_store(source_id, result, extracted, quoted=quoted)
     if outcome.state == "fetched":
         _import_claimreviews(result)
     return outcome
+
+
+def source_parse_stopped(*, source_id: int, code: str, message: str) -> bool:
+    """A parse stopped at a worker limit (time, memory): fail the source, still fetching, with
+    this code; a person may ask again (`source_refetch`). True if the source was failed here."""
+    return bool(
+        Source.objects.filter(pk=source_id, fetch_status=Status.FETCHING).update(
+            fetch_status=Status.FAILED,
+            error_code=code,
+            error_message=message[:2000],
+            lease_expires_at=None,
+            updated_at=timezone.now(),
+        )
+    )
 
 
 def _import_claimreviews(result) -> None:
@@ -203,7 +289,19 @@ def _mark_worker_lost(source: Source) -> None:
     source.lease_expires_at = None
 
 
-def _source_fetch_failed(source_id: int, lease: dt.datetime, error: FetchError) -> FetchOutcome:
+def _mark_message_lost(source: Source) -> None:
+    source.fetch_status = Status.FAILED
+    source.error_code = "message_lost"
+    source.error_message = (
+        f"The fetch was sent {source.worker_losses} times and never ran (no worker took it, "
+        "or the broker lost it); giving up. Ask again once the workers run."
+    )
+    source.lease_expires_at = None
+
+
+def _source_fetch_failed(
+    source_id: int, lease: dt.datetime | None, error: FetchError
+) -> FetchOutcome:
     now = timezone.now()
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source_id)
@@ -349,7 +447,8 @@ def source_sweep() -> list[int]:
 
     A source still fetching after its lease lost its worker: that counts against it, and after
     SOURCE_FETCH_MAX_WORKER_LOSSES it fails with `worker_lost`. A source pending well past its
-    time lost its message (a killed worker's unacknowledged delivery, a broker flush).
+    time lost its message (a killed worker's unacknowledged delivery, a broker flush): that counts
+    too, and at the same cap it fails with `message_lost`. So no source is sent again forever.
     """
     now = timezone.now()
     grace = dt.timedelta(seconds=settings.SOURCE_FETCH_PENDING_GRACE_SECONDS)
@@ -372,9 +471,14 @@ def source_sweep() -> list[int]:
             | Q(lease_expires_at__lt=now - grace),
             fetch_status=Status.PENDING,
         )
-        ids = list(forgotten.values_list("pk", flat=True))
-        Source.objects.filter(pk__in=ids).update(lease_expires_at=None, updated_at=now)
-        requeue.extend(ids)
+        for source in forgotten:
+            source.worker_losses += 1
+            if source.worker_losses >= settings.SOURCE_FETCH_MAX_WORKER_LOSSES:
+                _mark_message_lost(source)
+            else:
+                source.lease_expires_at = None
+                requeue.append(source.pk)
+            source.save()
         for source_id in requeue:
             enqueue(SOURCE_FETCH, source_id)
     return requeue

@@ -1,7 +1,8 @@
 """The one way services start background work: a Celery task, by name, sent once the current
 transaction commits (never for a row that was rolled back). Services never import claims.tasks;
-the routes to queues are settings (CELERY_TASK_ROUTES), except for the queues named here
-(``OWN_QUEUES``), which factcheck/celery.py routes and has every worker consume.
+the routes to queues are settings (CELERY_TASK_ROUTES): network I/O on the fetch queue (a thread
+pool), parsing on the parse queue (a prefork pool with time and memory limits); the queues named
+here (``OWN_QUEUES``) are routed by factcheck/celery.py and consumed by every worker.
 
 A broker that does not answer is logged, not raised: the write has committed and its row is left
 pending, so the sweepers (fetch.source_sweep, ingest.article_sweep, webhooks.outbox_sweep) send
@@ -19,8 +20,11 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 logger = logging.getLogger(__name__)
 
 SOURCE_FETCH = "claims.tasks.source_fetch"
+SOURCE_PARSE = "claims.tasks.source_parse"
 SOURCE_LINK_CHECK = "claims.tasks.source_link_check"
+SOURCE_LINK_CHECK_PARSE = "claims.tasks.source_link_check_parse"
 ARTICLE_FETCH = "claims.tasks.article_fetch"
+ARTICLE_PARSE = "claims.tasks.article_parse"
 ARTICLE_EXTRACT = "claims.tasks.article_extract"
 EVIDENCE_CHECK_QUOTE = "claims.tasks.evidence_check_quote"
 EVENT_DISPATCH = "claims.tasks.event_dispatch"
@@ -47,6 +51,9 @@ def enqueue(task_name: str, *args, **options) -> None:
 
 
 def _send_or_log(task_name: str, args: tuple, options: dict) -> None:
+    # No time limits in the message: send_task would copy the sender's (its settings' defaults),
+    # and the limits are the consuming worker's, from its own settings (PARSE_*_TIME_LIMIT_SECONDS).
+    options = {"time_limit": None, "soft_time_limit": None} | options
     try:
         current_app.send_task(task_name, args=list(args), **options)
     except (KombuOperationalError, OSError) as exc:

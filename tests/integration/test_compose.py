@@ -37,7 +37,7 @@ def test_the_compose_file_is_valid():
 
 def test_the_app_connects_as_a_role_that_is_not_the_owner_and_migrate_as_the_owner(compose):
     services = compose["services"]
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "parser", "beat"):
         assert "factcheck_app:" in services[name]["environment"]["DATABASE_URL"], name
     assert "factcheck_owner:" in " ".join(services["migrate"]["command"])
     postgres = services["postgres"]
@@ -139,3 +139,14 @@ def test_the_roles_script_gives_an_owner_for_migrations_and_an_app_that_cannot_s
         subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", db])
         for role in ("factcheck_app", "factcheck_owner"):
             _psql("postgres", f"DROP ROLE IF EXISTS {role}")
+
+
+def test_the_parse_queue_has_a_prefork_worker_and_the_fetch_worker_does_not_take_it(compose):
+    """Time limits hold in a prefork pool only: the parse queue must not be drained by threads."""
+    from django.conf import settings
+
+    parser = compose["services"]["parser"]["command"]
+    assert parser[parser.index("-Q") + 1] == settings.PARSE_QUEUE
+    assert "--pool=prefork" in parser and "mem_limit" in compose["services"]["parser"]
+    worker = compose["services"]["worker"]["command"]
+    assert "--pool=threads" in worker and "-Q" not in worker  # the main queue only

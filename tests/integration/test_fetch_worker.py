@@ -92,6 +92,8 @@ def fetch_worker(django_db_setup, django_db_blocker, tmp_path_factory, site, fet
         PYTHONUNBUFFERED="1",
         PYTHONPATH=os.pathsep.join([str(ROOT / "tests" / "worker_guard"), str(ROOT)]),
         SOURCE_FETCH_QUEUE=fetch_queue,
+        PARSE_QUEUE=fetch_queue,  # this worker parses what it fetched (the limits: test_parse_limits)
+        PARSE_LEASE_SECONDS=str(LEASE_SECONDS),
         SOURCE_FETCH_ALLOWED_NETWORKS="127.0.0.2/32",
         SOURCE_FETCH_ALLOWED_PORTS=str(site.port),
         SOURCE_FETCH_LEASE_SECONDS=str(LEASE_SECONDS),

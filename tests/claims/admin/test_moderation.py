@@ -323,7 +323,7 @@ def test_refetching_sources_queues_the_fetch_task_on_commit(
     sent = []
     monkeypatch.setattr(
         "claims.services.queue.current_app.send_task",
-        lambda name, args: sent.append((name, args)),
+        lambda name, args, **options: sent.append((name, args)),
     )
     failed = SourceFactory(fetch_status="failed", error_code="timeout", attempts=5)
     busy = SourceFactory(

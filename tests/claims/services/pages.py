@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from unittest import mock
 
 from django.utils import timezone
 
@@ -24,8 +25,35 @@ def make_source(site, path="/a") -> Source:
 def fetched(site, path="/a", body=PAGE) -> Source:
     site.page(path, body)
     source = make_source(site, path)
-    assert fetch.source_fetch(source_id=source.pk).state == "fetched"
+    assert fetch_and_parse(source.pk).state == "fetched"
     Source.objects.filter(pk=source.pk).update(
         last_checked_at=timezone.now() - dt.timedelta(days=90)
     )
     return Source.objects.get(pk=source.pk)
+
+
+def fetch_and_parse(source_id: int) -> fetch.FetchOutcome:
+    """What the two workers do for one source: the fetch (fetch queue), then, if it handed a page
+    on, the parse (parse queue), run here in turn with the page the fetch would have sent."""
+    sent: list[tuple] = []
+    with mock.patch.object(fetch, "enqueue", lambda name, *args: sent.append((name, args))):
+        outcome = fetch.source_fetch(source_id=source_id)
+    if outcome.state != "parsing":
+        return outcome
+    [(name, (sent_id, payload))] = sent
+    assert name == "claims.tasks.source_parse" and sent_id == source_id
+    return fetch.source_parse(source_id=source_id, payload=payload)
+
+
+def link_check_and_parse(source_id: int) -> str:
+    """A link check as its two workers run it: the fetch, then the comparison of the page."""
+    from claims.services import linkcheck
+
+    sent: list[tuple] = []
+    with mock.patch.object(linkcheck, "enqueue", lambda name, *args: sent.append((name, args))):
+        state = linkcheck.source_link_check(source_id=source_id)
+    if state != "parsing":
+        return state
+    [(name, (sent_id, payload))] = sent
+    assert name == "claims.tasks.source_link_check_parse" and sent_id == source_id
+    return linkcheck.source_link_check_parse(source_id=source_id, payload=payload)

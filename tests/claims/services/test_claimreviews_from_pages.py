@@ -8,7 +8,7 @@ import pytest
 
 from claims.matching.jsonld import claimreviews_in_html
 from claims.models import ClaimReview
-from claims.services import fetch
+from tests.claims.services.pages import fetch_and_parse
 from tests.factories import SourceFactory
 from tests.sites import LocalSite
 
@@ -50,7 +50,7 @@ def site(settings):
 def test_a_fetched_fact_check_page_is_imported(site):
     site.page("/check", PAGE)
     source = SourceFactory(url=site.url("/check"), normalized_url=site.url("/check"))
-    assert fetch.source_fetch(source_id=source.pk).state == "fetched"
+    assert fetch_and_parse(source.pk).state == "fetched"
     review = ClaimReview.objects.get(url="https://checks.example/troops")
     assert review.claim_reviewed == REVIEW["claimReviewed"]
     assert review.rating_name == "True"

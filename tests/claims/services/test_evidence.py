@@ -31,7 +31,12 @@ def test_evidence_creates_the_source_and_enqueues_its_fetch_on_commit(
         )
         send_task.assert_not_called()  # not before the commit
     assert len(callbacks) == 1
-    send_task.assert_called_once_with("claims.tasks.source_fetch", args=[evidence.source_id])
+    send_task.assert_called_once_with(
+        "claims.tasks.source_fetch",
+        args=[evidence.source_id],
+        time_limit=None,  # the consuming worker's limits apply
+        soft_time_limit=None,
+    )
     assert evidence.source.normalized_url == "https://news.test/a?b=1"
     assert evidence.quoted_passage == "The figure was 3.9 million."
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from claims.audit import audit_context
 from claims.models import Source, SourceEvent, SourceSnapshot
 from claims.services import fetch, queue
-from tests.claims.services.pages import PAGE, make_source
+from tests.claims.services.pages import PAGE, fetch_and_parse, make_source
 from tests.factories import EditorFactory, EvidenceFactory, SourceFactory
 
 pytestmark = pytest.mark.usefixtures("fetch_settings")
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("fetch_settings")
 def test_a_fetched_source_is_archived_once_with_its_text_and_metadata(site):
     site.page("/a", PAGE)
     source = make_source(site)
-    outcome = fetch.source_fetch(source_id=source.pk)
+    outcome = fetch_and_parse(source.pk)
     source.refresh_from_db()
     assert outcome.state == "fetched"
     assert source.fetch_status == "fetched" and source.attempts == 1
@@ -50,11 +50,11 @@ def test_the_fetch_statements_write_every_field_and_the_audit_trail(site):
     site.page("/busy", "busy", status=503)
     source = make_source(site, "/busy")
     with audit_context(actor="system:claims.tasks.source_fetch", user=None):
-        assert fetch.source_fetch(source_id=source.pk).state == "retrying"
+        assert fetch_and_parse(source.pk).state == "retrying"
         Source.objects.filter(pk=source.pk).update(lease_expires_at=timezone.now())
         site.page("/busy", DATED_PAGE)
         before = timezone.now()
-        assert fetch.source_fetch(source_id=source.pk).state == "fetched"
+        assert fetch_and_parse(source.pk).state == "fetched"
     source.refresh_from_db()
     assert (source.fetch_status, source.attempts, source.http_status) == ("fetched", 2, 200)
     assert (source.error_code, source.error_message, source.lease_expires_at) == ("", "", None)
@@ -101,7 +101,7 @@ def test_evidence_quotes_are_checked_against_the_fetched_text(site):
     missing = EvidenceFactory(
         source=source, quoted_passage="the troops left after the talks in Geneva"
     )
-    fetch.source_fetch(source_id=source.pk)
+    fetch_and_parse(source.pk)
     found.refresh_from_db()
     missing.refresh_from_db()
     source.refresh_from_db()
@@ -136,7 +136,7 @@ def test_a_source_is_never_seen_fetched_with_its_quotes_unchecked(site, monkeypa
         return find_quote(passage, text)
 
     monkeypatch.setattr(fetch.fetching, "find_quote", find_quote_and_look)
-    assert fetch.source_fetch(source_id=source.pk).state == "fetched"
+    assert fetch_and_parse(source.pk).state == "fetched"
     assert seen == ["fetching"]
     evidence.refresh_from_db()
     assert evidence.quote_found is True
@@ -146,7 +146,7 @@ def test_a_source_is_never_seen_fetched_with_its_quotes_unchecked(site, monkeypa
 def test_a_page_with_nul_characters_is_stored_without_them(site):
     site.page("/nul", b"Line one\x00 and two.\nMore text.", content_type="text/plain")
     source = make_source(site, "/nul")
-    assert fetch.source_fetch(source_id=source.pk).state == "fetched"
+    assert fetch_and_parse(source.pk).state == "fetched"
     source.refresh_from_db()
     assert source.text == "Line one and two.\nMore text."
     snapshot = SourceSnapshot.objects.get(source=source)
@@ -156,7 +156,7 @@ def test_a_page_with_nul_characters_is_stored_without_them(site):
 @pytest.mark.django_db
 def test_a_permanent_error_fails_at_once_with_its_code(site):
     source = make_source(site, "/missing")
-    outcome = fetch.source_fetch(source_id=source.pk)
+    outcome = fetch_and_parse(source.pk)
     source.refresh_from_db()
     assert (outcome.state, outcome.retry_in) == ("failed", None)
     assert (source.fetch_status, source.error_code, source.http_status) == (
@@ -170,7 +170,7 @@ def test_a_permanent_error_fails_at_once_with_its_code(site):
 @pytest.mark.django_db
 def test_a_blocked_address_fails_without_a_connection(connections):
     source = SourceFactory(url="http://169.254.169.254/latest/meta-data/")
-    fetch.source_fetch(source_id=source.pk)
+    fetch_and_parse(source.pk)
     source.refresh_from_db()
     assert (source.fetch_status, source.error_code) == ("failed", "blocked_address")
     assert connections.made == [] or all(host != "169.254.169.254" for host, _ in connections.made)
@@ -180,16 +180,16 @@ def test_a_blocked_address_fails_without_a_connection(connections):
 def test_a_transient_error_waits_for_a_retry_then_gives_up_after_the_attempts(site):
     site.page("/busy", "busy", status=503)
     source = make_source(site, "/busy")
-    first = fetch.source_fetch(source_id=source.pk)
+    first = fetch_and_parse(source.pk)
     source.refresh_from_db()
     assert first.state == "retrying" and 5 <= first.retry_in <= 10
     assert (source.fetch_status, source.error_code, source.attempts) == ("pending", "http_5xx", 1)
     assert source.lease_expires_at > timezone.now()
     # A duplicate message before the retry time does nothing.
-    assert fetch.source_fetch(source_id=source.pk).state == "skipped"
+    assert fetch_and_parse(source.pk).state == "skipped"
     for _ in range(2):
         Source.objects.filter(pk=source.pk).update(lease_expires_at=timezone.now())
-        outcome = fetch.source_fetch(source_id=source.pk)
+        outcome = fetch_and_parse(source.pk)
     source.refresh_from_db()
     assert outcome.state == "failed" and source.fetch_status == "failed"
     assert (source.error_code, source.attempts) == ("http_5xx", 3)
@@ -199,7 +199,7 @@ def test_a_transient_error_waits_for_a_retry_then_gives_up_after_the_attempts(si
 @pytest.mark.django_db
 def test_429_honours_retry_after(site):
     site.page("/slow-down", "later", status=429, headers={"Retry-After": "120"})
-    outcome = fetch.source_fetch(source_id=make_source(site, "/slow-down").pk)
+    outcome = fetch_and_parse(make_source(site, "/slow-down").pk)
     assert outcome.code == "http_429" and 120 <= outcome.retry_in <= 121
 
 
@@ -221,15 +221,20 @@ def test_a_source_being_fetched_or_done_is_not_fetched_again(site):
     Source.objects.filter(pk=source.pk).update(
         fetch_status="fetching", lease_expires_at=timezone.now() + dt.timedelta(seconds=60)
     )
-    assert fetch.source_fetch(source_id=source.pk).state == "skipped"
+    assert fetch_and_parse(source.pk).state == "skipped"
     Source.objects.filter(pk=source.pk).update(fetch_status="pending", lease_expires_at=None)
-    assert fetch.source_fetch(source_id=source.pk).state == "fetched"
-    assert fetch.source_fetch(source_id=source.pk).state == "skipped"
+    assert fetch_and_parse(source.pk).state == "fetched"
+    assert fetch_and_parse(source.pk).state == "skipped"
     assert site.hits_to("/a") == 1 and SourceSnapshot.objects.filter(source=source).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_five_simultaneous_runs_fetch_once_and_write_one_snapshot(site):
+def test_five_simultaneous_runs_fetch_once_and_write_one_snapshot(site, monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        queue.current_app, "send_task", lambda name, args, **kw: sent.append((name, args))
+    )
+
     def slow(handler):
         import time
 
@@ -260,7 +265,11 @@ def test_five_simultaneous_runs_fetch_once_and_write_one_snapshot(site):
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(states) == ["fetched"] + ["skipped"] * 4
+    assert sorted(states) == ["parsing"] + ["skipped"] * 4
+    [(name, (source_id, payload))] = sent
+    assert (name, source_id) == ("claims.tasks.source_parse", source.pk)
+    assert fetch.source_parse(source_id=source.pk, payload=payload).state == "fetched"
+    assert fetch.source_parse(source_id=source.pk, payload=payload).state == "skipped"
     assert site.hits_to("/a") == 1
     assert SourceSnapshot.objects.filter(source=source).count() == 1
 
@@ -291,6 +300,25 @@ def test_the_sweeper_requeues_pending_sources_whose_message_was_lost(site):
     assert fetch.source_sweep() == [stale.pk]
     assert fetch.source_sweep() == []  # not again until another lease has passed
     assert fresh.pk
+    stale.refresh_from_db()
+    assert (stale.fetch_status, stale.worker_losses) == ("pending", 1)
+
+
+@pytest.mark.django_db
+def test_the_sweeper_gives_up_on_a_source_whose_message_is_lost_again_and_again(site, settings):
+    stale = make_source(site, "/lost")
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    sent = []
+    for _ in range(settings.SOURCE_FETCH_MAX_WORKER_LOSSES - 1):
+        Source.objects.filter(pk=stale.pk).update(updated_at=long_ago)
+        sent += fetch.source_sweep()
+    assert sent == [stale.pk] * (settings.SOURCE_FETCH_MAX_WORKER_LOSSES - 1)
+    Source.objects.filter(pk=stale.pk).update(updated_at=long_ago)
+    assert fetch.source_sweep() == []
+    stale.refresh_from_db()
+    assert (stale.fetch_status, stale.error_code) == ("failed", "message_lost")
+    assert stale.worker_losses == settings.SOURCE_FETCH_MAX_WORKER_LOSSES
+    assert "never ran" in stale.error_message
 
 
 @pytest.mark.django_db
@@ -309,7 +337,7 @@ def test_a_failed_source_is_refetched_on_request_after_commit(site, monkeypatch)
         queue.current_app, "send_task", lambda name, args, **kw: sent.append((name, args))
     )
     source = make_source(site, "/missing")
-    fetch.source_fetch(source_id=source.pk)
+    fetch_and_parse(source.pk)
     fetch.source_refetch(actor=EditorFactory(), source=source)
     source.refresh_from_db()
     assert (source.fetch_status, source.attempts) == ("pending", 0)
