@@ -42,7 +42,7 @@ format: install ## apply ruff's fixes and formatting
 	$(VENV)/bin/ruff format .
 
 worker: install ## run a Celery worker alone (with beat), on the main and the parse queue
-	$(VENV)/bin/celery -A factcheck worker --beat --loglevel=INFO --pool=prefork -Q celery,$${PARSE_QUEUE:-parse}
+	$(VENV)/bin/celery -A factcheck worker --beat --loglevel=INFO --pool=prefork -Q celery,$${PARSE_QUEUE:-parse},matching
 
 CHECKWORTHINESS_TRAIN ?= ../shared/data/checkworthiness/claimbuster_crowdsourced_train.csv
 model: install ## rebuild claims/extraction/scorer_model.json and scorer_transcript.json from the ClaimBuster training file

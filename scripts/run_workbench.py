@@ -82,11 +82,12 @@ def main() -> int:
                 "--beat",
                 f"--schedule={schedule}",
                 "--loglevel=INFO",
-                # The main queue and the parse queue: prefork, so the parse tasks' time limits
-                # hold (settings.PARSE_*); the fetches share the processes on a laptop.
+                # The main queue, the parse queue and the matching queue: prefork, so the parse
+                # tasks' time limits hold (settings.PARSE_*); the fetches share the processes on
+                # a laptop.
                 "--pool=prefork",
                 "-Q",
-                f"celery,{os.environ.get('PARSE_QUEUE') or 'parse'}",
+                f"celery,{os.environ.get('PARSE_QUEUE') or 'parse'},matching",
             ],
         )
         processes["web"] = start(
