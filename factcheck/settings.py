@@ -328,6 +328,8 @@ SPECTACULAR_SETTINGS = {
         "ArticleKindEnum": "claims.models.ArticleKind",
         "NotificationObjectKindEnum": "claims.api.notifications.OBJECT_KINDS",
         "MatchKindEnum": "claims.services.matching.LINK_KINDS",
+        "RevisionReasonEnum": "claims.models.ArticleRevisionReason",
+        "AnchorStatusEnum": "claims.models.ClaimAnchorStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
