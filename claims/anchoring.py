@@ -7,7 +7,9 @@ Three steps, each bounded:
    with ``difflib.SequenceMatcher`` (autojunk on), then, inside each replaced run of lines that is
    small enough (``WORD_DIFF_MAX_TOKENS``), by words. The result is a list of matching blocks
    (old start, new start, length). A claim that lies inside one block did not change: its new span
-   is its old one shifted by the block's offset (``moved``, confidence 1). A small edit of a long
+   is its old one shifted by the block's offset (``moved``, confidence 1). Word blocks found
+   inside rewritten lines are checked against the claim's context first, since the same words may
+   have been matched in another sentence. A small edit of a long
    body therefore costs the length of the body once, not its square.
 2. **Search.** Every other claim is looked for: first its quote verbatim (each occurrence, up to
    ``MAX_EXACT_HITS``), then, when that fails, the span the diff projects it to and spans bounded
@@ -98,58 +100,63 @@ def _pieces(text: str, pattern: re.Pattern[str] | None) -> tuple[list[str], list
     return parts, offsets
 
 
-def _diff(a: str, b: str, a0: int, b0: int, out: list[tuple[int, int, int]], *, words: bool):
-    """Append the matching blocks of a and b (offsets shifted by a0, b0) to ``out``."""
+Block = tuple[int, int, int, bool]  # old start, new start, length, sure
+
+
+def _diff(a: str, b: str, a0: int, b0: int, out: list[Block], *, words: bool):
+    """Append the matching blocks of a and b (offsets shifted by a0, b0) to ``out``. Blocks of
+    whole lines are sure; blocks of words inside replaced lines are not (the same words may have
+    been matched in another sentence), so a claim in one is checked against its context."""
     pa, oa = _pieces(a, _TOKEN if words else None)
     pb, ob = _pieces(b, _TOKEN if words else None)
     matcher = SequenceMatcher(None, pa, pb, autojunk=True)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
-            out.append((a0 + oa[i1], b0 + ob[j1], oa[i2] - oa[i1]))
+            out.append((a0 + oa[i1], b0 + ob[j1], oa[i2] - oa[i1], not words))
         elif tag == "replace" and not words:
             sa, sb = a[oa[i1] : oa[i2]], b[ob[j1] : ob[j2]]
             if len(sa) + len(sb) <= WORD_DIFF_MAX_TOKENS * 8:  # cheap size bound before tokenising
                 _diff(sa, sb, a0 + oa[i1], b0 + ob[j1], out, words=True)
 
 
-def matching_blocks(old: str, new: str) -> list[tuple[int, int, int]]:
-    """(old start, new start, length) of the text the two bodies share, in order, adjacent blocks
-    merged; every block is old[i:i+n] == new[j:j+n]."""
+def matching_blocks(old: str, new: str) -> list[Block]:
+    """(old start, new start, length, sure) of the text the two bodies share, in order,
+    adjacent blocks merged; every block is old[i:i+n] == new[j:j+n]."""
     head = _common_prefix(old, new)
     tail = _common_suffix(old, new, min(len(old), len(new)) - head)
-    blocks: list[tuple[int, int, int]] = []
+    blocks: list[Block] = []
     if head:
-        blocks.append((0, 0, head))
+        blocks.append((0, 0, head, True))
     mid_old, mid_new = old[head : len(old) - tail], new[head : len(new) - tail]
     if mid_old and mid_new:
         _diff(mid_old, mid_new, head, head, blocks, words=False)
     if tail:
-        blocks.append((len(old) - tail, len(new) - tail, tail))
-    merged: list[tuple[int, int, int]] = []
-    for i, j, n in blocks:
+        blocks.append((len(old) - tail, len(new) - tail, tail, True))
+    merged: list[Block] = []
+    for i, j, n, sure in blocks:
         if not n:
             continue
         if merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
-            pi, pj, pn = merged[-1]
-            merged[-1] = (pi, pj, pn + n)
+            pi, pj, pn, psure = merged[-1]
+            merged[-1] = (pi, pj, pn + n, psure and sure)
         else:
-            merged.append((i, j, n))
+            merged.append((i, j, n, sure))
     return merged
 
 
 class Mapping:
     """Old offsets to new ones through the matching blocks."""
 
-    def __init__(self, blocks: list[tuple[int, int, int]]):
+    def __init__(self, blocks: list[Block]):
         self.blocks = blocks
-        self.starts = [i for i, _, _ in blocks]
+        self.starts = [b[0] for b in blocks]
 
-    def block_of(self, start: int, end: int) -> tuple[int, int, int] | None:
+    def block_of(self, start: int, end: int) -> Block | None:
         """The block holding all of old [start, end), if one does."""
         k = bisect.bisect_right(self.starts, start) - 1
         if k < 0:
             return None
-        i, _j, n = self.blocks[k]
+        i, _j, n, _sure = self.blocks[k]
         return self.blocks[k] if start >= i and end <= i + n else None
 
     def project(self, offset: int) -> int:
@@ -158,7 +165,7 @@ class Mapping:
         k = bisect.bisect_right(self.starts, offset) - 1
         if k < 0:
             return 0
-        i, j, n = self.blocks[k]
+        i, j, n, _sure = self.blocks[k]
         return j + min(offset - i, n)
 
 
@@ -334,10 +341,14 @@ def reanchor(old: str, new: str, anchors: list[Anchor]) -> list[Placement]:
         if anchor.start is not None and anchor.end is not None:
             block = mapping.block_of(anchor.start, anchor.end)
             if block is not None:
-                shift = block[1] - block[0]
-                out.append(
-                    Placement(anchor.id, "moved", anchor.start + shift, anchor.end + shift, 1.0)
-                )
+                start = anchor.start + block[1] - block[0]
+                end = start + (anchor.end - anchor.start)
+                if not block[3]:  # words matched inside rewritten lines: the context decides
+                    found = _exact(anchor, new, start)
+                    if found is not None and found.start != start:
+                        out.append(found)
+                        continue
+                out.append(Placement(anchor.id, "moved", start, end, 1.0))
                 continue
             expected = mapping.project(anchor.start)
             projected = (expected, mapping.project(anchor.end))
