@@ -228,7 +228,7 @@ def test_crlf_body_re_saved_with_lf(client, reviewer):
 
 
 def test_a_revision_is_kept_and_readable(client, reviewer, three):
-    article, _claims_ = three
+    article, _ = three
     new = BODY.replace("Tuesday", "Wednesday")
     response = _revise(client, article, new, revision_note="The council met on Wednesday.")
     assert response.status_code == 200
@@ -245,12 +245,12 @@ def test_a_revision_is_kept_and_readable(client, reviewer, three):
     assert (first["body"], second["body"]) == (BODY, new)
     assert client.get(f"/api/v1/articles/{article.pk}/revisions/3/").status_code == 404
     # append-only in the database
-    with pytest.raises(Exception, match="(?i)protect|cannot"):
+    with pytest.raises(Exception, match=r"(?i)protect|cannot"):
         ArticleRevision.objects.filter(article=article).update(note="rewritten")
 
 
 def test_bad_input_is_refused_clearly_and_nothing_changes(client, three):
-    article, claims = three
+    article, _ = three
     for body, field in (("   ", "body"), ("bad\x00text", "body"), (["a list"], "body")):
         response = _revise(client, article, body)
         assert response.status_code == 400, body
@@ -274,7 +274,7 @@ def test_bad_input_is_refused_clearly_and_nothing_changes(client, three):
 
 
 def test_html_in_the_text_is_kept_as_text(client, three):
-    article, claims = three
+    article, _ = three
     new = "<script>alert(1)</script>\n\n" + BODY
     assert _revise(client, article, new).status_code == 200
     article.refresh_from_db()
