@@ -9,7 +9,47 @@ from hypothesis import strategies as st
 
 from claims.anchoring import Anchor, matching_blocks, reanchor
 
-WORDS = ["the", "minister", "said", "unemployment", "fell", "to", "percent", "in", "March", "critics", "replied", "that", "wages", "have", "not", "kept", "pace", "with", "inflation", "since", "council", "approved", "budget", "million", "dollars", "schools", "on", "Tuesday", "and", "a", "of", "in", "4.2", "12", "2019", "growth", "rose", "fell", "by"]
+WORDS = [
+    "the",
+    "minister",
+    "said",
+    "unemployment",
+    "fell",
+    "to",
+    "percent",
+    "in",
+    "March",
+    "critics",
+    "replied",
+    "that",
+    "wages",
+    "have",
+    "not",
+    "kept",
+    "pace",
+    "with",
+    "inflation",
+    "since",
+    "council",
+    "approved",
+    "budget",
+    "million",
+    "dollars",
+    "schools",
+    "on",
+    "Tuesday",
+    "and",
+    "a",
+    "of",
+    "in",
+    "4.2",
+    "12",
+    "2019",
+    "growth",
+    "rose",
+    "fell",
+    "by",
+]
 
 word = st.sampled_from(WORDS)
 sentence = st.lists(word, min_size=3, max_size=14).map(lambda ws: " ".join(ws).capitalize() + ".")
