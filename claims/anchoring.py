@@ -30,8 +30,8 @@ from difflib import SequenceMatcher
 # A replaced run of lines is re-diffed by words when both sides have at most this many tokens.
 WORD_DIFF_MAX_TOKENS = 4_000
 MAX_EXACT_HITS = 200  # verbatim occurrences scored per claim
-MAX_CANDIDATES = 24  # fuzzy spans scored per claim
-PIECE = 16  # characters of a quote's head/tail (and the context's) searched for verbatim
+MAX_CANDIDATES = 12  # fuzzy spans scored per claim
+PIECE = 24  # characters of a quote's head/tail (and the context's) searched for verbatim
 MIN_CONFIDENCE = 0.62  # below this a changed claim is lost
 MIN_CONTEXT = 0.34  # a verbatim quote whose context matches less than this is not the claim
 SIMILARITY_MAX_CHARS = 3_000  # longer texts are compared on words, not characters
@@ -39,6 +39,9 @@ SIMILARITY_MAX_CHARS = 3_000  # longer texts are compared on words, not characte
 W_QUOTE, W_PREFIX, W_SUFFIX, W_POSITION = 0.6, 0.15, 0.15, 0.1
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+_WORD_START = re.compile(r"(?<!\w)\w")
+FIND_BUDGET = 20_000_000  # characters scanned by str.find before the word-start index is built
+KEY = 12  # characters from a word start the index keys on (about two words)
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,12 @@ def matching_blocks(old: str, new: str) -> list[Block]:
     """(old start, new start, length, sure) of the text the two bodies share, in order,
     adjacent blocks merged; every block is old[i:i+n] == new[j:j+n]."""
     head = _common_prefix(old, new)
+    if head < min(len(old), len(new)):
+        head = old.rfind("\n", 0, head) + 1  # whole lines only, so the middle's lines align
     tail = _common_suffix(old, new, min(len(old), len(new)) - head)
+    if tail and tail < len(old) and old[len(old) - tail - 1] != "\n":
+        cut = old.find("\n", len(old) - tail)
+        tail = len(old) - cut - 1 if cut >= 0 else 0
     blocks: list[Block] = []
     if head:
         blocks.append((0, 0, head, True))
@@ -136,9 +144,9 @@ def matching_blocks(old: str, new: str) -> list[Block]:
     for i, j, n, sure in blocks:
         if not n:
             continue
-        if merged and merged[-1][0] + merged[-1][2] == i and merged[-1][1] + merged[-1][2] == j:
-            pi, pj, pn, psure = merged[-1]
-            merged[-1] = (pi, pj, pn + n, psure and sure)
+        last = merged[-1] if merged else None
+        if last and last[0] + last[2] == i and last[1] + last[2] == j and last[3] == sure:
+            merged[-1] = (last[0], last[1], last[2] + n, sure)
         else:
             merged.append((i, j, n, sure))
     return merged
@@ -231,12 +239,56 @@ def score(
     return min(1.0, total), (pre + suf) / 2
 
 
-def _exact(anchor: Anchor, new: str, expected: int | None) -> Placement | None:
+class Finder:
+    """Verbatim look-ups in the new body. The first ones scan it (``str.find``); once they have
+    read ``FIND_BUDGET`` characters, an index of the body's word starts (its first ``KEY``
+    characters to their offsets) is built once, and a piece holding a word start is found
+    through it, so n look-ups in a long body cost the body once plus n small lists, not n
+    bodies (a body replaced by unrelated text sends every claim here)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.scanned = 0
+        self.index: dict[str, list[int]] | None = None
+
+    def find_all(self, piece: str, limit: int) -> list[int]:
+        text = self.text
+        if not piece.strip():
+            return []
+        k = self._word_start(piece)
+        if k is not None and self.index is None and self.scanned >= FIND_BUDGET:
+            self.index = {}
+            for m in _WORD_START.finditer(text):
+                self.index.setdefault(text[m.start() : m.start() + KEY], []).append(m.start())
+        if k is not None and self.index is not None:
+            out = []
+            for pos in self.index.get(piece[k : k + KEY], ()):
+                if pos - k >= 0 and text.startswith(piece, pos - k):
+                    out.append(pos - k)
+                    if len(out) == limit:
+                        break
+            return out
+        out, at = [], text.find(piece)
+        while at >= 0 and len(out) < limit:
+            out.append(at)
+            at = text.find(piece, at + 1)
+        self.scanned += len(text) if len(out) < limit else at
+        return out
+
+    @staticmethod
+    def _word_start(piece: str) -> int | None:
+        """An offset k >= 1 in ``piece`` where a word starts whatever comes before the piece,
+        with KEY characters after it; None if there is none."""
+        for m in _WORD_START.finditer(piece, 1):
+            if m.start() + KEY <= len(piece):
+                return m.start()
+            return None
+        return None
+
+
+def _exact(anchor: Anchor, new: str, expected: int | None, finder: Finder) -> Placement | None:
     quote = anchor.quote
-    hits, at = [], new.find(quote)
-    while at >= 0 and len(hits) < MAX_EXACT_HITS:
-        hits.append(at)
-        at = new.find(quote, at + 1)
+    hits = finder.find_all(quote, MAX_EXACT_HITS)
     best: tuple[float, float, int] | None = None
     second = 0.0
     for at in hits:
@@ -256,31 +308,23 @@ def _exact(anchor: Anchor, new: str, expected: int | None) -> Placement | None:
     return Placement(anchor.id, "moved", at, at + len(quote), round(total, 4))
 
 
-def _find_all(text: str, piece: str, limit: int) -> list[int]:
-    out, at = [], text.find(piece) if piece.strip() else -1
-    while at >= 0 and len(out) < limit:
-        out.append(at)
-        at = text.find(piece, at + 1)
-    return out
-
-
 def _candidates(
-    anchor: Anchor, new: str, projected: tuple[int, int] | None
+    anchor: Anchor, new: str, projected: tuple[int, int] | None, finder: Finder
 ) -> set[tuple[int, int]]:
     length = len(anchor.quote)
     low, high = max(1, int(length * 0.5)), int(length * 1.6) + 8
     starts: set[int] = set()
     ends: set[int] = set()
     q = anchor.quote
-    for at in _find_all(new, q[:PIECE], 8):
+    for at in finder.find_all(q[:PIECE], 6):
         starts.add(at)
-    for at in _find_all(new, q[-PIECE:], 8):
+    for at in finder.find_all(q[-PIECE:], 6):
         ends.add(at + min(PIECE, length))
     if len(anchor.prefix) >= 8:
-        for at in _find_all(new, anchor.prefix[-PIECE:], 8):
+        for at in finder.find_all(anchor.prefix[-PIECE:], 6):
             starts.add(at + len(anchor.prefix[-PIECE:]))
     if len(anchor.suffix) >= 8:
-        for at in _find_all(new, anchor.suffix[:PIECE], 8):
+        for at in finder.find_all(anchor.suffix[:PIECE], 6):
             ends.add(at)
     spans: set[tuple[int, int]] = set()
     if projected is not None and projected[1] > projected[0]:
@@ -304,10 +348,14 @@ def _candidates(
 
 
 def _fuzzy(
-    anchor: Anchor, new: str, projected: tuple[int, int] | None, expected: int | None
+    anchor: Anchor,
+    new: str,
+    projected: tuple[int, int] | None,
+    expected: int | None,
+    finder: Finder,
 ) -> Placement | None:
     best: tuple[float, int, int] | None = None
-    for s, e in _candidates(anchor, new, projected):
+    for s, e in _candidates(anchor, new, projected, finder):
         total, _context_score = score(anchor, new, s, e, expected)
         if best is None or total > best[0]:
             best = (total, s, e)
@@ -336,6 +384,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 def reanchor(old: str, new: str, anchors: list[Anchor]) -> list[Placement]:
     """Where each anchor lies in ``new``: one Placement per anchor, in the same order."""
     mapping = Mapping(matching_blocks(old, new))
+    finder = Finder(new)
     out = []
     for anchor in anchors:
         if anchor.start is not None and anchor.end is not None:
@@ -344,7 +393,7 @@ def reanchor(old: str, new: str, anchors: list[Anchor]) -> list[Placement]:
                 start = anchor.start + block[1] - block[0]
                 end = start + (anchor.end - anchor.start)
                 if not block[3]:  # words matched inside rewritten lines: the context decides
-                    found = _exact(anchor, new, start)
+                    found = _exact(anchor, new, start, finder)
                     if found is not None and found.start != start:
                         out.append(found)
                         continue
@@ -356,8 +405,8 @@ def reanchor(old: str, new: str, anchors: list[Anchor]) -> list[Placement]:
                 projected = None
         else:
             expected = projected = None
-        found = _exact(anchor, new, expected) if anchor.quote else None
+        found = _exact(anchor, new, expected, finder) if anchor.quote else None
         if found is None and anchor.quote:
-            found = _fuzzy(anchor, new, projected, expected)
+            found = _fuzzy(anchor, new, projected, expected, finder)
         out.append(found or Placement(anchor.id, "lost"))
     return out

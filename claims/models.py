@@ -41,7 +41,7 @@ def _choices_check(
 SPAN_CHECK_BATCH_SQL = "SELECT set_config('claims.span_check_batch', 'on', true)"
 
 _CLAIM_SPAN_CHECK = """
-    DECLARE cur record; art bigint; bad record;
+    DECLARE cur record; art bigint; lost boolean; bad record;
     BEGIN
         IF current_setting('claims.span_check_batch', true) = 'on' THEN
             IF to_regclass('pg_temp.claims_span_checked') IS NOT NULL THEN
@@ -52,8 +52,9 @@ _CLAIM_SPAN_CHECK = """
                     RETURN NULL;
                 END IF;
             END IF;
-            SELECT c.article_id INTO art FROM claims_claim c WHERE c.id = NEW.id;
-            IF NOT FOUND THEN
+            SELECT c.article_id, c.start IS NULL AS lost INTO art, lost
+              FROM claims_claim c WHERE c.id = NEW.id;
+            IF NOT FOUND OR lost THEN
                 RETURN NULL;
             END IF;
             SELECT * INTO bad FROM claims_span_first_mismatch(art, TRUE);
