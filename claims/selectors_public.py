@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Min, OuterRef, Q, QuerySet, Subquery
 
-from claims.models import Article, Claim, Evidence, SourceSnapshot, Verdict
+from claims.models import Article, ArticleRevision, Claim, Evidence, SourceSnapshot, Verdict
 from claims.permissions import PUBLIC_VERDICT_STATES
 
 SEARCH_MAX = 200
@@ -86,6 +86,13 @@ class FactCheck:
     first_published: object
     history: list[Verdict] = field(default_factory=list)  # oldest first, the published one last
     evidence: list[Evidence] = field(default_factory=list)
+    # When the article's text was last revised after the claim was first published (or None).
+    article_changed_at: object = None
+
+    @property
+    def checked_quote(self) -> str:
+        """The text as it was checked (a revision may have changed or lost it since)."""
+        return self.claim.quote_before or self.claim.quote
 
     @property
     def corrections(self) -> list[Verdict]:
@@ -124,12 +131,21 @@ def fact_check_get(*, claim_id: int) -> FactCheck | None:
         )
         .order_by("created_at", "id")
     )
+    changed = (
+        ArticleRevision.objects.filter(
+            article_id=verdict.claim.article_id, created_at__gt=history[0].published_at
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
     return FactCheck(
         claim=verdict.claim,
         verdict=verdict,
         first_published=history[0].published_at,
         history=history,
         evidence=evidence,
+        article_changed_at=changed,
     )
 
 
