@@ -167,6 +167,11 @@ class Article(TimeStamped):
     revision = models.PositiveIntegerField(
         default=1, help_text="The number of the body's current revision (1: as first stored)."
     )
+    refetched_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the scheduled re-fetch last took the article (ARTICLE_REFETCH_*).",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -101,9 +101,14 @@ class FactCheck:
 
 def fact_check_get(*, claim_id: int) -> FactCheck | None:
     """A claim's public fact-check, or None while it has no published verdict (three queries)."""
+    # when the article's text was last revised (read in the same query)
+    revised = ArticleRevision.objects.filter(
+        article_id=OuterRef("claim__article_id"), number__gt=1
+    ).order_by("-created_at")
     history = list(
         Verdict.objects.filter(claim_id=claim_id, status__in=PUBLIC_VERDICT_STATES)
         .select_related("claim__article", "rating__scale", "author", "reviewed_by", "supersedes")
+        .annotate(article_revised_at=Subquery(revised.values("created_at")[:1]))
         .order_by("published_at", "id")
     )
     published = [v for v in history if v.status == Verdict.Status.PUBLISHED]
@@ -131,14 +136,8 @@ def fact_check_get(*, claim_id: int) -> FactCheck | None:
         )
         .order_by("created_at", "id")
     )
-    changed = (
-        ArticleRevision.objects.filter(
-            article_id=verdict.claim.article_id, created_at__gt=history[0].published_at
-        )
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
+    revised_at = verdict.article_revised_at
+    changed = revised_at if revised_at and revised_at > history[0].published_at else None
     return FactCheck(
         claim=verdict.claim,
         verdict=verdict,

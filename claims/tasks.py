@@ -7,7 +7,16 @@ import socket
 from celery import shared_task
 
 from claims.models import Evidence, WorkerHeartbeat
-from claims.services import extraction, fetch, ingest, linkcheck, matching, quotes, webhooks
+from claims.services import (
+    extraction,
+    fetch,
+    ingest,
+    linkcheck,
+    matching,
+    quotes,
+    revisions,
+    webhooks,
+)
 
 
 @shared_task(name="claims.tasks.worker_heartbeat", ignore_result=True)
@@ -128,3 +137,15 @@ def outbox_sweep() -> int:
 def claim_match_refresh(claim_id: int) -> None:
     """Compute and keep a claim's earlier fact-checks (claim memory)."""
     matching.claim_matches_refresh(claim_id=claim_id)
+
+
+@shared_task(name="claims.tasks.article_refetch_due", ignore_result=True)
+def article_refetch_due() -> int:
+    """Beat: enqueue the articles due to be fetched again (ARTICLE_REFETCH_INTERVAL_HOURS)."""
+    return len(revisions.article_refetch_due())
+
+
+@shared_task(name="claims.tasks.article_refetch", acks_late=True, ignore_result=True)
+def article_refetch(article_id: int) -> str:
+    """Fetch an article's URL again; a changed text becomes a revision (publisher update)."""
+    return revisions.article_refetch_scheduled(article_id=article_id)

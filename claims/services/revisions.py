@@ -11,12 +11,15 @@ checks at commit that every claim that is not lost still quotes the new body exa
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from claims import fetching
@@ -40,9 +43,10 @@ from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, ValidationError
 from claims.services.extraction import article_suggest_claims
 from claims.services.fetch import fetch_config
-from claims.services.queue import ARTICLE_EXTRACT, enqueue
+from claims.services.queue import ARTICLE_EXTRACT, ARTICLE_REFETCH, enqueue
 from claims.services.text import clean_text, clean_web_url, normalize_newlines
 
+logger = logging.getLogger(__name__)
 CONTEXT_CHARS = 32
 Reason = ArticleRevision.Reason
 Anchor_ = Claim.AnchorStatus
@@ -365,3 +369,40 @@ def article_refetch(
         reason=Reason.PUBLISHER_UPDATE,
         source_url=article.url,
     )
+
+
+def article_refetch_due() -> list[int]:
+    """Enqueue the re-fetch of the articles whose turn has come (scheduled, beat): added by URL,
+    ready, not fetched again for ARTICLE_REFETCH_INTERVAL_HOURS; at most ARTICLE_REFETCH_BATCH a
+    sweep, oldest first. Each is marked taken now, so the next sweep skips it. Off (0): none."""
+    hours = settings.ARTICLE_REFETCH_INTERVAL_HOURS
+    if hours <= 0:
+        return []
+    now = timezone.now()
+    due = now - dt.timedelta(hours=hours)
+    with transaction.atomic():
+        rows = (
+            Article.objects.select_for_update(skip_locked=True)
+            .filter(kind=Article.Kind.ARTICLE, ingest_status=Article.IngestStatus.READY)
+            .exclude(url="")
+            .filter(Q(refetched_at__isnull=True) | Q(refetched_at__lt=due))
+            .order_by(F("refetched_at").asc(nulls_first=True), "id")
+        )
+        ids = list(rows.values_list("pk", flat=True)[: settings.ARTICLE_REFETCH_BATCH])
+        Article.objects.filter(pk__in=ids).update(refetched_at=now)
+        for article_id in ids:
+            enqueue(ARTICLE_REFETCH, article_id)
+    return ids
+
+
+def article_refetch_scheduled(*, article_id: int) -> str:
+    """The worker's re-fetch of one article: "revised", "unchanged", "skipped" or the error."""
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None or article.ingest_status != Article.IngestStatus.READY:
+        return "skipped"
+    try:
+        outcome = article_refetch(actor=None, article=article)
+    except (ValidationError, InvalidTransition) as exc:
+        logger.info("article %s not re-fetched: %s", article_id, exc.message)
+        return f"failed: {exc.message}"
+    return "unchanged" if outcome.revision is None else "revised"

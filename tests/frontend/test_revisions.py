@@ -152,3 +152,21 @@ def test_a_lost_claim_is_listed_but_not_marked_in_the_text(reviewer_client, stor
     assert f'id="claim-{claim.pk}"' in html or f"/claims/{claim.pk}/" in html
     page = reviewer_client.get(f"/claims/{claim.pk}/").content.decode()
     assert "no longer in the article" in page and "Place it here" in page
+
+
+def test_the_revision_notice_reaches_the_inbox_and_the_api(
+    reviewer, editor, reviewer_client, story
+):
+    article, claim = story
+    EvidenceFactory(claim=claim)
+    verdict = verdict_create(actor=reviewer, claim=claim, rating="false", summary="No.")
+    verdict_submit(actor=reviewer, verdict=verdict)
+    article.refresh_from_db()
+    article_revise(actor=editor, article=article, body=BODY.replace(Q1, "jobs rose"))
+    html = reviewer_client.get("/inbox/").content.decode()
+    assert f"/articles/{article.pk}/revisions/" in html and "revised" in html
+    from tests.claims.api.conftest import token_client
+
+    items = token_client(reviewer).get("/api/v1/notifications/").json()["results"]
+    revised = next(i for i in items if i["type"] == "article.revised")
+    assert revised["object"]["kind"] == "article" and revised["object"]["id"] == article.pk

@@ -437,3 +437,27 @@ def test_concurrent_revision_and_claim_edit_one_wins_nothing_lost():
     assert claim.anchor_status == "moved"
     if results["edit"] == 200:
         assert claim.statement == "Said by the minister."  # the edit came first and was kept
+
+
+def test_a_transcript_is_revised_with_its_turns_read_again(client, reviewer):
+    text = (
+        "HOLT: Good evening from Hofstra University.\n"
+        "CLINTON: Unemployment fell to 4.2 percent last year.\n"
+        "TRUMP: Our jobs are fleeing the country.\n"
+    )
+    created = client.post(
+        "/api/v1/articles/", {"title": "Debate", "body": text, "kind": "transcript"}, format="json"
+    ).json()
+    article = Article.objects.get(pk=created["id"])
+    claim = _claim(article, "Unemployment fell to 4.2 percent last year", reviewer)
+    new = "MODERATOR: Welcome.\n" + text
+    assert _revise(client, article, new).status_code == 200
+    article.refresh_from_db()
+    assert [t["speaker"] for t in article.turns][:2] == ["MODERATOR", "HOLT"]
+    row = _claims(client, article)[claim.pk]
+    assert (row["anchor_status"], row["quote"]) == (
+        "moved",
+        "Unemployment fell to 4.2 percent last year",
+    )
+    bad = _revise(client, article, "WEBVTT\n\nnot a cue at all -->\n")
+    assert bad.status_code == 400 and "body" in bad.json()["errors"]
