@@ -40,7 +40,10 @@ W_QUOTE, W_PREFIX, W_SUFFIX, W_POSITION = 0.6, 0.15, 0.15, 0.1
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 _WORD_START = re.compile(r"(?<!\w)\w")
-FIND_BUDGET = 20_000_000  # characters scanned by str.find before the word-start index is built
+# str.find scans the body until it has read FIND_SCANS bodies (at least FIND_BUDGET characters);
+# then the word-start index is built once (it costs about as much as a few dozen scans).
+FIND_BUDGET = 20_000_000
+FIND_SCANS = 30
 KEY = 12  # characters from a word start the index keys on (about two words)
 
 
@@ -255,19 +258,25 @@ class Finder:
         text = self.text
         if not piece.strip():
             return []
-        k = self._word_start(piece)
-        if k is not None and self.index is None and self.scanned >= FIND_BUDGET:
+        starts = self._word_starts(piece)
+        budget = max(FIND_BUDGET, FIND_SCANS * len(text))
+        if starts and self.index is None and self.scanned >= budget:
             self.index = {}
             for m in _WORD_START.finditer(text):
                 self.index.setdefault(text[m.start() : m.start() + KEY], []).append(m.start())
-        if k is not None and self.index is not None:
+        if starts and self.index is not None:
+            # the rarest of the piece's word starts: the fewest offsets to verify
+            k, offsets = min(
+                ((k, self.index.get(piece[k : k + KEY], ())) for k in starts),
+                key=lambda pair: len(pair[1]),
+            )
             out = []
-            for pos in self.index.get(piece[k : k + KEY], ()):
+            for pos in offsets:
                 if pos - k >= 0 and text.startswith(piece, pos - k):
                     out.append(pos - k)
                     if len(out) == limit:
                         break
-            return out
+            return sorted(out)
         out, at = [], text.find(piece)
         while at >= 0 and len(out) < limit:
             out.append(at)
@@ -276,14 +285,15 @@ class Finder:
         return out
 
     @staticmethod
-    def _word_start(piece: str) -> int | None:
-        """An offset k >= 1 in ``piece`` where a word starts whatever comes before the piece,
-        with KEY characters after it; None if there is none."""
+    def _word_starts(piece: str) -> list[int]:
+        """Offsets k >= 1 in ``piece`` where a word starts whatever comes before the piece, with
+        KEY characters after them (at most 8)."""
+        out = []
         for m in _WORD_START.finditer(piece, 1):
-            if m.start() + KEY <= len(piece):
-                return m.start()
-            return None
-        return None
+            if m.start() + KEY > len(piece) or len(out) == 8:
+                break
+            out.append(m.start())
+        return out
 
 
 def _exact(anchor: Anchor, new: str, expected: int | None, finder: Finder) -> Placement | None:

@@ -171,3 +171,25 @@ def test_through_the_service_every_claim_moved_and_the_span_rule_holds(case):
     for claim, quote in zip(claims, quotes, strict=True):
         claim = Claim.objects.get(pk=claim.pk)
         assert (claim.anchor_status, claim.quote) == ("moved", quote)
+
+
+@settings(max_examples=150, deadline=None)
+@given(body_st, body_st, st.data())
+def test_the_word_start_index_finds_what_str_find_finds(old, new, data):
+    """The index (built once the scans pass their budget) answers as str.find would."""
+    import claims.anchoring as anchoring
+
+    spans = [(m, min(len(old), m + 25)) for m in range(0, max(1, len(old) - 25), 41)]
+    spans = [(a, b) for a, b in spans if b - a >= 3]
+    # the new body mixes the old one's sentences with others, so some claims are found
+    mixed = data.draw(st.sampled_from([new, old[len(old) // 3 :] + "\n\n" + new]))
+    scanned = reanchor(old, mixed, _anchors(old, spans))
+    budget, scans = anchoring.FIND_BUDGET, anchoring.FIND_SCANS
+    anchoring.FIND_BUDGET = anchoring.FIND_SCANS = 0
+    try:
+        indexed = reanchor(old, mixed, _anchors(old, spans))
+    finally:
+        anchoring.FIND_BUDGET, anchoring.FIND_SCANS = budget, scans
+    assert [(p.status, p.start, p.end) for p in indexed] == [
+        (p.status, p.start, p.end) for p in scanned
+    ]
