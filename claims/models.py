@@ -41,7 +41,7 @@ def _choices_check(
 SPAN_CHECK_BATCH_SQL = "SELECT set_config('claims.span_check_batch', 'on', true)"
 
 _CLAIM_SPAN_CHECK = """
-    DECLARE cur record; art bigint; bad record;
+    DECLARE cur record; art bigint; lost boolean; bad record;
     BEGIN
         IF current_setting('claims.span_check_batch', true) = 'on' THEN
             IF to_regclass('pg_temp.claims_span_checked') IS NOT NULL THEN
@@ -52,8 +52,9 @@ _CLAIM_SPAN_CHECK = """
                     RETURN NULL;
                 END IF;
             END IF;
-            SELECT c.article_id INTO art FROM claims_claim c WHERE c.id = NEW.id;
-            IF NOT FOUND THEN
+            SELECT c.article_id, c.start IS NULL AS lost INTO art, lost
+              FROM claims_claim c WHERE c.id = NEW.id;
+            IF NOT FOUND OR lost THEN
                 RETURN NULL;
             END IF;
             SELECT * INTO bad FROM claims_span_first_mismatch(art, TRUE);
@@ -64,7 +65,8 @@ _CLAIM_SPAN_CHECK = """
                    bad.outside, bad.body_chars INTO cur;
         ELSE
             -- Deferred: check the row as it stands at commit, not as this event saw it; a claim
-            -- (or its article) deleted later in the same transaction has nothing left to check.
+            -- (or its article) deleted later in the same transaction has nothing left to check,
+            -- and a lost claim (no span in the current body) has no span to check.
             SELECT c.id, c.start, c."end", c."end" > char_length(a.body) AS outside,
                    char_length(a.body) AS body_chars,
                    substr(a.body, c.start + 1, c."end" - c.start) IS NOT DISTINCT FROM c.quote
@@ -72,7 +74,7 @@ _CLAIM_SPAN_CHECK = """
               INTO cur
               FROM claims_claim c JOIN claims_article a ON a.id = c.article_id
              WHERE c.id = NEW.id;
-            IF NOT FOUND OR (NOT cur.outside AND cur.matches) THEN
+            IF NOT FOUND OR cur.start IS NULL OR (NOT cur.outside AND cur.matches) THEN
                 RETURN NULL;
             END IF;
         END IF;
@@ -165,11 +167,20 @@ class Article(TimeStamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change (ETag).")
+    revision = models.PositiveIntegerField(
+        default=1, help_text="The number of the body's current revision (1: as first stored)."
+    )
+    refetched_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the scheduled re-fetch last took the article (ARTICLE_REFETCH_*).",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(version__gte=1), name="article_version_positive"),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="article_revision_positive"),
             _choices_check("ingest_status", ArticleIngestStatus, "article_ingest_status_valid"),
             _choices_check("kind", ArticleKind, "article_kind_valid"),
             models.CheckConstraint(
@@ -229,6 +240,60 @@ class Article(TimeStamped):
         return out
 
 
+class ArticleRevisionReason(models.TextChoices):
+    ORIGINAL = "original", "As first stored"
+    CORRECTION = "correction", "Manual correction"
+    PUBLISHER_UPDATE = "publisher_update", "Publisher update (re-fetched from its URL)"
+
+
+class ArticleRevision(models.Model):
+    """One version of an article's body: who, when and why. Kept for ever (never updated).
+
+    Revision 1 (the body as first stored) is written when the body first changes, so an article
+    never revised costs no second copy of its body."""
+
+    Reason = ArticleRevisionReason
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()
+    body_sha256 = models.CharField(max_length=64)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.CharField(max_length=1000, blank=True, help_text="Why, in the editor's words.")
+    source_url = models.URLField(
+        max_length=2000, blank=True, help_text="The URL the body was fetched from, if it was."
+    )
+    anchoring = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='What re-anchoring did to the claims: {"moved": n, "changed": n, "lost": n, '
+        '"kept": n, "removed_suggestions": n}.',
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["article_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "number"], name="articlerevision_one_per_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="articlerevision_number_positive"
+            ),
+            _choices_check("reason", ArticleRevisionReason, "articlerevision_reason_valid"),
+        ]
+        triggers = [
+            # Append-only: a revision is what the article said; nothing rewrites it.
+            pgtrigger.Protect(name="articlerevision_append_only", operation=pgtrigger.Update),
+        ]
+
+    def __str__(self) -> str:
+        return f"article {self.article_id} revision {self.number}"
+
+
 class ClaimType(models.TextChoices):
     QUANTITY = "quantity", "Quantity"
     EVENT = "event", "Event"
@@ -259,6 +324,13 @@ class ClaimDismissalReason(models.TextChoices):
     OUT_OF_SCOPE = "out_of_scope", "Out of scope"
 
 
+class ClaimAnchorStatus(models.TextChoices):
+    EXACT = "exact", "Exact: placed on this text"
+    MOVED = "moved", "Moved: same text, carried to a new revision"
+    CHANGED = "changed", "Changed: its text changed in a new revision"
+    LOST = "lost", "Lost: not found in the current revision"
+
+
 class ClaimantKind(models.TextChoices):
     PERSON = "person", "Person"
     ORGANIZATION = "organization", "Organization"
@@ -287,16 +359,31 @@ class Claim(TimeStamped):
     Status = ClaimStatus
     DismissalReason = ClaimDismissalReason
     ClaimantKind = ClaimantKind
+    AnchorStatus = ClaimAnchorStatus
     # Field groups that the API, the admin and the exports list in the same order.
     SPAN_FIELDS = ("start", "end", "quote", "prefix", "suffix")
+    # Where re-anchoring after a revision put the span, and whether a reviewer must look.
+    ANCHOR_FIELDS = (
+        "anchor_status",
+        "anchor_confidence",
+        "revision",
+        "anchor_review",
+        "quote_before",
+    )
     DESCRIPTION_FIELDS = ("statement", "claimant", "claimant_kind", "claim_type")
     WORKFLOW_FIELDS = ("origin", "status", "dismissal_reason", "dismissal_note")
     CONTEXT_FIELDS = ("claim_date", "appearance_url")  # where and when the claim was made
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
-    start = models.PositiveIntegerField(help_text="First code point of the span in the body.")
-    end = models.PositiveIntegerField(help_text="One past the last code point (exclusive).")
-    quote = models.TextField(help_text="Exactly body[start:end].")
+    start = models.PositiveIntegerField(
+        null=True, blank=True, help_text="First code point of the span in the body (null: lost)."
+    )
+    end = models.PositiveIntegerField(
+        null=True, blank=True, help_text="One past the last code point (exclusive; null: lost)."
+    )
+    quote = models.TextField(
+        help_text="Exactly body[start:end]; a lost claim keeps the text where it was last found."
+    )
     prefix = models.CharField(max_length=64, blank=True, help_text="Text just before the span.")
     suffix = models.CharField(max_length=64, blank=True, help_text="Text just after the span.")
     statement = models.TextField(
@@ -341,6 +428,23 @@ class Claim(TimeStamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change (ETag).")
+    anchor_status = models.CharField(
+        max_length=10, choices=AnchorStatus.choices, default=AnchorStatus.EXACT
+    )
+    anchor_confidence = models.FloatField(
+        default=1.0, help_text="How sure the re-anchoring is of the span, 0..1."
+    )
+    revision = models.PositiveIntegerField(
+        default=1, help_text="The article revision in which the claim was last found."
+    )
+    anchor_review = models.BooleanField(
+        default=False,
+        help_text="The checked text changed or was lost under a submitted, approved or "
+        "published verdict: a reviewer must look.",
+    )
+    quote_before = models.TextField(
+        blank=True, help_text="The text as it was checked, before the revision that changed it."
+    )
 
     class Meta:
         ordering = ["article_id", "start", "end", "id"]
@@ -381,6 +485,18 @@ class Claim(TimeStamped):
                 name="claim_dismissed_iff_reason",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="claim_version_positive"),
+            _choices_check("anchor_status", ClaimAnchorStatus, "claim_anchor_status_valid"),
+            models.CheckConstraint(
+                condition=Q(anchor_confidence__gte=0, anchor_confidence__lte=1),
+                name="claim_anchor_confidence_in_unit_range",
+            ),
+            models.CheckConstraint(
+                # a span exactly when the claim is not lost
+                condition=(Q(anchor_status="lost") & Q(start__isnull=True) & Q(end__isnull=True))
+                | (~Q(anchor_status="lost") & Q(start__isnull=False) & Q(end__isnull=False)),
+                name="claim_span_iff_not_lost",
+            ),
+            models.CheckConstraint(condition=Q(revision__gte=1), name="claim_revision_positive"),
             models.UniqueConstraint(
                 fields=["article", "start", "end"],
                 condition=Q(origin="suggested"),
@@ -954,6 +1070,7 @@ class EventType(models.TextChoices):
     VERDICT_REJECTED = "verdict.rejected"
     VERDICT_PUBLISHED = "verdict.published"
     COMMENT_CREATED = "comment.created"
+    ARTICLE_REVISED = "article.revised"
     # Inbox only: a comment naming its recipient as @username.
     COMMENT_MENTION = "comment.mention"
 

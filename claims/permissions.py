@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from claims.models import Claim, Comment, ReviewAssignment, Verdict
+from claims.models import Article, Claim, Comment, ReviewAssignment, Verdict
 from claims.reference import EDITORS, REVIEWERS
 from claims.services.errors import PermissionDenied
 
@@ -139,6 +139,58 @@ def require_editor(user, action: str) -> None:
     """Refuse unless the user is an editor."""
     if not is_editor(user):
         raise PermissionDenied(f"only editors may {action}")
+
+
+# --- articles --------------------------------------------------------------------------------
+
+
+def article_revise_refusal(user, article: Article) -> PermissionDenied | None:
+    """Why this user may not give the article a new body (correct it, re-fetch it), or None.
+
+    Any member may: the text is what the publisher says, and whoever notices a correction records
+    it. What was published stays frozen all the same: a revision never edits a verdict, and a
+    claim whose checked text changed or was lost under a submitted, approved or published verdict
+    is flagged for review (``Claim.anchor_review``), not changed in silence. (The service also
+    waits for the article to be ready: a state, answered 409, not a role.)"""
+    if not is_member(user):
+        return PermissionDenied("only reviewers and editors may correct an article's text")
+    return None
+
+
+def may_revise_article(user, article: Article) -> bool:
+    """Offer "correct the text" and "re-fetch" (role, and the article ready)?"""
+    return (
+        article_revise_refusal(user, article) is None
+        and article.ingest_status == Article.IngestStatus.READY
+    )
+
+
+def require_article_revise(user, article: Article) -> None:
+    refusal = article_revise_refusal(user, article)
+    if refusal is not None:
+        raise refusal
+
+
+def claim_anchor_refusal(user, claim: Claim) -> PermissionDenied | None:
+    """Why this user may not confirm or re-place a claim's anchor after a revision, or None.
+
+    Members may on claims they may edit; on a published claim (final) or one frozen by a verdict
+    under review, only editors: it changes where the claim points in the new text, never the
+    verdict or the checked text it rated (kept in ``quote_before``)."""
+    if not is_member(user):
+        return PermissionDenied("only reviewers and editors may confirm a claim's place")
+    if claim.status == Claim.Status.DISMISSED:
+        return PermissionDenied("a dismissed claim has no place to confirm")
+    settled = claim.status in (
+        Claim.Status.IN_REVIEW,
+        Claim.Status.APPROVED,
+        Claim.Status.PUBLISHED,
+    )
+    if settled and not is_editor(user):
+        return PermissionDenied(
+            "only editors may confirm the place of a claim under review or published"
+        )
+    return None
 
 
 # --- claims ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.utils import timezone
 from claims.models import (
     ApiToken,
     Article,
+    ArticleRevision,
     Claim,
     Comment,
     Evidence,
@@ -59,6 +60,57 @@ def article_get(*, user, article_id) -> Article:
         return article_list(user=user).get(pk=article_id)
     except (Article.DoesNotExist, ValueError, TypeError):
         raise NotFound("no such article") from None
+
+
+def article_revisions(*, user, article: Article) -> list[ArticleRevision]:
+    """An article's revisions, newest first (members only). An article never revised has its
+    first body as revision 1, not stored until the body first changes."""
+    if not is_member(user):
+        raise NotFound("no such article")
+    stored = list(article.revisions.select_related("created_by").defer("body").order_by("-number"))
+    if stored:
+        return stored
+    return [
+        ArticleRevision(
+            article=article,
+            number=article.revision,
+            body=article.body,
+            body_sha256=article.body_sha256,
+            reason=ArticleRevision.Reason.ORIGINAL,
+            source_url=article.url,
+            created_by=article.created_by,
+            created_at=article.created_at,
+        )
+    ]
+
+
+def article_revision_get(*, user, article: Article, number) -> ArticleRevision:
+    """One revision of an article, with its body (the current body as revision 1 if none is
+    stored yet), or NotFound."""
+    if not is_member(user):
+        raise NotFound("no such article")
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise NotFound("no such revision") from None
+    found = article.revisions.select_related("created_by").filter(number=number).first()
+    if found is not None:
+        return found
+    if number == article.revision and not article.revisions.exists():
+        return article_revisions(user=user, article=article)[0]
+    raise NotFound("no such revision")
+
+
+def claims_for_anchor_review(*, user) -> QuerySet[Claim]:
+    """Editors: claims whose checked text changed or was lost in a revision of their article,
+    under a submitted, approved or published verdict; oldest change first."""
+    if not is_editor(user):
+        return Claim.objects.none()
+    return (
+        Claim.objects.filter(anchor_review=True)
+        .select_related("article")
+        .order_by("updated_at", "id")
+    )
 
 
 def claim_list(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Min, OuterRef, Q, QuerySet, Subquery
 
-from claims.models import Article, Claim, Evidence, SourceSnapshot, Verdict
+from claims.models import Article, ArticleRevision, Claim, Evidence, SourceSnapshot, Verdict
 from claims.permissions import PUBLIC_VERDICT_STATES
 
 SEARCH_MAX = 200
@@ -86,6 +86,13 @@ class FactCheck:
     first_published: object
     history: list[Verdict] = field(default_factory=list)  # oldest first, the published one last
     evidence: list[Evidence] = field(default_factory=list)
+    # When the article's text was last revised after the claim was first published (or None).
+    article_changed_at: object = None
+
+    @property
+    def checked_quote(self) -> str:
+        """The text as it was checked (a revision may have changed or lost it since)."""
+        return self.claim.quote_before or self.claim.quote
 
     @property
     def corrections(self) -> list[Verdict]:
@@ -94,9 +101,14 @@ class FactCheck:
 
 def fact_check_get(*, claim_id: int) -> FactCheck | None:
     """A claim's public fact-check, or None while it has no published verdict (three queries)."""
+    # when the article's text was last revised (read in the same query)
+    revised = ArticleRevision.objects.filter(
+        article_id=OuterRef("claim__article_id"), number__gt=1
+    ).order_by("-created_at")
     history = list(
         Verdict.objects.filter(claim_id=claim_id, status__in=PUBLIC_VERDICT_STATES)
         .select_related("claim__article", "rating__scale", "author", "reviewed_by", "supersedes")
+        .annotate(article_revised_at=Subquery(revised.values("created_at")[:1]))
         .order_by("published_at", "id")
     )
     published = [v for v in history if v.status == Verdict.Status.PUBLISHED]
@@ -124,12 +136,15 @@ def fact_check_get(*, claim_id: int) -> FactCheck | None:
         )
         .order_by("created_at", "id")
     )
+    revised_at = verdict.article_revised_at
+    changed = revised_at if revised_at and revised_at > history[0].published_at else None
     return FactCheck(
         claim=verdict.claim,
         verdict=verdict,
         first_published=history[0].published_at,
         history=history,
         evidence=evidence,
+        article_changed_at=changed,
     )
 
 

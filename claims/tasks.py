@@ -18,6 +18,7 @@ from claims.services import (
     linkcheck,
     matching,
     quotes,
+    revisions,
     stats,
     webhooks,
 )
@@ -222,3 +223,15 @@ def claim_match_refresh(claim_id: int) -> None:
 def desk_weeks_refresh() -> int:
     """Hourly (beat): add the weeks that closed to the desk's weekly summary."""
     return stats.desk_weeks_refresh()
+
+
+@shared_task(name="claims.tasks.article_refetch_due", ignore_result=True)
+def article_refetch_due() -> int:
+    """Beat: enqueue the articles due to be fetched again (ARTICLE_REFETCH_INTERVAL_HOURS)."""
+    return len(revisions.article_refetch_due())
+
+
+@shared_task(name="claims.tasks.article_refetch", acks_late=True, ignore_result=True)
+def article_refetch(article_id: int) -> str:
+    """Fetch an article's URL again; a changed text becomes a revision (publisher update)."""
+    return revisions.article_refetch_scheduled(article_id=article_id)

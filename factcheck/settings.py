@@ -189,7 +189,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "claims.tasks.outbox_sweep",
         "schedule": float(env_int("OUTBOX_SWEEP_INTERVAL_SECONDS", 30)),
     },
+    # Re-fetch articles added by URL (ARTICLE_REFETCH_INTERVAL_HOURS; 0, the default: never).
+    "article-refetch-due": {
+        "task": "claims.tasks.article_refetch_due",
+        "schedule": float(env_int("ARTICLE_REFETCH_SWEEP_SECONDS", 3600)),
+    },
 }
+# Articles with a URL are fetched again this often, and a changed text becomes a revision
+# (a publisher update) with its claims re-anchored. 0: never (the default).
+ARTICLE_REFETCH_INTERVAL_HOURS = env_int("ARTICLE_REFETCH_INTERVAL_HOURS", 0)
+ARTICLE_REFETCH_BATCH = env_int("ARTICLE_REFETCH_BATCH", 50)  # enqueued per sweep at most
 # Fetching is network-bound: it can have its own queue, consumed by thread-pool workers, two
 # processes per core (`celery -A factcheck worker -Q fetch --pool threads --concurrency 5`, four
 # times on two cores: a fetch's CPU holds the GIL). Default: the main queue.
@@ -210,6 +219,7 @@ CELERY_TASK_ROUTES = {
     "claims.tasks.source_fetch": {"queue": SOURCE_FETCH_QUEUE},
     "claims.tasks.source_link_check": {"queue": SOURCE_FETCH_QUEUE},
     "claims.tasks.article_fetch": {"queue": SOURCE_FETCH_QUEUE},
+    "claims.tasks.article_refetch": {"queue": SOURCE_FETCH_QUEUE},
     "claims.tasks.webhook_deliver": {"queue": SOURCE_FETCH_QUEUE},
     "claims.tasks.source_parse": {"queue": PARSE_QUEUE},
     "claims.tasks.source_link_check_parse": {"queue": PARSE_QUEUE},
@@ -347,6 +357,8 @@ SPECTACULAR_SETTINGS = {
         "ArticleKindEnum": "claims.models.ArticleKind",
         "NotificationObjectKindEnum": "claims.api.notifications.OBJECT_KINDS",
         "MatchKindEnum": "claims.services.matching.LINK_KINDS",
+        "RevisionReasonEnum": "claims.models.ArticleRevisionReason",
+        "AnchorStatusEnum": "claims.models.ClaimAnchorStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -13,6 +13,7 @@ from frontend.views import (
     new_article,
     public,
     queue,
+    revisions,
     signin,
     stats,
     workbench,
@@ -28,6 +29,18 @@ urlpatterns = [
     path("articles/new/", new_article.article_new, name="article-new"),
     path("articles/<int:article_id>/", articles.article_workbench, name="article"),
     path("articles/<int:article_id>/ingest/", new_article.article_ingest, name="article-ingest"),
+    path(
+        "articles/<int:article_id>/revisions/",
+        revisions.article_revisions,
+        name="article-revisions",
+    ),
+    path("articles/<int:article_id>/correct/", revisions.article_correct, name="article-correct"),
+    path("articles/<int:article_id>/refetch/", revisions.article_refetch, name="article-refetch"),
+    path(
+        "claims/<int:claim_id>/confirm-anchor/",
+        revisions.claim_confirm_anchor,
+        name="claim-confirm-anchor",
+    ),
     path("articles/<int:article_id>/claims/", workbench.claim_create_view, name="claim-create"),
     path("articles/<int:article_id>/claims/bulk/", workbench.claim_bulk_view, name="claim-bulk"),
     path(

@@ -45,7 +45,16 @@ from claims.services.text import clean_text, clean_web_url
 
 class ClaimInline(admin.TabularInline):
     model = Claim
-    fields = ("start", "end", "quote", "claim_type", "status", "checkworthiness", "assignee")
+    fields = (
+        "start",
+        "end",
+        "quote",
+        "anchor_status",
+        "claim_type",
+        "status",
+        "checkworthiness",
+        "assignee",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -87,11 +96,13 @@ class ArticleAdmin(AuditHistoryMixin, ConcurrencyGuardMixin, admin.ModelAdmin):
     list_filter = ("kind", "ingest_status", "language", "publisher")
     search_fields = ("title", "publisher", "url")
     date_hierarchy = "published_at"
-    # The body is every claim's coordinate system: it is corrected through the workflow, so
-    # everything but the metadata is read-only here.
+    # The body is every claim's coordinate system: it is corrected through a revision (the
+    # workbench's "text and revisions" page or the API), so everything but the metadata is
+    # read-only here.
     readonly_fields = (
         "kind",
         "body",
+        "revision",
         "turns",
         "ingest_status",
         "ingest_error",
@@ -153,6 +164,7 @@ class ClaimAdmin(BulkActions, AuditHistoryMixin, ConcurrencyGuardMixin, admin.Mo
     fields = (
         "article",
         *Claim.SPAN_FIELDS,
+        *Claim.ANCHOR_FIELDS,
         *Claim.DESCRIPTION_FIELDS,
         *Claim.CONTEXT_FIELDS,
         "checkworthiness",

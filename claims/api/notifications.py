@@ -19,7 +19,7 @@ from claims.services.errors import ValidationError
 INBOX_LIMIT = 100
 
 # What a notification points at (the schema names these NotificationObjectKindEnum).
-OBJECT_KINDS = ("claim", "verdict", "comment")
+OBJECT_KINDS = ("claim", "verdict", "comment", "article")
 
 
 def notification_object(event) -> dict:
@@ -30,6 +30,10 @@ def notification_object(event) -> dict:
     if event.verdict_id is not None:
         url = reverse("api:verdict-detail", kwargs={"pk": event.verdict_id})
         return {"kind": "verdict", "id": event.verdict_id, "url": url}
+    if event.claim_id is None:  # article.revised: about the article
+        article_id = (event.payload or {}).get("article")
+        url = reverse("api:article-detail", kwargs={"pk": article_id})
+        return {"kind": "article", "id": article_id, "url": url}
     url = reverse("api:claim-detail", kwargs={"pk": event.claim_id})
     return {"kind": "claim", "id": event.claim_id, "url": url}
 

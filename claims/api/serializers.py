@@ -9,7 +9,17 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from claims.api.pgjson import PageDocument, sql_object, sql_timestamp
-from claims.models import ApiToken, Article, Claim, Comment, Evidence, Rating, Source, Verdict
+from claims.models import (
+    ApiToken,
+    Article,
+    ArticleRevision,
+    Claim,
+    Comment,
+    Evidence,
+    Rating,
+    Source,
+    Verdict,
+)
 from claims.services.text import max_length as limit
 
 
@@ -32,6 +42,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "body_sha256",
             "turns",
             "ingest_status",
+            "revision",
             "version",
             "created_at",
             "updated_at",
@@ -60,10 +71,62 @@ class ArticleListSerializer(serializers.ModelSerializer):
 
 class ArticleUpdateSerializer(serializers.ModelSerializer):
     url = serializers.URLField(required=False, allow_blank=True, max_length=limit(Article, "url"))
+    body = serializers.CharField(
+        required=False,
+        allow_blank=True,  # the service refuses a blank body, in its own words
+        trim_whitespace=False,
+        help_text="A corrected text: a new revision, the claims re-anchored in it "
+        "(line ends are stored as LF).",
+    )
+    revision_note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=limit(ArticleRevision, "note"),
+        help_text="Why the text changed (with `body`).",
+    )
 
     class Meta:
         model = Article
-        fields = ["title", "url", "publisher", "byline", "published_at", "language", "note"]
+        fields = [
+            "title",
+            "url",
+            "publisher",
+            "byline",
+            "published_at",
+            "language",
+            "note",
+            "body",
+            "revision_note",
+        ]
+
+
+class ArticleRevisionSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    characters = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ArticleRevision
+        fields = [
+            "number",
+            "reason",
+            "note",
+            "source_url",
+            "body_sha256",
+            "characters",
+            "anchoring",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_characters(self, obj) -> int | None:
+        return len(obj.body) if "body" in obj.__dict__ else None
+
+
+class ArticleRevisionDetailSerializer(ArticleRevisionSerializer):
+    class Meta(ArticleRevisionSerializer.Meta):
+        fields = [*ArticleRevisionSerializer.Meta.fields, "body"]
+        read_only_fields = fields
 
 
 class ArticleCreateSerializer(serializers.ModelSerializer):
@@ -121,6 +184,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 # A claim's own columns, between its ids and its assignee, in the order the API shows them.
 CLAIM_OWN_FIELDS = (
     *Claim.SPAN_FIELDS,
+    *Claim.ANCHOR_FIELDS,
     *Claim.DESCRIPTION_FIELDS,
     "checkworthiness",
     "reasons",
@@ -154,6 +218,11 @@ def claim_row_representation(row: dict, *, public: bool = False) -> dict:
         "quote": row["quote"],
         "prefix": row["prefix"],
         "suffix": row["suffix"],
+        "anchor_status": row["anchor_status"],
+        "anchor_confidence": row["anchor_confidence"],
+        "revision": row["revision"],
+        "anchor_review": row["anchor_review"],
+        "quote_before": row["quote_before"],
         "statement": row["statement"],
         "claimant": row["claimant"],
         "claimant_kind": row["claimant_kind"],
@@ -284,6 +353,11 @@ class ClaimCreateSerializer(ClaimTextSerializer):
 class ClaimUpdateSerializer(ClaimTextSerializer):
     start = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
     end = serializers.IntegerField(required=False, min_value=0, max_value=2**31 - 1)
+
+
+class ClaimAnchorSerializer(serializers.Serializer):
+    start = serializers.IntegerField(required=False, min_value=0)
+    end = serializers.IntegerField(required=False, min_value=0)
 
 
 class ClaimAssignSerializer(serializers.Serializer):

@@ -54,6 +54,7 @@ from claims.services import (
     double_review,
     evidence,
     extraction,
+    revisions,
     tokens,
     verdicts,
 )
@@ -224,7 +225,15 @@ class ReadCreateUpdateViewSet(
         responses={201: s.ArticleSerializer, 202: s.ArticleSerializer},
     ),
     partial_update=extend_schema(
-        summary="Edit an article's metadata",
+        summary="Edit an article's metadata, or correct its text (a new revision)",
+        description=(
+            "With `body`: the text becomes a new revision (reason `correction`, `revision_note` "
+            "saying why) and every claim is re-anchored in the same transaction: `moved` (same "
+            "text, shifted), `changed` (found with its text changed; `anchor_confidence`), or "
+            "`lost` (`start`/`end` null, its quote and last `revision` kept). A claim whose "
+            "checked text changed or was lost under a submitted, approved or published verdict "
+            "gets `anchor_review`. The same body again records nothing."
+        ),
         request=s.ArticleUpdateSerializer,
         responses=s.ArticleSerializer,
         parameters=[IF_MATCH],
@@ -261,6 +270,48 @@ class ArticleViewSet(ReadCreateUpdateViewSet):
             actor=request.user, article=article, expected_version=version, **data
         )
         return self.tagged(article, s.ArticleSerializer(article).data)
+
+    @extend_schema(
+        summary="The article's revisions, newest first (each body: revisions/{number}/)",
+        responses={200: s.ArticleRevisionSerializer(many=True)},
+    )
+    @action(detail=True, methods=["get"])
+    def revisions(self, request, pk=None):
+        article = self.get_object()
+        found = selectors.article_revisions(user=request.user, article=article)
+        page = self.paginate_queryset(found)
+        data = s.ArticleRevisionSerializer(page, many=True).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(
+        summary="One revision of the article, with its body",
+        responses={200: s.ArticleRevisionDetailSerializer},
+    )
+    @action(detail=True, methods=["get"], url_path=r"revisions/(?P<number>[0-9]+)")
+    def revision(self, request, pk=None, number=None):
+        article = self.get_object()
+        try:
+            found = selectors.article_revision_get(
+                user=request.user, article=article, number=number
+            )
+        except NotFound as exc:
+            raise _not_found(exc) from None
+        return Response(s.ArticleRevisionDetailSerializer(found).data)
+
+    @extend_schema(
+        summary="Re-fetch the article from its URL: a new revision if its text changed",
+        request=None,
+        responses={200: s.ArticleSerializer},
+        parameters=[IF_MATCH],
+    )
+    @action(detail=True, methods=["post"])
+    def refetch(self, request, pk=None):
+        article = self.get_object()
+        version = expected_version(request, article)
+        outcome = revisions.article_refetch(
+            actor=request.user, article=article, expected_version=version
+        )
+        return self.tagged(outcome.article, s.ArticleSerializer(outcome.article).data)
 
     @extend_schema(
         summary="Suggest claims in the article (the extractor)",
@@ -455,6 +506,27 @@ class ClaimViewSet(ReadCreateUpdateViewSet):
             s.DoubleReviewAssignmentSerializer(assignments, many=True).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(
+        summary="Confirm a claim's place after a revision, or place a lost claim again",
+        description=(
+            "Without a body: the moved or changed span is right (the anchor becomes `exact`, "
+            "`anchor_review` is cleared). With `start` and `end`: the claim is placed there in "
+            "the current text. Editors only for claims under review or published."
+        ),
+        request=s.ClaimAnchorSerializer,
+        responses=s.ClaimSerializer,
+        parameters=[IF_MATCH],
+    )
+    @action(detail=True, methods=["post"], url_path="confirm-anchor")
+    def confirm_anchor(self, request, pk=None):
+        claim = self.get_object()
+        data = self.parse(s.ClaimAnchorSerializer)
+        version = expected_version(request, claim)
+        claim = revisions.claim_anchor_confirm(
+            actor=request.user, claim=claim, expected_version=version, **data
+        )
+        return self.tagged(claim, s.ClaimSerializer(claim).data)
 
     @extend_schema(summary="Accept a suggested claim", request=None, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])

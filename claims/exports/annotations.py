@@ -182,8 +182,19 @@ class AnnotationWriter:
             "target": {
                 "type": "SpecificResource",
                 "source": self.source,
+                # a claim lost in a revision of the text has no position in it: its quote only
                 "selector": [
-                    {"type": "TextPositionSelector", "start": row["start"], "end": row["end"]},
+                    *(
+                        []
+                        if row["start"] is None
+                        else [
+                            {
+                                "type": "TextPositionSelector",
+                                "start": row["start"],
+                                "end": row["end"],
+                            }
+                        ]
+                    ),
                     {
                         "type": "TextQuoteSelector",
                         "exact": row["quote"],

@@ -89,7 +89,9 @@ def claim_reviewed(claim: Claim, verdict: Verdict | None = None) -> str:
     drop the word that makes the claim false ("not", "never").
     """
     summary = verdict.claim_summary if verdict is not None else ""
-    return " ".join((summary or claim.statement or claim.quote or "").split())
+    # the quote as it was checked, should a revision of the article have changed it since
+    quote = claim.quote_before or claim.quote
+    return " ".join((summary or claim.statement or quote or "").split())
 
 
 def _rating(verdict: Verdict) -> dict:

@@ -1,4 +1,4 @@
-"""Articles: creating them and editing their metadata (the body is the claims' coordinate system)."""
+"""Articles: creating them, editing their metadata, correcting their text (a new revision)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from django.db import transaction
 
 from claims.extraction.transcript import TranscriptError, decode, parse
 from claims.fetching import FetchError
-from claims.models import Article
+from claims.models import Article, ArticleRevision
 from claims.permissions import require_member
 from claims.services.concurrency import check_version, save_bumped
 from claims.services.errors import ValidationError
 from claims.services.extraction import article_suggest_claims
 from claims.services.ingest import article_create_from_url
 from claims.services.queue import ARTICLE_EXTRACT, enqueue
+from claims.services.revisions import article_revise
 from claims.services.text import clean_text, clean_web_url
 
 
@@ -92,14 +93,34 @@ def article_create(
 
 @transaction.atomic
 def article_update(
-    *, actor, article: Article, expected_version: int | None = None, **changes
+    *,
+    actor,
+    article: Article,
+    expected_version: int | None = None,
+    body: str | None = None,
+    revision_note: str = "",
+    **changes,
 ) -> Article:
-    """Change an article's metadata (title, url, publisher, byline, published_at, language, note)."""
+    """Change an article's metadata (title, url, publisher, byline, published_at, language, note)
+    and, given a ``body``, its text: a new revision with its claims re-anchored
+    (``services.revisions.article_revise``, a manual correction with ``revision_note``)."""
     require_member(actor, "edit articles")
     unknown = set(changes) - set(Article.METADATA_FIELDS)
     if unknown:
         field = sorted(unknown)[0]
-        raise ValidationError(field, "Only the metadata of an article can be changed.")
+        raise ValidationError(field, "Only the metadata and the body of an article can be changed.")
+    if body is not None:
+        outcome = article_revise(
+            actor=actor,
+            article=article,
+            body=body,
+            expected_version=expected_version,
+            reason=ArticleRevision.Reason.CORRECTION,
+            note=revision_note,
+        )
+        expected_version = outcome.article.version  # checked; the lock is held
+    elif revision_note:
+        raise ValidationError("revision_note", "A note goes with a new body.")
     locked = Article.objects.select_for_update().get(pk=article.pk)
     check_version(locked, expected_version, (*Article.METADATA_FIELDS, "version"))
     for field, value in changes.items():

@@ -121,11 +121,39 @@ def _appearance_url(value: str) -> str:
     return value
 
 
-def _set_span(claim: Claim, body: str, start: int, end: int, quote: str | None) -> None:
+def set_span(claim: Claim, article: Article, start: int, end: int, quote: str | None) -> None:
+    """Place the claim on [start, end) of the article's current body: a person's placement, so
+    its anchor is exact, in the current revision, and no longer waiting for review."""
+    body = article.body
     claim.quote = span_check(body=body, start=start, end=end, quote=quote)
     claim.start, claim.end = start, end
     claim.prefix = body[max(0, start - CONTEXT_CHARS) : start]
     claim.suffix = body[end : end + CONTEXT_CHARS]
+    claim.anchor_status = Claim.AnchorStatus.EXACT
+    claim.anchor_confidence = 1.0
+    claim.revision = article.revision
+    claim.anchor_review = False
+    claim.quote_before = ""
+
+
+SPAN_COLUMNS = {
+    "start",
+    "end",
+    "quote",
+    "prefix",
+    "suffix",
+    "anchor_status",
+    "anchor_confidence",
+    "revision",
+    "anchor_review",
+    "quote_before",
+}
+
+
+def article_for_span(article_id: int) -> Article:
+    """The article, read under a row lock (FOR NO KEY UPDATE): a revision of its body (FOR UPDATE)
+    waits until this transaction has placed its claim, or this one waits for the revision."""
+    return Article.objects.select_for_update(no_key=True).get(pk=article_id)
 
 
 @transaction.atomic
@@ -157,7 +185,7 @@ def claim_create(
         status=Claim.Status.OPEN,
         created_by=actor,
     )
-    _set_span(claim, article.body, start, end, quote)
+    set_span(claim, article_for_span(article.pk), start, end, quote)
     claim.save()
     if double_review_defaults_apply(claim_ids=[claim.pk]):
         claim.refresh_from_db(fields=["status", "version", "updated_at"])
@@ -213,8 +241,13 @@ def claim_update(
     if start is not None or end is not None:
         new_start = locked.start if start is None else start
         new_end = locked.end if end is None else end
-        _set_span(locked, locked.article.body, new_start, new_end, None)
-        changed |= {"start", "end", "quote", "prefix", "suffix"}
+        if new_start is None or new_end is None:
+            raise ValidationError(
+                "start" if new_start is None else "end",
+                "This claim is lost in the current text: give both its start and its end.",
+            )
+        set_span(locked, article_for_span(locked.article_id), new_start, new_end, None)
+        changed |= SPAN_COLUMNS
     if changed:
         save_bumped(locked, changed)
     return locked

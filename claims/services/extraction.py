@@ -80,7 +80,9 @@ def article_suggest_claims(
         raise TypeError("pass exactly one of article= or article_id=")
     pk = article.pk if article is not None else article_id
     article = Article.objects.select_for_update().get(pk=pk)
-    existing = list(article.claims.values_list("start", "end", "origin"))
+    existing = list(
+        article.claims.filter(start__isnull=False).values_list("start", "end", "origin")
+    )
     spans = {(start, end) for start, end, _ in existing}
     manual = [(start, end) for start, end, origin in existing if origin != Claim.Origin.SUGGESTED]
     new = []

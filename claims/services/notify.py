@@ -103,6 +103,34 @@ def comment_added(*, actor, comment: Comment) -> Event:
     )
 
 
+def article_revised(*, actor, article, revision, flagged: list[int]) -> Event:
+    """An article got a new body (issue 20): those working on the claims it flagged for review
+    (their assignees and verdict authors) hear; webhooks get the revision."""
+    ids: set[int] = set()
+    if flagged:
+        ids.update(
+            Claim.objects.filter(pk__in=flagged, assignee__isnull=False).values_list(
+                "assignee_id", flat=True
+            )
+        )
+        ids.update(Verdict.objects.filter(claim__in=flagged).values_list("author_id", flat=True))
+    ids.discard(None)
+    who = _name(actor) if actor is not None else "A re-fetch"
+    text = f"{who} revised “{_clip(article.title, _QUOTE_MAX)}”: {len(flagged)} checked claim(s) to review"
+    payload = {
+        "article": article.pk,
+        "revision": revision.number,
+        "reason": revision.reason,
+        "note": revision.note,
+        "body_sha256": revision.body_sha256,
+        "anchoring": revision.anchoring,
+        "flagged_claims": list(flagged),
+        "created_at": _time(revision.created_at),
+    }
+    recipients = dict.fromkeys(_users(Q(pk__in=ids)), text) if ids else {}
+    return _emit(EventType.ARTICLE_REVISED, actor=actor, payload=payload, recipients=recipients)
+
+
 # --- the object as the API shows it -----------------------------------------------------------
 
 
@@ -203,7 +231,7 @@ def _emit(
             text=_clip(text, _TEXT_MAX),
         )
         for user_id, text in recipients.items()
-        if user_id is not None and user_id != actor.pk
+        if user_id is not None and user_id != getattr(actor, "pk", None)
     )
     if wanted:
         queue.enqueue(queue.EVENT_DISPATCH, event.pk)

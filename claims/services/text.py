@@ -75,3 +75,9 @@ def clean_web_url(
     if parts.username is not None or parts.password is not None:
         raise ValidationError(name, "A URL must not carry a user name or password.")
     return value
+
+
+def normalize_newlines(value: str) -> str:
+    """Line ends as one LF: a browser's textarea sends CRLF, a file may hold lone CRs. (A new
+    revision of an article's body is stored this way; the first body is stored as received.)"""
+    return value.replace("\r\n", "\n").replace("\r", "\n")

@@ -56,13 +56,16 @@ def workbench_context(request: HttpRequest, article_id: int) -> dict:
     # Per-claim display values are computed here once: at 500 claims, URL reversal and filters in
     # the template loop cost more than the rest of the page.
     claim_url = reverse("frontend:claim", args=[0]).removesuffix("0/")
-    spoken = article.spoken_at([c.start for c in claims]) if article.turns else None
+    # lost claims (no span in the current revision) come last and are marked nowhere
+    placed = [c for c in claims if c.start is not None]
+    spoken = article.spoken_at([c.start for c in placed]) if article.turns else None
+    spoken_by_id = {c.pk: s for c, s in zip(placed, spoken or [], strict=False)}
     for number, claim in enumerate(claims, start=1):
         # Every attribute the template reads exists: a missing one costs the template engine a
         # dir() of the model instance (Django re-raises attribute errors of properties), and at
         # 2,000 claims four of them a claim were a third of the page's time.
         if spoken is not None:
-            claim.speaker, time = spoken[number - 1]
+            claim.speaker, time = spoken_by_id.get(claim.pk, (None, None))
             claim.time = "" if time is None else clock(time)
             # the moment in the recording (or the page) the transcript came from
             claim.time_url = None if time is None else media_fragment_url(article.url, time)
@@ -81,6 +84,8 @@ def workbench_context(request: HttpRequest, article_id: int) -> dict:
         claim.score = "" if claim.checkworthiness is None else f"{claim.checkworthiness:.2f}"
         text = claim.statement or claim.quote_head
         claim.text = text if len(text) <= 220 else text[:219] + "…"
+        if claim.start is None:
+            continue
         spans.append(
             Span(
                 id=claim.pk,

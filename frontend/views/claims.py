@@ -14,6 +14,7 @@ from claims.permissions import (
     ClaimAction,
     VerdictAction,
     claim_actions,
+    claim_anchor_refusal,
     is_editor,
     verdict_actions,
 )
@@ -24,6 +25,7 @@ from claims.services import double_review as double_review_services
 from claims.services import evidence as evidence_services
 from claims.services import verdicts as verdict_services
 from claims.services.errors import DomainError, StaleVersion, ValidationError
+from frontend.diffview import side_by_side
 from frontend.views.common import form_errors, int_or_none, member_required, render_page
 
 UNSETTLED = {Source.FetchStatus.PENDING, Source.FetchStatus.FETCHING}
@@ -151,6 +153,12 @@ def claim_context(request: HttpRequest, claim: Claim, **extra) -> dict:
             for name, attr in CLAIM_ORIG_FIELDS
         ],
     }
+    if claim.anchor_review or claim.anchor_status in ("changed", "lost"):
+        checked = claim.quote_before or claim.quote
+        context["anchor_diff"] = side_by_side(checked, claim.quote)
+    context["can_confirm_anchor"] = (
+        claim.anchor_status != Claim.AnchorStatus.EXACT or claim.anchor_review
+    ) and claim_anchor_refusal(user, claim) is None
     context |= evidence_context(request, claim)
     context |= extra
     _verdict_form_states(context)

@@ -36,6 +36,10 @@ def editor_queue(request: HttpRequest) -> HttpResponse:
                 verdict.approve_blocked = verdict_services.SOURCES_WARNING
             else:
                 verdict.sources_warning = verdict_services.SOURCES_WARNING
+    moved = list(selectors.claims_for_anchor_review(user=request.user)[:200])
     return render_page(
-        request, "frontend/queue.html", {"verdicts": verdicts}, partial="frontend/_queue.html"
+        request,
+        "frontend/queue.html",
+        {"verdicts": verdicts, "anchor_reviews": moved},
+        partial="frontend/_queue.html",
     )

@@ -227,13 +227,23 @@ CASES = [
         "body",
     ),
     (
-        "article body change",
+        # a body change is a revision (issue 20); a blank one is refused
+        "article body blank",
         "reviewer",
         "patch",
         "/api/v1/articles/A/",
-        {"body": "Rewritten."},
-        200,
-        None,
+        {"body": "   "},
+        400,
+        "body",
+    ),
+    (
+        "article body not text",
+        "reviewer",
+        "patch",
+        "/api/v1/articles/A/",
+        {"body": {"text": "x"}},
+        400,
+        "body",
     ),
 ]
 
@@ -255,7 +265,7 @@ def test_bad_input_names_the_field_and_changes_nothing(
     if field is not None:
         assert field in response.json()["errors"], response.json()
         assert response.json()["detail"]
-    assert snapshot() == before  # (a body edit is not metadata: ignored, never applied)
+    assert snapshot() == before
 
 
 def test_a_transition_from_the_wrong_state_is_a_conflict_naming_the_state(world):

@@ -26,12 +26,15 @@ def test_an_article_needs_a_title_and_a_body():
     assert exc.value.field == "body"
 
 
-def test_only_metadata_can_be_updated():
+def test_only_metadata_and_the_body_can_be_updated():
     article = ArticleFactory()
     assert article_update(actor=ReviewerFactory(), article=article, title="New").title == "New"
     with pytest.raises(ValidationError) as exc:
-        article_update(actor=ReviewerFactory(), article=article, body="other")
-    assert exc.value.field == "body"
+        article_update(actor=ReviewerFactory(), article=article, kind="transcript")
+    assert exc.value.field == "kind"
+    # the body changes through a revision (issue 20)
+    revised = article_update(actor=ReviewerFactory(), article=article, body="other")
+    assert (revised.body, revised.revision) == ("other", 2)
     with pytest.raises(PermissionDenied):
         article_update(actor=UserFactory(), article=article, title="x")
 

@@ -1,0 +1,159 @@
+"""The scheduled re-fetch of articles (issue 20) through a real broker and a real Celery worker:
+the beat's task finds the articles due, the worker fetches each from a local site (127.0.0.3)
+and records a revision, with its claims re-anchored, only when the extracted text changed."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+
+import pytest
+
+from claims.models import Article, ArticleRevision, Claim
+from claims.services.claims import claim_create
+from claims.tasks import article_refetch_due
+from factcheck.celery import app
+from tests.conftest import ROOT, WorkerProcess, database_url_for
+from tests.factories import ReviewerFactory
+from tests.sites import LocalSite, send
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+LEAD = "The minister said unemployment fell to 4.2 percent in March, the lowest in a decade."
+REST = "Critics replied that wages have not kept pace with inflation since 2019."
+PAGE = "<html><head><title>Jobs</title></head><body><article>{paragraphs}</article></body></html>"
+
+
+def page(*paragraphs: str) -> bytes:
+    return PAGE.format(paragraphs="".join(f"<p>{p}</p>" for p in paragraphs)).encode()
+
+
+@pytest.fixture(scope="module")
+def site():
+    server = LocalSite("127.0.0.3")
+    server.pages = {}
+
+    def handler(h):
+        body = server.pages.get(h.path.split("?", 1)[0])
+        if body is None:
+            send(h, 404, b"no", "text/plain")
+        else:
+            send(h, 200, body, "text/html; charset=utf-8")
+
+    server.default = handler
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def queue_name():
+    return f"refetch-test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="module")
+def routed(queue_name):
+    saved = app.conf.task_routes
+    app.conf.update(
+        task_routes={
+            "claims.tasks.article_refetch_due": {"queue": queue_name},
+            "claims.tasks.article_refetch": {"queue": queue_name},
+            "claims.tasks.article_extract": {"queue": queue_name},
+            "claims.tasks.event_dispatch": {"queue": queue_name},
+            "claims.tasks.claim_match_refresh": {"queue": queue_name},
+            "claims.tasks.worker_heartbeat": {"queue": queue_name},
+        }
+    )
+    yield
+    app.conf.update(task_routes=saved)
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup, django_db_blocker, tmp_path_factory, site, queue_name, routed):
+    from django.db import connection
+
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url_for(connection.settings_dict),
+        PYTHONUNBUFFERED="1",
+        PYTHONPATH=os.pathsep.join([str(ROOT / "tests" / "worker_guard"), str(ROOT)]),
+        SOURCE_FETCH_QUEUE=queue_name,
+        SOURCE_FETCH_ALLOWED_NETWORKS="127.0.0.3/32",
+        SOURCE_FETCH_ALLOWED_PORTS=str(site.port),
+        SOURCE_FETCH_TOTAL_TIMEOUT="5",
+        ARTICLE_REFETCH_INTERVAL_HOURS="24",
+    )
+    log_path = tmp_path_factory.mktemp("refetch-worker") / "worker.log"
+    process = WorkerProcess(
+        env,
+        log_path,
+        [
+            "--loglevel=INFO",
+            "--pool=threads",
+            "--concurrency=4",
+            "--without-mingle",
+            "--without-gossip",
+            "-Q",
+            queue_name,
+            f"--hostname=refetch-{uuid.uuid4().hex[:6]}@%h",
+        ],
+    )
+    process.start()
+    try:
+        with django_db_blocker.unblock():
+            process.wait_until_consuming()
+        yield process
+    finally:
+        process.stop()
+        assert "NETWORK GUARD" not in log_path.read_text(), "the worker tried to leave loopback"
+
+
+def wait_for(predicate, timeout=40.0, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def test_the_scheduled_refetch_records_a_revision_only_when_the_text_changed(worker, site):
+    site.pages["/jobs"] = page(LEAD, REST)
+    reviewer = ReviewerFactory()
+    # the article as first fetched: the same extraction the worker will run
+    from claims.fetching import extract
+
+    text = extract(page(LEAD, REST), "text/html", charset="utf-8", url=site.url("/jobs")).text
+    article = Article.objects.create(title="Jobs", url=site.url("/jobs"), body=text)
+    quote = "wages have not kept pace with inflation since 2019"
+    at = text.index(quote)
+    claim = claim_create(actor=reviewer, article=article, start=at, end=at + len(quote))
+    not_due = Article.objects.create(title="No URL", body="Plain text, no URL to fetch.")
+
+    # 1. unchanged page: the worker fetches it, records nothing, marks it fetched
+    article_refetch_due.delay()
+    assert wait_for(lambda: Article.objects.get(pk=article.pk).refetched_at is not None)
+    assert wait_for(lambda: site.hits_to("/jobs") >= 1)
+    time.sleep(1.0)  # the fetch's outcome is written after the request
+    assert not ArticleRevision.objects.filter(article=article).exists()
+    assert Article.objects.get(pk=not_due.pk).refetched_at is None
+
+    # 2. not due again before the interval: a second sweep fetches nothing
+    hits = site.hits_to("/jobs")
+    article_refetch_due.delay()
+    time.sleep(2.0)
+    assert site.hits_to("/jobs") == hits
+
+    # 3. the publisher adds a paragraph at the top; the article is due again
+    site.pages["/jobs"] = page("Update: figures revised on Friday.", LEAD, REST)
+    Article.objects.filter(pk=article.pk).update(refetched_at=None)
+    article_refetch_due.delay()
+    assert wait_for(lambda: ArticleRevision.objects.filter(article=article, number=2).exists())
+    revision = ArticleRevision.objects.get(article=article, number=2)
+    assert revision.reason == "publisher_update" and revision.created_by is None
+    assert revision.source_url == site.url("/jobs")
+    article.refresh_from_db()
+    assert article.revision == 2 and article.body.startswith("Update: figures revised")
+    claim = Claim.objects.get(pk=claim.pk)
+    assert (claim.anchor_status, claim.quote, claim.revision) == ("moved", quote, 2)
+    assert article.body[claim.start : claim.end] == quote
