@@ -319,9 +319,11 @@ def verdict_refusal(user, verdict: Verdict, action: VerdictAction) -> Permission
 def verdict_reviewers_filter(verdict: Verdict) -> Q:
     """A filter on users: the editors and admins four eyes lets approve or reject this verdict
     (everyone ``verdict_refusal`` refuses below is left out: its author, whoever wrote or changed
-    its content, its submitter)."""
+    its content, its submitter, and a double review's two reviewers)."""
     barred = {verdict.author_id, verdict.content_changed_by_id, verdict.submitted_by_id}
     barred.update(verdict.content_editors or [])
+    # A double review's two reviewers never adjudicate it (and stay blind until both submitted).
+    barred.update(double_review_state(verdict.claim_id)[0])
     barred.discard(None)
     return editors_filter() & ~Q(pk__in=barred)
 

@@ -316,12 +316,13 @@ def notification_list(*, user) -> QuerySet[Notification]:
     if not is_member(user):
         return Notification.objects.none()
     qs = Notification.objects.filter(recipient=user).select_related("event", "event__actor")
+    # Editors too: an editor who is one of a blind double review's two reviewers may not see the
+    # other's verdict (visible_verdicts), nor hear of it.
+    verdicts = visible_verdicts(user, Verdict.objects.all()).values("pk")
+    qs = qs.filter(Q(event__verdict__isnull=True) | Q(event__verdict__in=verdicts))
     if not is_editor(user):
-        verdicts = visible_verdicts(user, Verdict.objects.all()).values("pk")
         comments = visible_comments(user, Comment.objects.all()).values("pk")
-        qs = qs.filter(Q(event__verdict__isnull=True) | Q(event__verdict__in=verdicts)).filter(
-            Q(event__comment__isnull=True) | Q(event__comment__in=comments)
-        )
+        qs = qs.filter(Q(event__comment__isnull=True) | Q(event__comment__in=comments))
     return qs.order_by("-created_at", "-id")
 
 

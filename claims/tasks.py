@@ -7,7 +7,16 @@ import socket
 from celery import shared_task
 
 from claims.models import Evidence, WorkerHeartbeat
-from claims.services import extraction, fetch, ingest, linkcheck, matching, quotes, webhooks
+from claims.services import (
+    extraction,
+    fetch,
+    ingest,
+    linkcheck,
+    mail,
+    matching,
+    quotes,
+    webhooks,
+)
 
 
 @shared_task(name="claims.tasks.worker_heartbeat", ignore_result=True)
@@ -120,8 +129,20 @@ def webhook_deliver(self, delivery_id: int) -> str:
 
 @shared_task(name="claims.tasks.outbox_sweep", ignore_result=True)
 def outbox_sweep() -> int:
-    """Periodic: dispatch lost events, resend overdue or abandoned deliveries."""
-    return sum(webhooks.outbox_sweep())
+    """Periodic: dispatch lost events, resend overdue or abandoned deliveries and e-mails."""
+    return sum(webhooks.outbox_sweep()) + mail.email_sweep()
+
+
+@shared_task(name="claims.tasks.notification_email", acks_late=True, ignore_result=True)
+def notification_email(event_id: int) -> dict:
+    """E-mail an event's recipients who want it now; mark the rest for the digest or skipped."""
+    return mail.notification_email_send(event_id=event_id)
+
+
+@shared_task(name="claims.tasks.email_digest", ignore_result=True)
+def email_digest() -> int:
+    """Daily: one e-mail per person of what waited for the digest."""
+    return mail.email_digest_send()
 
 
 @shared_task(name="claims.tasks.claim_match_refresh", acks_late=True, ignore_result=True)

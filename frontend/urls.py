@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from frontend.views import (
     articles,
     claims,
+    email,
     inbox,
     matching,
     new_article,
@@ -59,6 +60,8 @@ urlpatterns = [
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/badge/", inbox.inbox_badge, name="inbox-badge"),
     path("inbox/read/", inbox.inbox_read, name="inbox-read"),
+    path("settings/email/", email.email_settings, name="email-settings"),
+    path("email/unsubscribe/<str:token>/", email.email_unsubscribe, name="email-unsubscribe"),
     path("stats/agreement/", stats.agreement_page, name="stats-agreement"),
     path("stats/desk/", stats.desk_page, name="stats-desk"),
     path("stats/desk.csv", stats.desk_csv, name="stats-desk-csv"),

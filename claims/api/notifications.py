@@ -13,7 +13,7 @@ from claims import selectors
 from claims.api.permissions import IsMember
 from claims.api.views import ApiView
 from claims.models import EventType, Notification, Webhook, WebhookDelivery
-from claims.services import notify, webhooks
+from claims.services import mail, notify, webhooks
 from claims.services.errors import ValidationError
 
 INBOX_LIMIT = 100
@@ -122,6 +122,34 @@ class NotificationReadView(ApiView, APIView):
         )
         unread = selectors.notification_unread_count(user=request.user)
         return Response({"marked": marked, "unread": unread})
+
+
+EMAIL_CHOICES = inline_serializer(
+    "EmailChoices",
+    {
+        "email": serializers.DictField(
+            child=serializers.ChoiceField(choices=["immediate", "digest", "off"])
+        )
+    },
+)
+
+
+class EmailChoicesView(ApiView, APIView):
+    """Your e-mail per event type: `immediate`, `digest` (daily) or `off`."""
+
+    permission_classes = [IsMember]
+
+    @extend_schema(summary="Your e-mail choices", responses=EMAIL_CHOICES)
+    def get(self, request):
+        return Response({"email": mail.email_modes(request.user)})
+
+    @extend_schema(
+        summary="Change some of your e-mail choices", request=EMAIL_CHOICES, responses=EMAIL_CHOICES
+    )
+    def patch(self, request):
+        data = request.data if isinstance(request.data, dict) else {}
+        modes = mail.email_preferences_set(actor=request.user, modes=data.get("email"))
+        return Response({"email": modes})
 
 
 # --- Webhooks -------------------------------------------------------------------------------------

@@ -32,6 +32,11 @@ urlpatterns = [
         name="notification-read",
     ),
     path(
+        "notifications/email/",
+        notifications.EmailChoicesView.as_view(),
+        name="notification-email",
+    ),
+    path(
         "claims/<int:claim_pk>/evidence/",
         views.EvidenceViewSet.as_view(list_create),
         name="claim-evidence",

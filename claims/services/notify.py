@@ -17,9 +17,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.models import Claim, Comment, Event, EventType, Notification, Verdict, Webhook
+from claims.models import (
+    Claim,
+    Comment,
+    Event,
+    EventType,
+    Notification,
+    NotificationEmail,
+    Verdict,
+    Webhook,
+)
 from claims.permissions import members_filter, require_member, verdict_reviewers_filter
-from claims.services import queue
+from claims.services import mail, queue
 from claims.services.errors import ValidationError
 
 MAX_MENTIONS = 20
@@ -195,18 +204,26 @@ def _emit(
         dispatched_at=None if wanted else timezone.now(),
     )
     mentioned = set(mentioned)
+    kinds = {
+        user_id: EventType.COMMENT_MENTION if user_id in mentioned else kind
+        for user_id in recipients
+        if user_id is not None and (actor is None or user_id != actor.pk)
+    }
+    email = mail.initial_states(kinds)
     Notification.objects.bulk_create(
         Notification(
             recipient_id=user_id,
             event=event,
-            type=EventType.COMMENT_MENTION if user_id in mentioned else kind,
-            text=_clip(text, _TEXT_MAX),
+            type=kinds[user_id],
+            text=_clip(recipients[user_id], _TEXT_MAX),
+            email=email[user_id],
         )
-        for user_id, text in recipients.items()
-        if user_id is not None and user_id != actor.pk
+        for user_id in kinds
     )
     if wanted:
         queue.enqueue(queue.EVENT_DISPATCH, event.pk)
+    if NotificationEmail.PENDING in email.values():  # someone wants an e-mail now
+        queue.enqueue(queue.NOTIFICATION_EMAIL, event.pk)
     return event
 
 
@@ -223,7 +240,10 @@ def _users(condition: Q) -> set[int]:
 
 def _claim_workers(claim: Claim, *, before: Comment) -> set[int]:
     """Who works on a claim: its assignee and creator, its verdicts' authors, earlier commenters."""
-    ids = {claim.assignee_id, claim.created_by_id}
+    # From the row, not the caller's instance, which may predate an assignment.
+    ids = set(
+        Claim.objects.filter(pk=claim.pk).values_list("assignee_id", "created_by_id").first() or ()
+    )
     ids.update(Verdict.objects.filter(claim=claim).values_list("author_id", flat=True))
     ids.update(
         Comment.objects.filter(claim=claim, pk__lt=before.pk).values_list("author_id", flat=True)

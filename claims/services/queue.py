@@ -24,6 +24,7 @@ ARTICLE_EXTRACT = "claims.tasks.article_extract"
 EVIDENCE_CHECK_QUOTE = "claims.tasks.evidence_check_quote"
 EVENT_DISPATCH = "claims.tasks.event_dispatch"
 WEBHOOK_DELIVER = "claims.tasks.webhook_deliver"
+NOTIFICATION_EMAIL = "claims.tasks.notification_email"
 CLAIM_MATCH_REFRESH = "claims.tasks.claim_match_refresh"
 
 
