@@ -194,7 +194,10 @@ _EMAIL = (
             "smtp mail.x.org 587 desk@x.org p/w True False",
         ),
         ({"EMAIL_URL": "smtps://mail.x.org:2465"}, "smtp mail.x.org 2465   False True"),
-        ({"EMAIL_HOST": "relay.x.org", "EMAIL_PORT": "2525"}, "smtp relay.x.org 2525   False False"),
+        (
+            {"EMAIL_HOST": "relay.x.org", "EMAIL_PORT": "2525"},
+            "smtp relay.x.org 2525   False False",
+        ),
         ({"EMAIL_URL": "locmem://"}, "locmem localhost 25   False False"),
     ],
 )
