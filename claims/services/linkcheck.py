@@ -12,6 +12,7 @@ from django.utils import timezone
 from claims import fetching
 from claims.fetching import FetchError
 from claims.models import Source
+from claims.services import notify
 from claims.services.fetch import fetch_config, snapshot_archive
 from claims.services.queue import SOURCE_LINK_CHECK, enqueue
 from claims.urlnorm import URLError, url_normalize
@@ -53,9 +54,11 @@ def source_link_check(*, source_id: int) -> str:
             return "unknown"
         gone = error.code in {"http_404", "http_410", "dns_failure"}
         status = Source.LinkStatus.GONE if gone else Source.LinkStatus.CHANGED
-        Source.objects.filter(pk=source_id).update(
-            link_status=status, last_checked_at=now, updated_at=now
-        )
+        with transaction.atomic():
+            Source.objects.filter(pk=source_id).update(
+                link_status=status, last_checked_at=now, updated_at=now
+            )
+            _tell(source, status)
         return status
     moved = _same_url_key(result.final_url) != _same_url_key(source.final_url or source.url)
     changed = fetching.normalize(extracted.text) != fetching.normalize(source.text)
@@ -74,7 +77,16 @@ def source_link_check(*, source_id: int) -> str:
             last_checked_at=now,
             updated_at=now,
         )
+        _tell(source, status, moved_to=result.final_url[:2000] if moved else "")
     return status
+
+
+def _tell(source: Source, status: str, *, moved_to: str = "") -> None:
+    """Those working on the claims that cite it hear of a new state (in this transaction)."""
+    previous = source.link_status
+    source.link_status, source.link_moved_to = status, moved_to or source.link_moved_to
+    source.last_checked_at = timezone.now()
+    notify.source_link_changed(source=source, previous=previous)
 
 
 def _same_url_key(url: str) -> str:

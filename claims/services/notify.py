@@ -22,8 +22,11 @@ from claims.models import (
     Comment,
     Event,
     EventType,
+    Evidence,
     Notification,
     NotificationEmail,
+    Source,
+    SourceLinkStatus,
     Verdict,
     Webhook,
 )
@@ -112,6 +115,61 @@ def comment_added(*, actor, comment: Comment) -> Event:
     )
 
 
+_LINK_NEWS = {
+    SourceLinkStatus.CHANGED: "changed since it was cited",
+    SourceLinkStatus.MOVED: "moved",
+    SourceLinkStatus.GONE: "is gone",
+}
+
+
+def source_link_changed(*, source: Source, previous: str) -> list[Event]:
+    """A cited page changed, moved or went away (the link check saw it, no actor): each claim
+    citing it gets one event; its workers and whoever cited the source there hear of it. Only a
+    change of state is news: a page still changed at the next check tells nobody again."""
+    status = source.link_status
+    if status not in _LINK_NEWS or status == previous:
+        return []
+    cited = list(
+        Evidence.objects.filter(source=source)
+        .select_related("claim__assignee")
+        .order_by("claim_id")
+    )
+    if not cited:
+        return []
+    claim_ids = [e.claim_id for e in cited]
+    extra: dict[int, set[int]] = {pk: set() for pk in claim_ids}
+    for claim_id, user_id in (
+        Verdict.objects.filter(claim_id__in=claim_ids)
+        .values_list("claim_id", "author_id")
+        .union(Comment.objects.filter(claim_id__in=claim_ids).values_list("claim_id", "author_id"))
+    ):
+        extra[claim_id].add(user_id)
+    for evidence in cited:
+        claim = evidence.claim
+        extra[claim.pk].update({claim.assignee_id, claim.created_by_id, evidence.added_by_id})
+        extra[claim.pk].discard(None)
+    members = _users(Q(pk__in=set().union(*extra.values())))
+    where = f": now {source.link_moved_to}" if status == SourceLinkStatus.MOVED else ""
+    events = []
+    for evidence in cited:
+        claim = evidence.claim
+        text = f"A source of “{_short(claim)}” {_LINK_NEWS[status]}{where} ({source.url})"
+        events.append(
+            _emit(
+                EventType.SOURCE_LINK_CHANGED,
+                actor=None,
+                claim=claim,
+                payload={
+                    **source_data(source),
+                    "claim": claim.pk,
+                    "previous_link_status": previous,
+                },
+                recipients=dict.fromkeys(extra[claim.pk] & members, text),
+            )
+        )
+    return events
+
+
 # --- the object as the API shows it -----------------------------------------------------------
 
 
@@ -162,6 +220,21 @@ def verdict_data(verdict: Verdict) -> dict:
         "version": verdict.version,
         "created_at": _time(verdict.created_at),
         "updated_at": _time(verdict.updated_at),
+    }
+
+
+def source_data(source: Source) -> dict:
+    """A source's fields as the API's source serializer writes them (the link-rot part)."""
+    return {
+        "id": source.pk,
+        "url": source.url,
+        "final_url": source.final_url,
+        "title": source.title,
+        "publisher": source.publisher,
+        "fetch_status": source.fetch_status,
+        "last_checked_at": _time(source.last_checked_at),
+        "link_status": source.link_status,
+        "link_moved_to": source.link_moved_to,
     }
 
 
