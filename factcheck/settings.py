@@ -316,6 +316,7 @@ API_THROTTLE_RATES = {
     "token": os.environ.get("API_THROTTLE_TOKEN", "20/minute") or None,
     "writes": os.environ.get("API_THROTTLE_WRITES", "600/minute") or None,
     "anonymous_reads": os.environ.get("API_THROTTLE_ANONYMOUS_READS", "300/minute") or None,
+    "mentions": os.environ.get("API_THROTTLE_MENTIONS", "120/minute") or None,
 }
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1_000_000)
 # An article body longer than this gets its claims suggested by the worker, not in the request.

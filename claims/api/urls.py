@@ -31,6 +31,7 @@ urlpatterns = [
         notifications.NotificationReadView.as_view(),
         name="notification-read",
     ),
+    path("mentions/", notifications.MentionListView.as_view(), name="mention-list"),
     path(
         "notifications/email/",
         notifications.EmailChoicesView.as_view(),
