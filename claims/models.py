@@ -1071,6 +1071,7 @@ class EventType(models.TextChoices):
     VERDICT_PUBLISHED = "verdict.published"
     COMMENT_CREATED = "comment.created"
     ARTICLE_REVISED = "article.revised"
+    SOURCE_LINK_CHANGED = "source.link_changed"
     # Inbox only: a comment naming its recipient as @username.
     COMMENT_MENTION = "comment.mention"
 
@@ -1108,6 +1109,21 @@ class Event(models.Model):
         return f"{self.type} #{self.pk}"
 
 
+class NotificationEmail(models.TextChoices):
+    PENDING = "pending"
+    DIGEST = "digest"
+    SENT = "sent"
+    SKIPPED = "skipped"
+
+
+class EmailMode(models.TextChoices):
+    """How a person hears of one event type by e-mail."""
+
+    IMMEDIATE = "immediate"
+    DIGEST = "digest"
+    OFF = "off"
+
+
 class Notification(models.Model):
     """One person's inbox line about an event (never the event's own actor)."""
 
@@ -1119,11 +1135,23 @@ class Notification(models.Model):
     text = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    email = models.CharField(
+        max_length=10,
+        choices=NotificationEmail.choices,
+        default=NotificationEmail.PENDING,
+        help_text="Its e-mail: pending (not yet decided), digest (waits for the daily digest), "
+        "sent, or skipped (off, no address, or no longer visible to its recipient).",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox"),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(email__in=["pending", "digest"]),
+                name="notification_email_due",
+            ),
             models.Index(
                 fields=["recipient"],
                 condition=Q(read_at__isnull=True),
@@ -1141,6 +1169,31 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class NotificationPreference(models.Model):
+    """One person's e-mail choice for one event type (no row: the type's default)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    type = models.CharField(max_length=40, choices=EventType.choices)
+    email = models.CharField(max_length=10, choices=EmailMode.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "type"], name="preference_once_per_type"),
+            models.CheckConstraint(
+                condition=Q(type__in=EventType.values), name="preference_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(email__in=EmailMode.values), name="preference_email_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.type}: {self.email}"
 
 
 class Webhook(TimeStamped):

@@ -129,6 +129,15 @@ def require_double_review_defaults(user) -> None:
     require_editor(user, "set the default double review")
 
 
+def mentionable_filter(user) -> Q:
+    """A filter on users: whom this user may name as @username in a comment (active members
+    but themselves; nobody for a user without a role). The autocomplete lists exactly these, and
+    a mention of anyone else does nothing (services.notify)."""
+    if not is_member(user):
+        return Q(pk__in=[])
+    return members_filter() & Q(is_active=True) & ~Q(pk=user.pk)
+
+
 def require_member(user, action: str) -> None:
     """Refuse unless the user is a newsroom member."""
     if not is_member(user):

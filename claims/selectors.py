@@ -11,7 +11,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, When
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -36,7 +36,9 @@ from claims.permissions import (
     is_editor,
     is_member,
     members_filter,
+    mentionable_filter,
     require_editor,
+    require_member,
     visible_comments,
     visible_verdicts,
 )
@@ -368,12 +370,13 @@ def notification_list(*, user) -> QuerySet[Notification]:
     if not is_member(user):
         return Notification.objects.none()
     qs = Notification.objects.filter(recipient=user).select_related("event", "event__actor")
+    # Editors too: an editor who is one of a blind double review's two reviewers may not see the
+    # other's verdict (visible_verdicts), nor hear of it.
+    verdicts = visible_verdicts(user, Verdict.objects.all()).values("pk")
+    qs = qs.filter(Q(event__verdict__isnull=True) | Q(event__verdict__in=verdicts))
     if not is_editor(user):
-        verdicts = visible_verdicts(user, Verdict.objects.all()).values("pk")
         comments = visible_comments(user, Comment.objects.all()).values("pk")
-        qs = qs.filter(Q(event__verdict__isnull=True) | Q(event__verdict__in=verdicts)).filter(
-            Q(event__comment__isnull=True) | Q(event__comment__in=comments)
-        )
+        qs = qs.filter(Q(event__comment__isnull=True) | Q(event__comment__in=comments))
     return qs.order_by("-created_at", "-id")
 
 
@@ -408,3 +411,34 @@ def webhook_delivery_get(*, user, webhook: Webhook, delivery_id) -> WebhookDeliv
         return webhook_delivery_list(user=user, webhook=webhook).get(pk=delivery_id)
     except (WebhookDelivery.DoesNotExist, ValueError, TypeError):
         raise NotFound("no such delivery") from None
+
+
+MENTION_LIMIT = 10
+_MENTION_PREFIX = re.compile(r"[\w.@+-]{0,150}")
+
+
+def mention_candidates(*, user, prefix: str, limit: int = MENTION_LIMIT) -> list[dict]:
+    """Whom the user may @mention whose username, first or last name starts with ``prefix``
+    (case-insensitive; a leading @ ignored), usernames first, at most ``limit``."""
+    require_member(user, "mention people")
+    prefix = prefix.removeprefix("@")
+    if not _MENTION_PREFIX.fullmatch(prefix):
+        raise ValidationError(
+            "q", "A username prefix: letters, digits and . @ + - _ (at most 150)."
+        )
+    users = get_user_model().objects.filter(
+        pk__in=get_user_model().objects.filter(mentionable_filter(user)).values("pk")
+    )
+    if prefix:
+        users = users.filter(
+            Q(username__istartswith=prefix)
+            | Q(first_name__istartswith=prefix)
+            | Q(last_name__istartswith=prefix)
+        )
+    rows = users.annotate(
+        by_name=Case(When(username__istartswith=prefix, then=0), default=1)
+    ).order_by("by_name", "username")[:limit]
+    return [
+        {"username": u.username, "name": u.get_full_name()}
+        for u in rows.only("username", "first_name", "last_name")
+    ]

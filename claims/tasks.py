@@ -16,6 +16,7 @@ from claims.services import (
     fetch,
     ingest,
     linkcheck,
+    mail,
     matching,
     quotes,
     revisions,
@@ -209,8 +210,20 @@ def webhook_deliver(self, delivery_id: int) -> str:
 
 @shared_task(name="claims.tasks.outbox_sweep", ignore_result=True)
 def outbox_sweep() -> int:
-    """Periodic: dispatch lost events, resend overdue or abandoned deliveries."""
-    return sum(webhooks.outbox_sweep())
+    """Periodic: dispatch lost events, resend overdue or abandoned deliveries and e-mails."""
+    return sum(webhooks.outbox_sweep()) + mail.email_sweep()
+
+
+@shared_task(name="claims.tasks.notification_email", acks_late=True, ignore_result=True)
+def notification_email(event_id: int) -> dict:
+    """E-mail an event's recipients who want it now; mark the rest for the digest or skipped."""
+    return mail.notification_email_send(event_id=event_id)
+
+
+@shared_task(name="claims.tasks.email_digest", ignore_result=True)
+def email_digest() -> int:
+    """Daily: one e-mail per person of what waited for the digest."""
+    return mail.email_digest_send()
 
 
 @shared_task(name="claims.tasks.claim_match_refresh", acks_late=True, ignore_result=True)

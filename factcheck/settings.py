@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -194,6 +195,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "claims.tasks.article_refetch_due",
         "schedule": float(env_int("ARTICLE_REFETCH_SWEEP_SECONDS", 3600)),
     },
+    # Daily at EMAIL_DIGEST_HOUR UTC: what waited for the digest (a second run sends only newer).
+    "email-digest": {
+        "task": "claims.tasks.email_digest",
+        "schedule": crontab(minute=0, hour=env_int("EMAIL_DIGEST_HOUR", 7)),
+    },
 }
 # Articles with a URL are fetched again this often, and a changed text becomes a revision
 # (a publisher update) with its claims re-anchored. 0: never (the default).
@@ -339,6 +345,7 @@ API_THROTTLE_RATES = {
     "token": os.environ.get("API_THROTTLE_TOKEN", "20/minute") or None,
     "writes": os.environ.get("API_THROTTLE_WRITES", "600/minute") or None,
     "anonymous_reads": os.environ.get("API_THROTTLE_ANONYMOUS_READS", "300/minute") or None,
+    "mentions": os.environ.get("API_THROTTLE_MENTIONS", "120/minute") or None,
 }
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1_000_000)
 # An article body longer than this gets its claims suggested by the worker, not in the request.
@@ -432,6 +439,58 @@ WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 7200)
 WEBHOOK_RETRY_WINDOW_SECONDS = env_int("WEBHOOK_RETRY_WINDOW_SECONDS", 86400)
 WEBHOOK_LEASE_SECONDS = env_int("WEBHOOK_LEASE_SECONDS", 60)
 WEBHOOK_SWEEP_GRACE_SECONDS = env_int("WEBHOOK_SWEEP_GRACE_SECONDS", 60)
+# --- E-mail (claims/services/mail.py): EMAIL_URL, or Django's usual EMAIL_* variables -------------
+# EMAIL_URL: smtp://user:password@host:587 (smtp+tls:// for STARTTLS, smtps:// for TLS on connect),
+# console:// (print to the output), file:///directory, locmem://. Unset, with no EMAIL_HOST: the
+# console backend in debug (so `make run` shows the e-mails it would send), SMTP on localhost:25
+# otherwise.
+EMAIL_URL = os.environ.get("EMAIL_URL", "").strip()
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+EMAIL_HOST = os.environ.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_BACKEND = (
+    os.environ.get("EMAIL_BACKEND", "").strip()
+    or (_EMAIL_BACKENDS["console" if DEBUG and not os.environ.get("EMAIL_HOST") else "smtp"])
+)
+if EMAIL_URL:
+    from urllib.parse import unquote, urlsplit
+
+    _email = urlsplit(EMAIL_URL)
+    _scheme = {"smtp+tls": "smtp", "smtps": "smtp"}.get(_email.scheme, _email.scheme)
+    if _scheme not in _EMAIL_BACKENDS:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with smtp://, smtp+tls://, smtps://, console://, file:// or "
+            f"locmem://, got {_email.scheme}://"
+        )
+    EMAIL_BACKEND = _EMAIL_BACKENDS[_scheme]
+    if _scheme == "smtp":
+        EMAIL_HOST = _email.hostname or "localhost"
+        EMAIL_PORT = _email.port or {"smtps": 465, "smtp+tls": 587}.get(_email.scheme, 25)
+        EMAIL_HOST_USER = unquote(_email.username or "")
+        EMAIL_HOST_PASSWORD = unquote(_email.password or "")
+        EMAIL_USE_TLS = _email.scheme == "smtp+tls"
+        EMAIL_USE_SSL = _email.scheme == "smtps"
+    elif _scheme == "file":
+        EMAIL_FILE_PATH = unquote(_email.path) or str(BASE_DIR / ".data" / "mail")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be on.")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Fact-check workbench <noreply@localhost>"
+)
+# The workbench's own address, for the links in e-mails (the public site is FACTCHECK_PUBLISHER_URL).
+WORKBENCH_URL = os.environ.get("WORKBENCH_URL", "http://127.0.0.1:8000/")
+# A pending e-mail (the server did not answer) is retried by the outbox sweep for this long.
+EMAIL_RETRY_WINDOW_SECONDS = env_int("EMAIL_RETRY_WINDOW_SECONDS", 86400)
 # Fetched sources are re-checked for link rot once they are this old (days), in batches.
 SOURCE_LINK_CHECK_AGE_DAYS = env_int("SOURCE_LINK_CHECK_AGE_DAYS", 30)
 SOURCE_LINK_CHECK_BATCH = env_int("SOURCE_LINK_CHECK_BATCH", 200)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -11,9 +11,10 @@ from rest_framework.views import APIView
 
 from claims import selectors
 from claims.api.permissions import IsMember
+from claims.api.throttling import MentionThrottle
 from claims.api.views import ApiView
 from claims.models import EventType, Notification, Webhook, WebhookDelivery
-from claims.services import notify, webhooks
+from claims.services import mail, notify, webhooks
 from claims.services.errors import ValidationError
 
 INBOX_LIMIT = 100
@@ -126,6 +127,66 @@ class NotificationReadView(ApiView, APIView):
         )
         unread = selectors.notification_unread_count(user=request.user)
         return Response({"marked": marked, "unread": unread})
+
+
+EMAIL_CHOICES = inline_serializer(
+    "EmailChoices",
+    {
+        "email": serializers.DictField(
+            child=serializers.ChoiceField(choices=["immediate", "digest", "off"])
+        )
+    },
+)
+
+
+class EmailChoicesView(ApiView, APIView):
+    """Your e-mail per event type: `immediate`, `digest` (daily) or `off`."""
+
+    permission_classes = [IsMember]
+
+    @extend_schema(summary="Your e-mail choices", responses=EMAIL_CHOICES)
+    def get(self, request):
+        return Response({"email": mail.email_modes(request.user)})
+
+    @extend_schema(
+        summary="Change some of your e-mail choices", request=EMAIL_CHOICES, responses=EMAIL_CHOICES
+    )
+    def patch(self, request):
+        data = request.data if isinstance(request.data, dict) else {}
+        modes = mail.email_preferences_set(actor=request.user, modes=data.get("email"))
+        return Response({"email": modes})
+
+
+MENTIONS = inline_serializer(
+    "Mentionable",
+    {
+        "results": inline_serializer(
+            "MentionableUser",
+            {"username": serializers.CharField(), "name": serializers.CharField()},
+            many=True,
+        )
+    },
+)
+
+
+class MentionListView(ApiView, APIView):
+    """Whom you may @mention: `?q=<prefix>` of a username, first or last name; at most 10."""
+
+    permission_classes = [IsMember]
+    throttle_classes = [*ApiView.throttle_classes, MentionThrottle]
+
+    @extend_schema(
+        summary="People you may @mention",
+        parameters=[
+            OpenApiParameter("q", str, description="the start of a name (an @ is ignored)")
+        ],
+        responses=MENTIONS,
+    )
+    def get(self, request):
+        found = selectors.mention_candidates(
+            user=request.user, prefix=request.query_params.get("q", "")
+        )
+        return Response({"results": found})
 
 
 # --- Webhooks -------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Throttles: on the token endpoint (per address), on writes (per user) and on anonymous reads
-(per address)."""
+"""Throttles: on the token endpoint (per address), on writes (per user), on anonymous reads
+(per address) and on the @mention autocomplete (per user)."""
 
 from __future__ import annotations
 
@@ -64,3 +64,13 @@ class AnonymousReadThrottle(_SettingsRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class MentionThrottle(_SettingsRateThrottle):
+    """The @mention autocomplete, per user: it answers as one types, so it gets its own budget."""
+
+    scope = "mentions"
+
+    def get_cache_key(self, request, view):
+        ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}

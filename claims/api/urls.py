@@ -31,6 +31,12 @@ urlpatterns = [
         notifications.NotificationReadView.as_view(),
         name="notification-read",
     ),
+    path("mentions/", notifications.MentionListView.as_view(), name="mention-list"),
+    path(
+        "notifications/email/",
+        notifications.EmailChoicesView.as_view(),
+        name="notification-email",
+    ),
     path(
         "claims/<int:claim_pk>/evidence/",
         views.EvidenceViewSet.as_view(list_create),

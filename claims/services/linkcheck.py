@@ -19,6 +19,7 @@ from django.utils import timezone
 from claims import fetching
 from claims.fetching import FetchError
 from claims.models import Source
+from claims.services import notify
 from claims.services.fetch import (
     fetch_config,
     page_extract,
@@ -83,7 +84,10 @@ def source_link_check(*, source_id: int) -> str:
             return "unknown"
         gone = error.code in {"http_404", "http_410", "dns_failure"}
         status = Source.LinkStatus.GONE if gone else Source.LinkStatus.CHANGED
-        _record(source_id, lease, link_status=status)
+        with transaction.atomic():
+            source = Source.objects.get(pk=source_id)
+            _record(source_id, lease, link_status=status)
+            _tell(source, status)
         return status
     with transaction.atomic():
         parse_lease = timezone.now() + dt.timedelta(seconds=settings.PARSE_LEASE_SECONDS)
@@ -107,7 +111,9 @@ def source_link_check_parse(*, source_id: int, payload: dict) -> str:
     try:
         extracted = page_extract(result)
     except FetchError:
-        _record(source_id, lease, link_status=Source.LinkStatus.CHANGED)
+        with transaction.atomic():
+            _record(source_id, lease, link_status=Source.LinkStatus.CHANGED)
+            _tell(source, Source.LinkStatus.CHANGED)
         return Source.LinkStatus.CHANGED
     moved = _same_url_key(result.final_url) != _same_url_key(source.final_url or source.url)
     changed = fetching.normalize(extracted.text) != fetching.normalize(source.text)
@@ -126,6 +132,7 @@ def source_link_check_parse(*, source_id: int, payload: dict) -> str:
             link_status=status,
             link_moved_to=result.final_url[:2000] if moved else "",
         )
+        _tell(source, status, moved_to=result.final_url[:2000] if moved else "")
     return status
 
 
@@ -151,6 +158,14 @@ def _record(source_id: int, lease: dt.datetime, **fields) -> None:
 
 def _release(source_id: int, lease: dt.datetime) -> None:
     Source.objects.filter(pk=source_id, lease_expires_at=lease).update(lease_expires_at=None)
+
+
+def _tell(source: Source, status: str, *, moved_to: str = "") -> None:
+    """Those working on the claims that cite it hear of a new state (in this transaction)."""
+    previous = source.link_status
+    source.link_status, source.link_moved_to = status, moved_to or source.link_moved_to
+    source.last_checked_at = timezone.now()
+    notify.source_link_changed(source=source, previous=previous)
 
 
 def _same_url_key(url: str) -> str:

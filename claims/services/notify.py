@@ -17,9 +17,21 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from claims.models import Claim, Comment, Event, EventType, Notification, Verdict, Webhook
+from claims.models import (
+    Claim,
+    Comment,
+    Event,
+    EventType,
+    Evidence,
+    Notification,
+    NotificationEmail,
+    Source,
+    SourceLinkStatus,
+    Verdict,
+    Webhook,
+)
 from claims.permissions import members_filter, require_member, verdict_reviewers_filter
-from claims.services import queue
+from claims.services import mail, queue
 from claims.services.errors import ValidationError
 
 MAX_MENTIONS = 20
@@ -131,6 +143,61 @@ def article_revised(*, actor, article, revision, flagged: list[int]) -> Event:
     return _emit(EventType.ARTICLE_REVISED, actor=actor, payload=payload, recipients=recipients)
 
 
+_LINK_NEWS = {
+    SourceLinkStatus.CHANGED: "changed since it was cited",
+    SourceLinkStatus.MOVED: "moved",
+    SourceLinkStatus.GONE: "is gone",
+}
+
+
+def source_link_changed(*, source: Source, previous: str) -> list[Event]:
+    """A cited page changed, moved or went away (the link check saw it, no actor): each claim
+    citing it gets one event; its workers and whoever cited the source there hear of it. Only a
+    change of state is news: a page still changed at the next check tells nobody again."""
+    status = source.link_status
+    if status not in _LINK_NEWS or status == previous:
+        return []
+    cited = list(
+        Evidence.objects.filter(source=source)
+        .select_related("claim__assignee")
+        .order_by("claim_id")
+    )
+    if not cited:
+        return []
+    claim_ids = [e.claim_id for e in cited]
+    extra: dict[int, set[int]] = {pk: set() for pk in claim_ids}
+    for claim_id, user_id in (
+        Verdict.objects.filter(claim_id__in=claim_ids)
+        .values_list("claim_id", "author_id")
+        .union(Comment.objects.filter(claim_id__in=claim_ids).values_list("claim_id", "author_id"))
+    ):
+        extra[claim_id].add(user_id)
+    for evidence in cited:
+        claim = evidence.claim
+        extra[claim.pk].update({claim.assignee_id, claim.created_by_id, evidence.added_by_id})
+        extra[claim.pk].discard(None)
+    members = _users(Q(pk__in=set().union(*extra.values())))
+    where = f": now {source.link_moved_to}" if status == SourceLinkStatus.MOVED else ""
+    events = []
+    for evidence in cited:
+        claim = evidence.claim
+        text = f"A source of “{_short(claim)}” {_LINK_NEWS[status]}{where} ({source.url})"
+        events.append(
+            _emit(
+                EventType.SOURCE_LINK_CHANGED,
+                actor=None,
+                claim=claim,
+                payload={
+                    **source_data(source),
+                    "claim": claim.pk,
+                    "previous_link_status": previous,
+                },
+                recipients=dict.fromkeys(extra[claim.pk] & members, text),
+            )
+        )
+    return events
+
+
 # --- the object as the API shows it -----------------------------------------------------------
 
 
@@ -184,6 +251,21 @@ def verdict_data(verdict: Verdict) -> dict:
     }
 
 
+def source_data(source: Source) -> dict:
+    """A source's fields as the API's source serializer writes them (the link-rot part)."""
+    return {
+        "id": source.pk,
+        "url": source.url,
+        "final_url": source.final_url,
+        "title": source.title,
+        "publisher": source.publisher,
+        "fetch_status": source.fetch_status,
+        "last_checked_at": _time(source.last_checked_at),
+        "link_status": source.link_status,
+        "link_moved_to": source.link_moved_to,
+    }
+
+
 def comment_data(comment: Comment) -> dict:
     """A comment's fields as the API's comment serializer writes them."""
     return {
@@ -223,18 +305,26 @@ def _emit(
         dispatched_at=None if wanted else timezone.now(),
     )
     mentioned = set(mentioned)
+    kinds = {
+        user_id: EventType.COMMENT_MENTION if user_id in mentioned else kind
+        for user_id in recipients
+        if user_id is not None and (actor is None or user_id != actor.pk)
+    }
+    email = mail.initial_states(kinds)
     Notification.objects.bulk_create(
         Notification(
             recipient_id=user_id,
             event=event,
-            type=EventType.COMMENT_MENTION if user_id in mentioned else kind,
-            text=_clip(text, _TEXT_MAX),
+            type=kinds[user_id],
+            text=_clip(recipients[user_id], _TEXT_MAX),
+            email=email[user_id],
         )
-        for user_id, text in recipients.items()
-        if user_id is not None and user_id != getattr(actor, "pk", None)
+        for user_id in kinds
     )
     if wanted:
         queue.enqueue(queue.EVENT_DISPATCH, event.pk)
+    if NotificationEmail.PENDING in email.values():  # someone wants an e-mail now
+        queue.enqueue(queue.NOTIFICATION_EMAIL, event.pk)
     return event
 
 
@@ -251,7 +341,10 @@ def _users(condition: Q) -> set[int]:
 
 def _claim_workers(claim: Claim, *, before: Comment) -> set[int]:
     """Who works on a claim: its assignee and creator, its verdicts' authors, earlier commenters."""
-    ids = {claim.assignee_id, claim.created_by_id}
+    # From the row, not the caller's instance, which may predate an assignment.
+    ids = set(
+        Claim.objects.filter(pk=claim.pk).values_list("assignee_id", "created_by_id").first() or ()
+    )
     ids.update(Verdict.objects.filter(claim=claim).values_list("author_id", flat=True))
     ids.update(
         Comment.objects.filter(claim=claim, pk__lt=before.pk).values_list("author_id", flat=True)

@@ -30,6 +30,7 @@ ARTICLE_REFETCH = "claims.tasks.article_refetch"
 EVIDENCE_CHECK_QUOTE = "claims.tasks.evidence_check_quote"
 EVENT_DISPATCH = "claims.tasks.event_dispatch"
 WEBHOOK_DELIVER = "claims.tasks.webhook_deliver"
+NOTIFICATION_EMAIL = "claims.tasks.notification_email"
 CLAIM_MATCH_REFRESH = "claims.tasks.claim_match_refresh"
 
 # Tasks with a queue of their own. Claim matching is CPU-bound (a re-rank, embeddings): on its own

@@ -176,3 +176,38 @@ def test_the_proxy_https_header_is_trusted_only_when_a_proxy_is_declared():
     assert proxied.stdout.strip().splitlines()[-1] == "('HTTP_X_FORWARDED_PROTO', 'https')"
     deploy = run_manage("check", "--deploy", "--fail-level", "WARNING", NUM_PROXIES="1", **prod)
     assert deploy.returncode == 0, deploy.stdout + deploy.stderr
+
+
+_EMAIL = (
+    "from django.conf import settings as s; "
+    "print(s.EMAIL_BACKEND.rsplit('.', 2)[-2], s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
+    "s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL)"
+)
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "console localhost 25   False False"),  # development: printed by `make run`
+        (
+            {"EMAIL_URL": "smtp+tls://desk%40x.org:p%2Fw@mail.x.org"},
+            "smtp mail.x.org 587 desk@x.org p/w True False",
+        ),
+        ({"EMAIL_URL": "smtps://mail.x.org:2465"}, "smtp mail.x.org 2465   False True"),
+        (
+            {"EMAIL_HOST": "relay.x.org", "EMAIL_PORT": "2525"},
+            "smtp relay.x.org 2525   False False",
+        ),
+        ({"EMAIL_URL": "locmem://"}, "locmem localhost 25   False False"),
+    ],
+)
+def test_the_email_backend_comes_from_the_environment(env, expected):
+    clean = {"EMAIL_URL": "", "EMAIL_HOST": "", "EMAIL_PORT": "25"}
+    result = run_manage("shell", "-c", _EMAIL, DJANGO_DEBUG="1", **{**clean, **env})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected
+
+
+def test_an_email_url_of_another_kind_is_refused():
+    result = run_manage("check", EMAIL_URL="imap://mail.x.org")
+    assert result.returncode != 0 and "EMAIL_URL must start with smtp://" in result.stderr

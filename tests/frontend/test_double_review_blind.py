@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core import mail as django_mail
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from claims.models import Claim
+from claims import selectors
+from claims.models import Claim, Event, Notification
+from claims.services import mail
 from claims.services.double_review import claim_double_review_start
 from claims.services.verdicts import verdict_create, verdict_submit
 from tests.claims.api.conftest import token_client
@@ -188,6 +191,33 @@ def test_an_editor_who_is_one_of_the_two_finds_nothing_in_the_admin_either():
     events = admin.get("/admin/claims/verdictevent/").context["cl"].result_list
     assert len([e for e in events if e.pgh_obj_id == theirs.pk]) >= 2
     assert SECRET_SUMMARY in admin.get(link).content.decode()
+
+
+def test_an_editor_who_is_one_of_the_two_gets_no_inbox_line_or_email_of_the_first_verdict():
+    first = ReviewerFactory()
+    editor_b, adjudicator = EditorFactory(email="b@example.org"), EditorFactory(email="adj@x.org")
+    claim = SourcedClaimFactory(status=Claim.Status.OPEN)
+    claim_double_review_start(
+        actor=adjudicator, claim=claim, reviewers=[first.username, editor_b.username]
+    )
+    theirs = verdict_create(
+        actor=first, claim=claim, rating="false", summary=SECRET_SUMMARY, rationale="r"
+    )
+    verdict_submit(actor=first, verdict=theirs)
+    # A notification written for editor_b anyway (a webhook-era row, a rule changed since) must
+    # not surface either: the inbox and the e-mail read it through the same visibility rule.
+    event = Event.objects.get(type="verdict.submitted", verdict=theirs)
+    Notification.objects.get_or_create(
+        event=event, recipient=editor_b, defaults={"type": event.type, "text": "leak?"}
+    )
+    mail.email_preferences_set(actor=editor_b, modes={"verdict.submitted": "immediate"})
+    mail.notification_email_send(event_id=event.pk)
+    mail.email_digest_send()
+    assert [m.to for m in django_mail.outbox] == [["adj@x.org"]]
+    assert all(SECRET_SUMMARY not in m.body for m in django_mail.outbox)
+    assert selectors.notification_list(user=editor_b).count() == 0
+    assert selectors.notification_list(user=adjudicator).count() == 1
+    assert not Notification.objects.filter(recipient=editor_b, text__contains="submitted").exists()
 
 
 def test_the_claim_page_and_the_queue_say_why_approval_waits_or_is_not_theirs():

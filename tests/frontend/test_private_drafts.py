@@ -6,12 +6,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core import mail as django_mail
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from claims.models import Event
+from claims.services import mail
+from claims.services.claims import claim_assign
+from claims.services.comments import comment_add
 from claims.services.verdicts import verdict_create
 from tests.claims.api.conftest import token_client
-from tests.factories import EvidenceFactory, ReviewerFactory, SourcedClaimFactory
+from tests.factories import EditorFactory, EvidenceFactory, ReviewerFactory, SourcedClaimFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +111,39 @@ def test_no_page_or_fragment_shows_another_reviewers_draft():
     mine.force_login(author)
     assert SECRET_SUMMARY in mine.get(f"/claims/{claim.pk}/").content.decode()
     assert checked >= 4 * 30
+
+
+def test_no_email_shows_another_reviewers_draft():
+    """E-mail is a surface too: every e-mail the second reviewer could get, at once or in the
+    digest, while a draft exists on a claim they work on."""
+    author = ReviewerFactory(email="author@example.org")
+    second = ReviewerFactory(email="second@example.org")
+    editor = EditorFactory(email="editor@example.org")
+    claim = SourcedClaimFactory(statement="The council approved a budget.")
+    EvidenceFactory(claim=claim)
+    verdict_create(
+        actor=author,
+        claim=claim,
+        rating="false",
+        summary=SECRET_SUMMARY,
+        rationale=SECRET_RATIONALE,
+    )
+
+    def send_all():
+        for event in Event.objects.all():
+            mail.notification_email_send(event_id=event.pk)
+
+    mail.email_preferences_set(actor=second, modes=dict.fromkeys(mail.email_types(), "immediate"))
+    comment_add(actor=author, claim=claim, body=f"@{second.username} my draft is in, have a look")
+    claim_assign(actor=editor, claim=claim, assignee=second)
+    comment_add(actor=editor, claim=claim, body="Checking the figures.")
+    send_all()
+    mail.email_preferences_set(actor=second, modes=dict.fromkeys(mail.email_types(), "digest"))
+    comment_add(actor=author, claim=claim, body="Updated my draft.")
+    send_all()
+    mail.email_digest_send()
+    theirs = [m for m in django_mail.outbox if m.to == ["second@example.org"]]
+    assert len(theirs) == 4  # the mention, the assignment, the comment, then the digest
+    for message in theirs:
+        text = message.subject + message.body
+        assert SECRET_SUMMARY not in text and SECRET_RATIONALE not in text

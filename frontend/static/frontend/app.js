@@ -1,4 +1,4 @@
-// The workbench's only script: text selection → claim offsets, and keyboard shortcuts.
+// The workbench's only script: text selection → claim offsets, keyboard shortcuts, @mentions.
 // Browsers count UTF-16 code units; the server counts Unicode code points: convert here.
 
 const LABEL = ".claim-label";
@@ -131,4 +131,140 @@ document.addEventListener("input", (event) => {
     ? `${length} characters: search engines may show only about ${max}. It is published whole, never cut.`
     : "";
   note.classList.toggle("warn", length > max);
+});
+
+// @mention autocomplete in a textarea[data-mentions] (an ARIA 1.2 combobox with a listbox):
+// typing @ and the start of a name asks the server whom one may mention; ArrowDown/ArrowUp
+// choose, Enter or Tab picks, Escape closes. The list is built with textContent, never HTML.
+const MENTION_BEFORE_CARET = /(?:^|[^\w@.+-])@([\w.@+-]{0,150})$/u;
+let mentionRequest = null;
+let mentionTimer = 0;
+
+function mentionParts(field) {
+  return {
+    list: document.getElementById(field.getAttribute("aria-controls")),
+    status: document.getElementById(`${field.getAttribute("aria-controls")}-status`),
+  };
+}
+
+function mentionClose(field) {
+  const { list } = mentionParts(field);
+  if (!list) return;
+  list.hidden = true;
+  list.replaceChildren();
+  field.setAttribute("aria-expanded", "false");
+  field.removeAttribute("aria-activedescendant");
+}
+
+function mentionActive(field, index) {
+  const { list } = mentionParts(field);
+  const options = [...list.querySelectorAll("[role=option]")];
+  if (!options.length) return;
+  const next = (index + options.length) % options.length;
+  options.forEach((option, i) => option.setAttribute("aria-selected", String(i === next)));
+  field.setAttribute("aria-activedescendant", options[next].id);
+  options[next].scrollIntoView({ block: "nearest" });
+}
+
+function mentionPick(field, option) {
+  const caret = field.selectionStart;
+  const before = field.value.slice(0, caret);
+  const match = before.match(MENTION_BEFORE_CARET);
+  if (!match) return mentionClose(field);
+  const start = caret - match[1].length;
+  const insert = `${option.dataset.username} `;
+  field.value = field.value.slice(0, start) + insert + field.value.slice(caret);
+  field.selectionStart = field.selectionEnd = start + insert.length;
+  mentionClose(field);
+  const { status } = mentionParts(field);
+  if (status) status.textContent = `Mentioned @${option.dataset.username}.`;
+  field.focus();
+}
+
+function mentionShow(field, people) {
+  const { list, status } = mentionParts(field);
+  list.replaceChildren(...people.map((person, i) => {
+    const option = document.createElement("li");
+    option.id = `${list.id}-${i}`;
+    option.setAttribute("role", "option");
+    option.setAttribute("aria-selected", "false");
+    option.dataset.username = person.username;
+    option.append(`@${person.username}`);
+    if (person.name) {
+      const name = document.createElement("span");
+      name.className = "muted";
+      name.textContent = person.name;
+      option.append(name);
+    }
+    return option;
+  }));
+  const open = people.length > 0;
+  list.hidden = !open;
+  field.setAttribute("aria-expanded", String(open));
+  field.removeAttribute("aria-activedescendant");
+  if (status) {
+    status.textContent = open
+      ? `${people.length} ${people.length === 1 ? "person" : "people"} to mention; arrow keys choose.`
+      : "Nobody to mention by that name.";
+  }
+  if (open) mentionActive(field, 0);
+}
+
+function mentionLookup(field) {
+  const match = field.value.slice(0, field.selectionStart).match(MENTION_BEFORE_CARET);
+  if (!match) return mentionClose(field);
+  clearTimeout(mentionTimer);
+  mentionTimer = setTimeout(async () => {
+    mentionRequest?.abort();
+    mentionRequest = new AbortController();
+    const url = `${field.dataset.mentions}?q=${encodeURIComponent(match[1])}`;
+    try {
+      const response = await fetch(url, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+        signal: mentionRequest.signal,
+      });
+      if (!response.ok) return mentionClose(field);
+      mentionShow(field, (await response.json()).results);
+    } catch (error) {
+      if (error.name !== "AbortError") mentionClose(field);
+    }
+  }, 120);
+}
+
+document.addEventListener("input", (event) => {
+  const field = event.target.closest?.("textarea[data-mentions]");
+  if (field) mentionLookup(field);
+});
+
+document.addEventListener("keydown", (event) => {
+  const field = event.target.closest?.("textarea[data-mentions]");
+  if (!field || field.getAttribute("aria-expanded") !== "true") return;
+  const { list } = mentionParts(field);
+  const options = [...list.querySelectorAll("[role=option]")];
+  const current = options.findIndex((o) => o.getAttribute("aria-selected") === "true");
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    event.preventDefault();
+    mentionActive(field, current + (event.key === "ArrowDown" ? 1 : -1));
+  } else if ((event.key === "Enter" || event.key === "Tab") && current >= 0 && !event.shiftKey) {
+    event.preventDefault();
+    mentionPick(field, options[current]);
+  } else if (event.key === "Escape") {
+    event.preventDefault();
+    event.stopPropagation();
+    mentionClose(field);
+  }
+}, true);
+
+document.addEventListener("mousedown", (event) => {
+  const option = event.target.closest?.("ul.mentions [role=option]");
+  if (!option) return;
+  event.preventDefault(); // keep the focus (and the caret) in the textarea
+  const field = document.querySelector(`[aria-controls="${option.closest("ul").id}"]`);
+  if (field) mentionPick(field, option);
+});
+
+document.addEventListener("focusout", (event) => {
+  const field = event.target.closest?.("textarea[data-mentions]");
+  if (field) setTimeout(() => { if (document.activeElement !== field) mentionClose(field); }, 0);
 });

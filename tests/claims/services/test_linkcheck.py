@@ -112,3 +112,74 @@ def test_a_link_check_stopped_at_a_limit_releases_its_lease_and_counts_as_checke
     assert source.lease_expires_at is None
     assert source.last_checked_at > timezone.now() - dt.timedelta(minutes=1)
     assert linkcheck.source_link_check_due() == []
+
+
+@pytest.mark.django_db
+def test_a_changed_moved_or_gone_source_tells_those_working_on_each_claim_citing_it(site):
+    from claims.models import Event, Webhook
+    from claims.services.comments import comment_add
+    from tests.factories import (
+        ClaimFactory,
+        EditorFactory,
+        EvidenceFactory,
+        ReviewerFactory,
+        UserFactory,
+    )
+
+    source = fetched(site)
+    assignee, citer, commenter, other = (ReviewerFactory() for _ in range(4))
+    editor = EditorFactory()
+    first = ClaimFactory(assignee=assignee, statement="Unemployment fell.")
+    second = ClaimFactory(statement="Wages rose.")
+    EvidenceFactory(claim=first, source=source, added_by=citer)
+    EvidenceFactory(claim=second, source=source, added_by=UserFactory())  # no role: hears nothing
+    comment_add(actor=commenter, claim=second, body="Checked the table.")
+    Event.objects.all().delete()
+    Webhook.objects.create(url="http://127.0.0.2/h", events=["*"], secret="whsec_QQ==")
+
+    site.page("/a", PAGE.replace("10,000", "12,000"))
+    assert link_check_and_parse(source.pk) == "changed"
+    events = list(Event.objects.filter(type="source.link_changed").order_by("claim_id"))
+    assert [e.claim_id for e in events] == [first.pk, second.pk]
+    assert events[0].actor is None and events[0].dispatched_at is None  # webhooks get it too
+    heard = {
+        e.claim_id: sorted(n.recipient.username for n in e.notifications.all()) for e in events
+    }
+    assert heard == {
+        first.pk: sorted([assignee.username, citer.username, first.created_by.username])
+        if first.created_by
+        else sorted([assignee.username, citer.username]),
+        second.pk: [commenter.username],
+    }
+    note = events[0].notifications.first()
+    assert "changed since it was cited" in note.text and source.url in note.text
+    assert events[0].payload["link_status"] == "changed"
+    assert events[0].payload["previous_link_status"] == "ok"
+    assert events[0].payload["claim"] == first.pk and events[0].payload["id"] == source.pk
+    assert other.notifications.count() == 0 and editor.notifications.count() == 0
+
+    # Still changed at the next check: not news again.
+    assert link_check_and_parse(source.pk) == "changed"
+    assert Event.objects.filter(type="source.link_changed").count() == 2
+
+    site.page("/new-home", PAGE)
+    site.redirect("/a", "/new-home", status=301)
+    assert link_check_and_parse(source.pk) == "moved"
+    moved = Event.objects.filter(type="source.link_changed").latest("id")
+    assert site.url("/new-home") in moved.notifications.first().text
+
+    del site.routes["/a"]
+    assert link_check_and_parse(source.pk) == "gone"
+    assert Event.objects.filter(type="source.link_changed").count() == 6
+    assert "is gone" in Event.objects.latest("id").notifications.first().text
+
+
+@pytest.mark.django_db
+def test_an_unchanged_or_uncited_source_tells_nobody(site):
+    from claims.models import Event
+
+    source = fetched(site)
+    assert link_check_and_parse(source.pk) == "ok"
+    site.page("/a", PAGE.replace("10,000", "12,000"))
+    assert link_check_and_parse(source.pk) == "changed"
+    assert Event.objects.count() == 0

@@ -1,0 +1,260 @@
+"""E-mail of notifications: per person and type (immediately, daily digest, off), one-click
+unsubscribe without signing in, nothing the recipient may not see, and the real SMTP path once."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail as django_mail
+from django.test import Client
+from django.utils import timezone
+
+from claims.models import Event, Notification, NotificationPreference
+from claims.services import mail
+from claims.services.claims import claim_assign
+from claims.services.comments import comment_add
+from claims.services.errors import PermissionDenied, ValidationError
+from claims.services.moderation import comment_hide
+from claims.services.verdicts import verdict_create, verdict_submit
+from tests.claims.api.conftest import token_client
+from tests.factories import (
+    ClaimFactory,
+    EditorFactory,
+    ReviewerFactory,
+    SourcedClaimFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def send(event: Event) -> dict:
+    return mail.notification_email_send(event_id=event.pk)
+
+
+def states(event: Event) -> dict[str, str]:
+    return {n.recipient.username: n.email for n in event.notifications.select_related("recipient")}
+
+
+def test_an_assignment_is_mailed_at_once_with_a_link_and_a_one_click_unsubscribe(settings):
+    settings.WORKBENCH_URL = "https://desk.example/"
+    editor = EditorFactory()
+    reviewer = ReviewerFactory(email="rev@example.org")
+    claim = claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
+    event = Event.objects.get()
+    assert send(event) == {"sent": 1}
+    (message,) = django_mail.outbox
+    assert message.to == ["rev@example.org"]
+    assert message.subject.startswith(f"{editor.username} assigned you")
+    assert f"https://desk.example/claims/{claim.pk}/" in message.body
+    unsubscribe = message.extra_headers["List-Unsubscribe"]
+    assert unsubscribe.startswith("<https://desk.example/email/unsubscribe/")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe[1:-1] in message.body
+    assert states(event) == {reviewer.username: "sent"}
+    # A second run (a duplicate message, the sweep) sends nothing more.
+    assert send(event) == {}
+    assert len(django_mail.outbox) == 1
+
+
+def test_no_address_off_or_read_already_is_skipped_and_a_digest_type_waits():
+    author = ReviewerFactory(email="author@example.org")
+    first, second = EditorFactory(email="e1@example.org"), EditorFactory(email="")
+    third = EditorFactory(email="e3@example.org")
+    mail.email_preferences_set(actor=third, modes={"verdict.submitted": "off"})
+    claim = SourcedClaimFactory()
+    verdict = verdict_create(actor=author, claim=claim, rating="false", summary="No.")
+    verdict_submit(actor=author, verdict=verdict)
+    event = Event.objects.get(type="verdict.submitted")
+    assert send(event) == {"sent": 1}  # the other two were decided as the verdict was submitted
+    assert [m.to for m in django_mail.outbox] == [["e1@example.org"]]
+    assert states(event) == {
+        first.username: "sent",
+        second.username: "skipped",
+        third.username: "skipped",
+    }
+
+    # comment.created goes to the daily digest by default; a mention is immediate.
+    comment_add(actor=first, claim=claim, body=f"Sources look thin. @{third.username}?")
+    event = Event.objects.get(type="comment.created")
+    # Decided as the comment is written: the digest's waits, the mention is for the worker.
+    assert states(event) == {author.username: "digest", third.username: "pending"}
+    assert send(event) == {"sent": 1}
+    assert django_mail.outbox[-1].to == ["e3@example.org"]
+    assert "mentioned you" in django_mail.outbox[-1].subject
+
+
+def test_the_digest_sends_each_person_one_email_once_and_leaves_out_what_they_read():
+    author = ReviewerFactory(email="author@example.org")
+    editor = EditorFactory(email="ed@example.org")
+    claims = [SourcedClaimFactory(statement=f"Claim number {n}.") for n in range(3)]
+    for claim in claims:
+        verdict_create(actor=author, claim=claim, rating="false", summary="No.")
+        comment_add(actor=editor, claim=claim, body=f"Look again at {claim.statement}")
+    for event in Event.objects.filter(type="comment.created"):
+        send(event)
+    assert django_mail.outbox == []
+    read = Notification.objects.filter(recipient=author).order_by("id").first()
+    read.read_at = timezone.now()
+    read.save()
+
+    assert mail.email_digest_send() == 1
+    (digest,) = django_mail.outbox
+    assert digest.to == ["author@example.org"] and digest.subject == "Daily digest: 2 notifications"
+    assert "Claim number 1" in digest.body and "Claim number 2" in digest.body
+    assert "Claim number 0" not in digest.body  # read in the inbox already
+    assert "/email/unsubscribe/" in digest.extra_headers["List-Unsubscribe"]
+    assert mail.email_digest_send() == 0 and len(django_mail.outbox) == 1
+    assert set(Notification.objects.values_list("email", flat=True)) == {"sent", "skipped"}
+
+
+def test_unsubscribe_by_link_without_signing_in_turns_one_type_off():
+    editor, reviewer = EditorFactory(), ReviewerFactory(email="rev@example.org")
+    claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
+    send(Event.objects.get())
+    url = django_mail.outbox[0].extra_headers["List-Unsubscribe"][1:-1]
+    path = url.removeprefix("http://127.0.0.1:8000")
+    anonymous = Client(enforce_csrf_checks=True)
+    page = anonymous.get(path)
+    assert page.status_code == 200 and "claims assigned to you" in page.content.decode()
+    assert not NotificationPreference.objects.exists()  # a link scanner's GET changes nothing
+    # RFC 8058: the mail client POSTs List-Unsubscribe=One-Click, with no cookie and no token.
+    done = anonymous.post(path, {"List-Unsubscribe": "One-Click"})
+    assert (
+        done.status_code == 200 and "no more e-mails about claims assigned" in done.content.decode()
+    )
+    assert mail.email_modes(reviewer)["claim.assigned"] == "off"
+    assert mail.email_modes(reviewer)["comment.mention"] == "immediate"  # only that type
+    claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
+    assert send(Event.objects.latest("id")) == {}
+    assert Notification.objects.latest("id").email == "skipped"
+    assert len(django_mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["nonsense", mail.unsubscribe_token(1, "claim.assigned") + "x", "W10:abc:def"],
+)
+def test_a_forged_or_broken_unsubscribe_link_is_refused(token):
+    response = Client().post(f"/email/unsubscribe/{token}/")
+    assert response.status_code == 400 and "not valid" in response.content.decode()
+    with pytest.raises(ValidationError):
+        mail.email_unsubscribe(token=token)
+
+
+def test_the_digest_link_turns_off_every_digest_type_and_all_turns_off_everything():
+    user = ReviewerFactory(email="x@example.org")
+    mail.email_unsubscribe(token=mail.unsubscribe_token(user.pk, mail.DIGEST_TYPES))
+    modes = mail.email_modes(user)
+    assert modes["comment.created"] == "off" and modes["claim.assigned"] == "immediate"
+    mail.email_unsubscribe(token=mail.unsubscribe_token(user.pk, mail.ALL_TYPES))
+    assert set(mail.email_modes(user).values()) == {"off"}
+
+
+def test_choices_through_the_api_and_the_settings_page():
+    reviewer = ReviewerFactory(email="r@example.org")
+    api = token_client(reviewer)
+    got = api.get("/api/v1/notifications/email/").json()["email"]
+    assert got["claim.assigned"] == "immediate" and got["comment.created"] == "digest"
+    changed = api.patch(
+        "/api/v1/notifications/email/", {"email": {"comment.created": "off"}}, format="json"
+    )
+    assert changed.status_code == 200 and changed.json()["email"]["comment.created"] == "off"
+    for bad in ({"email": {"nope": "off"}}, {"email": {"claim.assigned": "weekly"}}, {}):
+        answer = api.patch("/api/v1/notifications/email/", bad, format="json")
+        assert answer.status_code == 400, bad
+    assert mail.email_modes(reviewer)["claim.assigned"] == "immediate"
+
+    web = Client()
+    web.force_login(reviewer)
+    page = web.get("/settings/email/").content.decode()
+    assert "r@example.org" in page and 'name="comment.created" value="off" checked' in page
+    web.post("/settings/email/", {"claim.assigned": "digest"})
+    assert mail.email_modes(reviewer)["claim.assigned"] == "digest"
+    assert web.post("/settings/email/", {"claim.assigned": "hourly"}).status_code == 400
+    assert Client().get("/settings/email/").status_code == 302  # sign in first
+
+
+def test_only_members_choose():
+    with pytest.raises(PermissionDenied):
+        mail.email_preferences_set(actor=UserFactory(), modes={"claim.assigned": "off"})
+
+
+def test_a_comment_hidden_before_the_email_goes_is_not_mailed_to_a_reviewer():
+    editor = EditorFactory()
+    reviewer = ReviewerFactory(email="rev@example.org")
+    claim = SourcedClaimFactory(assignee=reviewer)
+    mail.email_preferences_set(actor=reviewer, modes={"comment.created": "immediate"})
+    comment = comment_add(actor=editor, claim=claim, body="Secret-ish aside 5521")
+    comment_hide(actor=editor, comment=comment, reason="off topic")
+    assert send(Event.objects.get(type="comment.created")) == {"skipped": 1}
+    assert django_mail.outbox == []
+
+
+def test_the_sweep_resends_pending_email_and_gives_up_after_the_window(
+    settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(
+        "claims.services.queue._send_or_log", lambda name, args, options: sent.append((name, args))
+    )
+    editor, reviewer = EditorFactory(), ReviewerFactory(email="rev@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
+    event = Event.objects.get()
+    assert ("claims.tasks.notification_email", (event.pk,)) in sent
+    sent.clear()
+    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mail.email_sweep() == 1
+    assert sent == [("claims.tasks.notification_email", (event.pk,))]
+    Notification.objects.update(created_at=timezone.now() - timedelta(days=2))
+    assert mail.email_sweep() == 0
+    assert Notification.objects.get().email == "skipped"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _Inbox:
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def test_the_real_smtp_path_to_a_local_server_and_a_server_that_is_down(settings):
+    handler = _Inbox()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        editor, reviewer = EditorFactory(), ReviewerFactory(email="rev@example.org")
+        claim_assign(
+            actor=editor, claim=ClaimFactory(statement="Wages rose 4%."), assignee=reviewer
+        )
+        assert send(Event.objects.get()) == {"sent": 1}
+    finally:
+        controller.stop()
+    (envelope,) = handler.envelopes
+    assert envelope.rcpt_tos == ["rev@example.org"]
+    text = envelope.content.decode()
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in text
+    assert "Wages rose 4%." in text
+
+    # The server is gone now: the e-mail stays pending for the sweep, nothing is lost.
+    claim_assign(actor=editor, claim=ClaimFactory(), assignee=EditorFactory(email="e@example.org"))
+    event = Event.objects.latest("id")
+    assert send(event) == {"pending": 1}
+    assert list(event.notifications.values_list("email", flat=True)) == ["pending"]
