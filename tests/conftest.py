@@ -110,6 +110,8 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.conf import settings
     from django.db import connection
 
+    from claims.services.queue import MATCHING_QUEUE
+
     env = dict(os.environ)
     env["DATABASE_URL"] = database_url_for(connection.settings_dict)
     env.setdefault("PYTHONUNBUFFERED", "1")
@@ -123,10 +125,11 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
             "--loglevel=INFO",
             "--pool=threads",
             "--concurrency=4",
-            # The main queue and the parse queue (no time limits on threads: the parse queue's
-            # limits have their own test, tests/integration/test_parse_limits.py).
+            # The main queue, the parse queue and the matching queue, as `make run` names them
+            # (no time limits on threads: the parse queue's limits have their own test,
+            # tests/integration/test_parse_limits.py).
             "-Q",
-            f"celery,{settings.PARSE_QUEUE}",
+            f"celery,{settings.PARSE_QUEUE},{MATCHING_QUEUE}",
             "--without-mingle",
             "--without-gossip",
             f"--hostname=test-{os.getpid()}@%h",

@@ -157,8 +157,8 @@ def test_a_reimport_records_no_moderation_event(reviews):
 def test_hiding_has_the_worker_recompute_the_claims_whose_stored_matches_name_it(
     client, reviews, celery_worker_process
 ):
-    # The worker runs claim_match_refresh from its own queue ("matching"): this also shows that a
-    # worker started without -Q, as `make run` and docker compose start theirs, consumes it.
+    # The worker runs claim_match_refresh from its own queue ("matching"), which the test worker
+    # consumes as `make run` and `make worker` do.
     client.force_login(EditorFactory(is_staff=True))
     bridge = reviews[0]
     claim = ClaimFactory(statement="The Porto river bridge cost 40 million euros")
