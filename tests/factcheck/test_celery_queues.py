@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.conf import settings
 
 from claims.models import ClaimMatchResult
 from claims.services import queue
@@ -27,8 +28,9 @@ def test_claim_matching_is_routed_to_its_own_queue_and_nothing_else_is():
     bindings = {(q.exchange.name, q.routing_key): q.name for q in app.amqp.queues.values()}
     assert bindings[(target.exchange.name, target.routing_key)] == "matching"
     assert len(bindings) == len(app.amqp.queues)
-    for other in (queue.EVENT_DISPATCH, queue.ARTICLE_EXTRACT, queue.EVIDENCE_CHECK_QUOTE):
-        assert app.amqp.router.route({}, other, (), {})["queue"].name == "celery"
+    assert app.amqp.router.route({}, queue.EVENT_DISPATCH, (), {})["queue"].name == "celery"
+    for parsing in (queue.ARTICLE_EXTRACT, queue.EVIDENCE_CHECK_QUOTE):
+        assert app.amqp.router.route({}, parsing, (), {})["queue"].name == settings.PARSE_QUEUE
 
 
 def test_a_worker_without_q_consumes_the_default_and_the_matching_queue():
@@ -45,7 +47,9 @@ def test_make_run_and_compose_workers_do_not_narrow_their_queues_without_matchin
     options = _worker_queue_options(worker) + [a for a in worker if a.startswith("--queues")]
     assert not options or any("matching" in a for a in options)
     runner = (ROOT / "scripts" / "run_workbench.py").read_text()
-    assert not re.search(r'"-Q"|"--queues', runner) or '"matching"' in runner
+    assert not re.search(r'"-Q"|"--queues', runner) or re.search(
+        r'"-Q",\s*f?"[^"\n]*\bmatching\b', runner
+    )
     makefile = (ROOT / "Makefile").read_text()
     assert " -Q " not in makefile or "matching" in makefile
 
