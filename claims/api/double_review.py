@@ -64,6 +64,10 @@ class DeskDoubleReviewView(ApiView, GenericAPIView):
     pagination_class = None
     serializer_class = DoubleReviewDefaultSerializer
 
+    def get_object(self):
+        # What OPTIONS (DRF's metadata) reads to describe the PUT form.
+        return double_review_default_for(article=None)
+
     @extend_schema(summary="The desk's default double review")
     def get(self, request):
         return _answer(double_review_default_for(article=None))
@@ -88,6 +92,10 @@ class ArticleDoubleReviewView(ApiView, GenericAPIView):
 
     def article(self):
         return selectors.article_get(user=self.request.user, article_id=self.kwargs["article_pk"])
+
+    def get_object(self):
+        # What OPTIONS (DRF's metadata) reads to describe the PUT form.
+        return double_review_default_for(article=self.article())
 
     @extend_schema(summary="The default double review that governs an article's claims")
     def get(self, request, article_pk):

@@ -156,3 +156,13 @@ def test_the_admin_sets_the_desk_default_through_the_service():
     superuser = Client()
     superuser.force_login(AdminFactory())
     assert superuser.get("/admin/claims/doublereviewdefault/").status_code == 200
+
+
+def test_options_describes_both_defaults_and_a_missing_article_is_a_404():
+    api = token_client(EditorFactory())
+    article = ArticleFactory()
+    for path in ("/api/v1/double-review/default/", f"/api/v1/articles/{article.pk}/double-review/"):
+        answer = api.options(path)
+        assert answer.status_code == 200, answer.content
+        assert "PUT" in answer.json()["actions"]
+    assert api.options("/api/v1/articles/0/double-review/").status_code == 404
