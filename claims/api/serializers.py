@@ -102,6 +102,10 @@ class ArticleUpdateSerializer(serializers.ModelSerializer):
 
 class ArticleRevisionSerializer(serializers.ModelSerializer):
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # A string, not format "uri": it is "" for a revision that was typed or pasted, not fetched.
+    source_url = serializers.CharField(
+        read_only=True, help_text="The URL the body was fetched from; empty when it was not."
+    )
     characters = serializers.SerializerMethodField()
 
     class Meta:

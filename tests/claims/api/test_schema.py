@@ -56,6 +56,40 @@ def test_a_blank_url_field_is_not_declared_a_uri(client):
             assert properties[name].get("format") != "uri", name
 
 
+def test_no_serializer_declares_a_blankable_model_url_a_uri(client):
+    # The same rule for every model serializer: a URLField that may be blank in the model is
+    # read back as "" and must not be documented as format "uri" (a revision that was typed,
+    # not fetched, has no source URL).
+    import inspect
+
+    from django.db import models
+    from rest_framework import serializers
+
+    from claims.api import serializers as module
+
+    components = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()[
+        "components"
+    ]["schemas"]
+    checked = []
+    for name, cls in inspect.getmembers(module, inspect.isclass):
+        if not issubclass(cls, serializers.ModelSerializer) or cls.__module__ != module.__name__:
+            continue
+        component = components.get(name.removesuffix("Serializer"))
+        if component is None:
+            continue
+        for field_name, field in cls().fields.items():
+            if field.write_only or field_name not in component["properties"]:
+                continue
+            try:
+                model_field = cls.Meta.model._meta.get_field(field.source or field_name)
+            except Exception:  # a computed field, not a column
+                continue
+            if isinstance(model_field, models.URLField) and model_field.blank:
+                checked.append(f"{name}.{field_name}")
+                assert component["properties"][field_name].get("format") != "uri", checked[-1]
+    assert "ArticleRevisionSerializer.source_url" in checked
+
+
 def test_swagger_ui_is_served_with_the_sites_content_security_policy(client):
     import base64
     import hashlib
