@@ -17,6 +17,15 @@ from itertools import chain, pairwise
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
+try:  # Counter's own counting loop, in C; the same function in pure Python elsewhere
+    from collections import _count_elements
+except ImportError:  # pragma: no cover - every CPython has it
+
+    def _count_elements(mapping: dict, iterable) -> None:
+        for elem in iterable:
+            mapping[elem] = mapping.get(elem, 0) + 1
+
+
 MODEL_PATH = Path(__file__).with_name("scorer_model.json")
 # Transcript mode's model: the same words plus character n-grams of each word, trained together.
 TRANSCRIPT_MODEL_PATH = Path(__file__).with_name("scorer_transcript.json")
@@ -98,26 +107,35 @@ _IDFC = attrgetter("idfc")
 _POSITIVE = attrgetter("positive")
 
 
+def _count(feats: list[_Weight]) -> dict[_Weight, int]:
+    """``Counter(feats)`` as a plain dict, counted in C: the same counts in the same order (of
+    first occurrence), without Counter's construction (an ABC check for a mapping per call)."""
+    counts: dict[_Weight, int] = {}
+    _count_elements(counts, feats)
+    return counts
+
+
 def _block(feats: list[_Weight]) -> tuple[float, dict]:
     """One L2-normalised block's dot product for its features as found (repeats included), and
     the features once each, in order of first occurrence."""
-    uniq = dict.fromkeys(feats)
-    norm = sum(map(_IDF2, uniq))
-    dot = sum(map(_IDFC, uniq))
-    if len(uniq) != len(feats):  # sublinear tf: a feature seen n times weighs 1 + log(n)
-        # Counter counts in C; its items come in order of first occurrence, as uniq's keys
-        repeated = [(f, n) for f, n in Counter(feats).items() if n > 1]
+    counts = _count(feats)
+    norm = sum(map(_IDF2, counts))
+    dot = sum(map(_IDFC, counts))
+    if len(counts) != len(feats):  # sublinear tf: a feature seen n times weighs 1 + log(n)
+        # in order of first occurrence, as counts' keys
+        repeated = [(f, n) for f, n in counts.items() if n > 1]
         repeated.sort(key=itemgetter(1), reverse=True)  # the order of Counter.most_common
         for feat, n in repeated:
             scale = 1.0 + math.log(n)
             norm += feat.idf2 * (scale * scale - 1.0)
             dot += feat.idfc * (scale - 1.0)
-    return dot / math.sqrt(norm), uniq
+    return dot / math.sqrt(norm), counts
 
 
 def _counted_block(feats: list[_Weight]) -> float:
-    """``_block`` for features that often repeat (character n-grams): counted once, in C."""
-    counts = Counter(feats)
+    """``_block`` for features that often repeat (character n-grams), in the order of their
+    counts (first occurrence), not of their counts sorted."""
+    counts = _count(feats)
     norm = sum(map(_IDF2, counts))
     dot = sum(map(_IDFC, counts))
     if len(counts) != len(feats):
