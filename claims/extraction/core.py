@@ -217,21 +217,28 @@ def _analyse_piece(
             ctx.last_person = claimant
 
     hard = None
+    # The same conditions as below, cheapest first: only whether one holds matters here.
+    if not rejected_too and (
+        kind == "dateline"
+        or n_words < 4
+        or (kind == "headline" and ctx.multi_block and w.headlines)
+        or ("?" in text and _QUESTION_END.search(text))
+    ):
+        return None
+    date_spans = (
+        cues.find_dates(text) if has_digit or not cues.DATE_TOKENS.isdisjoint(tokset) else []
+    )
+    # With a digit, date_spans holds every match of DATE_RE in text, which boilerplate_reason
+    # needs to know only with a digit.
     if not rejected_too:
-        # The same conditions as below, cheapest first: only whether one holds matters here.
-        if (
-            kind == "dateline"
-            or n_words < 4
-            or (kind == "headline" and ctx.multi_block and w.headlines)
-            or ("?" in text and _QUESTION_END.search(text))
-            or cues.boilerplate_reason(text, tokset, has_digit)
-            or not _has_letter(text)
+        if cues.boilerplate_reason(text, tokset, has_digit, bool(date_spans)) or not _has_letter(
+            text
         ):
             return None
     elif kind == "dateline":
         hard = ("boilerplate", "a dateline")
     else:
-        why = cues.boilerplate_reason(text, tokset, has_digit)
+        why = cues.boilerplate_reason(text, tokset, has_digit, bool(date_spans))
         if why:
             hard = ("boilerplate", why)
         elif "?" in text and _QUESTION_END.search(text):
@@ -248,9 +255,6 @@ def _analyse_piece(
 
     reasons: list[str] = []
     negatives: list[str] = []
-    date_spans = (
-        cues.find_dates(text) if has_digit or not cues.DATE_TOKENS.isdisjoint(tokset) else []
-    )
     qty_spans = (  # without a digit or a quantity word, there is nothing to look for
         cues.find_quantities(text, date_spans, tokset, has_digit)
         if has_digit or not cues.QTY_WORDS.isdisjoint(tokset)

@@ -536,15 +536,20 @@ BOILERPLATE_ANYWHERE = [
     ),
 ]
 
-_RESIDUE_RE = re.compile(r"[\W\d_]+")
+# Two runs of letters with something else between them: text that, with its non-letters made
+# spaces, splits into more than one word. The look-behind starts a try only at the start of a run,
+# and the possessive repeats never give back: one pass over the text.
+_TWO_WORDS_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]++[\W\d_]++[^\W\d_]")
 
 
-def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: bool = True):
+def boilerplate_reason(
+    text: str, tokset: set[str] | None = None, has_digit: bool = True, dated: bool | None = None
+):
     """Why ``text`` is page furniture rather than article prose, or None.
 
     ``tokset`` is the set of ``text``'s word tokens and ``has_digit`` whether it holds a digit
     (``\\d``), when the caller knows: the checks that need a notice word or a digit are skipped
-    without."""
+    without. ``dated`` is whether ``DATE_RE`` finds a date in ``text``, when the caller knows."""
     if _HEAD_LOWER_RE is not None and text.isascii():
         m = _HEAD_LOWER_RE.match(text[:60].lower())
     else:
@@ -562,8 +567,10 @@ def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: boo
     if has_digit and _GALLERY_RE.search(text[-8:]):
         return "a gallery caption"
     if has_digit and len(text) < 80:
-        residue = _RESIDUE_RE.sub(" ", DATE_RE.sub(" ", text)).split()
-        if len(residue) <= 1:
+        # At most one word once dates are taken out and the rest that is not a letter (digits,
+        # marks) is a space: a dateline, a time or a count. Without a date, nothing to take out.
+        rest = text if dated is False else DATE_RE.sub(" ", text)
+        if _TWO_WORDS_RE.search(rest) is None:
             return "a dateline, timestamp or counter"
     return None
 
