@@ -605,7 +605,8 @@ def find_dates(text: str) -> list[tuple[int, int]]:
     return [m.span(1) if m.group(1) else m.span() for m in DATE_RE.finditer(text)]
 
 
-def _number_spans(text: str):
+def _number_spans(text: str) -> list[tuple[int, int, bool]]:
+    out = []
     for m in _QTY_NUM_RE.finditer(text):
         s, e = m.span()
         if s:
@@ -614,7 +615,8 @@ def _number_spans(text: str):
                 s -= 1
             elif before == " " and s > 1 and text[s - 2] in _CURRENCY:
                 s -= 2
-        yield s, e, True
+        out.append((s, e, True))
+    return out
 
 
 # A name and a comma before a number: "Elin Berg, 34, said" gives the person's age
@@ -632,7 +634,7 @@ def find_quantities(
 ) -> list[tuple[int, int]]:
     """Spans of quantities (numbers with their modifier and unit), dates excluded."""
     out: list[tuple[int, int]] = []
-    cores = list(_number_spans(text)) if has_digit else []
+    cores = _number_spans(text) if has_digit else []
     if tokset is None or not QTY_WORDS.isdisjoint(tokset):
         words = _spans_ignorecase(_QTY_WORD_RE, _QTY_WORD_LOWER_RE, text)
         cores.extend((m.start(), m.end(), False) for m in words)
@@ -645,14 +647,16 @@ def find_quantities(
             continue
         if numeric and e - s <= 3 and text.startswith(",", e) and _is_age(text, s, e):
             continue
-        before = text[max(0, s - 24) : s].lower()
-        if before.endswith(_MOD_ENDINGS):
+        # Each ending is a word and a space, and a unit begins with a space (\\s is isspace()):
+        # without one, neither pattern can match, and nothing is read or lower-cased.
+        if s and text[s - 1] == " " and text[max(0, s - 24) : s].lower().endswith(_MOD_ENDINGS):
             mod = _MOD_BEFORE_RE.search(text, max(0, s - 24), s)
             if mod:
                 s = mod.start()
-        unit = _UNIT_AFTER_RE.match(text, e)
-        if unit:
-            e = unit.end()
+        if e < len(text) and text[e].isspace():
+            unit = _UNIT_AFTER_RE.match(text, e)
+            if unit:
+                e = unit.end()
         if out and s < out[-1][1]:
             continue
         out.append((s, e))
