@@ -217,41 +217,48 @@ def _analyse_piece(
             ctx.last_person = claimant
 
     hard = None
-    # The same conditions as below, cheapest first: only whether one holds matters here.
-    if not rejected_too and (
-        kind == "dateline"
-        or n_words < 4
-        or (kind == "headline" and ctx.multi_block and w.headlines)
-        or ("?" in text and _QUESTION_END.search(text))
-    ):
-        return None
-    date_spans = (
-        cues.find_dates(text) if has_digit or not cues.DATE_TOKENS.isdisjoint(tokset) else []
-    )
-    # With a digit, date_spans holds every match of DATE_RE in text, which boilerplate_reason
-    # needs to know only with a digit.
+    date_possible = has_digit or not cues.DATE_TOKENS.isdisjoint(tokset)
+    date_spans = None
     if not rejected_too:
-        if cues.boilerplate_reason(text, tokset, has_digit, bool(date_spans)) or not _has_letter(
-            text
+        # The same conditions as below, cheapest first: only whether one holds matters here.
+        if (
+            kind == "dateline"
+            or n_words < 4
+            or (kind == "headline" and ctx.multi_block and w.headlines)
+            or ("?" in text and _QUESTION_END.search(text))
+            or not _has_letter(text)
         ):
             return None
-    elif kind == "dateline":
-        hard = ("boilerplate", "a dateline")
+        # A short piece with a digit is furniture when its dates are most of it: they are found
+        # once, for both (a long one is not searched for dates unless it is not furniture).
+        if has_digit and len(text) < 80:
+            date_spans = cues.find_dates(text)
+        if cues.boilerplate_reason(
+            text, tokset, has_digit, None if date_spans is None else bool(date_spans)
+        ):
+            return None
+        if date_spans is None:
+            date_spans = cues.find_dates(text) if date_possible else []
     else:
-        why = cues.boilerplate_reason(text, tokset, has_digit, bool(date_spans))
-        if why:
-            hard = ("boilerplate", why)
-        elif "?" in text and _QUESTION_END.search(text):
-            hard = ("question", "a question, not a statement")
-        elif not _has_letter(text):
-            hard = ("no_claim", "no words to check")
-        elif kind == "headline" and ctx.multi_block and w.headlines:
-            hard = (
-                "headline",
-                "a headline or label without a full stop; the body states the claim",
-            )
-        elif n_words < 4:
-            hard = ("no_claim", "a fragment too short to hold a claim")
+        # with a digit, date_spans holds every match of DATE_RE in text
+        date_spans = cues.find_dates(text) if date_possible else []
+        if kind == "dateline":
+            hard = ("boilerplate", "a dateline")
+        else:
+            why = cues.boilerplate_reason(text, tokset, has_digit, bool(date_spans))
+            if why:
+                hard = ("boilerplate", why)
+            elif "?" in text and _QUESTION_END.search(text):
+                hard = ("question", "a question, not a statement")
+            elif not _has_letter(text):
+                hard = ("no_claim", "no words to check")
+            elif kind == "headline" and ctx.multi_block and w.headlines:
+                hard = (
+                    "headline",
+                    "a headline or label without a full stop; the body states the claim",
+                )
+            elif n_words < 4:
+                hard = ("no_claim", "a fragment too short to hold a claim")
 
     reasons: list[str] = []
     negatives: list[str] = []
