@@ -438,7 +438,9 @@ def _iter_pieces(text: str, threshold: float | None = None, w: Mode = NEWS):
     ctx = _Context(multi_block=bool(spans) and spans[0].block != spans[-1].block)
     if not (w.w_context or w.w_answer):
         for span in spans:
-            yield from _pieces_of(text, span, ctx, threshold, w)
+            pieces = _pieces_of(text, span, ctx, threshold, w)
+            if pieces:
+                yield from pieces
         return
     model = load_model(w.model) if w.w_context else None
     context = 0.0  # nothing before the first sentence
@@ -459,12 +461,14 @@ def _pieces_of(
     threshold: float | None = None,
     w: Mode = NEWS,
     context: float = 0.0,
-):
+) -> list[tuple[int, int, str, tuple]]:
+    """The pieces of one span (a sentence, or its clauses) with their analyses, in text order: a
+    list, not a generator, since most spans make one piece or none."""
     sentence = text[span.start : span.end]
     if threshold is not None and len(sentence.split(None, 2)) < 3:
         # Neither suggested (fewer than 4 words) nor naming a person for the next sentence (a name
         # of two words and its verb are three): a run of marks or initials makes many of these.
-        return
+        return []
     masked = None
     parts = [(0, len(sentence))]
     if span.kind == "sentence":
@@ -476,9 +480,8 @@ def _pieces_of(
     if len(parts) == 1 and parts[0] == (0, len(sentence)):
         # a span is trimmed, so a sentence that is not cut into clauses is its own piece
         result = _analyse_piece(sentence, span.kind, ctx, None, masked, threshold, w, context)
-        if result is not None:
-            yield span.start, span.end, sentence, result
-        return
+        return [] if result is None else [(span.start, span.end, sentence, result)]
+    out = []
     for a, b in parts:
         while a < b and sentence[a].isspace():
             a += 1
@@ -496,7 +499,8 @@ def _pieces_of(
             piece, span.kind, ctx, inherited, piece_masked, threshold, w, context
         )
         if result is not None:
-            yield span.start + a, span.start + b, piece, result
+            out.append((span.start + a, span.start + b, piece, result))
+    return out
 
 
 _new = object.__new__
