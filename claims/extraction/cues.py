@@ -590,6 +590,7 @@ def _spans_ignorecase(pattern: re.Pattern, lowered_form: re.Pattern | None, text
 
 
 _QTY_WORD_LOWER_RE = _lowered_ascii_form(_QTY_WORD_RE)
+_QTY_NUM_LOWER_RE = _lowered_ascii_form(_QTY_NUM_RE)
 
 
 _CLOCK_RE = re.compile(_TIME_OF_DAY)
@@ -607,7 +608,13 @@ def find_dates(text: str) -> list[tuple[int, int]]:
 
 def _number_spans(text: str) -> list[tuple[int, int, bool]]:
     out = []
-    for m in _QTY_NUM_RE.finditer(text):
+    # in ASCII text, the same spans in the lower-cased copy, without IGNORECASE's case folding
+    found = (
+        _QTY_NUM_LOWER_RE.finditer(text.lower())
+        if _QTY_NUM_LOWER_RE is not None and text.isascii()
+        else _QTY_NUM_RE.finditer(text)
+    )
+    for m in found:
         s, e = m.span()
         if s:
             before = text[s - 1]  # neither a word character nor one of .,:/- (the look-behind)
@@ -640,10 +647,8 @@ def find_quantities(
         cores.extend((m.start(), m.end(), False) for m in words)
         cores.sort()
     for s, e, numeric in cores:
-        if dates and (
-            (numeric and any(ds <= s and e <= de for ds, de in dates))  # part of a date or time
-            or any(ds <= s < de for ds, de in dates)
-        ):
+        # begun in a date or time (what lies wholly inside one, a number of it, begins in it)
+        if dates and any(ds <= s < de for ds, de in dates):
             continue
         if numeric and e - s <= 3 and text.startswith(",", e) and _is_age(text, s, e):
             continue
