@@ -536,15 +536,20 @@ BOILERPLATE_ANYWHERE = [
     ),
 ]
 
-_RESIDUE_RE = re.compile(r"[\W\d_]+")
+# Two runs of letters with something else between them: text that, with its non-letters made
+# spaces, splits into more than one word. The look-behind starts a try only at the start of a run,
+# and the possessive repeats never give back: one pass over the text.
+_TWO_WORDS_RE = re.compile(r"(?<![^\W\d_])[^\W\d_]++[\W\d_]++[^\W\d_]")
 
 
-def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: bool = True):
+def boilerplate_reason(
+    text: str, tokset: set[str] | None = None, has_digit: bool = True, dated: bool | None = None
+):
     """Why ``text`` is page furniture rather than article prose, or None.
 
     ``tokset`` is the set of ``text``'s word tokens and ``has_digit`` whether it holds a digit
     (``\\d``), when the caller knows: the checks that need a notice word or a digit are skipped
-    without."""
+    without. ``dated`` is whether ``DATE_RE`` finds a date in ``text``, when the caller knows."""
     if _HEAD_LOWER_RE is not None and text.isascii():
         m = _HEAD_LOWER_RE.match(text[:60].lower())
     else:
@@ -562,8 +567,10 @@ def boilerplate_reason(text: str, tokset: set[str] | None = None, has_digit: boo
     if has_digit and _GALLERY_RE.search(text[-8:]):
         return "a gallery caption"
     if has_digit and len(text) < 80:
-        residue = _RESIDUE_RE.sub(" ", DATE_RE.sub(" ", text)).split()
-        if len(residue) <= 1:
+        # At most one word once dates are taken out and the rest that is not a letter (digits,
+        # marks) is a space: a dateline, a time or a count. Without a date, nothing to take out.
+        rest = text if dated is False else DATE_RE.sub(" ", text)
+        if _TWO_WORDS_RE.search(rest) is None:
             return "a dateline, timestamp or counter"
     return None
 
@@ -583,6 +590,7 @@ def _spans_ignorecase(pattern: re.Pattern, lowered_form: re.Pattern | None, text
 
 
 _QTY_WORD_LOWER_RE = _lowered_ascii_form(_QTY_WORD_RE)
+_QTY_NUM_LOWER_RE = _lowered_ascii_form(_QTY_NUM_RE)
 
 
 _CLOCK_RE = re.compile(_TIME_OF_DAY)
@@ -598,8 +606,15 @@ def find_dates(text: str) -> list[tuple[int, int]]:
     return [m.span(1) if m.group(1) else m.span() for m in DATE_RE.finditer(text)]
 
 
-def _number_spans(text: str):
-    for m in _QTY_NUM_RE.finditer(text):
+def _number_spans(text: str) -> list[tuple[int, int, bool]]:
+    out = []
+    # in ASCII text, the same spans in the lower-cased copy, without IGNORECASE's case folding
+    found = (
+        _QTY_NUM_LOWER_RE.finditer(text.lower())
+        if _QTY_NUM_LOWER_RE is not None and text.isascii()
+        else _QTY_NUM_RE.finditer(text)
+    )
+    for m in found:
         s, e = m.span()
         if s:
             before = text[s - 1]  # neither a word character nor one of .,:/- (the look-behind)
@@ -607,7 +622,8 @@ def _number_spans(text: str):
                 s -= 1
             elif before == " " and s > 1 and text[s - 2] in _CURRENCY:
                 s -= 2
-        yield s, e, True
+        out.append((s, e, True))
+    return out
 
 
 # A name and a comma before a number: "Elin Berg, 34, said" gives the person's age
@@ -625,27 +641,27 @@ def find_quantities(
 ) -> list[tuple[int, int]]:
     """Spans of quantities (numbers with their modifier and unit), dates excluded."""
     out: list[tuple[int, int]] = []
-    cores = list(_number_spans(text)) if has_digit else []
+    cores = _number_spans(text) if has_digit else []
     if tokset is None or not QTY_WORDS.isdisjoint(tokset):
         words = _spans_ignorecase(_QTY_WORD_RE, _QTY_WORD_LOWER_RE, text)
         cores.extend((m.start(), m.end(), False) for m in words)
         cores.sort()
     for s, e, numeric in cores:
-        if dates and (
-            (numeric and any(ds <= s and e <= de for ds, de in dates))  # part of a date or time
-            or any(ds <= s < de for ds, de in dates)
-        ):
+        # begun in a date or time (what lies wholly inside one, a number of it, begins in it)
+        if dates and any(ds <= s < de for ds, de in dates):
             continue
         if numeric and e - s <= 3 and text.startswith(",", e) and _is_age(text, s, e):
             continue
-        before = text[max(0, s - 24) : s].lower()
-        if before.endswith(_MOD_ENDINGS):
+        # Each ending is a word and a space, and a unit begins with a space (\\s is isspace()):
+        # without one, neither pattern can match, and nothing is read or lower-cased.
+        if s and text[s - 1] == " " and text[max(0, s - 24) : s].lower().endswith(_MOD_ENDINGS):
             mod = _MOD_BEFORE_RE.search(text, max(0, s - 24), s)
             if mod:
                 s = mod.start()
-        unit = _UNIT_AFTER_RE.match(text, e)
-        if unit:
-            e = unit.end()
+        if e < len(text) and text[e].isspace():
+            unit = _UNIT_AFTER_RE.match(text, e)
+            if unit:
+                e = unit.end()
         if out and s < out[-1][1]:
             continue
         out.append((s, e))

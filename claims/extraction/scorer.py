@@ -13,9 +13,18 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, pairwise
+from itertools import chain, compress, pairwise
 from operator import attrgetter, itemgetter
 from pathlib import Path
+
+try:  # Counter's own counting loop, in C; the same function in pure Python elsewhere
+    from collections import _count_elements
+except ImportError:  # pragma: no cover - every CPython has it
+
+    def _count_elements(mapping: dict, iterable) -> None:
+        for elem in iterable:
+            mapping[elem] = mapping.get(elem, 0) + 1
+
 
 MODEL_PATH = Path(__file__).with_name("scorer_model.json")
 # Transcript mode's model: the same words plus character n-grams of each word, trained together.
@@ -98,34 +107,51 @@ _IDFC = attrgetter("idfc")
 _POSITIVE = attrgetter("positive")
 
 
+_MORE_THAN_ONCE = (1).__lt__
+
+
+def _repeated(counts: dict[_Weight, int]):
+    """The features counted more than once, in the order of ``counts``; chosen in C, since most
+    are counted once."""
+    return compress(counts, map(_MORE_THAN_ONCE, counts.values()))
+
+
 def _block(feats: list[_Weight]) -> tuple[float, dict]:
     """One L2-normalised block's dot product for its features as found (repeats included), and
-    the features once each, in order of first occurrence."""
-    uniq = dict.fromkeys(feats)
-    norm = sum(map(_IDF2, uniq))
-    dot = sum(map(_IDFC, uniq))
-    if len(uniq) != len(feats):  # sublinear tf: a feature seen n times weighs 1 + log(n)
-        # Counter counts in C; its items come in order of first occurrence, as uniq's keys
-        repeated = [(f, n) for f, n in Counter(feats).items() if n > 1]
+    the features once each, in order of first occurrence (with their counts)."""
+    # Counter(feats) as a plain dict, counted in C: the same counts in the same order (of first
+    # occurrence), without Counter's construction (an ABC check for a mapping per call).
+    counts: dict[_Weight, int] = {}
+    _count_elements(counts, feats)
+    norm = sum(map(_IDF2, counts))
+    dot = sum(map(_IDFC, counts))
+    if len(counts) != len(feats):  # sublinear tf: a feature seen n times weighs 1 + log(n)
+        # in order of first occurrence, as counts' keys
+        repeated = [(f, counts[f]) for f in _repeated(counts)]
         repeated.sort(key=itemgetter(1), reverse=True)  # the order of Counter.most_common
         for feat, n in repeated:
             scale = 1.0 + math.log(n)
             norm += feat.idf2 * (scale * scale - 1.0)
             dot += feat.idfc * (scale - 1.0)
-    return dot / math.sqrt(norm), uniq
+    return dot / math.sqrt(norm), counts
 
 
-def _counted_block(feats: list[_Weight]) -> float:
-    """``_block`` for features that often repeat (character n-grams): counted once, in C."""
-    counts = Counter(feats)
+def _counted_block(found: list[tuple[_Weight, ...]]) -> float | None:
+    """``_block`` for features that often repeat (the character n-grams of each word, in
+    ``found``), in the order of their counts (first occurrence), not of their counts sorted;
+    None without any."""
+    size = sum(map(len, found))
+    if not size:
+        return None
+    counts: dict[_Weight, int] = {}
+    _count_elements(counts, chain.from_iterable(found))
     norm = sum(map(_IDF2, counts))
     dot = sum(map(_IDFC, counts))
-    if len(counts) != len(feats):
-        for feat, n in counts.items():
-            if n > 1:
-                scale = 1.0 + math.log(n)
-                norm += feat.idf2 * (scale * scale - 1.0)
-                dot += feat.idfc * (scale - 1.0)
+    if len(counts) != size:
+        for feat in _repeated(counts):
+            scale = 1.0 + math.log(counts[feat])
+            norm += feat.idf2 * (scale * scale - 1.0)
+            dot += feat.idfc * (scale - 1.0)
     return dot / math.sqrt(norm)
 
 
@@ -220,9 +246,9 @@ class ScorerModel:
                         if len(cache) < CHAR_CACHE_MAX:
                             cache[tok] = got
                         found[i] = got
-            grams = list(chain.from_iterable(found))
-            if grams:
-                value += _counted_block(grams)
+            chars = _counted_block(found)
+            if chars is not None:
+                value += chars
         return value, uniq
 
     @staticmethod

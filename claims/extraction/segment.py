@@ -424,6 +424,9 @@ def _cap(text: str, s: int, e: int) -> Iterator[tuple[int, int]]:
         yield a, b
 
 
+_new_span = tuple.__new__
+
+
 def segment(text: str) -> list[Span]:
     """Split ``text`` into trimmed, non-overlapping spans in text order."""
     out: list[Span] = []
@@ -439,10 +442,17 @@ def segment(text: str) -> list[Span]:
             bs = d.end()
         for s, e in _sentences(text, bs, be):
             if e - s <= MAX_SEGMENT:  # the common case of _cap, inline
-                a, b = _trim(text, s, e)
+                a, b = s, e  # _trim, inline
+                while a < b and text[a].isspace():
+                    a += 1
+                while b > a and text[b - 1].isspace():
+                    b -= 1
                 if a < b:
                     headline = kind == "line" and _single_kind(text, a, b) == "line"
-                    out.append(Span(a, b, "headline" if headline else "sentence", index))
+                    # Span(...) without the generated __new__ in Python: the same tuple
+                    out.append(
+                        _new_span(Span, (a, b, "headline" if headline else "sentence", index))
+                    )
                 continue
             for a, b in _cap(text, s, e):
                 headline = kind == "line" and _single_kind(text, a, b) == "line"

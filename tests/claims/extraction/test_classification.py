@@ -224,3 +224,24 @@ def test_as_dict_is_json_ready():
 def test_the_learned_score_is_explained_by_the_words_behind_it():
     s = one("The government spent $2.5 billion on the new hospital last year.")
     assert any(r.startswith("learned score") for r in s.reasons)
+
+
+def test_a_suggestion_is_built_as_its_class_builds_it():
+    """The extractor fills a Suggestion's dict at once (``core._suggestion``), quicker than the
+    frozen dataclass's ``__init__``: the instances are the same, in news and transcript modes."""
+    from dataclasses import asdict, fields
+
+    from claims.extraction.transcript import extract_transcript
+
+    text = (
+        "Unemployment rose to 5.1% in March, the National Statistical Institute said. "
+        "It was the lowest rate since records began. Is it? Subscribe to our newsletter."
+    )
+    _, spoken = extract_transcript("ANA COSTA: We cut the deficit by 2% in 2023.\n")
+    items = analyse(text) + extract_claims(text) + spoken
+    assert len(items) >= 5 and spoken[0].speaker == "ANA COSTA"
+    for s in items:
+        rebuilt = Suggestion(**asdict(s))
+        assert rebuilt == s and hash(rebuilt) == hash(s) and repr(rebuilt) == repr(s)
+        assert vars(rebuilt) == vars(s)
+        assert list(vars(s)) == [f.name for f in fields(Suggestion)]
