@@ -84,8 +84,9 @@ def clean_body(body) -> str:
     """A new body as stored: text cleaning, one LF per line end, not blank."""
     if not isinstance(body, str):
         raise ValidationError("body", "A string is required.")
-    body = clean_text(Article, "body", body, required=True, strip=False, allow_bidi=True)
-    return normalize_newlines(body)
+    # Line ends first: a textarea sends CRLF, and the length limit is the stored body's.
+    body = normalize_newlines(body)
+    return clean_text(Article, "body", body, required=True, strip=False, allow_bidi=True)
 
 
 @transaction.atomic
