@@ -186,6 +186,11 @@ class Article(TimeStamped):
         blank=True,
         help_text="When the scheduled re-fetch last took the article (ARTICLE_REFETCH_*).",
     )
+    refetch_error = models.TextField(
+        blank=True,
+        help_text="Why the last scheduled re-fetch did not finish (code: message); empty once "
+        "one finishes. The article keeps its body and claims.",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

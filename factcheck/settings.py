@@ -232,6 +232,7 @@ CELERY_TASK_ROUTES = {
     "claims.tasks.source_parse": {"queue": PARSE_QUEUE},
     "claims.tasks.source_link_check_parse": {"queue": PARSE_QUEUE},
     "claims.tasks.article_parse": {"queue": PARSE_QUEUE},
+    "claims.tasks.article_refetch_parse": {"queue": PARSE_QUEUE},
     "claims.tasks.article_extract": {"queue": PARSE_QUEUE},
     "claims.tasks.evidence_check_quote": {"queue": PARSE_QUEUE},
 }

@@ -42,8 +42,8 @@ from claims.services.claims import SPAN_COLUMNS, VERSION_FIELDS, article_for_spa
 from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, ValidationError
 from claims.services.extraction import article_suggest_claims
-from claims.services.fetch import fetch_config
-from claims.services.queue import ARTICLE_EXTRACT, ARTICLE_REFETCH, enqueue
+from claims.services.fetch import fetch_config, page_extract, page_from_payload, page_payload
+from claims.services.queue import ARTICLE_EXTRACT, ARTICLE_REFETCH, ARTICLE_REFETCH_PARSE, enqueue
 from claims.services.text import clean_text, clean_web_url, normalize_newlines
 
 logger = logging.getLogger(__name__)
@@ -396,14 +396,73 @@ def article_refetch_due() -> list[int]:
     return ids
 
 
-def article_refetch_scheduled(*, article_id: int) -> str:
-    """The worker's re-fetch of one article: "revised", "unchanged", "skipped" or the error."""
+# The scheduled re-fetch is split like an article's first fetch: the network I/O on the fetch
+# queue (article_refetch_fetch), the page's extraction, the revision and its re-anchoring on the
+# parse queue under its time and memory limits (article_refetch_parse). The article stays ready
+# throughout; why the last round did not finish is kept in `refetch_error` ("code: message"),
+# written here or, for a parse stopped at a limit, by the task's failure handler
+# (article_refetch_stopped), and cleared by the next round that finishes.
+
+
+def _refetchable(article: Article | None) -> bool:
+    return (
+        article is not None
+        and article.ingest_status == Article.IngestStatus.READY
+        and bool(article.url)
+        and article.kind != Article.Kind.TRANSCRIPT
+    )
+
+
+def article_refetch_fetch(*, article_id: int) -> str:
+    """The scheduled re-fetch's fetch (fetch queue): the article's URL through the SSRF-safe
+    fetcher, the page handed to ``article_refetch_parse``. "parsing", "skipped" or "failed: code"."""
     article = Article.objects.filter(pk=article_id).first()
-    if article is None or article.ingest_status != Article.IngestStatus.READY:
+    if not _refetchable(article):
         return "skipped"
     try:
-        outcome = article_refetch(actor=None, article=article)
+        result = fetching.fetch(article.url, fetch_config())
+    except FetchError as exc:
+        article_refetch_stopped(article_id=article_id, code=exc.code, message=exc.message)
+        return f"failed: {exc.code}"
+    enqueue(ARTICLE_REFETCH_PARSE, article_id, page_payload(result))
+    return "parsing"
+
+
+def article_refetch_parse(*, article_id: int, payload: dict) -> str:
+    """The scheduled re-fetch's reading (parse queue): extract the fetched page and, when its text
+    differs from the body, record it as a publisher update with the claims re-anchored.
+    "revised", "unchanged", "skipped" or "failed: code"."""
+    article = Article.objects.filter(pk=article_id).first()
+    if not _refetchable(article):
+        return "skipped"
+    page = page_from_payload(payload)
+    try:
+        extracted = page_extract(page)
+        text = extracted.text.replace("\x00", "")
+        if not text.strip():
+            raise FetchError("empty_text", "No article text could be extracted from the page.")
+        outcome = article_revise(
+            actor=None,
+            article=article,
+            body=text,
+            reason=Reason.PUBLISHER_UPDATE,
+            source_url=page.requested_url,
+        )
+    except FetchError as exc:
+        article_refetch_stopped(article_id=article_id, code=exc.code, message=exc.message)
+        return f"failed: {exc.code}"
     except (ValidationError, InvalidTransition) as exc:
         logger.info("article %s not re-fetched: %s", article_id, exc.message)
-        return f"failed: {exc.message}"
+        article_refetch_stopped(article_id=article_id, code=exc.code, message=exc.message)
+        return f"failed: {exc.code}"
+    Article.objects.filter(pk=article_id).exclude(refetch_error="").update(refetch_error="")
     return "unchanged" if outcome.revision is None else "revised"
+
+
+def article_refetch_stopped(*, article_id: int, code: str, message: str) -> bool:
+    """Record why the scheduled re-fetch of an article did not finish (its fetch failed, or its
+    parse stopped at a worker limit: ``parse_timeout``, ``parse_killed``...). The article, its
+    body and its claims are left as they were. True if the article exists."""
+    return bool(
+        Article.objects.filter(pk=article_id).update(refetch_error=f"{code}: {message}"[:2000])
+    )
