@@ -207,6 +207,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 # (a publisher update) with its claims re-anchored. 0: never (the default).
 ARTICLE_REFETCH_INTERVAL_HOURS = env_int("ARTICLE_REFETCH_INTERVAL_HOURS", 0)
 ARTICLE_REFETCH_BATCH = env_int("ARTICLE_REFETCH_BATCH", 50)  # enqueued per sweep at most
+# A member's "re-fetch now" is refused (409) this soon after the last one started.
+ARTICLE_REFETCH_MIN_INTERVAL_SECONDS = env_int("ARTICLE_REFETCH_MIN_INTERVAL_SECONDS", 60)
 # Fetching is network-bound: it can have its own queue, consumed by thread-pool workers, two
 # processes per core (`celery -A factcheck worker -Q fetch --pool threads --concurrency 5`, four
 # times on two cores: a fetch's CPU holds the GIL). Default: the main queue.

@@ -43,6 +43,7 @@ class ArticleSerializer(serializers.ModelSerializer):
             "turns",
             "ingest_status",
             "revision",
+            "refetched_at",
             "refetch_error",
             "version",
             "created_at",

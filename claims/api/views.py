@@ -309,18 +309,26 @@ class ArticleViewSet(ReadCreateUpdateViewSet):
 
     @extend_schema(
         summary="Re-fetch the article from its URL: a new revision if its text changed",
+        description=(
+            "202: queued. The worker fetches the page and, when its text differs from the body, "
+            "records a publisher update under the caller's name (`GET .../revisions/`); why a "
+            "re-fetch did not finish is in the article's `refetch_error`. 409: the article is not "
+            "ready, or a re-fetch started less than ARTICLE_REFETCH_MIN_INTERVAL_SECONDS ago."
+        ),
         request=None,
-        responses={200: s.ArticleSerializer},
+        responses={202: s.ArticleSerializer},
         parameters=[IF_MATCH],
     )
     @action(detail=True, methods=["post"])
     def refetch(self, request, pk=None):
         article = self.get_object()
         version = expected_version(request, article)
-        outcome = revisions.article_refetch(
+        article = revisions.article_refetch(
             actor=request.user, article=article, expected_version=version
         )
-        return self.tagged(outcome.article, s.ArticleSerializer(outcome.article).data)
+        return self.tagged(
+            article, s.ArticleSerializer(article).data, code=status.HTTP_202_ACCEPTED
+        )
 
     @extend_schema(
         summary="Suggest claims in the article (the extractor)",

@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -36,7 +37,11 @@ from claims.models import (
     Evidence,
     Verdict,
 )
-from claims.permissions import claim_anchor_refusal, require_article_revise
+from claims.permissions import (
+    article_revise_refusal,
+    claim_anchor_refusal,
+    require_article_revise,
+)
 from claims.services import notify
 from claims.services.claims import SPAN_COLUMNS, VERSION_FIELDS, article_for_span, set_span
 from claims.services.concurrency import check_version, lock, save_bumped
@@ -343,33 +348,40 @@ def claim_anchor_confirm(
     return locked
 
 
-def article_refetch(
-    *, actor, article: Article, expected_version: int | None = None
-) -> RevisionOutcome:
-    """Fetch the article's URL again (the SSRF-safe fetcher) and, when the extracted text differs
-    from the body, record it as a publisher update. ``actor`` None: the scheduled re-fetch. The
-    fetch runs before any lock is taken; a failed fetch changes nothing (400 naming the error)."""
-    if actor is not None:
-        require_article_revise(actor, article)
+@transaction.atomic
+def article_refetch(*, actor, article: Article, expected_version: int | None = None) -> Article:
+    """Ask for the article's URL to be fetched again now; a changed text becomes a publisher
+    update recorded under ``actor``'s name. Nothing is fetched in the caller's request: the fetch
+    queue fetches (``article_refetch_fetch``), the parse queue reads and revises
+    (``article_refetch_parse``), as for the scheduled re-fetch. Refused: a non-member (403), an
+    older ``expected_version`` (412), an article not ready or asked again within
+    ARTICLE_REFETCH_MIN_INTERVAL_SECONDS (409), no URL or a transcript (400)."""
+    require_article_revise(actor, article)
     if not article.url:
         raise ValidationError("url", "This article has no URL to fetch its text from.")
     if article.kind == Article.Kind.TRANSCRIPT:
         raise ValidationError("url", "A transcript is corrected by its text, not re-fetched.")
-    try:
-        _result, extracted = fetching.fetch_page(article.url, fetch_config())
-    except FetchError as exc:
-        raise ValidationError("url", f"{exc.message} ({exc.code})") from None
-    text = extracted.text.replace("\x00", "")
-    if not text.strip():
-        raise ValidationError("url", "No article text could be extracted from the page.")
-    return article_revise(
-        actor=actor,
-        article=article,
-        body=text,
-        expected_version=expected_version,
-        reason=Reason.PUBLISHER_UPDATE,
-        source_url=article.url,
-    )
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    check_version(locked, expected_version, ARTICLE_VERSION_FIELDS)
+    if locked.ingest_status != Article.IngestStatus.READY:
+        raise InvalidTransition(
+            f"the article is {locked.get_ingest_status_display().lower()}: "
+            "it can be fetched again once it is ready",
+            current_state=locked.ingest_status,
+        )
+    now = timezone.now()
+    wait = dt.timedelta(seconds=settings.ARTICLE_REFETCH_MIN_INTERVAL_SECONDS)
+    if locked.refetched_at is not None and now - locked.refetched_at < wait:
+        raise InvalidTransition(
+            "a re-fetch of this article was started less than "
+            f"{settings.ARTICLE_REFETCH_MIN_INTERVAL_SECONDS} seconds ago: "
+            "its result appears in the revisions",
+            current_state="refetching",
+        )
+    Article.objects.filter(pk=locked.pk).update(refetched_at=now, refetch_error="")
+    enqueue(ARTICLE_REFETCH, locked.pk, actor.pk)
+    locked.refetched_at, locked.refetch_error = now, ""
+    return locked
 
 
 def article_refetch_due() -> list[int]:
@@ -413,9 +425,10 @@ def _refetchable(article: Article | None) -> bool:
     )
 
 
-def article_refetch_fetch(*, article_id: int) -> str:
-    """The scheduled re-fetch's fetch (fetch queue): the article's URL through the SSRF-safe
-    fetcher, the page handed to ``article_refetch_parse``. "parsing", "skipped" or "failed: code"."""
+def article_refetch_fetch(*, article_id: int, actor_id: int | None = None) -> str:
+    """A re-fetch's fetch (fetch queue): the article's URL through the SSRF-safe fetcher, the
+    page handed to ``article_refetch_parse``. ``actor_id``: the member who asked (None: the
+    schedule). "parsing", "skipped" or "failed: code"."""
     article = Article.objects.filter(pk=article_id).first()
     if not _refetchable(article):
         return "skipped"
@@ -424,17 +437,28 @@ def article_refetch_fetch(*, article_id: int) -> str:
     except FetchError as exc:
         article_refetch_stopped(article_id=article_id, code=exc.code, message=exc.message)
         return f"failed: {exc.code}"
-    enqueue(ARTICLE_REFETCH_PARSE, article_id, page_payload(result))
+    enqueue(ARTICLE_REFETCH_PARSE, article_id, page_payload(result), actor_id)
     return "parsing"
 
 
-def article_refetch_parse(*, article_id: int, payload: dict) -> str:
-    """The scheduled re-fetch's reading (parse queue): extract the fetched page and, when its text
-    differs from the body, record it as a publisher update with the claims re-anchored.
+def article_refetch_parse(*, article_id: int, payload: dict, actor_id: int | None = None) -> str:
+    """A re-fetch's reading (parse queue): extract the fetched page and, when its text differs
+    from the body, record it as a publisher update with the claims re-anchored, under the name of
+    the member who asked (who must still be one; None: the schedule, the system).
     "revised", "unchanged", "skipped" or "failed: code"."""
     article = Article.objects.filter(pk=article_id).first()
     if not _refetchable(article):
         return "skipped"
+    actor = None
+    if actor_id is not None:
+        actor = get_user_model().objects.filter(pk=actor_id, is_active=True).first()
+        if actor is None or article_revise_refusal(actor, article) is not None:
+            article_refetch_stopped(
+                article_id=article_id,
+                code="forbidden",
+                message="the member who asked for it may no longer correct this article",
+            )
+            return "failed: forbidden"
     page = page_from_payload(payload)
     try:
         extracted = page_extract(page)
@@ -442,7 +466,7 @@ def article_refetch_parse(*, article_id: int, payload: dict) -> str:
         if not text.strip():
             raise FetchError("empty_text", "No article text could be extracted from the page.")
         outcome = article_revise(
-            actor=None,
+            actor=actor,
             article=article,
             body=text,
             reason=Reason.PUBLISHER_UPDATE,

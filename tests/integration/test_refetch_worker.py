@@ -213,3 +213,30 @@ def test_a_refetch_that_fails_records_its_code_and_changes_nothing(worker, site)
     article_refetch_due.delay()
     assert wait_for(lambda: Article.objects.get(pk=article.pk).refetch_error == "")
     assert not ArticleRevision.objects.filter(article=article).exists()
+
+
+def test_a_member_asks_for_a_refetch_and_the_workers_record_it_under_their_name(worker, site):
+    # The request only queues it (202): the fetch and the reading are the workers' (issue 17).
+    from rest_framework.test import APIClient
+
+    from claims.fetching import extract
+
+    said = "The port authority said traffic grew by 8 percent last year, a record."
+    text = extract(page(said), "text/html", charset="utf-8", url=site.url("/port")).text
+    article = Article.objects.create(title="Port", url=site.url("/port"), body=text)
+    site.pages["/port"] = page(said, "Correction: the rise was 6 percent, not 8.")
+    rita = ReviewerFactory(username="rita-refetch")
+    client = APIClient()
+    client.force_authenticate(rita)
+
+    response = client.post(f"/api/v1/articles/{article.pk}/refetch/")
+    assert response.status_code == 202, response.content
+    assert response.json()["revision"] == 1 and response.json()["refetched_at"]
+    again = client.post(f"/api/v1/articles/{article.pk}/refetch/")
+    assert again.status_code == 409 and "less than 60 seconds" in again.json()["detail"]
+
+    assert wait_for(lambda: ArticleRevision.objects.filter(article=article, number=2).exists())
+    revision = ArticleRevision.objects.get(article=article, number=2)
+    assert (revision.reason, revision.created_by) == ("publisher_update", rita)
+    assert "Correction: the rise was 6 percent" in Article.objects.get(pk=article.pk).body
+    assert "claims.tasks.article_refetch_parse[" in worker["parse"].log_path.read_text()
