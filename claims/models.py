@@ -124,6 +124,13 @@ class ArticleKind(models.TextChoices):
     TRANSCRIPT = "transcript", "Transcript (debate, speech, interview)"
 
 
+# The longest body an article may have, in characters (code points): a fetched page's text is
+# capped at the same (claims.fetching.extract.MAX_TEXT_CHARS), so a reviewer can always send back
+# the text of an article added by URL. The byte limits in front of the services (the API's, the
+# forms') are set so that a body of this length fits whatever its spelling (factcheck/settings.py).
+ARTICLE_BODY_MAX_CHARS = 2_000_000
+
+
 class Article(TimeStamped):
     """A published article; its body is the coordinate system of every claim in it."""
 
@@ -139,7 +146,11 @@ class Article(TimeStamped):
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=20, blank=True, help_text="BCP 47 tag, e.g. en")
     note = models.TextField(blank=True, help_text="Editorial note, e.g. that it is a translation.")
-    body = models.TextField(blank=True, help_text="Plain text; claims index into it by code point.")
+    body = models.TextField(
+        blank=True,
+        max_length=ARTICLE_BODY_MAX_CHARS,
+        help_text="Plain text; claims index into it by code point.",
+    )
     body_sha256 = models.CharField(max_length=64, editable=False)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     turns = models.JSONField(
@@ -174,6 +185,11 @@ class Article(TimeStamped):
         null=True,
         blank=True,
         help_text="When the scheduled re-fetch last took the article (ARTICLE_REFETCH_*).",
+    )
+    refetch_error = models.TextField(
+        blank=True,
+        help_text="Why the last scheduled re-fetch did not finish (code: message); empty once "
+        "one finishes. The article keeps its body and claims.",
     )
 
     class Meta:

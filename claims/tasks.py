@@ -116,6 +116,14 @@ def article_extract(article_id: int) -> str:
     return extraction.article_extract(article_id=article_id)
 
 
+@shared_task(name="claims.tasks.article_refetch_parse", **_PARSE_TASK)
+def article_refetch_parse(article_id: int, payload: dict, actor_id: int | None = None) -> str:
+    """Read a re-fetched page; a changed text becomes a revision (publisher update)."""
+    return revisions.article_refetch_parse(
+        article_id=article_id, payload=payload, actor_id=actor_id
+    )
+
+
 # What records a stopped parse, by task: the service fails the object with the code.
 _STOPPED = {
     "claims.tasks.source_parse": lambda source_id, *_, **kw: fetch.source_parse_stopped(
@@ -126,6 +134,9 @@ _STOPPED = {
     ),
     "claims.tasks.article_extract": lambda article_id, *_, **kw: ingest.article_ingest_stopped(
         article_id=article_id, **kw
+    ),
+    "claims.tasks.article_refetch_parse": lambda article_id, *_, **kw: (
+        revisions.article_refetch_stopped(article_id=article_id, **kw)
     ),
     "claims.tasks.source_link_check_parse": lambda source_id, *_, **kw: (
         linkcheck.source_link_check_stopped(source_id=source_id, **kw)
@@ -245,6 +256,7 @@ def article_refetch_due() -> int:
 
 
 @shared_task(name="claims.tasks.article_refetch", acks_late=True, ignore_result=True)
-def article_refetch(article_id: int) -> str:
-    """Fetch an article's URL again; a changed text becomes a revision (publisher update)."""
-    return revisions.article_refetch_scheduled(article_id=article_id)
+def article_refetch(article_id: int, actor_id: int | None = None) -> str:
+    """Fetch an article's URL again (on schedule, or asked by the member ``actor_id``) and hand
+    the page to article_refetch_parse."""
+    return revisions.article_refetch_fetch(article_id=article_id, actor_id=actor_id)

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: a form or upload over FORM_MAX_BODY_BYTES is a 413.
+    "factcheck.bodylimit.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -205,6 +207,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 # (a publisher update) with its claims re-anchored. 0: never (the default).
 ARTICLE_REFETCH_INTERVAL_HOURS = env_int("ARTICLE_REFETCH_INTERVAL_HOURS", 0)
 ARTICLE_REFETCH_BATCH = env_int("ARTICLE_REFETCH_BATCH", 50)  # enqueued per sweep at most
+# A member's "re-fetch now" is refused (409) this soon after the last one started.
+ARTICLE_REFETCH_MIN_INTERVAL_SECONDS = env_int("ARTICLE_REFETCH_MIN_INTERVAL_SECONDS", 60)
 # Fetching is network-bound: it can have its own queue, consumed by thread-pool workers, two
 # processes per core (`celery -A factcheck worker -Q fetch --pool threads --concurrency 5`, four
 # times on two cores: a fetch's CPU holds the GIL). Default: the main queue.
@@ -230,6 +234,7 @@ CELERY_TASK_ROUTES = {
     "claims.tasks.source_parse": {"queue": PARSE_QUEUE},
     "claims.tasks.source_link_check_parse": {"queue": PARSE_QUEUE},
     "claims.tasks.article_parse": {"queue": PARSE_QUEUE},
+    "claims.tasks.article_refetch_parse": {"queue": PARSE_QUEUE},
     "claims.tasks.article_extract": {"queue": PARSE_QUEUE},
     "claims.tasks.evidence_check_quote": {"queue": PARSE_QUEUE},
 }
@@ -347,7 +352,23 @@ API_THROTTLE_RATES = {
     "anonymous_reads": os.environ.get("API_THROTTLE_ANONYMOUS_READS", "300/minute") or None,
     "mentions": os.environ.get("API_THROTTLE_MENTIONS", "120/minute") or None,
 }
+# Request body limits, in bytes. The longest article body is 2,000,000 characters (the service's
+# own limit, claims.models.ARTICLE_BODY_MAX_CHARS); each layer in front of the service lets such a
+# body through however it is spelt, and refuses more with a 413 that names its limit:
+# - JSON may spell one character in up to 12 bytes ("\ud83d\ude00", a character outside the BMP
+#   escaped as a surrogate pair, as clients that escape non-ASCII write it), so the API endpoints
+#   that take an article body (create, update) accept 12 bytes a character plus 1 MB for the
+#   rest; every other endpoint keeps API_MAX_BODY_BYTES.
+# - Outside the API (the UI's forms, the admin) a request may carry FORM_MAX_BODY_BYTES, files
+#   included: the forms are multipart, so the text is UTF-8, at most 4 bytes a character. A file
+#   (the API's upload too) may be as large.
+# - DATA_UPLOAD_MAX_MEMORY_SIZE, Django's own ceiling on a body read whole (DRF reads JSON that
+#   way) and on a form's fields, is the largest of these, so it never refuses before them.
+ARTICLE_BODY_MAX_CHARS = 2_000_000  # claims.models.ARTICLE_BODY_MAX_CHARS; a test holds them equal
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1_000_000)
+API_MAX_ARTICLE_BYTES = env_int("API_MAX_ARTICLE_BYTES", 12 * ARTICLE_BODY_MAX_CHARS + 1_000_000)
+FORM_MAX_BODY_BYTES = env_int("FORM_MAX_BODY_BYTES", 4 * ARTICLE_BODY_MAX_CHARS + 1_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(API_MAX_BODY_BYTES, API_MAX_ARTICLE_BYTES, FORM_MAX_BODY_BYTES)
 # An article body longer than this gets its claims suggested by the worker, not in the request.
 ARTICLE_SYNC_MAX_CHARS = env_int("ARTICLE_SYNC_MAX_CHARS", 100_000)
 SPECTACULAR_SETTINGS = {

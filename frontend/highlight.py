@@ -18,8 +18,7 @@ import heapq
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-from django.utils.html import escape
+from html import escape  # what django.utils.html.escape calls, without its SafeString per call
 
 MAX_LANE = 5
 # The most marks around one segment (more only where more claims begin there).
@@ -58,15 +57,15 @@ def _text(text: str) -> str:
 
 
 def _open_tag(span: Span, lane: int, first: bool) -> str:
-    name = f"Claim {span.number}, {span.status_label}"
+    name = escape(f"Claim {span.number}, {span.status_label}")
     attrs = (
-        f'class="claim st-{escape(span.status)} lane-{min(lane, MAX_LANE)}"'
-        f' data-claim="{span.id}" aria-label="{escape(name)}" title="{escape(name)}"'
+        f'class="claim st-{escape(str(span.status))} lane-{min(lane, MAX_LANE)}"'
+        f' data-claim="{span.id}" aria-label="{name}" title="{name}"'
     )
     if first:
         label = (
             f'<span class="claim-label" aria-hidden="true">'
-            f"{span.number}\u00a0{escape(span.status_label)}</span>"
+            f"{span.number}\u00a0{escape(str(span.status_label))}</span>"
         )
         return f'<mark id="claim-{span.id}" {attrs}>{label}'
     return f"<mark {attrs}>"

@@ -6,6 +6,7 @@ Every error body has ``detail`` (a sentence) and, when one input is to blame, ``
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
@@ -81,7 +82,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, RequestDataTooBig):
-        exc = PayloadTooLarge()
+        # Django's limit on a form's fields (a multipart body sent as a field, not a file).
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = PayloadTooLarge(f"The form's fields hold more than the limit of {limit:,} bytes.")
     if isinstance(exc, IntegrityError):
         # The database refused a row the services let through: a conflict, not a crash.
         return Response(

@@ -43,6 +43,8 @@ class ArticleSerializer(serializers.ModelSerializer):
             "turns",
             "ingest_status",
             "revision",
+            "refetched_at",
+            "refetch_error",
             "version",
             "created_at",
             "updated_at",
@@ -164,9 +166,10 @@ class ArticleCreateSerializer(serializers.ModelSerializer):
         if upload is not None:
             if attrs.get("body"):
                 raise serializers.ValidationError({"file": "Send the body or a file, not both."})
-            if upload.size > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            limit = settings.FORM_MAX_BODY_BYTES
+            if upload.size > limit:
                 raise serializers.ValidationError(
-                    {"file": f"Larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."}
+                    {"file": f"The file is {upload.size:,} bytes; the limit is {limit:,}."}
                 )
             attrs["body_bytes"] = upload.read()  # decoded by the service, which names a bad line
             attrs["body"] = ""

@@ -90,15 +90,18 @@ class ApiView:
     def get_exception_handler(self):
         return exception_handler
 
+    def body_limit(self) -> int:
+        """The largest request body this endpoint reads, in bytes."""
+        return settings.API_MAX_BODY_BYTES
+
     def initial(self, request, *args, **kwargs):
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.API_MAX_BODY_BYTES:
-            raise PayloadTooLarge(
-                f"The request body is {length} bytes; the limit is {settings.API_MAX_BODY_BYTES}."
-            )
+        limit = self.body_limit()
+        if length > limit:
+            raise PayloadTooLarge(f"The request body is {length:,} bytes; the limit is {limit:,}.")
         super().initial(request, *args, **kwargs)
 
     def get_serializer_context(self):
@@ -250,6 +253,12 @@ class ArticleViewSet(ReadCreateUpdateViewSet):
     def get_serializer_class(self):
         return s.ArticleListSerializer if self.action == "list" else s.ArticleSerializer
 
+    def body_limit(self) -> int:
+        # The writes that carry a body: the longest one the service takes, in any JSON spelling.
+        if self.action in ("create", "update", "partial_update"):
+            return settings.API_MAX_ARTICLE_BYTES
+        return super().body_limit()
+
     def create(self, request, *args, **kwargs):
         article = articles.article_create(
             actor=request.user, **self.parse(s.ArticleCreateSerializer)
@@ -300,18 +309,26 @@ class ArticleViewSet(ReadCreateUpdateViewSet):
 
     @extend_schema(
         summary="Re-fetch the article from its URL: a new revision if its text changed",
+        description=(
+            "202: queued. The worker fetches the page and, when its text differs from the body, "
+            "records a publisher update under the caller's name (`GET .../revisions/`); why a "
+            "re-fetch did not finish is in the article's `refetch_error`. 409: the article is not "
+            "ready, or a re-fetch started less than ARTICLE_REFETCH_MIN_INTERVAL_SECONDS ago."
+        ),
         request=None,
-        responses={200: s.ArticleSerializer},
+        responses={202: s.ArticleSerializer},
         parameters=[IF_MATCH],
     )
     @action(detail=True, methods=["post"])
     def refetch(self, request, pk=None):
         article = self.get_object()
         version = expected_version(request, article)
-        outcome = revisions.article_refetch(
+        article = revisions.article_refetch(
             actor=request.user, article=article, expected_version=version
         )
-        return self.tagged(outcome.article, s.ArticleSerializer(outcome.article).data)
+        return self.tagged(
+            article, s.ArticleSerializer(article).data, code=status.HTTP_202_ACCEPTED
+        )
 
     @extend_schema(
         summary="Suggest claims in the article (the extractor)",

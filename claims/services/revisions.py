@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -36,14 +37,18 @@ from claims.models import (
     Evidence,
     Verdict,
 )
-from claims.permissions import claim_anchor_refusal, require_article_revise
+from claims.permissions import (
+    article_revise_refusal,
+    claim_anchor_refusal,
+    require_article_revise,
+)
 from claims.services import notify
 from claims.services.claims import SPAN_COLUMNS, VERSION_FIELDS, article_for_span, set_span
 from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, ValidationError
 from claims.services.extraction import article_suggest_claims
-from claims.services.fetch import fetch_config
-from claims.services.queue import ARTICLE_EXTRACT, ARTICLE_REFETCH, enqueue
+from claims.services.fetch import fetch_config, page_extract, page_from_payload, page_payload
+from claims.services.queue import ARTICLE_EXTRACT, ARTICLE_REFETCH, ARTICLE_REFETCH_PARSE, enqueue
 from claims.services.text import clean_text, clean_web_url, normalize_newlines
 
 logger = logging.getLogger(__name__)
@@ -84,8 +89,9 @@ def clean_body(body) -> str:
     """A new body as stored: text cleaning, one LF per line end, not blank."""
     if not isinstance(body, str):
         raise ValidationError("body", "A string is required.")
-    body = clean_text(Article, "body", body, required=True, strip=False, allow_bidi=True)
-    return normalize_newlines(body)
+    # Line ends first: a textarea sends CRLF, and the length limit is the stored body's.
+    body = normalize_newlines(body)
+    return clean_text(Article, "body", body, required=True, strip=False, allow_bidi=True)
 
 
 @transaction.atomic
@@ -342,33 +348,40 @@ def claim_anchor_confirm(
     return locked
 
 
-def article_refetch(
-    *, actor, article: Article, expected_version: int | None = None
-) -> RevisionOutcome:
-    """Fetch the article's URL again (the SSRF-safe fetcher) and, when the extracted text differs
-    from the body, record it as a publisher update. ``actor`` None: the scheduled re-fetch. The
-    fetch runs before any lock is taken; a failed fetch changes nothing (400 naming the error)."""
-    if actor is not None:
-        require_article_revise(actor, article)
+@transaction.atomic
+def article_refetch(*, actor, article: Article, expected_version: int | None = None) -> Article:
+    """Ask for the article's URL to be fetched again now; a changed text becomes a publisher
+    update recorded under ``actor``'s name. Nothing is fetched in the caller's request: the fetch
+    queue fetches (``article_refetch_fetch``), the parse queue reads and revises
+    (``article_refetch_parse``), as for the scheduled re-fetch. Refused: a non-member (403), an
+    older ``expected_version`` (412), an article not ready or asked again within
+    ARTICLE_REFETCH_MIN_INTERVAL_SECONDS (409), no URL or a transcript (400)."""
+    require_article_revise(actor, article)
     if not article.url:
         raise ValidationError("url", "This article has no URL to fetch its text from.")
     if article.kind == Article.Kind.TRANSCRIPT:
         raise ValidationError("url", "A transcript is corrected by its text, not re-fetched.")
-    try:
-        _result, extracted = fetching.fetch_page(article.url, fetch_config())
-    except FetchError as exc:
-        raise ValidationError("url", f"{exc.message} ({exc.code})") from None
-    text = extracted.text.replace("\x00", "")
-    if not text.strip():
-        raise ValidationError("url", "No article text could be extracted from the page.")
-    return article_revise(
-        actor=actor,
-        article=article,
-        body=text,
-        expected_version=expected_version,
-        reason=Reason.PUBLISHER_UPDATE,
-        source_url=article.url,
-    )
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    check_version(locked, expected_version, ARTICLE_VERSION_FIELDS)
+    if locked.ingest_status != Article.IngestStatus.READY:
+        raise InvalidTransition(
+            f"the article is {locked.get_ingest_status_display().lower()}: "
+            "it can be fetched again once it is ready",
+            current_state=locked.ingest_status,
+        )
+    now = timezone.now()
+    wait = dt.timedelta(seconds=settings.ARTICLE_REFETCH_MIN_INTERVAL_SECONDS)
+    if locked.refetched_at is not None and now - locked.refetched_at < wait:
+        raise InvalidTransition(
+            "a re-fetch of this article was started less than "
+            f"{settings.ARTICLE_REFETCH_MIN_INTERVAL_SECONDS} seconds ago: "
+            "its result appears in the revisions",
+            current_state="refetching",
+        )
+    Article.objects.filter(pk=locked.pk).update(refetched_at=now, refetch_error="")
+    enqueue(ARTICLE_REFETCH, locked.pk, actor.pk)
+    locked.refetched_at, locked.refetch_error = now, ""
+    return locked
 
 
 def article_refetch_due() -> list[int]:
@@ -395,14 +408,85 @@ def article_refetch_due() -> list[int]:
     return ids
 
 
-def article_refetch_scheduled(*, article_id: int) -> str:
-    """The worker's re-fetch of one article: "revised", "unchanged", "skipped" or the error."""
+# The scheduled re-fetch is split like an article's first fetch: the network I/O on the fetch
+# queue (article_refetch_fetch), the page's extraction, the revision and its re-anchoring on the
+# parse queue under its time and memory limits (article_refetch_parse). The article stays ready
+# throughout; why the last round did not finish is kept in `refetch_error` ("code: message"),
+# written here or, for a parse stopped at a limit, by the task's failure handler
+# (article_refetch_stopped), and cleared by the next round that finishes.
+
+
+def _refetchable(article: Article | None) -> bool:
+    return (
+        article is not None
+        and article.ingest_status == Article.IngestStatus.READY
+        and bool(article.url)
+        and article.kind != Article.Kind.TRANSCRIPT
+    )
+
+
+def article_refetch_fetch(*, article_id: int, actor_id: int | None = None) -> str:
+    """A re-fetch's fetch (fetch queue): the article's URL through the SSRF-safe fetcher, the
+    page handed to ``article_refetch_parse``. ``actor_id``: the member who asked (None: the
+    schedule). "parsing", "skipped" or "failed: code"."""
     article = Article.objects.filter(pk=article_id).first()
-    if article is None or article.ingest_status != Article.IngestStatus.READY:
+    if not _refetchable(article):
         return "skipped"
     try:
-        outcome = article_refetch(actor=None, article=article)
+        result = fetching.fetch(article.url, fetch_config())
+    except FetchError as exc:
+        article_refetch_stopped(article_id=article_id, code=exc.code, message=exc.message)
+        return f"failed: {exc.code}"
+    enqueue(ARTICLE_REFETCH_PARSE, article_id, page_payload(result), actor_id)
+    return "parsing"
+
+
+def article_refetch_parse(*, article_id: int, payload: dict, actor_id: int | None = None) -> str:
+    """A re-fetch's reading (parse queue): extract the fetched page and, when its text differs
+    from the body, record it as a publisher update with the claims re-anchored, under the name of
+    the member who asked (who must still be one; None: the schedule, the system).
+    "revised", "unchanged", "skipped" or "failed: code"."""
+    article = Article.objects.filter(pk=article_id).first()
+    if not _refetchable(article):
+        return "skipped"
+    actor = None
+    if actor_id is not None:
+        actor = get_user_model().objects.filter(pk=actor_id, is_active=True).first()
+        if actor is None or article_revise_refusal(actor, article) is not None:
+            article_refetch_stopped(
+                article_id=article_id,
+                code="forbidden",
+                message="the member who asked for it may no longer correct this article",
+            )
+            return "failed: forbidden"
+    page = page_from_payload(payload)
+    try:
+        extracted = page_extract(page)
+        text = extracted.text.replace("\x00", "")
+        if not text.strip():
+            raise FetchError("empty_text", "No article text could be extracted from the page.")
+        outcome = article_revise(
+            actor=actor,
+            article=article,
+            body=text,
+            reason=Reason.PUBLISHER_UPDATE,
+            source_url=page.requested_url,
+        )
+    except FetchError as exc:
+        article_refetch_stopped(article_id=article_id, code=exc.code, message=exc.message)
+        return f"failed: {exc.code}"
     except (ValidationError, InvalidTransition) as exc:
         logger.info("article %s not re-fetched: %s", article_id, exc.message)
-        return f"failed: {exc.message}"
+        article_refetch_stopped(article_id=article_id, code=exc.code, message=exc.message)
+        return f"failed: {exc.code}"
+    Article.objects.filter(pk=article_id).exclude(refetch_error="").update(refetch_error="")
     return "unchanged" if outcome.revision is None else "revised"
+
+
+def article_refetch_stopped(*, article_id: int, code: str, message: str) -> bool:
+    """Record why the scheduled re-fetch of an article did not finish (its fetch failed, or its
+    parse stopped at a worker limit: ``parse_timeout``, ``parse_killed``...). The article, its
+    body and its claims are left as they were. True if the article exists."""
+    return bool(
+        Article.objects.filter(pk=article_id).update(refetch_error=f"{code}: {message}"[:2000])
+    )

@@ -42,7 +42,9 @@ def clean_text(
         raise ValidationError(name, "This field may not be blank.")
     limit = max_length(model, field)
     if limit and len(value) > limit:
-        raise ValidationError(name, f"Ensure this field has no more than {limit} characters.")
+        raise ValidationError(
+            name, f"This text has {len(value):,} characters; the limit is {limit:,}."
+        )
     if "\x00" in value:
         raise ValidationError(name, "Null characters are not allowed.")
     found = None if allow_bidi else BIDI_CONTROLS.search(value)

@@ -50,8 +50,9 @@ def article_new(request: HttpRequest) -> HttpResponse:
 def _upload_bytes(upload, *, pasted: str) -> bytes:
     if pasted.strip():
         raise ValidationError("file", "Paste the text or upload a file, not both.")
-    if upload.size > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-        raise ValidationError("file", f"Larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
+    limit = settings.FORM_MAX_BODY_BYTES
+    if upload.size > limit:
+        raise ValidationError("file", f"The file is {upload.size:,} bytes; the limit is {limit:,}.")
     return upload.read()
 
 

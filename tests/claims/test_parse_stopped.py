@@ -42,6 +42,28 @@ def test_a_stopped_claim_extraction_fails_the_article():
     assert article.ingest_error.startswith("parse_killed: ")
 
 
+def test_a_stopped_refetch_records_its_code_and_leaves_the_article_ready():
+    article = Article.objects.create(title="x", body="Some text.", url="https://news.test/a")
+    tasks._parse_stopped(
+        sender=tasks.article_refetch_parse, exception=SoftTimeLimitExceeded(), args=[article.pk, {}]
+    )
+    article.refresh_from_db()
+    assert article.refetch_error.startswith("parse_timeout: ")
+    assert (article.ingest_status, article.body, article.revision) == ("ready", "Some text.", 1)
+
+
+def test_the_refetch_parse_runs_on_the_parse_queue_with_its_limits():
+    from django.conf import settings
+
+    task = tasks.article_refetch_parse
+    assert settings.CELERY_TASK_ROUTES[task.name] == {"queue": settings.PARSE_QUEUE}
+    assert task.time_limit == (settings.PARSE_TIME_LIMIT_SECONDS or None)
+    assert task.soft_time_limit == (settings.PARSE_SOFT_TIME_LIMIT_SECONDS or None)
+    assert settings.CELERY_TASK_ROUTES.get(tasks.article_refetch.name, {}).get("queue") != (
+        settings.PARSE_QUEUE
+    )
+
+
 def test_a_stopped_link_check_releases_its_lease():
     source = SourceFactory(
         fetch_status="fetched", lease_expires_at=timezone.now() + dt.timedelta(minutes=10)

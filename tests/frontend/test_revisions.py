@@ -170,3 +170,29 @@ def test_the_revision_notice_reaches_the_inbox_and_the_api(
     items = token_client(reviewer).get("/api/v1/notifications/").json()["results"]
     revised = next(i for i in items if i["type"] == "article.revised")
     assert revised["object"]["kind"] == "article" and revised["object"]["id"] == article.pk
+
+
+def test_refetch_from_the_page_is_queued_and_said_so(
+    reviewer_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr(
+        "claims.services.queue.current_app.send_task",
+        lambda name, args, **kw: sent.append((name, list(args))),
+    )
+    article = ArticleFactory(title="Jobs story", body=BODY, url="http://127.0.0.1:9/jobs")
+    html = reviewer_client.get(f"/articles/{article.pk}/revisions/").content.decode()
+    assert "Re-fetch from its URL" in html
+    form = {"version": article.version}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = reviewer_client.post(f"/articles/{article.pk}/refetch/", form, follow=True)
+    html = response.content.decode()
+    assert "Re-fetch started" in html
+    assert [name for name, _ in sent] == ["claims.tasks.article_refetch"]
+    again = reviewer_client.post(f"/articles/{article.pk}/refetch/", form, follow=True)
+    assert "Could not re-fetch: a re-fetch of this article was started less than" in (
+        again.content.decode()
+    )
+    assert len(sent) == 1
+    article.refresh_from_db()
+    assert article.revision == 1 and not ArticleRevision.objects.filter(number=2).exists()

@@ -19,7 +19,7 @@ import pytest
 from claims.fetching import FetchResult
 from claims.models import Article, Source
 from claims.services import fetch, queue
-from claims.tasks import article_fetch, source_fetch
+from claims.tasks import article_fetch, article_refetch, source_fetch
 from factcheck.celery import app
 from tests.conftest import ROOT, WorkerProcess, database_url_for
 from tests.factories import SourceFactory
@@ -72,6 +72,7 @@ def routed(queues):
         task_routes={
             "claims.tasks.source_fetch": {"queue": queues["fetch"]},
             "claims.tasks.article_fetch": {"queue": queues["fetch"]},
+            "claims.tasks.article_refetch": {"queue": queues["fetch"]},
             "claims.tasks.source_parse": {"queue": queues["soft"]},
             "claims.tasks.worker_heartbeat": {"queue": queues["fetch"]},
         }
@@ -218,6 +219,20 @@ def test_a_looping_article_page_fails_the_article_with_the_code(workers, site):
     article.refresh_from_db()
     assert article.ingest_status == "failed"
     assert article.ingest_error.startswith("parse_killed:")
+
+
+def test_a_scheduled_refetch_of_a_looping_page_records_the_code_and_keeps_the_article(
+    workers, site
+):
+    body = "The minister said on Tuesday that 12 schools had opened."
+    article = Article.objects.create(title="Schools", url=site.url("/looping/refetch"), body=body)
+    article_refetch.delay(article.pk)
+    assert wait_for(lambda: Article.objects.get(pk=article.pk).refetch_error != "", timeout=60)
+    article.refresh_from_db()
+    assert article.refetch_error.startswith("parse_killed:")
+    assert (article.body, article.revision, article.ingest_status) == (body, 1, "ready")
+    log = workers["hard"].log_path.read_text()
+    assert f"Hard time limit ({HARD_LIMIT}s) exceeded for claims.tasks.article_refetch_parse" in log
 
 
 def test_the_soft_limit_stops_the_parser_and_records_parse_timeout(workers, site):

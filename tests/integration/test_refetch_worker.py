@@ -9,6 +9,7 @@ import time
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from claims.models import Article, ArticleRevision, Claim
 from claims.services.claims import claim_create
@@ -68,8 +69,7 @@ def routed(queue_name):
     app.conf.update(task_routes=saved)
 
 
-@pytest.fixture(scope="module")
-def worker(django_db_setup, django_db_blocker, tmp_path_factory, site, queue_name, routed):
+def _worker(queue_name, site, log_dir, name, args):
     from django.db import connection
 
     env = dict(os.environ)
@@ -78,34 +78,61 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory, site, queue_nam
         PYTHONUNBUFFERED="1",
         PYTHONPATH=os.pathsep.join([str(ROOT / "tests" / "worker_guard"), str(ROOT)]),
         SOURCE_FETCH_QUEUE=queue_name,
+        PARSE_QUEUE=f"{queue_name}-parse",
         SOURCE_FETCH_ALLOWED_NETWORKS="127.0.0.3/32",
         SOURCE_FETCH_ALLOWED_PORTS=str(site.port),
         SOURCE_FETCH_TOTAL_TIMEOUT="5",
         ARTICLE_REFETCH_INTERVAL_HOURS="24",
     )
-    log_path = tmp_path_factory.mktemp("refetch-worker") / "worker.log"
-    process = WorkerProcess(
+    return WorkerProcess(
         env,
-        log_path,
+        log_dir / f"{name}.log",
         [
             "--loglevel=INFO",
-            "--pool=threads",
-            "--concurrency=4",
             "--without-mingle",
             "--without-gossip",
-            "-Q",
-            queue_name,
-            f"--hostname=refetch-{uuid.uuid4().hex[:6]}@%h",
+            f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h",
+            *args,
         ],
     )
-    process.start()
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup, django_db_blocker, tmp_path_factory, site, queue_name, routed):
+    """As in production: a thread-pool worker fetches (the test's queue), a prefork worker reads
+    the pages under the parse queue's limits (its own queue, the workers' PARSE_QUEUE)."""
+    log_dir = tmp_path_factory.mktemp("refetch-workers")
+    fetcher = _worker(
+        queue_name,
+        site,
+        log_dir,
+        "refetch",
+        ["--pool=threads", "--concurrency=4", "-Q", queue_name],
+    )
+    parser = _worker(
+        queue_name,
+        site,
+        log_dir,
+        "refetch-parse",
+        ["--pool=prefork", "--concurrency=1", "-Q", f"{queue_name}-parse"],
+    )
+    started = [fetcher, parser]
+    for process in started:
+        process.start()
     try:
         with django_db_blocker.unblock():
-            process.wait_until_consuming()
-        yield process
+            fetcher.wait_until_consuming()
+            deadline = time.monotonic() + 60
+            while "ready." not in parser.log_path.read_text():
+                assert time.monotonic() < deadline, parser.log_path.read_text()[-4000:]
+                time.sleep(0.2)
+        yield {"fetch": fetcher, "parse": parser}
     finally:
-        process.stop()
-        assert "NETWORK GUARD" not in log_path.read_text(), "the worker tried to leave loopback"
+        for process in started:
+            process.stop()
+        for process in started:
+            log = process.log_path.read_text()
+            assert "NETWORK GUARD" not in log, "a worker tried to leave loopback"
 
 
 def wait_for(predicate, timeout=40.0, interval=0.2):
@@ -157,3 +184,59 @@ def test_the_scheduled_refetch_records_a_revision_only_when_the_text_changed(wor
     claim = Claim.objects.get(pk=claim.pk)
     assert (claim.anchor_status, claim.quote, claim.revision) == ("moved", quote, 2)
     assert article.body[claim.start : claim.end] == quote
+    assert article.refetch_error == ""
+    # The page was read by the parse queue's prefork worker, not on the fetch worker's threads.
+    # (A worker's log names each task it runs with its id: "name[id] received".)
+    assert "claims.tasks.article_refetch_parse[" in worker["parse"].log_path.read_text()
+    fetch_log = worker["fetch"].log_path.read_text()
+    assert "claims.tasks.article_refetch[" in fetch_log
+    assert "claims.tasks.article_refetch_parse[" not in fetch_log
+
+
+def test_a_refetch_that_fails_records_its_code_and_changes_nothing(worker, site):
+    from claims.fetching import extract
+
+    said = "The council approved a budget of 12 million dollars for new schools on Tuesday."
+    text = extract(page(said), "text/html", charset="utf-8", url=site.url("/gone")).text
+    article = Article.objects.create(title="Gone", url=site.url("/gone"), body=text)
+    Article.objects.exclude(pk=article.pk).update(refetched_at=timezone.now())
+    article_refetch_due.delay()
+    assert wait_for(lambda: Article.objects.get(pk=article.pk).refetch_error != "")
+    article.refresh_from_db()
+    assert article.refetch_error.startswith("http_")
+    assert (article.body, article.revision, article.ingest_status) == (text, 1, "ready")
+    assert not ArticleRevision.objects.filter(article=article).exists()
+
+    # The page comes back with the same text: the next round finishes and clears the error.
+    site.pages["/gone"] = page(said)
+    Article.objects.filter(pk=article.pk).update(refetched_at=None)
+    article_refetch_due.delay()
+    assert wait_for(lambda: Article.objects.get(pk=article.pk).refetch_error == "")
+    assert not ArticleRevision.objects.filter(article=article).exists()
+
+
+def test_a_member_asks_for_a_refetch_and_the_workers_record_it_under_their_name(worker, site):
+    # The request only queues it (202): the fetch and the reading are the workers' (issue 17).
+    from rest_framework.test import APIClient
+
+    from claims.fetching import extract
+
+    said = "The port authority said traffic grew by 8 percent last year, a record."
+    text = extract(page(said), "text/html", charset="utf-8", url=site.url("/port")).text
+    article = Article.objects.create(title="Port", url=site.url("/port"), body=text)
+    site.pages["/port"] = page(said, "Correction: the rise was 6 percent, not 8.")
+    rita = ReviewerFactory(username="rita-refetch")
+    client = APIClient()
+    client.force_authenticate(rita)
+
+    response = client.post(f"/api/v1/articles/{article.pk}/refetch/")
+    assert response.status_code == 202, response.content
+    assert response.json()["revision"] == 1 and response.json()["refetched_at"]
+    again = client.post(f"/api/v1/articles/{article.pk}/refetch/")
+    assert again.status_code == 409 and "less than 60 seconds" in again.json()["detail"]
+
+    assert wait_for(lambda: ArticleRevision.objects.filter(article=article, number=2).exists())
+    revision = ArticleRevision.objects.get(article=article, number=2)
+    assert (revision.reason, revision.created_by) == ("publisher_update", rita)
+    assert "Correction: the rise was 6 percent" in Article.objects.get(pk=article.pk).body
+    assert "claims.tasks.article_refetch_parse[" in worker["parse"].log_path.read_text()

@@ -461,3 +461,91 @@ def test_a_transcript_is_revised_with_its_turns_read_again(client, reviewer):
     )
     bad = _revise(client, article, "WEBVTT\n\nnot a cue at all -->\n")
     assert bad.status_code == 400 and "body" in bad.json()["errors"]
+
+
+def _refetch(client, article: Article):
+    article.refresh_from_db()
+    return client.post(
+        f"/api/v1/articles/{article.pk}/refetch/",
+        HTTP_IF_MATCH=f'"article:{article.pk}:{article.version}"',
+    )
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """The tasks sent to the broker (name, args): what the request leaves to the workers."""
+    calls: list[tuple[str, list]] = []
+    monkeypatch.setattr(
+        "claims.services.queue.current_app.send_task",
+        lambda name, args, **kw: calls.append((name, list(args))),
+    )
+    return calls
+
+
+def test_a_refetch_is_queued_for_the_workers_not_run_in_the_request(
+    client, reviewer, sent, django_capture_on_commit_callbacks
+):
+    article = _article(url="http://127.0.0.1:9/jobs")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _refetch(client, article)
+    assert response.status_code == 202, response.content
+    assert response.json()["refetched_at"] and response.json()["refetch_error"] == ""
+    assert sent == [("claims.tasks.article_refetch", [article.pk, reviewer.pk])]
+    article.refresh_from_db()
+    assert (article.revision, article.body) == (1, BODY)  # nothing fetched yet
+
+    # Pressing again at once queues nothing more: one re-fetch a minute per article.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _refetch(token_client(EditorFactory()), article)
+    assert again.status_code == 409
+    assert "less than 60 seconds ago" in again.json()["detail"]
+    assert len(sent) == 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "words"),
+    [
+        ({"url": ""}, 400, "no URL"),
+        (
+            {"url": "https://example.test/t", "kind": "transcript", "turns": [{"speaker": "A"}]},
+            400,
+            "not re-fetched",
+        ),
+        ({"url": "https://example.test/a", "ingest_status": "fetching"}, 409, "once it is ready"),
+    ],
+)
+def test_a_refetch_that_cannot_be_done_is_refused_and_nothing_is_queued(
+    client, sent, kwargs, status, words
+):
+    article = _article(**kwargs)
+    response = _refetch(client, article)
+    assert response.status_code == status, response.content
+    assert words in str(response.json())
+    assert sent == []
+    assert Article.objects.get(pk=article.pk).refetched_at is None
+
+
+def test_a_refetch_asked_by_someone_no_longer_a_member_records_why_and_changes_nothing():
+    from claims.fetching import FetchResult
+    from claims.services.fetch import page_payload
+    from claims.services.revisions import article_refetch_parse
+
+    rita = ReviewerFactory()
+    article = _article(url="http://127.0.0.1:9/jobs")
+    html = b"<html><body><article><p>An entirely new text.</p></article></body></html>"
+    payload = page_payload(
+        FetchResult(
+            requested_url=article.url,
+            final_url=article.url,
+            status_code=200,
+            content_type="text/html",
+            charset="utf-8",
+            body=html,
+        )
+    )
+    rita.groups.clear()  # no longer on the desk
+    outcome = article_refetch_parse(article_id=article.pk, payload=payload, actor_id=rita.pk)
+    assert outcome == "failed: forbidden"
+    article.refresh_from_db()
+    assert (article.revision, article.body) == (1, BODY)
+    assert article.refetch_error.startswith("forbidden: ")
