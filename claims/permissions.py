@@ -375,9 +375,14 @@ def matchable_verdicts(queryset: QuerySet[Verdict]) -> QuerySet[Verdict]:
     return visible_verdicts(None, queryset).filter(status__in=MATCHED_VERDICT_STATES)
 
 
-def linked_verdict_shown(verdict: Verdict) -> bool:
-    """Whether a "same claim as" link to this verdict is shown (to anyone: public pages too)."""
-    return can_see_verdict(None, verdict)
+def shown_links(queryset: QuerySet) -> QuerySet:
+    """The "same claim as" links (``ClaimLink``) of ``queryset`` that may be shown, to anyone and
+    on every surface (pages, ClaimReview ``isBasedOn``, the DataFeed, the links API): never to an
+    imported fact-check a moderator hid, and to one of our verdicts only while anyone may see it
+    (published, or superseded by a published correction)."""
+    return queryset.exclude(claim_review__is_hidden=True).filter(
+        Q(verdict__isnull=True) | Q(verdict__status__in=PUBLIC_VERDICT_STATES)
+    )
 
 
 def visible_comments(user, queryset: QuerySet[Comment]) -> QuerySet[Comment]:

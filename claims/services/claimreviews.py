@@ -388,7 +388,7 @@ def claimreview_unhide(*, actor, review: ClaimReview) -> ClaimReview:
     locked.save(
         update_fields=["is_hidden", "hidden_by", "hidden_at", "hidden_reason", "updated_at"]
     )
-    _refresh_claims_matching([locked.pk])
+    _refresh_claims_matching([locked.pk], drop=False)
     return locked
 
 
@@ -408,8 +408,11 @@ def claimreview_delete(*, actor, reviews: list[ClaimReview]) -> int:
     return deleted
 
 
-def _refresh_claims_matching(review_ids: list[int]) -> None:
-    """Claims whose stored matches name these fact-checks have them computed again."""
+def _refresh_claims_matching(review_ids: list[int], *, drop: bool = True) -> None:
+    """Claims whose stored matches name these fact-checks have them computed again by the worker.
+    With ``drop`` (hidden, deleted), the fact-checks also leave the stored matches now, in this
+    transaction: the workbench's "checked before" mark reads them, and must not show a hidden one
+    until the worker has run."""
     from claims.models import ClaimMatchResult
     from claims.services.matching import claim_matches_enqueue
 
@@ -418,6 +421,16 @@ def _refresh_claims_matching(review_ids: list[int]) -> None:
     named = Q()
     for pk in review_ids:
         named |= Q(results__contains=[{"kind": "claimreview", "id": pk}])
-    claim_ids = ClaimMatchResult.objects.filter(named).values_list("claim_id", flat=True)
-    for claim_id in claim_ids:
-        claim_matches_enqueue(claim_id=claim_id)
+    stored = list(ClaimMatchResult.objects.select_for_update().filter(named))
+    if drop:
+        gone = set(review_ids)
+        for row in stored:
+            row.results = [
+                r for r in row.results if not (r["kind"] == "claimreview" and r["id"] in gone)
+            ]
+            best = row.results[0] if row.results else None
+            row.best_score = best["score"] if best else None
+            row.same_claim = bool(best and best["same_claim"])
+        ClaimMatchResult.objects.bulk_update(stored, ["results", "best_score", "same_claim"])
+    for row in stored:
+        claim_matches_enqueue(claim_id=row.claim_id)
