@@ -121,10 +121,19 @@ def _appearance_url(value: str) -> str:
     return value
 
 
+def settled_quote_before(claim: Claim) -> str:
+    """What ``quote_before`` keeps once a claim's place is settled again (a person confirms or
+    places it, a revision carries it unchanged): for a published claim the text as checked, which
+    its public page and ClaimReview show and are named by (a published fact-check is frozen);
+    otherwise nothing."""
+    return claim.checked_quote if claim.status == Claim.Status.PUBLISHED else ""
+
+
 def set_span(claim: Claim, article: Article, start: int, end: int, quote: str | None) -> None:
     """Place the claim on [start, end) of the article's current body: a person's placement, so
     its anchor is exact, in the current revision, and no longer waiting for review."""
     body = article.body
+    claim.quote_before = settled_quote_before(claim)
     claim.quote = span_check(body=body, start=start, end=end, quote=quote)
     claim.start, claim.end = start, end
     claim.prefix = body[max(0, start - CONTEXT_CHARS) : start]
@@ -133,7 +142,6 @@ def set_span(claim: Claim, article: Article, start: int, end: int, quote: str | 
     claim.anchor_confidence = 1.0
     claim.revision = article.revision
     claim.anchor_review = False
-    claim.quote_before = ""
 
 
 SPAN_COLUMNS = {

@@ -38,7 +38,13 @@ from claims.models import (
 )
 from claims.permissions import claim_anchor_refusal, require_article_revise
 from claims.services import notify
-from claims.services.claims import SPAN_COLUMNS, VERSION_FIELDS, article_for_span, set_span
+from claims.services.claims import (
+    SPAN_COLUMNS,
+    VERSION_FIELDS,
+    article_for_span,
+    set_span,
+    settled_quote_before,
+)
 from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, ValidationError
 from claims.services.extraction import article_suggest_claims
@@ -232,7 +238,7 @@ def _anchor_row(claim: Claim, place: Placement, body: str, number: int, *, check
             "anchor_confidence": 0.0,
             "revision": claim.revision,  # the revision where it was last found
             "anchor_review": under_review or checked,
-            "quote_before": claim.quote_before or claim.quote,
+            "quote_before": claim.checked_quote,
         }
     quote = body[place.start : place.end]
     status, confidence = place.status, place.confidence
@@ -253,7 +259,7 @@ def _anchor_row(claim: Claim, place: Placement, body: str, number: int, *, check
         "anchor_confidence": float(confidence),
         "revision": number,
         "anchor_review": review,
-        "quote_before": (claim.quote_before or claim.quote) if (changed or review) else "",
+        "quote_before": claim.checked_quote if (changed or review) else settled_quote_before(claim),
     }
 
 
@@ -319,7 +325,8 @@ def claim_anchor_confirm(
     """A person vouches for a claim's place after a revision: as it is (a moved or changed
     claim), or at [start, end) of the current body (any claim, and the only way back for a lost
     one). The anchor becomes exact and the review flag is cleared; ``quote_before`` is cleared
-    too, since the audit trail keeps it. Verdicts are never touched."""
+    too (the audit trail keeps it), except on a published claim, whose fact-check stays named by
+    the text it rated (``settled_quote_before``). Verdicts are never touched."""
     locked = lock(Claim, claim.pk)
     refusal = claim_anchor_refusal(actor, locked)
     if refusal is not None:
@@ -337,7 +344,7 @@ def claim_anchor_confirm(
         locked.anchor_status = Anchor_.EXACT
         locked.anchor_confidence = 1.0
         locked.anchor_review = False
-        locked.quote_before = ""
+        locked.quote_before = settled_quote_before(locked)
     save_bumped(locked, SPAN_COLUMNS)
     return locked
 
