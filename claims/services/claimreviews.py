@@ -15,16 +15,14 @@ from urllib.parse import urlsplit
 
 from django.db import connection, transaction
 from django.db.models import ProtectedError, Q
-from django.utils import timezone
 
 from claims.matching import embedding
 from claims.matching.jsonld import claimreviews_in_html
 from claims.matching.text import search_config
 from claims.models import ClaimReview
 from claims.permissions import require_admin, require_editor
-from claims.services.concurrency import lock
-from claims.services.errors import InvalidTransition, ValidationError
-from claims.services.text import clean_text
+from claims.services.errors import ValidationError
+from claims.services.moderation import hidden_set
 
 BATCH = 1000
 MAX_TEXT = 10_000
@@ -360,15 +358,8 @@ def claimreview_hide(*, actor, review: ClaimReview, reason: str = "") -> ClaimRe
     """An editor hides an imported fact-check: kept, never offered as a match, linked or shown
     (a wrong or abusive item in someone's feed). A re-import leaves it hidden."""
     require_editor(actor, "hide imported fact-checks")
-    locked = lock(ClaimReview, review.pk)
-    if locked.is_hidden:
-        raise InvalidTransition("the fact-check is already hidden", current_state="hidden")
-    locked.is_hidden = True
-    locked.hidden_by = actor
-    locked.hidden_at = timezone.now()
-    locked.hidden_reason = clean_text(ClaimReview, "hidden_reason", reason, name="reason")
-    locked.save(
-        update_fields=["is_hidden", "hidden_by", "hidden_at", "hidden_reason", "updated_at"]
+    locked = hidden_set(
+        ClaimReview, review.pk, actor=actor, hide=True, noun="fact-check", reason=reason
     )
     _refresh_claims_matching([locked.pk])
     return locked
@@ -378,16 +369,7 @@ def claimreview_hide(*, actor, review: ClaimReview, reason: str = "") -> ClaimRe
 def claimreview_unhide(*, actor, review: ClaimReview) -> ClaimReview:
     """An editor offers a hidden fact-check again (who hid it and why stays in the audit trail)."""
     require_editor(actor, "show hidden imported fact-checks again")
-    locked = lock(ClaimReview, review.pk)
-    if not locked.is_hidden:
-        raise InvalidTransition("the fact-check is not hidden", current_state="visible")
-    locked.is_hidden = False
-    locked.hidden_by = None
-    locked.hidden_at = None
-    locked.hidden_reason = ""
-    locked.save(
-        update_fields=["is_hidden", "hidden_by", "hidden_at", "hidden_reason", "updated_at"]
-    )
+    locked = hidden_set(ClaimReview, review.pk, actor=actor, hide=False, noun="fact-check")
     _refresh_claims_matching([locked.pk], drop=False)
     return locked
 
