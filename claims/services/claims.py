@@ -144,7 +144,10 @@ def set_span(claim: Claim, article: Article, start: int, end: int, quote: str | 
     claim.anchor_review = False
 
 
-SPAN_COLUMNS = {
+# A claim's place in its article's text: what set_span writes, and what re-anchoring writes for
+# each claim after a revision (services.revisions; an update that changed only these was no
+# reviewer's). Ordered, for the SQL written from it.
+SPAN_COLUMNS = (
     "start",
     "end",
     "quote",
@@ -155,7 +158,7 @@ SPAN_COLUMNS = {
     "revision",
     "anchor_review",
     "quote_before",
-}
+)
 
 
 def article_for_span(article_id: int) -> Article:
@@ -255,7 +258,7 @@ def claim_update(
                 "This claim is lost in the current text: give both its start and its end.",
             )
         set_span(locked, article_for_span(locked.article_id), new_start, new_end, None)
-        changed |= SPAN_COLUMNS
+        changed.update(SPAN_COLUMNS)
     if changed:
         save_bumped(locked, changed)
     return locked

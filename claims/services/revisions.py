@@ -62,19 +62,6 @@ CHECKED_VERDICT_STATES = (
     Verdict.Status.APPROVED,
     Verdict.Status.PUBLISHED,
 )
-# What re-anchoring writes on a claim; an update that changed nothing else was no reviewer's.
-ANCHOR_COLUMNS = (
-    "start",
-    "end",
-    "quote",
-    "prefix",
-    "suffix",
-    "anchor_status",
-    "anchor_confidence",
-    "revision",
-    "anchor_review",
-    "quote_before",
-)
 ARTICLE_VERSION_FIELDS = (*Article.METADATA_FIELDS, "body_sha256", "revision", "version")
 
 
@@ -141,7 +128,7 @@ def article_revise(
         Claim.objects.select_for_update()
         .filter(article=locked)
         .order_by("id")
-        .only(*ANCHOR_COLUMNS, "id", "origin", "status", "version", "article_id")
+        .only(*SPAN_COLUMNS, "id", "origin", "status", "version", "article_id")
     )
     anchors = [Anchor(c.pk, c.start, c.end, c.quote, c.prefix, c.suffix) for c in claims]
     placements = {p.id: p for p in reanchor(old_body, new_body, anchors)}
@@ -268,7 +255,7 @@ def _update_claims(rows: list[dict], now) -> None:
     if not rows:
         return
     qn = connection.ops.quote_name
-    fields = [Claim._meta.get_field(name) for name in ANCHOR_COLUMNS]
+    fields = [Claim._meta.get_field(name) for name in SPAN_COLUMNS]
     record = ", ".join(["id bigint", *(f"{qn(f.column)} {f.db_type(connection)}" for f in fields)])
     sets = ", ".join(f"{qn(f.column)} = r.{qn(f.column)}" for f in fields)
     table = qn(Claim._meta.db_table)
@@ -287,7 +274,7 @@ def _untouched_suggestions(article_id: int) -> set[int]:
     event_t = ClaimEvent._meta.db_table
     evidence_t = Evidence._meta.db_table
     comment_t = Comment._meta.db_table
-    machine = [*ANCHOR_COLUMNS, "version", "updated_at"]
+    machine = [*SPAN_COLUMNS, "version", "updated_at"]
     sql = f"""
         SELECT c.id FROM {claim_t} c
          WHERE c.article_id = %s AND c.status = 'suggested' AND c.origin = 'suggested'
