@@ -331,6 +331,16 @@ def double_review_state(claim_id: int) -> tuple[frozenset[int], bool]:
     return frozenset(r for r, _ in rows), all(submitted is not None for _, submitted in rows)
 
 
+def verdict_is_blind(verdict: Verdict) -> bool:
+    """Is this one of an unrevealed blind double review's verdicts (only its author and the
+    editors who are neither of the two may see it)? Then no channel that reaches other people
+    (webhooks: a newsroom system, a chat channel the desk reads) may carry what it says."""
+    if verdict.status in PUBLIC_VERDICT_STATES:
+        return False
+    assigned, revealed = double_review_state(verdict.claim_id)
+    return verdict.author_id in assigned and not revealed
+
+
 def _hidden_by_double_review(user, verdict: Verdict) -> bool:
     assigned, revealed = double_review_state(verdict.claim_id)
     unrevealed = not revealed
