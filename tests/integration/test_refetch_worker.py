@@ -4,7 +4,6 @@ and records a revision, with its claims re-anchored, only when the extracted tex
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 
@@ -13,8 +12,7 @@ import pytest
 from claims.models import Article, ArticleRevision, Claim
 from claims.services.claims import claim_create
 from claims.tasks import article_refetch_due
-from factcheck.celery import app
-from tests.conftest import ROOT, WorkerProcess, database_url_for
+from tests.conftest import own_worker, routed_tasks, worker_env, workers_running
 from tests.factories import ReviewerFactory
 from tests.sites import LocalSite, send
 
@@ -53,59 +51,31 @@ def queue_name():
 
 @pytest.fixture(scope="module")
 def routed(queue_name):
-    saved = app.conf.task_routes
-    app.conf.update(
-        task_routes={
-            "claims.tasks.article_refetch_due": {"queue": queue_name},
-            "claims.tasks.article_refetch": {"queue": queue_name},
-            "claims.tasks.article_extract": {"queue": queue_name},
-            "claims.tasks.event_dispatch": {"queue": queue_name},
-            "claims.tasks.claim_match_refresh": {"queue": queue_name},
-            "claims.tasks.worker_heartbeat": {"queue": queue_name},
-        }
+    tasks = (
+        "claims.tasks.article_refetch_due",
+        "claims.tasks.article_refetch",
+        "claims.tasks.article_extract",
+        "claims.tasks.event_dispatch",
+        "claims.tasks.claim_match_refresh",
+        "claims.tasks.worker_heartbeat",
     )
-    yield
-    app.conf.update(task_routes=saved)
+    with routed_tasks(dict.fromkeys(tasks, queue_name)):
+        yield
 
 
 @pytest.fixture(scope="module")
 def worker(django_db_setup, django_db_blocker, tmp_path_factory, site, queue_name, routed):
-    from django.db import connection
-
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url_for(connection.settings_dict),
-        PYTHONUNBUFFERED="1",
-        PYTHONPATH=os.pathsep.join([str(ROOT / "tests" / "worker_guard"), str(ROOT)]),
+    env = worker_env(
         SOURCE_FETCH_QUEUE=queue_name,
         SOURCE_FETCH_ALLOWED_NETWORKS="127.0.0.3/32",
         SOURCE_FETCH_ALLOWED_PORTS=str(site.port),
         SOURCE_FETCH_TOTAL_TIMEOUT="5",
         ARTICLE_REFETCH_INTERVAL_HOURS="24",
     )
-    log_path = tmp_path_factory.mktemp("refetch-worker") / "worker.log"
-    process = WorkerProcess(
-        env,
-        log_path,
-        [
-            "--loglevel=INFO",
-            "--pool=threads",
-            "--concurrency=4",
-            "--without-mingle",
-            "--without-gossip",
-            "-Q",
-            queue_name,
-            f"--hostname=refetch-{uuid.uuid4().hex[:6]}@%h",
-        ],
-    )
-    process.start()
-    try:
-        with django_db_blocker.unblock():
-            process.wait_until_consuming()
+    args = ["--pool=threads", "--concurrency=4", "-Q", queue_name]
+    process = own_worker(tmp_path_factory, "refetch", env, args)
+    with workers_running(django_db_blocker, process):
         yield process
-    finally:
-        process.stop()
-        assert "NETWORK GUARD" not in log_path.read_text(), "the worker tried to leave loopback"
 
 
 def wait_for(predicate, timeout=40.0, interval=0.2):
