@@ -461,3 +461,54 @@ def test_a_transcript_is_revised_with_its_turns_read_again(client, reviewer):
     )
     bad = _revise(client, article, "WEBVTT\n\nnot a cue at all -->\n")
     assert bad.status_code == 400 and "body" in bad.json()["errors"]
+
+
+def test_a_refetch_reads_nothing_in_the_request_and_the_worker_revises_in_the_askers_name(
+    reviewer, settings, django_capture_on_commit_callbacks
+):
+    """What a page costs to read depends on the page (one table row of 100,000 cells keeps the
+    extractor busy for a minute), so "re-fetch" answers 202 at once and the worker fetches."""
+    from claims.services.revisions import article_refetch_scheduled
+    from tests.sites import LocalSite, send
+
+    site = LocalSite("127.0.0.2")
+    new_text = "The minister now says unemployment fell to 4.3 percent in March."
+    site.default = lambda h: send(
+        h,
+        200,
+        f"<html><body><article><p>{new_text}</p></article></body></html>".encode(),
+        "text/html; charset=utf-8",
+    )
+    settings.SOURCE_FETCH_ALLOWED_NETWORKS = ["127.0.0.2/32"]
+    settings.SOURCE_FETCH_ALLOWED_PORTS = [site.port]
+    try:
+        article = _article(url=site.url("/jobs"))
+        client = token_client(reviewer)
+        with django_capture_on_commit_callbacks() as sent:
+            response = client.post(
+                f"/api/v1/articles/{article.pk}/refetch/",
+                HTTP_IF_MATCH=f'"article:{article.pk}:{article.version}"',
+            )
+        assert response.status_code == 202, response.content
+        assert response.json()["body"] == BODY and site.hits == []
+        assert len(sent) == 1  # the worker's task, sent after commit
+
+        assert article_refetch_scheduled(article_id=article.pk, actor_id=reviewer.pk) == "revised"
+        assert site.hits == ["/jobs"]
+        revision = ArticleRevision.objects.get(article=article, number=2)
+        assert (revision.created_by, revision.reason) == (reviewer, "publisher_update")
+        assert new_text in revision.body
+        # refused at once, as before: a stale version, an article with no URL
+        stale = client.post(
+            f"/api/v1/articles/{article.pk}/refetch/",
+            HTTP_IF_MATCH=f'"article:{article.pk}:{article.version}"',
+        )
+        assert stale.status_code == 412
+        bare = _article()
+        no_url = client.post(
+            f"/api/v1/articles/{bare.pk}/refetch/",
+            HTTP_IF_MATCH=f'"article:{bare.pk}:{bare.version}"',
+        )
+        assert no_url.status_code == 400 and site.hits == ["/jobs"]
+    finally:
+        site.close()
