@@ -8,12 +8,12 @@ Python and C call), so the test holds on a loaded machine: quadratic work is 8x 
 from __future__ import annotations
 
 import random
-import sys
 
 import pytest
 
 from claims.anchoring import LINE_DIFF_MAX_LINES, line_opcodes, matching_blocks
 from frontend.diffview import inline_diff
+from tests.calls import calls_made
 
 
 def _bodies(lines: int, shape: str) -> tuple[str, str]:
@@ -29,29 +29,14 @@ def _bodies(lines: int, shape: str) -> tuple[str, str]:
     return "".join(old), "".join(new)
 
 
-def _calls_per_line(run, lines: int) -> float:
-    count = 0
-
-    def profile(frame, event, arg):
-        nonlocal count
-        count += 1
-
-    sys.setprofile(profile)
-    try:
-        run()
-    finally:
-        sys.setprofile(None)
-    return count / lines
-
-
 @pytest.mark.parametrize("shape", ["every other line", "shuffled", "paragraphs"])
 @pytest.mark.parametrize(
     "diff", [matching_blocks, inline_diff], ids=["re-anchoring", "revisions page"]
 )
 def test_the_line_diff_costs_the_same_per_line_at_1000_and_8000_lines(diff, shape):
     small, large = (_bodies(n, shape) for n in (1_000, 8_000))
-    at_small = _calls_per_line(lambda: diff(*small), 1_000)
-    at_large = _calls_per_line(lambda: diff(*large), 8_000)
+    at_small = calls_made(lambda: diff(*small)) / 1_000
+    at_large = calls_made(lambda: diff(*large)) / 8_000
     assert at_large < 2.5 * at_small, (at_small, at_large)
 
 
