@@ -220,3 +220,17 @@ def test_a_published_fact_check_keeps_its_address_and_the_text_it_rated(
     claim.refresh_from_db()
     assert claim.anchor_status == "moved"
     published_as_it_was("a later revision moved it")
+
+
+def test_saving_the_same_text_again_says_nothing_was_recorded(reviewer_client, story):
+    article, _ = story
+    article_revise(actor=ReviewerFactory(), article=article, body=BODY + "A new last line.\n")
+    article.refresh_from_db()
+    response = reviewer_client.post(
+        f"/articles/{article.pk}/correct/",
+        {"body": article.body, "note": "", "version": article.version},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "nothing was recorded" in html and "Revision 2 saved" not in html
+    assert ArticleRevision.objects.filter(article=article).count() == 2
