@@ -245,6 +245,6 @@ def article_refetch_due() -> int:
 
 
 @shared_task(name="claims.tasks.article_refetch", acks_late=True, ignore_result=True)
-def article_refetch(article_id: int, actor_id: int | None = None) -> str:
+def article_refetch(article_id: int) -> str:
     """Fetch an article's URL again; a changed text becomes a revision (publisher update)."""
-    return revisions.article_refetch_scheduled(article_id=article_id, actor_id=actor_id)
+    return revisions.article_refetch_scheduled(article_id=article_id)

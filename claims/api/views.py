@@ -300,25 +300,18 @@ class ArticleViewSet(ReadCreateUpdateViewSet):
 
     @extend_schema(
         summary="Re-fetch the article from its URL: a new revision if its text changed",
-        description=(
-            "202: the worker fetches the page (nothing is fetched in the request) and, when its "
-            "text differs from the body, records a revision (reason `publisher_update`) in your "
-            "name; `revisions/` lists it."
-        ),
         request=None,
-        responses={202: s.ArticleSerializer},
+        responses={200: s.ArticleSerializer},
         parameters=[IF_MATCH],
     )
     @action(detail=True, methods=["post"])
     def refetch(self, request, pk=None):
         article = self.get_object()
         version = expected_version(request, article)
-        article = revisions.article_refetch_request(
+        outcome = revisions.article_refetch(
             actor=request.user, article=article, expected_version=version
         )
-        return self.tagged(
-            article, s.ArticleSerializer(article).data, code=status.HTTP_202_ACCEPTED
-        )
+        return self.tagged(outcome.article, s.ArticleSerializer(outcome.article).data)
 
     @extend_schema(
         summary="Suggest claims in the article (the extractor)",

@@ -18,7 +18,6 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -47,7 +46,7 @@ from claims.services.claims import (
     settled_quote_before,
 )
 from claims.services.concurrency import check_version, lock, save_bumped
-from claims.services.errors import InvalidTransition, PermissionDenied, ValidationError
+from claims.services.errors import InvalidTransition, ValidationError
 from claims.services.extraction import article_suggest_claims
 from claims.services.fetch import fetch_config
 from claims.services.queue import ARTICLE_EXTRACT, ARTICLE_REFETCH, enqueue
@@ -105,7 +104,14 @@ def article_revise(
     new_body = clean_body(body)
     note = clean_text(ArticleRevision, "note", note)
     source_url = clean_web_url(ArticleRevision, "source_url", source_url)
-    locked = _locked_ready(article, expected_version)
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    check_version(locked, expected_version, ARTICLE_VERSION_FIELDS)
+    if locked.ingest_status != Article.IngestStatus.READY:
+        raise InvalidTransition(
+            f"the article is {locked.get_ingest_status_display().lower()}: "
+            "its text can be corrected once it is ready",
+            current_state=locked.ingest_status,
+        )
     old_body = locked.body
     if new_body == old_body:
         return RevisionOutcome(article=locked, revision=None)
@@ -196,19 +202,6 @@ def article_revise(
     _suggest_again(locked)
     notify.article_revised(actor=actor, article=locked, revision=revision, flagged=flagged)
     return RevisionOutcome(article=locked, revision=revision, counts=counts, flagged=flagged)
-
-
-def _locked_ready(article: Article, expected_version: int | None) -> Article:
-    """The article under its row lock, at the version the caller saw (412) and ready (409)."""
-    locked = Article.objects.select_for_update().get(pk=article.pk)
-    check_version(locked, expected_version, ARTICLE_VERSION_FIELDS)
-    if locked.ingest_status != Article.IngestStatus.READY:
-        raise InvalidTransition(
-            f"the article is {locked.get_ingest_status_display().lower()}: "
-            "its text can be corrected once it is ready",
-            current_state=locked.ingest_status,
-        )
-    return locked
 
 
 def _sha256(text: str) -> str:
@@ -343,39 +336,18 @@ def claim_anchor_confirm(
     return locked
 
 
-def _require_refetchable(actor, article: Article) -> None:
+def article_refetch(
+    *, actor, article: Article, expected_version: int | None = None
+) -> RevisionOutcome:
+    """Fetch the article's URL again (the SSRF-safe fetcher) and, when the extracted text differs
+    from the body, record it as a publisher update. ``actor`` None: the scheduled re-fetch. The
+    fetch runs before any lock is taken; a failed fetch changes nothing (400 naming the error)."""
     if actor is not None:
         require_article_revise(actor, article)
     if not article.url:
         raise ValidationError("url", "This article has no URL to fetch its text from.")
     if article.kind == Article.Kind.TRANSCRIPT:
         raise ValidationError("url", "A transcript is corrected by its text, not re-fetched.")
-
-
-@transaction.atomic
-def article_refetch_request(
-    *, actor, article: Article, expected_version: int | None = None
-) -> Article:
-    """A member asks for the article to be fetched again from its URL (the API's and the page's
-    "re-fetch"). Nothing is fetched or read in the request: what a page costs to read depends on
-    the page (one table row of 100,000 cells keeps trafilatura busy for a minute), so a hostile
-    URL must not pin a web process. The worker fetches it (``ARTICLE_REFETCH``) and records a
-    revision in the actor's name when the text changed. Refused at once: a non-member (403), no
-    URL or a transcript (400), an older ``expected_version`` (412), an article not ready (409)."""
-    _require_refetchable(actor, article)
-    locked = _locked_ready(article, expected_version)
-    enqueue(ARTICLE_REFETCH, locked.pk, actor.pk)
-    return locked
-
-
-def article_refetch(
-    *, actor, article: Article, expected_version: int | None = None
-) -> RevisionOutcome:
-    """Fetch the article's URL again (the SSRF-safe fetcher) and, when the extracted text differs
-    from the body, record it as a publisher update: the worker's part of a re-fetch (asked for by
-    a member, ``article_refetch_request``, or scheduled, ``actor`` None). The fetch runs before
-    any lock is taken; a failed fetch changes nothing (ValidationError naming the error)."""
-    _require_refetchable(actor, article)
     try:
         _result, extracted = fetching.fetch_page(article.url, fetch_config())
     except FetchError as exc:
@@ -417,21 +389,14 @@ def article_refetch_due() -> list[int]:
     return ids
 
 
-def article_refetch_scheduled(*, article_id: int, actor_id: int | None = None) -> str:
-    """The worker's re-fetch of one article, scheduled (no actor) or asked for by the member
-    ``actor_id`` (whose right to revise is checked again now): "revised", "unchanged", "skipped"
-    or the error."""
+def article_refetch_scheduled(*, article_id: int) -> str:
+    """The worker's re-fetch of one article: "revised", "unchanged", "skipped" or the error."""
     article = Article.objects.filter(pk=article_id).first()
     if article is None or article.ingest_status != Article.IngestStatus.READY:
         return "skipped"
-    actor = None
-    if actor_id is not None:
-        actor = get_user_model().objects.filter(pk=actor_id, is_active=True).first()
-        if actor is None:
-            return "skipped"
     try:
-        outcome = article_refetch(actor=actor, article=article)
-    except (ValidationError, InvalidTransition, PermissionDenied) as exc:
+        outcome = article_refetch(actor=None, article=article)
+    except (ValidationError, InvalidTransition) as exc:
         logger.info("article %s not re-fetched: %s", article_id, exc.message)
         return f"failed: {exc.message}"
     return "unchanged" if outcome.revision is None else "revised"

@@ -17,6 +17,19 @@ from frontend.diffview import inline_diff
 from frontend.views.common import form_errors, int_or_none, member_required, render_page
 
 
+def _summary(outcome) -> str:
+    if outcome.revision is None:
+        return "The text is the same as the current one: nothing was recorded."
+    c = outcome.counts
+    text = (
+        f"Revision {outcome.revision.number} saved: {c.get('moved', 0)} claim(s) moved, "
+        f"{c.get('changed', 0)} changed, {c.get('lost', 0)} lost."
+    )
+    if outcome.flagged:
+        text += f" {len(outcome.flagged)} checked claim(s) flagged for an editor."
+    return text
+
+
 def _context(request: HttpRequest, article, number=None, **extra) -> dict:
     user = request.user
     revisions = selectors.article_revisions(user=user, article=article)
@@ -99,11 +112,10 @@ def article_correct(request: HttpRequest, article_id: int) -> HttpResponse:
 @require_POST
 @member_required
 def article_refetch(request: HttpRequest, article_id: int) -> HttpResponse:
-    """Ask the worker to fetch the article's URL again; a changed text becomes a publisher
-    update."""
+    """Fetch the article's URL again; a changed text becomes a publisher update."""
     article = selectors.article_get(user=request.user, article_id=article_id)
     try:
-        revision_services.article_refetch_request(
+        outcome = revision_services.article_refetch(
             actor=request.user,
             article=article,
             expected_version=int_or_none(request.POST.get("version")),
@@ -113,11 +125,7 @@ def article_refetch(request: HttpRequest, article_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, f"Could not re-fetch: {exc.message}")
     else:
-        messages.success(
-            request,
-            "Re-fetch requested: the worker fetches the page, and a changed text becomes a new "
-            "revision here.",
-        )
+        messages.success(request, _summary(outcome))
     return redirect("frontend:article-revisions", article_id=article.pk)
 
 

@@ -364,14 +364,6 @@ MATRIX = [
         members(428),
     ),
     (
-        "re-fetch (the worker fetches; nothing in the request)",
-        "post",
-        "/api/v1/articles/{article}/refetch/",
-        None,
-        "article",
-        members(202),
-    ),
-    (
         "confirm an open claim's place",
         "post",
         "/api/v1/claims/{open_claim}/confirm-anchor/",
