@@ -4,7 +4,9 @@ Three steps, each bounded:
 
 1. **Diff.** The common head and tail of the two bodies are cut off first (one comparison each,
    done by bisection on slices, so C compares the text), and only the middle is diffed: by lines
-   with ``difflib.SequenceMatcher`` (autojunk on), then, inside each replaced run of lines that is
+   (``line_opcodes``: ``difflib.SequenceMatcher``, autojunk on, up to ``LINE_DIFF_MAX_LINES``
+   lines, whose cost is the lines times the blocks they share; past that a linear diff anchored
+   on the lines that occur once in each body), then, inside each replaced run of lines that is
    small enough (``WORD_DIFF_MAX_TOKENS``), by words. The result is a list of matching blocks
    (old start, new start, length). A claim that lies inside one block did not change: its new span
    is its old one shifted by the block's offset (``moved``, confidence 1). Word blocks found
@@ -24,11 +26,17 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 # A replaced run of lines is re-diffed by words when both sides have at most this many tokens.
 WORD_DIFF_MAX_TOKENS = 4_000
+# Up to this many lines (both sides) SequenceMatcher diffs them; past it, the linear diff.
+LINE_DIFF_MAX_LINES = 4_000
+# Characters re-diffed by words in one diff, all replaced runs together: each run's word diff is
+# bounded, and this bounds their number (a shuffled body has a replaced run every few lines).
+WORD_DIFF_BUDGET_CHARS = 4 * 8 * WORD_DIFF_MAX_TOKENS
 MAX_EXACT_HITS = 200  # verbatim occurrences scored per claim
 MAX_CANDIDATES = 12  # fuzzy spans scored per claim
 PIECE = 24  # characters of a quote's head/tail (and the context's) searched for verbatim
@@ -107,22 +115,87 @@ def _pieces(text: str, pattern: re.Pattern[str] | None) -> tuple[list[str], list
 
 
 Block = tuple[int, int, int, bool]  # old start, new start, length, sure
+Opcode = tuple[str, int, int, int, int]  # as SequenceMatcher.get_opcodes() writes them
 
 
-def _diff(a: str, b: str, a0: int, b0: int, out: list[Block], *, words: bool):
+def line_opcodes(a: list[str], b: list[str]) -> list[Opcode]:
+    """How lines ``b`` differ from lines ``a``, as ``SequenceMatcher.get_opcodes()``. Its cost is
+    the lines times the blocks they share (a revision changing every other line of 600 KB took
+    50 s), so past ``LINE_DIFF_MAX_LINES`` the blocks come from a linear diff instead: the lines
+    found once in each text, in the longest order both agree on (patience diffing's anchors, in
+    n log n), each grown over the equal lines around it. Coarser where lines repeat, never wrong."""
+    if len(a) + len(b) <= LINE_DIFF_MAX_LINES:
+        return SequenceMatcher(None, a, b, autojunk=True).get_opcodes()
+    in_a, in_b = Counter(a), Counter(b)
+    where_b = {line: j for j, line in enumerate(b) if in_b[line] == 1}
+    pairs = [(i, where_b[x]) for i, x in enumerate(a) if in_a[x] == 1 and x in where_b]
+    blocks: list[tuple[int, int, int]] = []
+    done_a = done_b = 0
+    for i, j in _increasing(pairs):
+        if i < done_a:
+            continue  # inside the block grown from the anchor before
+        start_i, start_j = i, j
+        while start_i > done_a and start_j > done_b and a[start_i - 1] == b[start_j - 1]:
+            start_i, start_j = start_i - 1, start_j - 1
+        end_i, end_j = i + 1, j + 1
+        while end_i < len(a) and end_j < len(b) and a[end_i] == b[end_j]:
+            end_i, end_j = end_i + 1, end_j + 1
+        blocks.append((start_i, start_j, end_i - start_i))
+        done_a, done_b = end_i, end_j
+    opcodes: list[Opcode] = []
+    i = j = 0
+    for bi, bj, n in [*blocks, (len(a), len(b), 0)]:
+        if i < bi or j < bj:
+            tag = "replace" if i < bi and j < bj else "delete" if i < bi else "insert"
+            opcodes.append((tag, i, bi, j, bj))
+        if n:
+            opcodes.append(("equal", bi, bi + n, bj, bj + n))
+        i, j = bi + n, bj + n
+    return opcodes
+
+
+def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of ``pairs`` (in order of their first item) whose second items increase:
+    patience sorting, n log n."""
+    tops: list[int] = []  # the second item ending the best run of each length
+    ends: list[int] = []  # the index in pairs of that run's last pair
+    before = [-1] * len(pairs)
+    for k, (_, j) in enumerate(pairs):
+        at = bisect.bisect_left(tops, j)
+        if at:
+            before[k] = ends[at - 1]
+        if at == len(tops):
+            tops.append(j)
+            ends.append(k)
+        else:
+            tops[at], ends[at] = j, k
+    run, k = [], ends[-1] if ends else -1
+    while k >= 0:
+        run.append(pairs[k])
+        k = before[k]
+    return run[::-1]
+
+
+def _diff(a: str, b: str, a0: int, b0: int, out: list[Block], *, words: bool, budget: list[int]):
     """Append the matching blocks of a and b (offsets shifted by a0, b0) to ``out``. Blocks of
     whole lines are sure; blocks of words inside replaced lines are not (the same words may have
     been matched in another sentence), so a claim in one is checked against its context."""
     pa, oa = _pieces(a, _TOKEN if words else None)
     pb, ob = _pieces(b, _TOKEN if words else None)
-    matcher = SequenceMatcher(None, pa, pb, autojunk=True)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = (
+        SequenceMatcher(None, pa, pb, autojunk=True).get_opcodes()
+        if words
+        else line_opcodes(pa, pb)
+    )
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             out.append((a0 + oa[i1], b0 + ob[j1], oa[i2] - oa[i1], not words))
         elif tag == "replace" and not words:
             sa, sb = a[oa[i1] : oa[i2]], b[ob[j1] : ob[j2]]
-            if len(sa) + len(sb) <= WORD_DIFF_MAX_TOKENS * 8:  # cheap size bound before tokenising
-                _diff(sa, sb, a0 + oa[i1], b0 + ob[j1], out, words=True)
+            size = len(sa) + len(sb)
+            if size <= min(WORD_DIFF_MAX_TOKENS * 8, budget[0]):  # a size bound before tokenising
+                budget[0] -= size
+                _diff(sa, sb, a0 + oa[i1], b0 + ob[j1], out, words=True, budget=budget)
 
 
 def matching_blocks(old: str, new: str) -> list[Block]:
@@ -140,7 +213,7 @@ def matching_blocks(old: str, new: str) -> list[Block]:
         blocks.append((0, 0, head, True))
     mid_old, mid_new = old[head : len(old) - tail], new[head : len(new) - tail]
     if mid_old and mid_new:
-        _diff(mid_old, mid_new, head, head, blocks, words=False)
+        _diff(mid_old, mid_new, head, head, blocks, words=False, budget=[WORD_DIFF_BUDGET_CHARS])
     if tail:
         blocks.append((len(old) - tail, len(new) - tail, tail, True))
     merged: list[Block] = []

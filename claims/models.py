@@ -532,6 +532,12 @@ class Claim(TimeStamped):
     def __str__(self) -> str:
         return self.statement or self.quote[:80]
 
+    @property
+    def checked_quote(self) -> str:
+        """The text as it was checked: ``quote_before`` when a revision of the article changed or
+        lost it since, else the quote. What a published fact-check shows and is named by."""
+        return self.quote_before or self.quote
+
 
 class SourceFetchStatus(models.TextChoices):
     PENDING = "pending", "Pending"

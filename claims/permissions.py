@@ -331,6 +331,16 @@ def double_review_state(claim_id: int) -> tuple[frozenset[int], bool]:
     return frozenset(r for r, _ in rows), all(submitted is not None for _, submitted in rows)
 
 
+def verdict_is_blind(verdict: Verdict) -> bool:
+    """Is this one of an unrevealed blind double review's verdicts (only its author and the
+    editors who are neither of the two may see it)? Then no channel that reaches other people
+    (webhooks: a newsroom system, a chat channel the desk reads) may carry what it says."""
+    if verdict.status in PUBLIC_VERDICT_STATES:
+        return False
+    assigned, revealed = double_review_state(verdict.claim_id)
+    return verdict.author_id in assigned and not revealed
+
+
 def _hidden_by_double_review(user, verdict: Verdict) -> bool:
     assigned, revealed = double_review_state(verdict.claim_id)
     unrevealed = not revealed
@@ -375,9 +385,14 @@ def matchable_verdicts(queryset: QuerySet[Verdict]) -> QuerySet[Verdict]:
     return visible_verdicts(None, queryset).filter(status__in=MATCHED_VERDICT_STATES)
 
 
-def linked_verdict_shown(verdict: Verdict) -> bool:
-    """Whether a "same claim as" link to this verdict is shown (to anyone: public pages too)."""
-    return can_see_verdict(None, verdict)
+def shown_links(queryset: QuerySet) -> QuerySet:
+    """The "same claim as" links (``ClaimLink``) of ``queryset`` that may be shown, to anyone and
+    on every surface (pages, ClaimReview ``isBasedOn``, the DataFeed, the links API): never to an
+    imported fact-check a moderator hid, and to one of our verdicts only while anyone may see it
+    (published, or superseded by a published correction)."""
+    return queryset.exclude(claim_review__is_hidden=True).filter(
+        Q(verdict__isnull=True) | Q(verdict__status__in=PUBLIC_VERDICT_STATES)
+    )
 
 
 def visible_comments(user, queryset: QuerySet[Comment]) -> QuerySet[Comment]:

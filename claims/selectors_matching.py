@@ -17,8 +17,8 @@ from claims.matching import embedding, rank
 from claims.matching.text import MAX_QUERY_CHARS, clean_query, search_config
 from claims.permissions import (
     MATCHED_VERDICT_STATES,
-    linked_verdict_shown,
     matchable_verdicts,
+    shown_links,
 )
 from claims.services.errors import ValidationError
 
@@ -350,14 +350,12 @@ def claim_links_for(*, claim_ids: list[int]) -> dict[int, list[dict]]:
     from claims.models import ClaimLink
 
     out: dict[int, list[dict]] = {pk: [] for pk in claim_ids}
-    links = ClaimLink.objects.filter(claim_id__in=claim_ids).select_related(
+    links = shown_links(ClaimLink.objects.filter(claim_id__in=claim_ids)).select_related(
         "claim_review", "verdict__rating", "verdict__claim", "created_by"
     )
     for link in links:
         if link.claim_review_id:
             r = link.claim_review
-            if r.is_hidden:
-                continue  # a moderator hid it: shown nowhere
             item = {
                 "kind": "claimreview",
                 "url": r.url,
@@ -368,8 +366,6 @@ def claim_links_for(*, claim_ids: list[int]) -> dict[int, list[dict]]:
             }
         else:
             v = link.verdict
-            if not linked_verdict_shown(v):
-                continue
             item = {
                 "kind": "verdict",
                 "url": public_url(v.claim),

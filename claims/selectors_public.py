@@ -92,7 +92,7 @@ class FactCheck:
     @property
     def checked_quote(self) -> str:
         """The text as it was checked (a revision may have changed or lost it since)."""
-        return self.claim.quote_before or self.claim.quote
+        return self.claim.checked_quote
 
     @property
     def corrections(self) -> list[Verdict]:
@@ -176,6 +176,13 @@ def sitemap_fact_checks() -> QuerySet[Verdict]:
     return (
         Verdict.objects.filter(status=Verdict.Status.PUBLISHED)
         .select_related("claim")
-        .only("id", "published_at", "claim__id", "claim__statement", "claim__quote")
+        .only(
+            "id",
+            "published_at",
+            "claim__id",
+            "claim__statement",
+            "claim__quote",
+            "claim__quote_before",
+        )
         .order_by("claim_id")
     )

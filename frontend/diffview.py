@@ -10,8 +10,13 @@ from difflib import SequenceMatcher
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from claims.anchoring import line_opcodes
+
 _TOKEN = re.compile(r"\w+(?:[.,]\w+)*|\s+|[^\w\s]")  # "4.2" is one word
 WORD_DIFF_MAX_TOKENS = 3_000  # a changed run longer than this is shown as removed and added
+# Tokens diffed word by word in one page, all changed runs together (each costs up to its square):
+# past it, changed runs are shown as removed and added.
+WORD_DIFF_BUDGET_TOKENS = 2 * WORD_DIFF_MAX_TOKENS
 CONTEXT_LINES = 2  # unchanged lines shown around each change
 MAX_HUNKS = 400  # a diff with more changes than this shows the first ones and says so
 
@@ -47,7 +52,8 @@ def inline_diff(old: str, new: str) -> SafeString:
     a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
     out: list[str] = []
     hunks = 0
-    opcodes = SequenceMatcher(None, a, b, autojunk=True).get_opcodes()
+    opcodes = line_opcodes(a, b)  # linear past LINE_DIFF_MAX_LINES, like re-anchoring's
+    budget = [WORD_DIFF_BUDGET_TOKENS]
     for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
             lines = a[i1:i2]
@@ -67,7 +73,7 @@ def inline_diff(old: str, new: str) -> SafeString:
             break
         removed, added = "".join(a[i1:i2]), "".join(b[j1:j2])
         if tag == "replace":
-            out.append(_inline_words(removed, added))
+            out.append(_inline_words(removed, added, budget))
         elif removed:
             out.append(f"<del>{escape(removed)}</del>")
         else:
@@ -75,13 +81,16 @@ def inline_diff(old: str, new: str) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 (every piece escaped above)
 
 
-def _inline_words(old: str, new: str) -> str:
-    """A replaced run once: unchanged words as they are, removed ones in <del>, added in <ins>."""
+def _inline_words(old: str, new: str, budget: list[int]) -> str:
+    """A replaced run once: unchanged words as they are, removed ones in <del>, added in <ins>
+    (while the page's budget of tokens lasts; past it, the run removed and added)."""
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    if len(a) + len(b) > 2 * WORD_DIFF_MAX_TOKENS:
+    if len(a) + len(b) > min(2 * WORD_DIFF_MAX_TOKENS, budget[0]):
         return f"<del>{escape(old)}</del><ins>{escape(new)}</ins>"
+    budget[0] -= len(a) + len(b)
+    # autojunk (from 200 tokens on): spaces and full stops in every line are not matched one by one
     out = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=True).get_opcodes():
         removed, added = escape("".join(a[i1:i2])), escape("".join(b[j1:j2]))
         if tag == "equal":
             out.append(added)

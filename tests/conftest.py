@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -87,6 +88,18 @@ class WorkerProcess:
             f"the Celery worker did not answer; its log:\n{self.log_path.read_text()[-4000:]}"
         )
 
+    def wait_until_ready(self, timeout: float = 60) -> None:
+        """Wait for the worker's log to say it is ready (a worker whose queues take no heartbeat,
+        such as a parse worker)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if "ready." in self.log_path.read_text():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(
+            f"the worker did not start; its log:\n{self.log_path.read_text()[-4000:]}"
+        )
+
     def kill(self, sig: int) -> None:
         assert self.proc is not None
         os.killpg(self.proc.pid, sig)
@@ -104,25 +117,78 @@ class WorkerProcess:
                 self.proc.wait()
 
 
+def worker_env(**settings: str) -> dict:
+    """A test worker's environment: this process's, the test database, the network guard loaded
+    (nothing it runs can leave loopback), and these settings."""
+    from django.db import connection
+
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url_for(connection.settings_dict),
+        PYTHONUNBUFFERED="1",
+        PYTHONPATH=os.pathsep.join([str(ROOT / "tests" / "worker_guard"), str(ROOT)]),
+        **settings,
+    )
+    return env
+
+
+def own_worker(tmp_path_factory, name: str, env: dict, args: list[str]) -> WorkerProcess:
+    """A worker named ``name`` (its log in a directory of that name), with ``args`` choosing its
+    pool, concurrency and queues (-Q: queues of its own, so no other worker takes its tasks)."""
+    log_path = tmp_path_factory.mktemp(name) / "worker.log"
+    common = ["--loglevel=INFO", "--without-mingle", "--without-gossip"]
+    return WorkerProcess(
+        env, log_path, [*common, f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h", *args]
+    )
+
+
+@contextmanager
+def routed_tasks(routes: dict[str, str]):
+    """Send these tasks ({task name: queue}) to a test worker's own queues while this lasts."""
+    from factcheck.celery import app
+
+    saved = app.conf.task_routes
+    # conf.update (not attribute assignment) rebuilds the router even when one was cached by an
+    # earlier send in the session.
+    app.conf.update(task_routes={name: {"queue": queue} for name, queue in routes.items()})
+    try:
+        yield
+    finally:
+        app.conf.update(task_routes=saved)
+
+
+@contextmanager
+def workers_running(django_db_blocker, *workers: WorkerProcess, check_guard: bool = True):
+    """Start the workers and wait until they are up: the first answers a heartbeat (so its queues
+    must take ``worker_heartbeat``), the others say ready in their logs. Afterwards stop them all,
+    and (``check_guard``) fail if any of them tried to leave loopback."""
+    for worker in workers:
+        worker.start()
+    try:
+        with django_db_blocker.unblock():
+            workers[0].wait_until_consuming()
+            for worker in workers[1:]:
+                worker.wait_until_ready()
+        yield workers[0]
+    finally:
+        for worker in workers:
+            worker.stop()
+        for worker in workers if check_guard else ():
+            assert "NETWORK GUARD" not in worker.log_path.read_text(), "a worker left loopback"
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """A real Celery worker consuming from the configured broker, writing to the test database."""
     from django.conf import settings
-    from django.db import connection
 
     from claims.services.queue import MATCHING_QUEUE
 
-    env = dict(os.environ)
-    env["DATABASE_URL"] = database_url_for(connection.settings_dict)
-    env.setdefault("PYTHONUNBUFFERED", "1")
-    # The worker loads the network guard too: nothing it runs can leave loopback.
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "tests" / "worker_guard"), str(ROOT)])
-    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
-    worker = WorkerProcess(
-        env,
-        log_path,
+    worker = own_worker(
+        tmp_path_factory,
+        "celery",
+        worker_env(),
         [
-            "--loglevel=INFO",
             "--pool=threads",
             "--concurrency=4",
             # The main queue, the parse queue and the matching queue, as `make run` names them
@@ -130,15 +196,8 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
             # tests/integration/test_parse_limits.py).
             "-Q",
             f"celery,{settings.PARSE_QUEUE},{MATCHING_QUEUE}",
-            "--without-mingle",
-            "--without-gossip",
-            f"--hostname=test-{os.getpid()}@%h",
         ],
     )
-    worker.start()
-    try:
-        with django_db_blocker.unblock():
-            worker.wait_until_consuming()
+    # Some tests send this worker hostile URLs on purpose; they check the guard themselves.
+    with workers_running(django_db_blocker, worker, check_guard=False):
         yield worker
-    finally:
-        worker.stop()

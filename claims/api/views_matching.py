@@ -14,6 +14,7 @@ from claims.api.permissions import IsMember
 from claims.api.views import ERROR_STATUSES, ApiView
 from claims.matching.text import MAX_QUERY_CHARS
 from claims.models import ClaimLink
+from claims.permissions import shown_links
 from claims.selectors_matching import MatchQuery, match_text
 from claims.services import claimreviews, matching
 
@@ -142,7 +143,7 @@ class ClaimLinkListView(ApiView, APIView):
     @extend_schema(responses={200: LinkSerializer(many=True)})
     def get(self, request, claim_pk: int):
         claim = selectors.claim_get(user=request.user, claim_id=claim_pk)
-        return Response(LinkSerializer(claim.links.all(), many=True).data)
+        return Response(LinkSerializer(shown_links(claim.links.order_by("id")), many=True).data)
 
     @extend_schema(request=LinkCreateSerializer, responses={201: LinkSerializer})
     def post(self, request, claim_pk: int):

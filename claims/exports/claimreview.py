@@ -35,11 +35,12 @@ def site_url(path: str) -> str:
 
 
 def fact_check_slug(claim: Claim) -> str:
-    """The readable part of a fact-check's URL: its statement (else quote), cut at a hyphen.
+    """The readable part of a fact-check's URL: its statement (else the quote as checked, which a
+    revision of the article never changes), cut at a hyphen.
 
     Only decoration: the claim id finds the page, and a stale slug redirects to this one.
     """
-    slug = slugify(claim.statement or claim.quote or "", allow_unicode=True)
+    slug = slugify(claim.statement or claim.checked_quote or "", allow_unicode=True)
     if len(slug) > SLUG_MAX:
         slug = slug[:SLUG_MAX].rsplit("-", 1)[0] or slug[:SLUG_MAX]
     return slug or "claim"
@@ -89,9 +90,7 @@ def claim_reviewed(claim: Claim, verdict: Verdict | None = None) -> str:
     drop the word that makes the claim false ("not", "never").
     """
     summary = verdict.claim_summary if verdict is not None else ""
-    # the quote as it was checked, should a revision of the article have changed it since
-    quote = claim.quote_before or claim.quote
-    return " ".join((summary or claim.statement or quote or "").split())
+    return " ".join((summary or claim.statement or claim.checked_quote or "").split())
 
 
 def _rating(verdict: Verdict) -> dict:

@@ -15,16 +15,14 @@ from urllib.parse import urlsplit
 
 from django.db import connection, transaction
 from django.db.models import ProtectedError, Q
-from django.utils import timezone
 
 from claims.matching import embedding
 from claims.matching.jsonld import claimreviews_in_html
 from claims.matching.text import search_config
 from claims.models import ClaimReview
 from claims.permissions import require_admin, require_editor
-from claims.services.concurrency import lock
-from claims.services.errors import InvalidTransition, ValidationError
-from claims.services.text import clean_text
+from claims.services.errors import ValidationError
+from claims.services.moderation import hidden_set
 
 BATCH = 1000
 MAX_TEXT = 10_000
@@ -360,15 +358,8 @@ def claimreview_hide(*, actor, review: ClaimReview, reason: str = "") -> ClaimRe
     """An editor hides an imported fact-check: kept, never offered as a match, linked or shown
     (a wrong or abusive item in someone's feed). A re-import leaves it hidden."""
     require_editor(actor, "hide imported fact-checks")
-    locked = lock(ClaimReview, review.pk)
-    if locked.is_hidden:
-        raise InvalidTransition("the fact-check is already hidden", current_state="hidden")
-    locked.is_hidden = True
-    locked.hidden_by = actor
-    locked.hidden_at = timezone.now()
-    locked.hidden_reason = clean_text(ClaimReview, "hidden_reason", reason, name="reason")
-    locked.save(
-        update_fields=["is_hidden", "hidden_by", "hidden_at", "hidden_reason", "updated_at"]
+    locked = hidden_set(
+        ClaimReview, review.pk, actor=actor, hide=True, noun="fact-check", reason=reason
     )
     _refresh_claims_matching([locked.pk])
     return locked
@@ -378,17 +369,8 @@ def claimreview_hide(*, actor, review: ClaimReview, reason: str = "") -> ClaimRe
 def claimreview_unhide(*, actor, review: ClaimReview) -> ClaimReview:
     """An editor offers a hidden fact-check again (who hid it and why stays in the audit trail)."""
     require_editor(actor, "show hidden imported fact-checks again")
-    locked = lock(ClaimReview, review.pk)
-    if not locked.is_hidden:
-        raise InvalidTransition("the fact-check is not hidden", current_state="visible")
-    locked.is_hidden = False
-    locked.hidden_by = None
-    locked.hidden_at = None
-    locked.hidden_reason = ""
-    locked.save(
-        update_fields=["is_hidden", "hidden_by", "hidden_at", "hidden_reason", "updated_at"]
-    )
-    _refresh_claims_matching([locked.pk])
+    locked = hidden_set(ClaimReview, review.pk, actor=actor, hide=False, noun="fact-check")
+    _refresh_claims_matching([locked.pk], drop=False)
     return locked
 
 
@@ -408,8 +390,11 @@ def claimreview_delete(*, actor, reviews: list[ClaimReview]) -> int:
     return deleted
 
 
-def _refresh_claims_matching(review_ids: list[int]) -> None:
-    """Claims whose stored matches name these fact-checks have them computed again."""
+def _refresh_claims_matching(review_ids: list[int], *, drop: bool = True) -> None:
+    """Claims whose stored matches name these fact-checks have them computed again by the worker.
+    With ``drop`` (hidden, deleted), the fact-checks also leave the stored matches now, in this
+    transaction: the workbench's "checked before" mark reads them, and must not show a hidden one
+    until the worker has run."""
     from claims.models import ClaimMatchResult
     from claims.services.matching import claim_matches_enqueue
 
@@ -418,6 +403,16 @@ def _refresh_claims_matching(review_ids: list[int]) -> None:
     named = Q()
     for pk in review_ids:
         named |= Q(results__contains=[{"kind": "claimreview", "id": pk}])
-    claim_ids = ClaimMatchResult.objects.filter(named).values_list("claim_id", flat=True)
-    for claim_id in claim_ids:
-        claim_matches_enqueue(claim_id=claim_id)
+    stored = list(ClaimMatchResult.objects.select_for_update().filter(named))
+    if drop:
+        gone = set(review_ids)
+        for row in stored:
+            row.results = [
+                r for r in row.results if not (r["kind"] == "claimreview" and r["id"] in gone)
+            ]
+            best = row.results[0] if row.results else None
+            row.best_score = best["score"] if best else None
+            row.same_claim = bool(best and best["same_claim"])
+        ClaimMatchResult.objects.bulk_update(stored, ["results", "best_score", "same_claim"])
+    for row in stored:
+        claim_matches_enqueue(claim_id=row.claim_id)

@@ -121,10 +121,19 @@ def _appearance_url(value: str) -> str:
     return value
 
 
+def settled_quote_before(claim: Claim) -> str:
+    """What ``quote_before`` keeps once a claim's place is settled again (a person confirms or
+    places it, a revision carries it unchanged): for a published claim the text as checked, which
+    its public page and ClaimReview show and are named by (a published fact-check is frozen);
+    otherwise nothing."""
+    return claim.checked_quote if claim.status == Claim.Status.PUBLISHED else ""
+
+
 def set_span(claim: Claim, article: Article, start: int, end: int, quote: str | None) -> None:
     """Place the claim on [start, end) of the article's current body: a person's placement, so
     its anchor is exact, in the current revision, and no longer waiting for review."""
     body = article.body
+    claim.quote_before = settled_quote_before(claim)
     claim.quote = span_check(body=body, start=start, end=end, quote=quote)
     claim.start, claim.end = start, end
     claim.prefix = body[max(0, start - CONTEXT_CHARS) : start]
@@ -133,10 +142,12 @@ def set_span(claim: Claim, article: Article, start: int, end: int, quote: str | 
     claim.anchor_confidence = 1.0
     claim.revision = article.revision
     claim.anchor_review = False
-    claim.quote_before = ""
 
 
-SPAN_COLUMNS = {
+# A claim's place in its article's text: what set_span writes, and what re-anchoring writes for
+# each claim after a revision (services.revisions; an update that changed only these was no
+# reviewer's). Ordered, for the SQL written from it.
+SPAN_COLUMNS = (
     "start",
     "end",
     "quote",
@@ -147,7 +158,7 @@ SPAN_COLUMNS = {
     "revision",
     "anchor_review",
     "quote_before",
-}
+)
 
 
 def article_for_span(article_id: int) -> Article:
@@ -247,7 +258,7 @@ def claim_update(
                 "This claim is lost in the current text: give both its start and its end.",
             )
         set_span(locked, article_for_span(locked.article_id), new_start, new_end, None)
-        changed |= SPAN_COLUMNS
+        changed.update(SPAN_COLUMNS)
     if changed:
         save_bumped(locked, changed)
     return locked

@@ -30,7 +30,12 @@ from claims.models import (
     Verdict,
     Webhook,
 )
-from claims.permissions import members_filter, require_member, verdict_reviewers_filter
+from claims.permissions import (
+    members_filter,
+    require_member,
+    verdict_is_blind,
+    verdict_reviewers_filter,
+)
 from claims.services import mail, queue
 from claims.services.errors import ValidationError
 
@@ -71,7 +76,7 @@ def verdict_changed(*, actor, verdict: Verdict) -> Event:
             actor=actor,
             claim=claim,
             verdict=verdict,
-            payload=verdict_data(verdict),
+            payload=verdict_payload(verdict),
             recipients=dict.fromkeys(ids, text),
         )
     kind = {
@@ -87,7 +92,7 @@ def verdict_changed(*, actor, verdict: Verdict) -> Event:
         actor=actor,
         claim=claim,
         verdict=verdict,
-        payload=verdict_data(verdict),
+        payload=verdict_payload(verdict),
         recipients={verdict.author_id: text},
     )
 
@@ -224,6 +229,27 @@ def claim_data(claim: Claim) -> dict:
         "version": claim.version,
         "updated_at": _time(claim.updated_at),
     }
+
+
+# What a blind verdict's event leaves out (permissions.verdict_is_blind): everything it says.
+BLIND_FIELDS = (
+    "rating",
+    "rating_label",
+    "summary",
+    "claim_summary",
+    "rationale",
+    "rejection_reason",
+)
+
+
+def verdict_payload(verdict: Verdict) -> dict:
+    """A verdict event's data: the verdict as the API writes it, except while its blind double
+    review is unrevealed: then what it says (and why it was rejected) is null, with
+    ``"blind": true``."""
+    data = verdict_data(verdict)
+    if verdict_is_blind(verdict):
+        data |= dict.fromkeys(BLIND_FIELDS) | {"blind": True}
+    return data
 
 
 def verdict_data(verdict: Verdict) -> dict:

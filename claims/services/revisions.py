@@ -43,7 +43,13 @@ from claims.permissions import (
     require_article_revise,
 )
 from claims.services import notify
-from claims.services.claims import SPAN_COLUMNS, VERSION_FIELDS, article_for_span, set_span
+from claims.services.claims import (
+    SPAN_COLUMNS,
+    VERSION_FIELDS,
+    article_for_span,
+    set_span,
+    settled_quote_before,
+)
 from claims.services.concurrency import check_version, lock, save_bumped
 from claims.services.errors import InvalidTransition, ValidationError
 from claims.services.extraction import article_suggest_claims
@@ -60,19 +66,6 @@ CHECKED_VERDICT_STATES = (
     Verdict.Status.SUBMITTED,
     Verdict.Status.APPROVED,
     Verdict.Status.PUBLISHED,
-)
-# What re-anchoring writes on a claim; an update that changed nothing else was no reviewer's.
-ANCHOR_COLUMNS = (
-    "start",
-    "end",
-    "quote",
-    "prefix",
-    "suffix",
-    "anchor_status",
-    "anchor_confidence",
-    "revision",
-    "anchor_review",
-    "quote_before",
 )
 ARTICLE_VERSION_FIELDS = (*Article.METADATA_FIELDS, "body_sha256", "revision", "version")
 
@@ -141,7 +134,7 @@ def article_revise(
         Claim.objects.select_for_update()
         .filter(article=locked)
         .order_by("id")
-        .only(*ANCHOR_COLUMNS, "id", "origin", "status", "version", "article_id")
+        .only(*SPAN_COLUMNS, "id", "origin", "status", "version", "article_id")
     )
     anchors = [Anchor(c.pk, c.start, c.end, c.quote, c.prefix, c.suffix) for c in claims]
     placements = {p.id: p for p in reanchor(old_body, new_body, anchors)}
@@ -238,7 +231,7 @@ def _anchor_row(claim: Claim, place: Placement, body: str, number: int, *, check
             "anchor_confidence": 0.0,
             "revision": claim.revision,  # the revision where it was last found
             "anchor_review": under_review or checked,
-            "quote_before": claim.quote_before or claim.quote,
+            "quote_before": claim.checked_quote,
         }
     quote = body[place.start : place.end]
     status, confidence = place.status, place.confidence
@@ -259,7 +252,7 @@ def _anchor_row(claim: Claim, place: Placement, body: str, number: int, *, check
         "anchor_confidence": float(confidence),
         "revision": number,
         "anchor_review": review,
-        "quote_before": (claim.quote_before or claim.quote) if (changed or review) else "",
+        "quote_before": claim.checked_quote if (changed or review) else settled_quote_before(claim),
     }
 
 
@@ -268,7 +261,7 @@ def _update_claims(rows: list[dict], now) -> None:
     if not rows:
         return
     qn = connection.ops.quote_name
-    fields = [Claim._meta.get_field(name) for name in ANCHOR_COLUMNS]
+    fields = [Claim._meta.get_field(name) for name in SPAN_COLUMNS]
     record = ", ".join(["id bigint", *(f"{qn(f.column)} {f.db_type(connection)}" for f in fields)])
     sets = ", ".join(f"{qn(f.column)} = r.{qn(f.column)}" for f in fields)
     table = qn(Claim._meta.db_table)
@@ -287,7 +280,7 @@ def _untouched_suggestions(article_id: int) -> set[int]:
     event_t = ClaimEvent._meta.db_table
     evidence_t = Evidence._meta.db_table
     comment_t = Comment._meta.db_table
-    machine = [*ANCHOR_COLUMNS, "version", "updated_at"]
+    machine = [*SPAN_COLUMNS, "version", "updated_at"]
     sql = f"""
         SELECT c.id FROM {claim_t} c
          WHERE c.article_id = %s AND c.status = 'suggested' AND c.origin = 'suggested'
@@ -325,7 +318,8 @@ def claim_anchor_confirm(
     """A person vouches for a claim's place after a revision: as it is (a moved or changed
     claim), or at [start, end) of the current body (any claim, and the only way back for a lost
     one). The anchor becomes exact and the review flag is cleared; ``quote_before`` is cleared
-    too, since the audit trail keeps it. Verdicts are never touched."""
+    too (the audit trail keeps it), except on a published claim, whose fact-check stays named by
+    the text it rated (``settled_quote_before``). Verdicts are never touched."""
     locked = lock(Claim, claim.pk)
     refusal = claim_anchor_refusal(actor, locked)
     if refusal is not None:
@@ -343,7 +337,7 @@ def claim_anchor_confirm(
         locked.anchor_status = Anchor_.EXACT
         locked.anchor_confidence = 1.0
         locked.anchor_review = False
-        locked.quote_before = ""
+        locked.quote_before = settled_quote_before(locked)
     save_bumped(locked, SPAN_COLUMNS)
     return locked
 

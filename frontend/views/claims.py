@@ -154,8 +154,7 @@ def claim_context(request: HttpRequest, claim: Claim, **extra) -> dict:
         ],
     }
     if claim.anchor_review or claim.anchor_status in ("changed", "lost"):
-        checked = claim.quote_before or claim.quote
-        context["anchor_diff"] = side_by_side(checked, claim.quote)
+        context["anchor_diff"] = side_by_side(claim.checked_quote, claim.quote)
     context["can_confirm_anchor"] = (
         claim.anchor_status != Claim.AnchorStatus.EXACT or claim.anchor_review
     ) and claim_anchor_refusal(user, claim) is None

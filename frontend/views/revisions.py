@@ -60,6 +60,7 @@ def article_correct(request: HttpRequest, article_id: int) -> HttpResponse:
     body = request.POST.get("body", "")
     note = request.POST.get("note", "")
     form = {"body": body, "note": note}
+    before = article.revision
     try:
         article_services.article_update(
             actor=request.user,
@@ -84,7 +85,7 @@ def article_correct(request: HttpRequest, article_id: int) -> HttpResponse:
     article.refresh_from_db()
     latest = selectors.article_revisions(user=request.user, article=article)[0]
     counts = latest.anchoring or {}
-    if latest.number == 1:
+    if article.revision == before:  # the same text: no revision (also after earlier ones)
         messages.info(request, "The text is the same as the current one: nothing was recorded.")
     else:
         messages.success(

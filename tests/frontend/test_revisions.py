@@ -196,3 +196,67 @@ def test_refetch_from_the_page_is_queued_and_said_so(
     assert len(sent) == 1
     article.refresh_from_db()
     assert article.revision == 1 and not ArticleRevision.objects.filter(number=2).exists()
+
+
+def test_a_published_fact_check_keeps_its_address_and_the_text_it_rated(
+    reviewer, editor, editor_client, story
+):
+    """Frozen once published: a reviewer's revision of the article, an editor confirming the new
+    place, and a later revision that moves the claim change neither the fact-check's address
+    (the ClaimReview's url, the feeds, the page) nor the text it says was rated."""
+    from claims.exports.claimreview import fact_check_path
+    from tests.claims.api.conftest import token_client
+
+    article, claim = story
+    EvidenceFactory(claim=claim)
+    verdict = verdict_submit(
+        actor=reviewer,
+        verdict=verdict_create(actor=reviewer, claim=claim, rating="false", summary="No."),
+    )
+    verdict_publish(actor=editor, verdict=verdict_approve(actor=editor, verdict=verdict))
+    claim.refresh_from_db()
+    path = fact_check_path(claim)
+    anonymous = token_client(None)
+
+    def published_as_it_was(step: str) -> None:
+        review = anonymous.get(f"/api/v1/claims/{claim.pk}/claimreview/").json()
+        assert review["url"].endswith(path), step
+        assert review["claimReviewed"] == Q1, step
+        page = Client().get(path)
+        assert page.status_code == 200, step
+        assert f"<blockquote>{Q1}</blockquote>" in page.content.decode(), step
+        feed = Client().get("/fact-checks/feed.jsonld").content.decode()
+        assert path in feed and "4.3 percent" not in feed, step
+
+    published_as_it_was("before")
+    article.refresh_from_db()
+    changed = BODY.replace("4.2 percent", "4.3 percent")
+    article_revise(actor=ReviewerFactory(), article=article, body=changed)
+    published_as_it_was("a reviewer's revision changed the words")
+    claim.refresh_from_db()
+    response = editor_client.post(
+        f"/claims/{claim.pk}/confirm-anchor/", {"version": claim.version}, follow=True
+    )
+    assert "confirmed" in response.content.decode()
+    claim.refresh_from_db()
+    assert (claim.anchor_status, claim.anchor_review) == ("exact", False)
+    published_as_it_was("an editor confirmed the new place")
+    article.refresh_from_db()
+    article_revise(actor=ReviewerFactory(), article=article, body="A new first line.\n\n" + changed)
+    claim.refresh_from_db()
+    assert claim.anchor_status == "moved"
+    published_as_it_was("a later revision moved it")
+
+
+def test_saving_the_same_text_again_says_nothing_was_recorded(reviewer_client, story):
+    article, _ = story
+    article_revise(actor=ReviewerFactory(), article=article, body=BODY + "A new last line.\n")
+    article.refresh_from_db()
+    response = reviewer_client.post(
+        f"/articles/{article.pk}/correct/",
+        {"body": article.body, "note": "", "version": article.version},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "nothing was recorded" in html and "Revision 2 saved" not in html
+    assert ArticleRevision.objects.filter(article=article).count() == 2

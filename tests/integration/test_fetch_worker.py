@@ -7,7 +7,6 @@ these tasks, runs with the thread pool the fetch queue is meant for, and has the
 
 from __future__ import annotations
 
-import os
 import signal
 import time
 import uuid
@@ -18,8 +17,7 @@ from django.db.models import Count
 from claims.models import Source, SourceSnapshot
 from claims.services import fetch
 from claims.tasks import source_fetch, source_sweep
-from factcheck.celery import app
-from tests.conftest import ROOT, WorkerProcess, database_url_for
+from tests.conftest import own_worker, routed_tasks, worker_env, workers_running
 from tests.factories import EditorFactory, SourceFactory
 from tests.sites import LocalSite, send
 
@@ -69,28 +67,14 @@ def fetch_queue():
 @pytest.fixture(scope="module")
 def routed(fetch_queue):
     """Send this module's tasks to the test worker's own queue."""
-    saved = app.conf.task_routes
-    # conf.update (not attribute assignment) rebuilds the router even when one was cached by an
-    # earlier send in the session.
-    app.conf.update(
-        task_routes={
-            "claims.tasks.source_fetch": {"queue": fetch_queue},
-            "claims.tasks.worker_heartbeat": {"queue": fetch_queue},
-        }
-    )
-    yield
-    app.conf.update(task_routes=saved)
+    tasks = ("claims.tasks.source_fetch", "claims.tasks.worker_heartbeat")
+    with routed_tasks(dict.fromkeys(tasks, fetch_queue)):
+        yield
 
 
 @pytest.fixture(scope="module")
 def fetch_worker(django_db_setup, django_db_blocker, tmp_path_factory, site, fetch_queue, routed):
-    from django.db import connection
-
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url_for(connection.settings_dict),
-        PYTHONUNBUFFERED="1",
-        PYTHONPATH=os.pathsep.join([str(ROOT / "tests" / "worker_guard"), str(ROOT)]),
+    env = worker_env(
         SOURCE_FETCH_QUEUE=fetch_queue,
         PARSE_QUEUE=fetch_queue,  # this worker parses what it fetched (the limits: test_parse_limits)
         PARSE_LEASE_SECONDS=str(LEASE_SECONDS),
@@ -100,29 +84,10 @@ def fetch_worker(django_db_setup, django_db_blocker, tmp_path_factory, site, fet
         SOURCE_FETCH_RETRY_BASE_SECONDS="1",
         SOURCE_FETCH_TOTAL_TIMEOUT="3",
     )
-    log_path = tmp_path_factory.mktemp("fetch-worker") / "worker.log"
-    worker = WorkerProcess(
-        env,
-        log_path,
-        [
-            "--loglevel=INFO",
-            "--pool=threads",
-            "--concurrency=20",
-            "--without-mingle",
-            "--without-gossip",
-            "-Q",
-            fetch_queue,
-            f"--hostname=fetch-{uuid.uuid4().hex[:6]}@%h",
-        ],
-    )
-    worker.start()
-    try:
-        with django_db_blocker.unblock():
-            worker.wait_until_consuming()
+    args = ["--pool=threads", "--concurrency=20", "-Q", fetch_queue]
+    worker = own_worker(tmp_path_factory, "fetch", env, args)
+    with workers_running(django_db_blocker, worker):
         yield worker
-    finally:
-        worker.stop()
-        assert "NETWORK GUARD" not in log_path.read_text(), "the worker tried to leave loopback"
 
 
 @pytest.fixture(autouse=True)

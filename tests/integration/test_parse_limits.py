@@ -10,7 +10,6 @@ hard time limit only (the parser is killed) and one with a soft limit (the parse
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 
@@ -20,8 +19,7 @@ from claims.fetching import FetchResult
 from claims.models import Article, Source
 from claims.services import fetch, queue
 from claims.tasks import article_fetch, article_refetch, source_fetch
-from factcheck.celery import app
-from tests.conftest import ROOT, WorkerProcess, database_url_for
+from tests.conftest import own_worker, routed_tasks, worker_env, workers_running
 from tests.factories import SourceFactory
 from tests.sites import LocalSite, send
 
@@ -67,46 +65,26 @@ def queues():
 def routed(queues):
     """The test process sends fetches to the fetch worker's queue; the fetch worker sends parses
     to its PARSE_QUEUE, the hard-limit worker's."""
-    saved = app.conf.task_routes
-    app.conf.update(
-        task_routes={
-            "claims.tasks.source_fetch": {"queue": queues["fetch"]},
-            "claims.tasks.article_fetch": {"queue": queues["fetch"]},
-            "claims.tasks.article_refetch": {"queue": queues["fetch"]},
-            "claims.tasks.source_parse": {"queue": queues["soft"]},
-            "claims.tasks.worker_heartbeat": {"queue": queues["fetch"]},
-        }
-    )
-    yield
-    app.conf.update(task_routes=saved)
+    routes = {
+        "claims.tasks.source_fetch": queues["fetch"],
+        "claims.tasks.article_fetch": queues["fetch"],
+        "claims.tasks.article_refetch": queues["fetch"],
+        "claims.tasks.source_parse": queues["soft"],
+        "claims.tasks.worker_heartbeat": queues["fetch"],
+    }
+    with routed_tasks(routes):
+        yield
 
 
 def _worker(tmp_path_factory, site, queues, name, env_extra, args):
-    from django.db import connection
-
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url_for(connection.settings_dict),
-        PYTHONUNBUFFERED="1",
-        PYTHONPATH=os.pathsep.join([str(ROOT / "tests" / "worker_guard"), str(ROOT)]),
+    env = worker_env(
         SOURCE_FETCH_QUEUE=queues["fetch"],
         PARSE_QUEUE=queues["parse"],
         SOURCE_FETCH_ALLOWED_NETWORKS="127.0.0.1/32",
         SOURCE_FETCH_ALLOWED_PORTS=str(site.port),
         **env_extra,
     )
-    log_path = tmp_path_factory.mktemp(name) / "worker.log"
-    return WorkerProcess(
-        env,
-        log_path,
-        [
-            "--loglevel=INFO",
-            "--without-mingle",
-            "--without-gossip",
-            f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h",
-            *args,
-        ],
-    )
+    return own_worker(tmp_path_factory, name, env, args)
 
 
 @pytest.fixture(scope="module")
@@ -136,29 +114,8 @@ def workers(django_db_setup, django_db_blocker, tmp_path_factory, site, queues, 
         {"PARSE_SOFT_TIME_LIMIT_SECONDS": str(SOFT_LIMIT), "PARSE_TIME_LIMIT_SECONDS": "60"},
         ["--pool=prefork", "--concurrency=1", "-Q", queues["soft"]],
     )
-    started = [fetcher, hard, soft]
-    for worker in started:
-        worker.start()
-    try:
-        with django_db_blocker.unblock():
-            fetcher.wait_until_consuming()
-            _wait_until_ready(hard)
-            _wait_until_ready(soft)
+    with workers_running(django_db_blocker, fetcher, hard, soft):
         yield {"fetcher": fetcher, "hard": hard, "soft": soft}
-    finally:
-        for worker in started:
-            worker.stop()
-        for worker in started:
-            assert "NETWORK GUARD" not in worker.log_path.read_text(), "a worker left loopback"
-
-
-def _wait_until_ready(worker: WorkerProcess, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if "ready." in worker.log_path.read_text():
-            return
-        time.sleep(0.2)
-    raise RuntimeError(f"the worker did not start; its log:\n{worker.log_path.read_text()[-4000:]}")
 
 
 def wait_for(predicate, timeout=60.0, interval=0.2):

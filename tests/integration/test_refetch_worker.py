@@ -4,7 +4,6 @@ and records a revision, with its claims re-anchored, only when the extracted tex
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 
@@ -14,8 +13,7 @@ from django.utils import timezone
 from claims.models import Article, ArticleRevision, Claim
 from claims.services.claims import claim_create
 from claims.tasks import article_refetch_due
-from factcheck.celery import app
-from tests.conftest import ROOT, WorkerProcess, database_url_for
+from tests.conftest import own_worker, routed_tasks, worker_env, workers_running
 from tests.factories import ReviewerFactory
 from tests.sites import LocalSite, send
 
@@ -54,29 +52,23 @@ def queue_name():
 
 @pytest.fixture(scope="module")
 def routed(queue_name):
-    saved = app.conf.task_routes
-    app.conf.update(
-        task_routes={
-            "claims.tasks.article_refetch_due": {"queue": queue_name},
-            "claims.tasks.article_refetch": {"queue": queue_name},
-            "claims.tasks.article_extract": {"queue": queue_name},
-            "claims.tasks.event_dispatch": {"queue": queue_name},
-            "claims.tasks.claim_match_refresh": {"queue": queue_name},
-            "claims.tasks.worker_heartbeat": {"queue": queue_name},
-        }
+    tasks = (
+        "claims.tasks.article_refetch_due",
+        "claims.tasks.article_refetch",
+        "claims.tasks.article_extract",
+        "claims.tasks.event_dispatch",
+        "claims.tasks.claim_match_refresh",
+        "claims.tasks.worker_heartbeat",
     )
-    yield
-    app.conf.update(task_routes=saved)
+    with routed_tasks(dict.fromkeys(tasks, queue_name)):
+        yield
 
 
-def _worker(queue_name, site, log_dir, name, args):
-    from django.db import connection
-
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url_for(connection.settings_dict),
-        PYTHONUNBUFFERED="1",
-        PYTHONPATH=os.pathsep.join([str(ROOT / "tests" / "worker_guard"), str(ROOT)]),
+@pytest.fixture(scope="module")
+def worker(django_db_setup, django_db_blocker, tmp_path_factory, site, queue_name, routed):
+    """As in production: a thread-pool worker fetches (the test's queue), a prefork worker reads
+    the pages under the parse queue's limits (its own queue, the workers' PARSE_QUEUE)."""
+    env = worker_env(
         SOURCE_FETCH_QUEUE=queue_name,
         PARSE_QUEUE=f"{queue_name}-parse",
         SOURCE_FETCH_ALLOWED_NETWORKS="127.0.0.3/32",
@@ -84,55 +76,17 @@ def _worker(queue_name, site, log_dir, name, args):
         SOURCE_FETCH_TOTAL_TIMEOUT="5",
         ARTICLE_REFETCH_INTERVAL_HOURS="24",
     )
-    return WorkerProcess(
-        env,
-        log_dir / f"{name}.log",
-        [
-            "--loglevel=INFO",
-            "--without-mingle",
-            "--without-gossip",
-            f"--hostname={name}-{uuid.uuid4().hex[:6]}@%h",
-            *args,
-        ],
+    fetcher = own_worker(
+        tmp_path_factory, "refetch", env, ["--pool=threads", "--concurrency=4", "-Q", queue_name]
     )
-
-
-@pytest.fixture(scope="module")
-def worker(django_db_setup, django_db_blocker, tmp_path_factory, site, queue_name, routed):
-    """As in production: a thread-pool worker fetches (the test's queue), a prefork worker reads
-    the pages under the parse queue's limits (its own queue, the workers' PARSE_QUEUE)."""
-    log_dir = tmp_path_factory.mktemp("refetch-workers")
-    fetcher = _worker(
-        queue_name,
-        site,
-        log_dir,
-        "refetch",
-        ["--pool=threads", "--concurrency=4", "-Q", queue_name],
-    )
-    parser = _worker(
-        queue_name,
-        site,
-        log_dir,
+    parser = own_worker(
+        tmp_path_factory,
         "refetch-parse",
+        env,
         ["--pool=prefork", "--concurrency=1", "-Q", f"{queue_name}-parse"],
     )
-    started = [fetcher, parser]
-    for process in started:
-        process.start()
-    try:
-        with django_db_blocker.unblock():
-            fetcher.wait_until_consuming()
-            deadline = time.monotonic() + 60
-            while "ready." not in parser.log_path.read_text():
-                assert time.monotonic() < deadline, parser.log_path.read_text()[-4000:]
-                time.sleep(0.2)
+    with workers_running(django_db_blocker, fetcher, parser):
         yield {"fetch": fetcher, "parse": parser}
-    finally:
-        for process in started:
-            process.stop()
-        for process in started:
-            log = process.log_path.read_text()
-            assert "NETWORK GUARD" not in log, "a worker tried to leave loopback"
 
 
 def wait_for(predicate, timeout=40.0, interval=0.2):

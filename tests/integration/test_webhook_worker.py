@@ -7,7 +7,6 @@ the network guard (tests/worker_guard) loaded.
 
 from __future__ import annotations
 
-import os
 import signal
 import time
 import uuid
@@ -19,8 +18,7 @@ from standardwebhooks.webhooks import Webhook as Verifier
 from claims.models import WebhookDelivery
 from claims.services import webhooks
 from claims.services.claims import claim_assign
-from factcheck.celery import app
-from tests.conftest import ROOT, WorkerProcess, database_url_for
+from tests.conftest import own_worker, routed_tasks, worker_env, workers_running
 from tests.factories import ClaimFactory, EditorFactory, ReviewerFactory
 from tests.receiver import Receiver
 
@@ -50,21 +48,13 @@ def hook_queue():
 
 @pytest.fixture(scope="module")
 def routed(hook_queue):
-    saved = app.conf.task_routes
-    app.conf.update(task_routes={name: {"queue": hook_queue} for name in TASKS})
-    yield
-    app.conf.update(task_routes=saved)
+    with routed_tasks(dict.fromkeys(TASKS, hook_queue)):
+        yield
 
 
 @pytest.fixture(scope="module")
 def hook_worker(django_db_setup, django_db_blocker, tmp_path_factory, receiver, hook_queue, routed):
-    from django.db import connection
-
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url_for(connection.settings_dict),
-        PYTHONUNBUFFERED="1",
-        PYTHONPATH=os.pathsep.join([str(ROOT / "tests" / "worker_guard"), str(ROOT)]),
+    env = worker_env(
         SOURCE_FETCH_QUEUE=hook_queue,
         SOURCE_FETCH_ALLOWED_NETWORKS="127.0.0.2/32",
         SOURCE_FETCH_ALLOWED_PORTS=str(receiver.port),
@@ -73,29 +63,10 @@ def hook_worker(django_db_setup, django_db_blocker, tmp_path_factory, receiver, 
         WEBHOOK_SWEEP_GRACE_SECONDS=str(GRACE_SECONDS),
         WEBHOOK_TIMEOUT_SECONDS="3",
     )
-    log_path = tmp_path_factory.mktemp("hook-worker") / "worker.log"
-    worker = WorkerProcess(
-        env,
-        log_path,
-        [
-            "--loglevel=INFO",
-            "--pool=threads",
-            "--concurrency=10",
-            "--without-mingle",
-            "--without-gossip",
-            "-Q",
-            hook_queue,
-            f"--hostname=hooks-{uuid.uuid4().hex[:6]}@%h",
-        ],
-    )
-    worker.start()
-    try:
-        with django_db_blocker.unblock():
-            worker.wait_until_consuming()
+    args = ["--pool=threads", "--concurrency=10", "-Q", hook_queue]
+    worker = own_worker(tmp_path_factory, "hooks", env, args)
+    with workers_running(django_db_blocker, worker):
         yield worker
-    finally:
-        worker.stop()
-        assert "NETWORK GUARD" not in log_path.read_text(), "the worker tried to leave loopback"
 
 
 @pytest.fixture(autouse=True)

@@ -220,3 +220,42 @@ def test_only_an_admin_deletes_and_never_a_linked_one(client, reviews):
     response = client.post(f"{URL}{moon.pk}/delete/", {"post": "yes"})
     assert ClaimReview.objects.filter(pk=moon.pk).exists()
     assert ClaimLink.objects.filter(claim_review=moon).exists()
+
+
+def test_a_hidden_fact_check_leaves_every_member_surface_at_once(editor, reviews):
+    """Hidden from the moment the moderator's transaction commits, without waiting for the
+    worker: the stored matches (the workbench's "checked before" mark) lose it in the same
+    transaction, and the links API lists no link to it (the pages already left it out)."""
+    from django.test import Client
+
+    from claims.services.claimreviews import claimreview_hide
+    from tests.claims.api.conftest import token_client
+
+    bridge, moon, wage = reviews
+    claim = ClaimFactory(status=Claim.Status.OPEN, statement="The moon landing was staged")
+    claim_link_create(actor=editor, claim=claim, kind="claimreview", target_id=moon.pk)
+    claim_link_create(actor=editor, claim=claim, kind="claimreview", target_id=wage.pk)
+    stored = [
+        {"kind": "claimreview", "id": r.pk, "claim_reviewed": r.claim_reviewed, "url": r.url}
+        | {"rating": "False", "author": "X", "date_published": None}
+        | {"score": score, "same_claim": score > 0.5}
+        for r, score in ((moon, 0.9), (bridge, 0.3))
+    ]
+    ClaimMatchResult.objects.create(
+        claim=claim, results=stored, best_score=0.9, same_claim=True, computed_at=timezone.now()
+    )
+    reviewer = ReviewerFactory()
+    browser = Client()
+    browser.force_login(reviewer)
+    workbench = f"/articles/{claim.article_id}/"
+    assert moon.url in browser.get(workbench).content.decode()  # shown before it is hidden
+
+    claimreview_hide(actor=editor, review=moon)
+
+    kept = ClaimMatchResult.objects.get(claim=claim)
+    assert [r["id"] for r in kept.results] == [bridge.pk]
+    assert (kept.best_score, kept.same_claim) == (0.3, False)
+    page = browser.get(workbench).content.decode()
+    assert moon.url not in page and "filmed in a studio" not in page
+    links = token_client(reviewer).get(f"/api/v1/claims/{claim.pk}/links/").json()
+    assert [(x["kind"], x["target"]) for x in links] == [("claimreview", wage.pk)]

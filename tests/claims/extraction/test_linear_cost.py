@@ -21,7 +21,6 @@ quadratic cases were; the second test keeps CPU time for those runs, comparing e
 from __future__ import annotations
 
 import re
-import sys
 import time
 from itertools import islice
 from pathlib import Path
@@ -32,6 +31,7 @@ from hypothesis import strategies as st
 
 from claims.extraction import cues, extract_claims
 from claims.extraction.clauses import CLAUSE_SPLIT_RE, WORD_RE, clauses
+from tests.calls import calls_made
 
 ROOT = Path(__file__).resolve().parents[3]
 NEWS_DIR = ROOT / "bench" / "data" / "news_dev"
@@ -73,18 +73,7 @@ def _cpu_per_kb(text: str) -> float:
 
 def _events_per_kb(text: str) -> float:
     """Calls (Python and C) made while extracting ``text``, per KB: deterministic."""
-    count = 0
-
-    def profile(frame, event, arg):
-        nonlocal count
-        count += 1
-
-    sys.setprofile(profile)
-    try:
-        extract_claims(text)
-    finally:
-        sys.setprofile(None)
-    return count / (len(text) / 1000)
+    return calls_made(lambda: extract_claims(text)) / (len(text) / 1000)
 
 
 # Abbreviation runs and four-word claims, the densest texts, count up to 6.4x news per KB (their
@@ -140,20 +129,13 @@ def test_the_event_count_is_deterministic_and_sees_quadratic_work():
     assert _events_per_kb(text) == _events_per_kb(text)
 
     def quadratic_per_kb(size: int) -> float:
-        count = 0
-
-        def profile(frame, event, arg):
-            nonlocal count
-            count += 1
-
         words = ["w"] * (size // 100)
-        sys.setprofile(profile)
-        try:
+
+        def read() -> None:
             for i in range(len(words)):
                 any(w == "x" for w in words[:i])  # reads everything before each word
-        finally:
-            sys.setprofile(None)
-        return count / (size / 1000)
+
+        return calls_made(read) / (size / 1000)
 
     assert quadratic_per_kb(100_000) / quadratic_per_kb(10_000) > 5 * FLAT
 

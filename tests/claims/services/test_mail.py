@@ -258,3 +258,43 @@ def test_the_real_smtp_path_to_a_local_server_and_a_server_that_is_down(settings
     event = Event.objects.latest("id")
     assert send(event) == {"pending": 1}
     assert list(event.notifications.values_list("email", flat=True)) == ["pending"]
+
+
+def test_an_article_revision_is_mailed_and_digested_with_a_link_to_the_article(settings):
+    """article.revised is about an article, not a claim: its e-mail links to the article's
+    revisions (it used to raise NoReverseMatch, which also stopped the whole digest run)."""
+    from claims.services.revisions import article_revise
+    from tests.factories import ArticleFactory
+
+    settings.WORKBENCH_URL = "https://desk.example/"
+    body = "First line.\n\nThe budget grew by 12 million euros in 2024.\n"
+    article = ArticleFactory(body=body)
+    quote = "The budget grew by 12 million euros"
+    author = ReviewerFactory(email="author@example.org")
+    other = ReviewerFactory(email="other@example.org")
+    claims = []
+    for who in (author, other):
+        claim = SourcedClaimFactory(
+            article=article, start=body.index(quote), end=body.index(quote) + len(quote)
+        )
+        verdict_submit(
+            actor=who,
+            verdict=verdict_create(actor=who, claim=claim, rating="false", summary="No."),
+        )
+        claims.append(claim)
+    mail.email_preferences_set(actor=other, modes={"article.revised": "immediate"})
+    article.refresh_from_db()
+    article_revise(
+        actor=EditorFactory(), article=article, body=body.replace("12 million", "13 million")
+    )
+    event = Event.objects.get(type="article.revised")
+    assert states(event) == {author.username: "digest", other.username: "pending"}
+    link = f"https://desk.example/articles/{article.pk}/revisions/"
+
+    assert send(event) == {"sent": 1}
+    (immediate,) = django_mail.outbox
+    assert immediate.to == ["other@example.org"] and link in immediate.body
+    assert mail.email_digest_send() == 1
+    digest = django_mail.outbox[-1]
+    assert digest.to == ["author@example.org"] and link in digest.body
+    assert "articles you work on revised" in digest.body

@@ -261,3 +261,34 @@ def test_marking_read_refuses_bad_ids(ids):
     with pytest.raises(ValidationError) as caught:
         notification_mark_read(actor=ReviewerFactory(), ids=ids)
     assert caught.value.field == "ids"
+
+
+def test_a_blind_double_reviews_verdict_reaches_webhooks_without_its_content_until_both_submit():
+    """Webhook receivers (a newsroom system, a chat channel the whole desk reads) are no way
+    around blindness: before both reviewers submitted, a verdict's event carries no rating,
+    summary, rationale or rejection reason; the submission that reveals both carries its own."""
+    from claims.services.double_review import claim_double_review_start
+
+    first, second = ReviewerFactory(), ReviewerFactory()
+    editor = EditorFactory()
+    claim = SourcedClaimFactory()
+    claim_double_review_start(
+        actor=editor, claim=claim, reviewers=[first.username, second.username]
+    )
+    secret = "Only-the-first-reviewer-wrote-this-8812"
+    theirs = verdict_create(
+        actor=first, claim=claim, rating="mostly-false", summary=secret, rationale=secret
+    )
+    theirs = verdict_submit(actor=first, verdict=theirs)
+    verdict_reject(actor=editor, verdict=theirs, reason=f"Reason naming {secret}")
+    verdict_submit(actor=first, verdict=verdict_update(actor=first, verdict=theirs, summary=secret))
+    for event in Event.objects.filter(verdict=theirs):
+        data = event.payload
+        assert secret not in str(data) and "mostly-false" not in str(data), event.type
+        assert data["blind"] is True and data["id"] == theirs.pk and data["status"], event.type
+
+    mine = verdict_create(actor=second, claim=claim, rating="true", summary="Mine, now shown.")
+    verdict_submit(actor=second, verdict=mine)
+    revealing = Event.objects.get(verdict=mine, type="verdict.submitted")
+    assert revealing.payload["summary"] == "Mine, now shown."
+    assert revealing.payload["rating"] == "true" and "blind" not in revealing.payload
