@@ -194,7 +194,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=1, help="claims and text times this")
     parser.add_argument("--runs", type=int, default=1, help="runs per case (the best is shown)")
+    parser.add_argument(
+        "--cases",
+        default="news,transcript,worst,replaced",
+        help="comma-separated cases to run (default: all)",
+    )
     args = parser.parse_args()
+    cases = set(args.cases.split(","))
     global RUNS
     RUNS = max(1, args.runs)
     rng = random.Random(20)
@@ -213,22 +219,23 @@ def main() -> None:
     paragraphs = body.split("\n\n")
     middle = len(paragraphs) // 2
     paragraphs[middle] = " ".join(sentence(rng) for _ in range(3))  # one paragraph rewritten
-    run("news", body, "\n\n".join(paragraphs), spans, transcript=False)
+    if "news" in cases:
+        run("news", body, "\n\n".join(paragraphs), spans, transcript=False)
 
     size = 1_000_000 * args.scale
     body = transcript_body(rng, size)
     spans = claim_spans(body, 5_000 * args.scale, rng)
     at = body.index(" the ", len(body) // 2)
-    run("transcript", body, body[:at] + " The " + body[at + 5 :], spans, transcript=True)
-    run(
-        "worst",
-        body,
-        "MODERATOR: Good evening.\n" + body[:at] + " The " + body[at + 5 :] + "HOLT: Thanks.\n",
-        spans,
-        transcript=True,
-    )
-    replaced = transcript_body(random.Random(99), size)
-    run("replaced", body, replaced, spans, transcript=True)
+    if "transcript" in cases:
+        run("transcript", body, body[:at] + " The " + body[at + 5 :], spans, transcript=True)
+    if "worst" in cases:
+        worst = (
+            "MODERATOR: Good evening.\n" + body[:at] + " The " + body[at + 5 :] + "HOLT: Thanks.\n"
+        )
+        run("worst", body, worst, spans, transcript=True)
+    if "replaced" in cases:
+        replaced = transcript_body(random.Random(99), size)
+        run("replaced", body, replaced, spans, transcript=True)
 
 
 if __name__ == "__main__":
