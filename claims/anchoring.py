@@ -52,7 +52,8 @@ _WORD_START = re.compile(r"(?<!\w)\w")
 # then the word-start index is built once (it costs about as much as a few dozen scans).
 FIND_BUDGET = 20_000_000
 FIND_SCANS = 30
-KEY = 12  # characters from a word start the index keys on (about two words)
+KEY = 12  # the fewest characters from a word start the index looks up (about two words)
+SORT_KEY = 32  # the characters after a word start the index is sorted on
 
 
 @dataclass(frozen=True)
@@ -317,15 +318,36 @@ def score(
 
 class Finder:
     """Verbatim look-ups in the new body. The first ones scan it (``str.find``); once they have
-    read ``FIND_BUDGET`` characters, an index of the body's word starts (its first ``KEY``
-    characters to their offsets) is built once, and a piece holding a word start is found
-    through it, so n look-ups in a long body cost the body once plus n small lists, not n
-    bodies (a body replaced by unrelated text sends every claim here)."""
+    read ``FIND_BUDGET`` characters, an index of the body's word starts is built once: their
+    offsets sorted by the ``SORT_KEY`` characters that follow each (a stable sort, so offsets
+    ascend among equal keys). A piece holding a word start at k is then found by bisecting for
+    its text from k on: the range holds only the word starts followed by that text (up to
+    ``SORT_KEY`` characters), and each is checked against the whole piece. So n look-ups in a
+    long body cost the body once (sorting it) plus n bisections and their matches, not n bodies
+    (a body replaced by unrelated text sends every claim here). An index of ``KEY`` characters
+    would not do: a two-word key recurs in proportion to the body, and a piece that is not
+    there had all its recurrences checked, so the cost grew with the square of the body."""
 
     def __init__(self, text: str):
         self.text = text
         self.scanned = 0
-        self.index: dict[str, list[int]] | None = None
+        self.order: list[int] | None = None
+
+    def _build(self) -> None:
+        text = self.text
+        order = [m.start() for m in _WORD_START.finditer(text)]
+        order.sort(key=lambda p: text[p : p + SORT_KEY])
+        self.order = order
+
+    def _range(self, key: str) -> tuple[int, int]:
+        """The slice of the index whose word starts are followed by ``key``."""
+        text, n = self.text, len(key)
+
+        def head(p: int) -> str:
+            return text[p : p + n]
+
+        lo = bisect.bisect_left(self.order, key, key=head)
+        return lo, bisect.bisect_right(self.order, key, lo=lo, key=head)
 
     def find_all(self, piece: str, limit: int) -> list[int]:
         text = self.text
@@ -333,23 +355,28 @@ class Finder:
             return []
         starts = self._word_starts(piece)
         budget = max(FIND_BUDGET, FIND_SCANS * len(text))
-        if starts and self.index is None and self.scanned >= budget:
-            self.index = {}
-            for m in _WORD_START.finditer(text):
-                self.index.setdefault(text[m.start() : m.start() + KEY], []).append(m.start())
-        if starts and self.index is not None:
-            # the rarest of the piece's word starts: the fewest offsets to verify
-            k, offsets = min(
-                ((k, self.index.get(piece[k : k + KEY], ())) for k in starts),
-                key=lambda pair: len(pair[1]),
-            )
+        if starts and self.order is None and self.scanned >= budget:
+            self._build()
+        if starts and self.order is not None:
+            # The word start followed by the rarest text: the fewest offsets to verify. The first
+            # ones are followed by the most of the piece; a few bisections settle it.
+            k, lo, hi = starts[0], 0, len(self.order) + 1
+            for start in starts[:3]:
+                found = self._range(piece[start : start + SORT_KEY])
+                if found[1] - found[0] < hi - lo:
+                    k, (lo, hi) = start, found
+                if hi - lo <= 16:
+                    break
+            # A whole sort key is one run of equal keys, in offset order: stop at the limit.
+            in_order = len(piece) - k >= SORT_KEY
             out = []
-            for pos in offsets:
-                if pos - k >= 0 and text.startswith(piece, pos - k):
-                    out.append(pos - k)
-                    if len(out) == limit:
+            for i in range(lo, hi):
+                at = self.order[i] - k
+                if at >= 0 and text.startswith(piece, at):
+                    out.append(at)
+                    if in_order and len(out) == limit:
                         break
-            return sorted(out)
+            return sorted(out)[:limit]
         out, at = [], text.find(piece)
         while at >= 0 and len(out) < limit:
             out.append(at)

@@ -53,9 +53,10 @@ def _summary_sql(value: str) -> str:
     )
 
 
-def _changed_columns_sql(summarised: tuple[str, ...]) -> str:
+def _changed_columns_sql(summarised: tuple[str, ...], as_text: frozenset[str] = frozenset()) -> str:
     """``_CHANGED_COLUMNS_SQL`` with each of ``summarised`` (large text columns) recorded by its
-    length and digest when it changed, rather than its whole text before and after."""
+    length and digest when it changed, rather than its whole text before and after; a column in
+    ``as_text`` (JSON) is summarised by its text."""
     if not summarised:
         return _CHANGED_COLUMNS_SQL
     if not all(c.isidentifier() for c in summarised):
@@ -71,6 +72,8 @@ def _changed_columns_sql(summarised: tuple[str, ...]) -> str:
     parts = [f"COALESCE({changed}, jsonb_build_object())"]
     for c in summarised:
         old, new = f'OLD."{c}"', f'NEW."{c}"'
+        if c in as_text:
+            old, new = f"({old})::text", f"({new})::text"
         parts.append(
             f"CASE WHEN {old} IS DISTINCT FROM {new} THEN jsonb_build_object('{c}', "
             f"jsonb_build_array({_summary_sql(old)}, {_summary_sql(new)})) "
@@ -95,8 +98,13 @@ class _UpdateWithChangesTrigger(PghistoryEventTrigger):
             raise ImproperlyConfigured(
                 "django-pghistory's trigger SQL changed shape; update claims.audit"
             )
+        as_text = frozenset(
+            c
+            for c in self.summarised
+            if model._meta.get_field(c).get_internal_type() in ("JSONField", "ArrayField")
+        )
         sql = func.func.replace(head, head + '"pgh_changes", ').replace(
-            values, values + _changed_columns_sql(self.summarised) + ", "
+            values, values + _changed_columns_sql(self.summarised, as_text) + ", "
         )
         return pgtrigger.Func(sql)
 

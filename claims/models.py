@@ -1526,7 +1526,10 @@ class AuditEvent(PghistoryEvent):
         abstract = True
 
 
-class ArticleEvent(audit_event_model(Article, base_model=AuditEvent)):
+# An article's body is kept in its revisions (ArticleRevision, append-only: the body as first
+# stored becomes revision 1 when it first changes) and its turns are read from the body: its events
+# record a change of either by length and md5, not a copy of the text before and after.
+class ArticleEvent(audit_event_model(Article, base_model=AuditEvent, summarised=("body", "turns"))):
     pass
 
 

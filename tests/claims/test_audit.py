@@ -14,6 +14,7 @@ from django.db import ProgrammingError, connection, transaction
 
 from claims.audit import audit_context, system_actor, user_metadata
 from claims.models import (
+    Article,
     ArticleEvent,
     Claim,
     ClaimEvent,
@@ -414,6 +415,48 @@ def test_a_source_fetch_records_what_changed_and_the_text_only_by_length_and_dig
         )
         stored = cursor.fetchone()[0]
     assert stored < 8_000, f"{stored} bytes of events for two fetches of a 100 KB text"
+
+
+def test_an_article_revision_records_its_body_only_by_length_and_digest():
+    from claims.models import ArticleRevision
+    from claims.services.revisions import article_revise
+
+    # about 100 KB that does not compress to nothing
+    body = " ".join(hashlib.sha256(str(i).encode()).hexdigest() for i in range(1500)) + ".\n"
+    article = ArticleFactory(body=body)
+    editor = EditorFactory()
+    new = "A correction at the top.\n" + body
+    with audit_context(**user_metadata(editor)):
+        article_revise(actor=editor, article=article, body=new, note="top line")
+    [event] = updates(ArticleEvent, article)
+    digest = lambda text: hashlib.md5(text.encode()).hexdigest()  # noqa: E731, S324
+    assert event.pgh_changes["body"] == [
+        {"characters": len(body), "md5": digest(body)},
+        {"characters": len(new), "md5": digest(new)},
+    ]
+    assert event.pgh_changes["revision"] == [1, 2]
+    assert event.pgh_changes["body_sha256"][1] == hashlib.sha256(new.encode()).hexdigest()
+    assert not hasattr(event, "body") and not hasattr(event, "turns")
+    # the bodies themselves are in the revisions, append-only
+    bodies = dict(ArticleRevision.objects.filter(article=article).values_list("number", "body"))
+    assert bodies == {1: body, 2: new}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sum(pg_column_size(e.*)) FROM claims_articleevent e WHERE pgh_obj_id = %s",
+            [article.pk],
+        )
+        stored = cursor.fetchone()[0]
+    assert stored < 4_000, f"{stored} bytes of events for an article of 100 KB and a revision"
+
+
+def test_a_transcripts_turns_are_summarised_too():
+    article = ArticleFactory(
+        body="JANE: Unemployment fell.\n", kind="transcript", turns=[{"speaker": "JANE"}]
+    )
+    Article.objects.filter(pk=article.pk).update(turns=[{"speaker": "JOHN"}])
+    [event] = updates(ArticleEvent, article)
+    before, after = event.pgh_changes["turns"]
+    assert set(before) == {"characters", "md5"} and before != after
 
 
 def test_an_articles_suggestions_are_recorded_as_one_event_set_with_the_actor():
