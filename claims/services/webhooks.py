@@ -207,7 +207,7 @@ def webhook_deliver(*, delivery_id: int) -> DeliveryOutcome:
     }
     code, head, error, permanent = None, "", "", False
     try:
-        result = post(delivery.webhook.url, body, headers, delivery_config())
+        result = post(delivery.webhook.url, body, headers, delivery_config(), keep_alive=True)
         code, head = result.status_code, result.body_head.decode("utf-8", "replace")
     except FetchError as exc:
         error, permanent = f"{exc.code}: {exc.message}", exc.code in _PERMANENT
