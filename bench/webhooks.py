@@ -1,8 +1,10 @@
 """Webhook figures: what notifying adds to a request, and delivery throughput through real workers.
 
-1. Request cost: `verdict_submit` (20 editors to notify, 10 webhooks registered) timed with the
-   notification write and without it (notify.verdict_changed replaced by a no-op), each committed
-   in its own transaction so the after-commit enqueue to Redis is counted; medians of --requests.
+1. Request cost: `verdict_submit` (20 editors to notify, 10 webhooks registered) timed with its
+   event (notify.verdict_changed: the outbox row and the dispatch message) and without it
+   (replaced by a no-op), each committed in its own transaction so the after-commit send to
+   Redis is counted; medians of --requests. Then the worker's side of those events, timed
+   alone: one event_dispatch of all of them (inbox lines, e-mail states, 10 deliveries each).
 2. Delivery: --events events, each dispatched and POSTed, signed, by real Celery workers (the
    production topology: processes x threads, DEBUG off, their own queue) to a loopback receiver
    that answers each POST after 50 ms. Printed beside the ideal time (events x 0.05 s /
@@ -77,15 +79,23 @@ def start_receiver() -> int:
 def request_cost(requests: int) -> None:
     from django.db import transaction
 
-    from claims.models import Event, Verdict, Webhook
-    from claims.services import notify, verdicts
-    from tests.factories import EditorFactory, ReviewerFactory, SourcedClaimFactory
+    from claims.models import Event, Notification, Source, Verdict, Webhook, WebhookDelivery
+    from claims.services import notify, verdicts, webhooks
+    from tests.factories import (
+        EditorFactory,
+        ReviewerFactory,
+        SourcedClaimFactory,
+        SourceFactory,
+    )
 
     run = uuid.uuid4().hex[:6]
+    SourceFactory.reset_sequence(int(run, 16))  # URLs unlike any an earlier run left
     editors = [EditorFactory(username=f"bench-{run}-editor{n}") for n in range(20)]
     author = ReviewerFactory(username=f"bench-{run}-author")
     hooks = [
-        Webhook.objects.create(url=f"http://{HOST}:9/{n}", events=["*"], secret=BENCH_SECRET)
+        Webhook.objects.create(
+            url=f"http://{HOST}:9/{n}", events=["*"], secret=BENCH_SECRET, created_by=editors[0]
+        )
         for n in range(10)
     ]
     claims = []
@@ -111,13 +121,27 @@ def request_cost(requests: int) -> None:
     with_ms, without_ms = (statistics.median(timings[k]) for k in ("with", "without"))
     print(
         f"verdict_submit, 20 editors to notify, 10 webhooks, median of {requests}: "
-        f"{with_ms:.2f} ms with notifications, {without_ms:.2f} ms without: "
-        f"+{with_ms - without_ms:.2f} ms"
+        f"{with_ms:.2f} ms with its event, {without_ms:.2f} ms without: "
+        f"+{with_ms - without_ms:.2f} ms in the request"
     )
-    Event.objects.filter(pk__gt=first_event).delete()
+    mine = Event.objects.filter(pk__gt=first_event)
+    count = mine.count()
+    started = time.perf_counter()
+    webhooks.event_dispatch(event_id=mine.order_by("id").values_list("id", flat=True).first())
+    dispatch_ms = (time.perf_counter() - started) * 1000
+    lines = Notification.objects.filter(event__in=mine).count()
+    deliveries = WebhookDelivery.objects.filter(event__in=mine).count()
+    print(
+        f"  the worker's dispatch of those {count} events: {dispatch_ms:.1f} ms "
+        f"({dispatch_ms / max(count, 1):.2f} ms an event; {lines} inbox lines, "
+        f"{deliveries} deliveries)"
+    )
+    mine.delete()
     Verdict.objects.filter(claim__in=claims).delete()
+    sources = list(Source.objects.filter(evidence__claim__in=claims).values_list("pk", flat=True))
     for claim in claims:
         claim.article.delete()
+    Source.objects.filter(pk__in=sources).delete()
     for hook in hooks:
         hook.delete()
     for user in [*editors, author]:
@@ -128,11 +152,13 @@ def delivery_throughput(events: int, processes: int, concurrency: int, queue: st
     from bench.fetch_throughput import cpu_seconds, machine_busy, stop, wait_consuming
     from claims.models import Event, EventType, Webhook, WebhookDelivery
     from claims.tasks import event_dispatch
+    from tests.factories import EditorFactory
 
     port = start_receiver()
     procs, log = start_workers(queue, port, processes, concurrency)
+    editor = EditorFactory(username=f"bench-{uuid.uuid4().hex[:6]}-hooks")
     hook = Webhook.objects.create(
-        url=f"http://{HOST}:{port}/hook", events=["*"], secret=BENCH_SECRET
+        url=f"http://{HOST}:{port}/hook", events=["*"], secret=BENCH_SECRET, created_by=editor
     )
     try:
         for proc in procs:
@@ -170,6 +196,7 @@ def delivery_throughput(events: int, processes: int, concurrency: int, queue: st
         Event.objects.filter(pk__in=ids).delete()
     finally:
         hook.delete()
+        editor.delete()
         stop(procs)
 
 

@@ -90,30 +90,36 @@ def _modes_for(user_ids) -> dict[tuple[int, str], str]:
     return {(uid, kind): mode for uid, kind, mode in rows.values_list("user_id", "type", "email")}
 
 
-def initial_states(kinds: dict[int, str]) -> dict[int, str]:
-    """The e-mail state new notifications start in, for {recipient id: type}: `pending` for those
-    who want it now (the worker sends it), `digest`, or `skipped` (off, no address, inactive).
-    One query (the recipients with an address, joined to their choices), in the writing request."""
-    if not kinds:
+def initial_states(lines: list[tuple[int, str]]) -> dict[tuple[int, str], str]:
+    """The e-mail state new notifications start in, for (recipient id, type) pairs: `pending` for
+    those who want it now (the worker sends it), `digest`, or `skipped` (off, no address,
+    inactive). One query for any number of lines (the recipients with an address, joined to their
+    choices), in the worker's dispatch."""
+    if not lines:
         return {}
     rows = (
         get_user_model()
-        .objects.filter(pk__in=kinds, is_active=True)
+        .objects.filter(pk__in={user_id for user_id, _ in lines}, is_active=True)
         .exclude(email="")
         .values_list("pk", "notification_preferences__type", "notification_preferences__email")
     )
-    modes: dict[int, str] = {}
+    with_address: set[int] = set()
+    chosen: dict[tuple[int, str], str] = {}
     for user_id, kind, mode in rows:
-        if kind == kinds[user_id]:
-            modes[user_id] = mode
-        else:
-            modes.setdefault(user_id, default_mode(kinds[user_id]))
+        with_address.add(user_id)
+        if kind is not None:
+            chosen[user_id, kind] = mode
     state = {
         EmailMode.IMMEDIATE: NotificationEmail.PENDING,
         EmailMode.DIGEST: NotificationEmail.DIGEST,
         EmailMode.OFF: NotificationEmail.SKIPPED,
     }
-    return {uid: state[modes[uid]] if uid in modes else NotificationEmail.SKIPPED for uid in kinds}
+    return {
+        (user_id, kind): state[chosen.get((user_id, kind), default_mode(kind))]
+        if user_id in with_address
+        else NotificationEmail.SKIPPED
+        for user_id, kind in lines
+    }
 
 
 # --- choices -------------------------------------------------------------------------------------

@@ -16,18 +16,19 @@ import hmac
 import json
 import random
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from claims.fetching import FetchConfig, FetchError, check_url, post, resolve_checked
-from claims.models import Event, EventType, Webhook, WebhookDelivery
-from claims.permissions import require_editor
-from claims.services import queue
+from claims.models import Comment, Event, EventType, Verdict, Webhook, WebhookDelivery
+from claims.permissions import is_editor, require_editor, visible_comments, visible_verdicts
+from claims.services import notify, queue
 from claims.services.errors import InvalidTransition, ValidationError
 from claims.services.fetch import fetch_config
 from claims.services.text import clean_text
@@ -95,7 +96,7 @@ def webhook_redeliver(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
     locked.status = WebhookDelivery.Status.PENDING
     locked.next_attempt_at = timezone.now()
     locked.save(update_fields=["status", "next_attempt_at", "updated_at"])
-    queue.enqueue(queue.WEBHOOK_DELIVER, locked.pk)
+    queue.enqueue(queue.WEBHOOK_DELIVER, [locked.pk])
     return locked
 
 
@@ -130,84 +131,212 @@ def _clean_events(events) -> list[str]:
 # --- the worker's side ------------------------------------------------------------------------
 
 
-def event_dispatch(*, event_id: int) -> int:
-    """Create the event's deliveries (once) and enqueue them; return how many were enqueued."""
+DISPATCH_BATCH = 200  # events one dispatch takes at most
+DELIVER_BATCH = 10  # deliveries of one webhook one message carries at most
+
+
+def event_dispatch(*, event_id: int | None = None, limit: int = DISPATCH_BATCH) -> int:
+    """Dispatch undispatched events: this one (when given) and up to `limit` in all, oldest
+    first, locked with SKIP LOCKED so concurrent dispatches share the work. Writes their inbox
+    notifications (notify.fan_out) and one delivery per matching webhook, marks them dispatched,
+    and enqueues the deliveries (one message per webhook and DELIVER_BATCH deliveries) and the
+    e-mail that is wanted now. A constant number of queries for the deliveries and the rows
+    written; deciding recipients costs a few per event. Returns the events dispatched."""
     with transaction.atomic():
-        event = (
-            Event.objects.select_for_update(skip_locked=True)
-            .filter(pk=event_id, dispatched_at__isnull=True)
-            .first()
-        )
-        if event is None:
-            return 0  # dispatched already, or another worker holds it
-        now = timezone.now()
-        hooks = Webhook.objects.filter(
-            Q(events__contains=[ALL_EVENTS]) | Q(events__contains=[event.type])
-        ).values_list("pk", flat=True)
-        WebhookDelivery.objects.bulk_create(
-            [WebhookDelivery(webhook_id=pk, event=event, next_attempt_at=now) for pk in hooks],
-            ignore_conflicts=True,
-        )
-        event.dispatched_at = now
-        event.save(update_fields=["dispatched_at"])
+        undispatched = Event.objects.filter(dispatched_at__isnull=True)
         ids = list(
-            WebhookDelivery.objects.filter(
-                event=event, status=WebhookDelivery.Status.PENDING
-            ).values_list("pk", flat=True)
+            undispatched.select_for_update(skip_locked=True)
+            .order_by(
+                Case(When(pk=event_id or 0, then=Value(0)), default=Value(1)), "created_at", "id"
+            )
+            .values_list("pk", flat=True)[:limit]
         )
-        for pk in ids:
-            queue.enqueue(queue.WEBHOOK_DELIVER, pk)
+        if not ids:
+            return 0  # dispatched already, or other workers hold them
+        events = list(
+            Event.objects.filter(pk__in=ids)
+            .select_related("actor", "claim", "verdict", "comment")
+            .order_by("created_at", "id")
+        )
+        wanted_email = notify.fan_out(events)
+        now = timezone.now()
+        deliveries = [
+            WebhookDelivery(webhook_id=hook_id, event_id=event.pk, next_attempt_at=now)
+            for event, hook_id in _matching(events)
+        ]
+        WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        Event.objects.filter(pk__in=ids).update(dispatched_at=now)
+        pending = WebhookDelivery.objects.filter(
+            event_id__in=ids, status=WebhookDelivery.Status.PENDING
+        ).values_list("pk", "webhook_id")
+        enqueue_deliveries(pending)
+        for pk in sorted(wanted_email):
+            queue.enqueue(queue.NOTIFICATION_EMAIL, pk)
     return len(ids)
+
+
+def _matching(events: list[Event]) -> list[tuple[Event, int]]:
+    """(event, webhook id) for each webhook that wants the event and whose creator may see it:
+    a webhook sends what its creator, an editor now, may see now (so one of a blind double
+    review's two reviewers gets no verdict of the other's through a webhook either). Queries:
+    one for the webhooks, then a few per creator, whatever the number of events."""
+    hooks = list(Webhook.objects.select_related("created_by").only("pk", "events", "created_by"))
+    if not hooks:
+        return []
+    verdicts = {e.verdict_id for e in events if e.verdict_id}
+    comments = {e.comment_id for e in events if e.comment_id}
+    sees: dict[int | None, tuple[set[int], set[int]] | None] = {}
+    for hook in hooks:
+        user = hook.created_by
+        if hook.created_by_id in sees:
+            continue
+        if user is None or not user.is_active or not is_editor(user):
+            sees[hook.created_by_id] = None
+            continue
+        sees[hook.created_by_id] = (
+            set(
+                visible_verdicts(user, Verdict.objects.filter(pk__in=verdicts)).values_list(
+                    "pk", flat=True
+                )
+            )
+            if verdicts
+            else set(),
+            set(
+                visible_comments(user, Comment.objects.filter(pk__in=comments)).values_list(
+                    "pk", flat=True
+                )
+            )
+            if comments
+            else set(),
+        )
+    pairs = []
+    for event in events:
+        for hook in hooks:
+            seen = sees[hook.created_by_id]
+            if seen is None or (ALL_EVENTS not in hook.events and event.type not in hook.events):
+                continue
+            if event.verdict_id and event.verdict_id not in seen[0]:
+                continue
+            if event.comment_id and event.comment_id not in seen[1]:
+                continue
+            pairs.append((event, hook.pk))
+    return pairs
+
+
+def enqueue_deliveries(rows) -> int:
+    """Enqueue (delivery id, webhook id) rows: one message per webhook and DELIVER_BATCH."""
+    by_hook: dict[int, list[int]] = {}
+    for pk, hook_id in rows:
+        by_hook.setdefault(hook_id, []).append(pk)
+    sent = 0
+    for ids in by_hook.values():
+        ids.sort()
+        for start in range(0, len(ids), DELIVER_BATCH):
+            queue.enqueue(queue.WEBHOOK_DELIVER, ids[start : start + DELIVER_BATCH])
+            sent += 1
+    return sent
 
 
 @dataclass(frozen=True)
 class DeliveryOutcome:
-    """What one run of webhook_deliver did; `retry_in` is set when the task should retry."""
+    """What one delivery attempt did; `retry_in` is set when it is to be tried again, and
+    `answered` says whether the receiver answered at all."""
 
     state: str  # delivered, retrying, failed, skipped
     retry_in: float | None = None
+    answered: bool = True
+
+
+# Claims a due delivery and reads what sending it needs, in one statement.
+_CLAIM = """
+WITH due AS (
+    SELECT id FROM claims_webhookdelivery
+    WHERE id = %(id)s AND status = 'pending' AND next_attempt_at <= %(due)s
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE claims_webhookdelivery AS d
+SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = %(lease)s,
+    updated_at = %(now)s
+FROM due, claims_webhook AS w, claims_event AS e
+WHERE d.id = due.id AND w.id = d.webhook_id AND e.id = d.event_id
+RETURNING d.id, d.attempts, d.created_at, w.url, w.secret, e.type, e.created_at, e.payload::text
+"""
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    pk: int
+    attempts: int
+    created_at: object
+    url: str
+    secret: str
+    type: str
+    event_created_at: object
+    payload: str
 
 
 def webhook_deliver(*, delivery_id: int) -> DeliveryOutcome:
-    """Claim a due delivery, POST it signed, and record the answer (or schedule the retry)."""
+    """Deliver one delivery (see webhook_deliver_batch)."""
+    return webhook_deliver_batch(delivery_ids=[delivery_id])[delivery_id]
+
+
+def webhook_deliver_batch(*, delivery_ids: list[int]) -> dict[int, DeliveryOutcome]:
+    """Deliver these (one webhook's) deliveries in turn, each claimed under its own lease with
+    what sending needs read in the same statement, POSTed signed on the thread's kept-alive
+    connection, and recorded. Those to try again are enqueued with their backoff; when the
+    receiver does not answer at all, the rest wait as long rather than each time out now.
+    Returns each one's outcome."""
+    outcomes: dict[int, DeliveryOutcome] = {}
+    for position, pk in enumerate(delivery_ids):
+        outcome = outcomes[pk] = _deliver_one(pk)
+        if outcome.retry_in is None:
+            continue
+        queue.enqueue(queue.WEBHOOK_DELIVER, [pk], countdown=outcome.retry_in)
+        if not outcome.answered:
+            rest = delivery_ids[position + 1 :]
+            if rest:
+                queue.enqueue(queue.WEBHOOK_DELIVER, rest, countdown=outcome.retry_in)
+            break
+    return outcomes
+
+
+def _deliver_one(delivery_id: int) -> DeliveryOutcome:
     now = timezone.now()
     lease = timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
-    # Celery's countdown and the stored time come from two clocks: allow a second's slack.
-    claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id,
-        status=WebhookDelivery.Status.PENDING,
-        next_attempt_at__lte=now + timedelta(seconds=1),
-    ).update(
-        status=WebhookDelivery.Status.SENDING,
-        attempts=F("attempts") + 1,
-        next_attempt_at=now + lease,
-        updated_at=now,
-    )
-    if not claimed:
+    with connection.cursor() as cursor:
+        # Celery's countdown and the stored time come from two clocks: allow a second's slack.
+        cursor.execute(
+            _CLAIM,
+            {
+                "id": delivery_id,
+                "due": now + timedelta(seconds=1),
+                "lease": now + lease,
+                "now": now,
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
         return DeliveryOutcome("skipped")
-    delivery = WebhookDelivery.objects.select_related("webhook", "event").get(pk=delivery_id)
+    delivery = _Claimed(*row)
     msg_id = f"msg_{delivery.pk}"
-    body = json.dumps(
-        {
-            "type": delivery.event.type,
-            "timestamp": delivery.event.created_at.isoformat().replace("+00:00", "Z"),
-            "data": delivery.event.payload,
-        },
-        separators=(",", ":"),
-        ensure_ascii=False,
-    ).encode()
-    stamp = int(timezone.now().timestamp())
+    timestamp = delivery.event_created_at.isoformat().replace("+00:00", "Z")
+    body = (
+        f'{{"type":{json.dumps(delivery.type)},"timestamp":"{timestamp}","data":'.encode()
+        + delivery.payload.encode()
+        + b"}"
+    )
+    stamp = int(time.time())
     headers = {
         "content-type": "application/json",
         "webhook-id": msg_id,
         "webhook-timestamp": str(stamp),
         "webhook-signature": sign(
-            secret=delivery.webhook.secret, msg_id=msg_id, timestamp=stamp, body=body
+            secret=delivery.secret, msg_id=msg_id, timestamp=stamp, body=body
         ),
     }
     code, head, error, permanent = None, "", "", False
     try:
-        result = post(delivery.webhook.url, body, headers, delivery_config(), keep_alive=True)
+        result = post(delivery.url, body, headers, delivery_config(), keep_alive=True)
         code, head = result.status_code, result.body_head.decode("utf-8", "replace")
     except FetchError as exc:
         error, permanent = f"{exc.code}: {exc.message}", exc.code in _PERMANENT
@@ -238,7 +367,7 @@ def _record(delivery, *, code, head, error, permanent) -> DeliveryOutcome:
                 status=WebhookDelivery.Status.PENDING,
                 next_attempt_at=now + timedelta(seconds=delay),
             )
-            outcome = DeliveryOutcome("retrying", retry_in=delay)
+            outcome = DeliveryOutcome("retrying", retry_in=delay, answered=code is not None)
     # Only the claimant's lease is ours to end (a sweep may have given the row to another).
     WebhookDelivery.objects.filter(
         pk=delivery.pk, status=WebhookDelivery.Status.SENDING, attempts=delivery.attempts
@@ -275,15 +404,13 @@ def outbox_sweep(*, limit: int = 1000) -> tuple[int, int]:
         WebhookDelivery.objects.filter(pk__in=expired).update(
             status=WebhookDelivery.Status.PENDING, updated_at=now
         )
-        due = expired + list(
-            WebhookDelivery.objects.filter(
-                status=WebhookDelivery.Status.PENDING, next_attempt_at__lt=now - grace
-            )
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        for pk in events:
+        overdue = WebhookDelivery.objects.filter(
+            Q(pk__in=expired)
+            | Q(status=WebhookDelivery.Status.PENDING, next_attempt_at__lt=now - grace)
+        ).order_by("next_attempt_at")
+        due = list(overdue.values_list("pk", "webhook_id")[: limit + len(expired)])
+        # One dispatch takes DISPATCH_BATCH events, so one message per batch is enough.
+        for pk in events[::DISPATCH_BATCH]:
             queue.enqueue(queue.EVENT_DISPATCH, pk)
-        for pk in due:
-            queue.enqueue(queue.WEBHOOK_DELIVER, pk)
+        enqueue_deliveries(due)
     return len(events), len(due)
