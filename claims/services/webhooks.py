@@ -247,11 +247,12 @@ class DeliveryOutcome:
     answered: bool = True
 
 
-# Claims a due delivery and reads what sending it needs, in one statement.
+# Claims the due ones of some deliveries and reads what sending them needs, in one statement.
 _CLAIM = """
 WITH due AS (
     SELECT id FROM claims_webhookdelivery
-    WHERE id = %(id)s AND status = 'pending' AND next_attempt_at <= %(due)s
+    WHERE id = ANY(%(ids)s) AND status = 'pending' AND next_attempt_at <= %(due)s
+    ORDER BY id
     FOR UPDATE SKIP LOCKED
 )
 UPDATE claims_webhookdelivery AS d
@@ -260,6 +261,20 @@ SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = %(lease)s,
 FROM due, claims_webhook AS w, claims_event AS e
 WHERE d.id = due.id AND w.id = d.webhook_id AND e.id = d.event_id
 RETURNING d.id, d.attempts, d.created_at, w.url, w.secret, e.type, e.created_at, e.payload::text
+"""
+
+# Writes the results of claimed deliveries, each only while its lease is still this attempt's
+# (a sweep may have given the row to another).
+_RECORD = """
+UPDATE claims_webhookdelivery AS d
+SET status = r.status, response_code = r.code, response_body = r.body, error = r.error,
+    next_attempt_at = coalesce(r.next, d.next_attempt_at), delivered_at = r.delivered,
+    updated_at = %(now)s
+FROM unnest(%(ids)s::bigint[], %(attempts)s::int[], %(status)s::text[], %(code)s::int[],
+            %(body)s::text[], %(error)s::text[], %(next)s::timestamptz[],
+            %(delivered)s::timestamptz[])
+     AS r(id, attempts, status, code, body, error, next, delivered)
+WHERE d.id = r.id AND d.status = 'sending' AND d.attempts = r.attempts
 """
 
 
@@ -281,45 +296,50 @@ def webhook_deliver(*, delivery_id: int) -> DeliveryOutcome:
 
 
 def webhook_deliver_batch(*, delivery_ids: list[int]) -> dict[int, DeliveryOutcome]:
-    """Deliver these (one webhook's) deliveries in turn, each claimed under its own lease with
-    what sending needs read in the same statement, POSTed signed on the thread's kept-alive
-    connection, and recorded. Those to try again are enqueued with their backoff; when the
-    receiver does not answer at all, the rest wait as long rather than each time out now.
-    Returns each one's outcome."""
-    outcomes: dict[int, DeliveryOutcome] = {}
-    for position, pk in enumerate(delivery_ids):
-        outcome = outcomes[pk] = _deliver_one(pk)
-        if outcome.retry_in is None:
-            continue
-        queue.enqueue(queue.WEBHOOK_DELIVER, [pk], countdown=outcome.retry_in)
-        if not outcome.answered:
-            rest = delivery_ids[position + 1 :]
-            if rest:
-                queue.enqueue(queue.WEBHOOK_DELIVER, rest, countdown=outcome.retry_in)
-            break
-    return outcomes
-
-
-def _deliver_one(delivery_id: int) -> DeliveryOutcome:
+    """Deliver some of one webhook's deliveries: claim the due ones and read what sending needs
+    in one statement (a lease long enough for all of them), POST each signed on the thread's
+    kept-alive connection, and record the results in one statement. Those to try again are
+    enqueued with their backoff; when the receiver does not answer at all, the rest are given
+    back untried to wait as long, rather than each time out now. Returns each one's outcome
+    (`skipped`: not due, or another worker has it)."""
+    ids = sorted(set(delivery_ids))
+    outcomes = dict.fromkeys(ids, DeliveryOutcome("skipped"))
     now = timezone.now()
-    lease = timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
+    lease = timedelta(
+        seconds=settings.WEBHOOK_LEASE_SECONDS + len(ids) * settings.WEBHOOK_TIMEOUT_SECONDS
+    )
     with connection.cursor() as cursor:
         # Celery's countdown and the stored time come from two clocks: allow a second's slack.
         cursor.execute(
             _CLAIM,
-            {
-                "id": delivery_id,
-                "due": now + timedelta(seconds=1),
-                "lease": now + lease,
-                "now": now,
-            },
+            {"ids": ids, "due": now + timedelta(seconds=1), "lease": now + lease, "now": now},
         )
-        row = cursor.fetchone()
-    if row is None:
-        return DeliveryOutcome("skipped")
-    delivery = _Claimed(*row)
+        claimed = sorted((_Claimed(*row) for row in cursor.fetchall()), key=lambda c: c.pk)
+    if not claimed:
+        return outcomes
+    config = delivery_config()
+    results = []
+    for position, delivery in enumerate(claimed):
+        code, head, error, permanent = _send(delivery, config)
+        outcome, fields = _outcome(delivery, code=code, head=head, error=error, permanent=permanent)
+        outcomes[delivery.pk] = outcome
+        results.append((delivery, fields))
+        if not outcome.answered:
+            _give_back(claimed[position + 1 :], retry_in=outcome.retry_in or 0.0)
+            break
+    _record(results)
+    for delivery, _ in results:
+        retry_in = outcomes[delivery.pk].retry_in
+        if retry_in is not None:
+            queue.enqueue(queue.WEBHOOK_DELIVER, [delivery.pk], countdown=retry_in)
+    return outcomes
+
+
+def _send(delivery: _Claimed, config: FetchConfig) -> tuple[int | None, str, str, bool]:
+    """POST one claimed delivery, signed; (status code, body head, error, permanent failure)."""
     msg_id = f"msg_{delivery.pk}"
     timestamp = delivery.event_created_at.isoformat().replace("+00:00", "Z")
+    # The payload as the database wrote it becomes `data`, with no JSON round trip.
     body = (
         f'{{"type":{json.dumps(delivery.type)},"timestamp":"{timestamp}","data":'.encode()
         + delivery.payload.encode()
@@ -334,51 +354,80 @@ def _deliver_one(delivery_id: int) -> DeliveryOutcome:
             secret=delivery.secret, msg_id=msg_id, timestamp=stamp, body=body
         ),
     }
-    code, head, error, permanent = None, "", "", False
     try:
-        result = post(delivery.url, body, headers, delivery_config(), keep_alive=True)
-        code, head = result.status_code, result.body_head.decode("utf-8", "replace")
+        result = post(delivery.url, body, headers, config, keep_alive=True)
     except FetchError as exc:
-        error, permanent = f"{exc.code}: {exc.message}", exc.code in _PERMANENT
-    return _record(delivery, code=code, head=head, error=error, permanent=permanent)
+        return None, "", f"{exc.code}: {exc.message}", exc.code in _PERMANENT
+    return result.status_code, result.body_head.decode("utf-8", "replace"), "", False
 
 
-def _record(delivery, *, code, head, error, permanent) -> DeliveryOutcome:
+def _outcome(delivery: _Claimed, *, code, head, error, permanent) -> tuple[DeliveryOutcome, dict]:
     now = timezone.now()
     fields = {
-        "response_code": code,
-        "response_body": head.replace("\x00", "")[:1000],
+        "code": code,
+        "body": head.replace("\x00", "")[:1000],
         "error": error[:500],
-        "updated_at": now,
+        "next": None,
+        "delivered": None,
     }
     if code is not None and 200 <= code < 300:
-        fields.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=now)
-        outcome = DeliveryOutcome("delivered")
-    else:
-        if not error:
-            fields["error"] = f"HTTP {code}"
-        delay = retry_delay(attempt=delivery.attempts)
-        window = timedelta(seconds=settings.WEBHOOK_RETRY_WINDOW_SECONDS)
-        if permanent or now + timedelta(seconds=delay) > delivery.created_at + window:
-            fields.update(status=WebhookDelivery.Status.FAILED)
-            outcome = DeliveryOutcome("failed")
-        else:
-            fields.update(
-                status=WebhookDelivery.Status.PENDING,
-                next_attempt_at=now + timedelta(seconds=delay),
-            )
-            outcome = DeliveryOutcome("retrying", retry_in=delay, answered=code is not None)
-    # Only the claimant's lease is ours to end (a sweep may have given the row to another).
-    WebhookDelivery.objects.filter(
-        pk=delivery.pk, status=WebhookDelivery.Status.SENDING, attempts=delivery.attempts
-    ).update(**fields)
-    return outcome
+        fields.update(status=WebhookDelivery.Status.DELIVERED, delivered=now)
+        return DeliveryOutcome("delivered"), fields
+    if not error:
+        fields["error"] = f"HTTP {code}"
+    delay = retry_delay(attempt=delivery.attempts)
+    window = timedelta(seconds=settings.WEBHOOK_RETRY_WINDOW_SECONDS)
+    if permanent or now + timedelta(seconds=delay) > delivery.created_at + window:
+        fields.update(status=WebhookDelivery.Status.FAILED)
+        return DeliveryOutcome("failed", answered=code is not None or permanent), fields
+    fields.update(status=WebhookDelivery.Status.PENDING, next=now + timedelta(seconds=delay))
+    return DeliveryOutcome("retrying", retry_in=delay, answered=code is not None), fields
+
+
+def _record(results: list[tuple[_Claimed, dict]]) -> None:
+    if not results:
+        return
+    columns = {
+        name: [fields[name] for _, fields in results]
+        for name in ("status", "code", "body", "error", "next", "delivered")
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _RECORD,
+            {
+                "now": timezone.now(),
+                "ids": [d.pk for d, _ in results],
+                "attempts": [d.attempts for d, _ in results],
+                **columns,
+            },
+        )
+
+
+def _give_back(untried: list[_Claimed], *, retry_in: float) -> None:
+    """Claimed deliveries not tried (their receiver did not answer): pending again, the attempt
+    not counted, due when the one that failed is retried."""
+    if not untried:
+        return
+    due = timezone.now() + timedelta(seconds=retry_in)
+    for delivery in untried:
+        WebhookDelivery.objects.filter(
+            pk=delivery.pk, status=WebhookDelivery.Status.SENDING, attempts=delivery.attempts
+        ).update(
+            status=WebhookDelivery.Status.PENDING,
+            attempts=delivery.attempts - 1,
+            next_attempt_at=due,
+            updated_at=timezone.now(),
+        )
+    queue.enqueue(queue.WEBHOOK_DELIVER, [d.pk for d in untried], countdown=retry_in)
 
 
 def retry_delay(*, attempt: int) -> float:
     """Seconds before the next try after attempt number `attempt`: exponential, jittered."""
     base = float(settings.WEBHOOK_RETRY_BASE_SECONDS)
-    ceiling = min(float(settings.WEBHOOK_RETRY_MAX_SECONDS), base * 2 ** max(attempt - 1, 0))
+    # The exponent is capped: 2 ** 1024 is no float, and attempts grow with every "send again".
+    ceiling = min(
+        float(settings.WEBHOOK_RETRY_MAX_SECONDS), base * 2 ** min(max(attempt - 1, 0), 60)
+    )
     return round(ceiling / 2 + random.uniform(0, ceiling / 2), 3)  # noqa: S311 (jitter)
 
 

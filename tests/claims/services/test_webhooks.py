@@ -289,3 +289,57 @@ def test_the_sweep_dispatches_lost_events_and_resends_abandoned_deliveries(
     assert webhooks.webhook_deliver(delivery_id=abandoned.pk).state == "delivered"
     assert webhooks.webhook_deliver(delivery_id=overdue.pk).state == "delivered"
     assert webhooks.outbox_sweep() == (0, 0)
+
+
+# --- several deliveries a message -------------------------------------------------------------
+
+
+def test_one_message_delivers_a_webhooks_deliveries_in_two_queries_on_one_connection(
+    hook_settings, receiver, sent, connections, django_assert_num_queries
+):
+    editor = EditorFactory()
+    hook = webhooks.webhook_create(actor=editor, url=receiver.url(), events=["*"])
+    events = [assigned_event(editor) for _ in range(5)]
+    sent.clear()
+    assert webhooks.event_dispatch(event_id=events[0].pk) == 5
+    ids = sorted(WebhookDelivery.objects.values_list("pk", flat=True))
+    assert sent == [(queue.WEBHOOK_DELIVER, (ids,))]  # one message for the five
+    with django_assert_num_queries(2):  # the claim (with what to send) and the results
+        outcomes = webhooks.webhook_deliver_batch(delivery_ids=ids)
+    assert {o.state for o in outcomes.values()} == {"delivered"}
+    assert sorted(receiver.ids()) == sorted(f"msg_{pk}" for pk in ids)
+    for headers, body in receiver.received:
+        Verifier(hook.secret).verify(body, headers)
+    assert len(connections.to("127.0.0.2", receiver.port)) == 1
+    assert set(WebhookDelivery.objects.values_list("status", "attempts")) == {("delivered", 1)}
+    # The same message again (a duplicate, a redelivery): nothing is due, nothing is sent.
+    assert {o.state for o in webhooks.webhook_deliver_batch(delivery_ids=ids).values()} == {
+        "skipped"
+    }
+    assert len(receiver.received) == 5
+
+
+def test_a_receiver_that_does_not_answer_leaves_the_rest_untried_for_later(
+    hook_settings, receiver, sent
+):
+    editor = EditorFactory()
+    webhooks.webhook_create(actor=editor, url=receiver.url(), events=["*"])
+    events = [assigned_event(editor) for _ in range(3)]
+    webhooks.event_dispatch(event_id=events[0].pk)
+    ids = sorted(WebhookDelivery.objects.values_list("pk", flat=True))
+    receiver.close()  # nobody listens: the connection is refused
+    sent.clear()
+    outcomes = webhooks.webhook_deliver_batch(delivery_ids=ids)
+    assert [outcomes[pk].state for pk in ids] == ["retrying", "skipped", "skipped"]
+    first, *rest = WebhookDelivery.objects.order_by("id")
+    assert (first.status, first.attempts) == ("pending", 1)
+    assert first.error.startswith("connect_failed")
+    assert [(d.status, d.attempts, d.error) for d in rest] == [("pending", 0, "")] * 2
+    assert all(d.next_attempt_at > timezone.now() for d in rest)  # due with the retry, not now
+    assert sorted(args[0] for _, args in sent) == [[ids[0]], ids[1:]]
+
+
+def test_the_backoff_stays_bounded_however_many_attempts(hook_settings):
+    """ "Send again" counts attempts too: thousands of them must not overflow the backoff."""
+    for attempt in (1, 30, 1100, 10**6):
+        assert 0 < webhooks.retry_delay(attempt=attempt) <= 7200
