@@ -70,6 +70,11 @@ def webhook_create(*, actor, url: str, events) -> Webhook:
     """An editor registers an endpoint; the answer carries its secret, shown this once."""
     require_editor(actor, "manage webhooks")
     url = clean_text(Webhook, "url", url, required=True)
+    limit = settings.WEBHOOK_MAX_COUNT
+    if Webhook.objects.count() >= limit:  # each event costs one delivery per webhook
+        raise ValidationError(
+            "url", f"At most {limit} webhooks may be registered; delete one first."
+        )
     _check_deliverable(url)
     return Webhook.objects.create(
         url=url,

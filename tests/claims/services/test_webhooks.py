@@ -343,3 +343,28 @@ def test_the_backoff_stays_bounded_however_many_attempts(hook_settings):
     """ "Send again" counts attempts too: thousands of them must not overflow the backoff."""
     for attempt in (1, 30, 1100, 10**6):
         assert 0 < webhooks.retry_delay(attempt=attempt) <= 7200
+
+
+def test_a_webhook_whose_creator_is_no_longer_an_editor_gets_nothing(hook_settings, receiver, sent):
+    editor, other = EditorFactory(), EditorFactory()
+    mine = webhooks.webhook_create(actor=editor, url=receiver.url("/mine"), events=["*"])
+    theirs = webhooks.webhook_create(actor=other, url=receiver.url("/theirs"), events=["*"])
+    editor.groups.remove(*editor.groups.filter(name="editors"))
+    event = assigned_event(other)
+    webhooks.event_dispatch(event_id=event.pk)
+    assert list(WebhookDelivery.objects.values_list("webhook_id", flat=True)) == [theirs.pk]
+    other.is_active = False
+    other.save()
+    webhooks.event_dispatch(event_id=assigned_event(EditorFactory()).pk)
+    assert WebhookDelivery.objects.count() == 1 and mine.deliveries.count() == 0
+
+
+def test_registrations_stop_at_the_configured_number(hook_settings, receiver):
+    hook_settings.WEBHOOK_MAX_COUNT = 2
+    editor = EditorFactory()
+    for n in range(2):
+        webhooks.webhook_create(actor=editor, url=receiver.url(f"/{n}"), events=["*"])
+    with pytest.raises(ValidationError) as caught:
+        webhooks.webhook_create(actor=editor, url=receiver.url("/2"), events=["*"])
+    assert caught.value.field == "url" and "2 webhooks" in caught.value.message
+    assert Webhook.objects.count() == 2
