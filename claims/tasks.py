@@ -215,9 +215,9 @@ def outbox_sweep() -> int:
 
 
 @shared_task(name="claims.tasks.notification_email", acks_late=True, ignore_result=True)
-def notification_email(event_id: int) -> dict:
-    """E-mail an event's recipients who want it now; mark the rest for the digest or skipped."""
-    return mail.notification_email_send(event_id=event_id)
+def notification_email(event_ids: int | list[int]) -> dict:
+    """E-mail some events' recipients who want it now; mark the rest for the digest or skipped."""
+    return mail.notification_email_send(event_id=event_ids)
 
 
 @shared_task(name="claims.tasks.email_digest", ignore_result=True)

@@ -1,7 +1,8 @@
 """E-mail about notifications: each person chooses, per event type, immediately, a daily digest, or
 off; every e-mail carries a one-click unsubscribe link (RFC 8058) that needs no sign-in.
 
-A Notification is born `pending`. The worker (`notification_email_send`, enqueued by notify after
+A Notification is born `pending`, `digest` or `skipped` (the dispatch reads its recipient's choice).
+For `pending`, the worker (`notification_email_send`, enqueued by the dispatch after
 the change commits, and again by the outbox sweep while it is still pending) decides: `sent`
 (immediate), `digest` (waits for `email_digest_send`, daily), or `skipped` (off, no address, read
 already, or its recipient may no longer see what it is about). What an e-mail may say is what
@@ -264,8 +265,9 @@ def _visible_ids(user, ids) -> set[int]:
     )
 
 
-def notification_email_send(*, event_id: int) -> dict[str, int]:
-    """Decide and send the e-mails of one event's pending notifications; return counts by state.
+def notification_email_send(*, event_id: int | list[int]) -> dict[str, int]:
+    """Decide and send the e-mails of some events' pending notifications (one event's, or a
+    dispatch batch's); return counts by state.
 
     The rows are locked (SKIP LOCKED) while this runs, so two workers never send the same one;
     a server that does not answer leaves them pending for the outbox sweep to try again.
@@ -274,7 +276,10 @@ def notification_email_send(*, event_id: int) -> dict[str, int]:
     with transaction.atomic():
         rows = list(
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(event_id=event_id, email=NotificationEmail.PENDING)
+            .filter(
+                event_id__in=[event_id] if isinstance(event_id, int) else event_id,
+                email=NotificationEmail.PENDING,
+            )
             .select_related("recipient", "event")
         )
         if not rows:
@@ -381,6 +386,9 @@ def email_sweep(*, limit: int = 1000) -> int:
         .order_by("event_id")
         .distinct()[:limit]
     )
-    for pk in events:
-        queue.enqueue(queue.NOTIFICATION_EMAIL, pk)
+    for start in range(0, len(events), EMAIL_EVENTS_A_MESSAGE):
+        queue.enqueue(queue.NOTIFICATION_EMAIL, events[start : start + EMAIL_EVENTS_A_MESSAGE])
     return len(events)
+
+
+EMAIL_EVENTS_A_MESSAGE = 200  # as many as one dispatch takes

@@ -145,7 +145,7 @@ def event_dispatch(*, event_id: int | None = None, limit: int = DISPATCH_BATCH) 
     first, locked with SKIP LOCKED so concurrent dispatches share the work. Writes their inbox
     notifications (notify.fan_out) and one delivery per matching webhook, marks them dispatched,
     and enqueues the deliveries (one message per webhook and DELIVER_BATCH deliveries) and the
-    e-mail that is wanted now. A constant number of queries for the deliveries and the rows
+    e-mail that is wanted now (one message). A constant number of queries for the deliveries and the rows
     written; deciding recipients costs a few per event. Returns the events dispatched."""
     with transaction.atomic():
         undispatched = Event.objects.filter(dispatched_at__isnull=True)
@@ -175,8 +175,8 @@ def event_dispatch(*, event_id: int | None = None, limit: int = DISPATCH_BATCH) 
             event_id__in=ids, status=WebhookDelivery.Status.PENDING
         ).values_list("pk", "webhook_id")
         enqueue_deliveries(pending)
-        for pk in sorted(wanted_email):
-            queue.enqueue(queue.NOTIFICATION_EMAIL, pk)
+        if wanted_email:  # one message for the batch's e-mail
+            queue.enqueue(queue.NOTIFICATION_EMAIL, sorted(wanted_email))
     return len(ids)
 
 

@@ -205,12 +205,12 @@ def test_the_sweep_resends_pending_email_and_gives_up_after_the_window(
     with django_capture_on_commit_callbacks(execute=True):
         claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
     event = Event.objects.get()
-    assert ("claims.tasks.notification_email", (event.pk,)) in sent
+    assert ("claims.tasks.notification_email", ([event.pk],)) in sent
     sent.clear()
     Notification.objects.update(created_at=timezone.now() - timedelta(minutes=5))
     with django_capture_on_commit_callbacks(execute=True):
         assert mail.email_sweep() == 1
-    assert sent == [("claims.tasks.notification_email", (event.pk,))]
+    assert sent == [("claims.tasks.notification_email", ([event.pk],))]
     Notification.objects.update(created_at=timezone.now() - timedelta(days=2))
     assert mail.email_sweep() == 0
     assert Notification.objects.get().email == "skipped"

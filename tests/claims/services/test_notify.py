@@ -75,20 +75,22 @@ def test_the_request_writes_the_event_and_one_message_and_the_worker_writes_the_
     assert recipients(event) == {reviewer.username: "claim.assigned"}
     event.refresh_from_db()
     assert event.dispatched_at is not None
-    assert sent[1:] == [(queue.NOTIFICATION_EMAIL, (event.pk,))]  # the assignee wants it now
+    assert sent[1:] == [(queue.NOTIFICATION_EMAIL, ([event.pk],))]  # the assignee wants it now
 
 
 def test_one_dispatch_takes_the_waiting_events_in_a_constant_number_of_queries(
-    events_left_to_the_worker, django_assert_max_num_queries
+    events_left_to_the_worker, django_assert_max_num_queries, monkeypatch
 ):
     editor = EditorFactory()
-    reviewers = ReviewerFactory.create_batch(5)
+    reviewers = [ReviewerFactory(email=f"r{n}@example.test") for n in range(5)]
     Webhook.objects.create(
         url="http://127.0.0.2/h", events=["*"], secret="whsec_QQ==", created_by=editor
     )
     for n in range(40):
         claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewers[n % 5])
     first = Event.objects.order_by("id").first()
+    sent = []
+    monkeypatch.setattr(queue, "enqueue", lambda name, *args, **kw: sent.append((name, args)))
     # Assignments name their recipient: the lock, the load, the e-mail choices, the rows, the
     # webhooks and their creator's rights, the mark, the deliveries to enqueue.
     with django_assert_max_num_queries(12):
@@ -96,6 +98,10 @@ def test_one_dispatch_takes_the_waiting_events_in_a_constant_number_of_queries(
     assert Notification.objects.count() == 40
     assert Event.objects.filter(dispatched_at__isnull=True).count() == 0
     assert WebhookDelivery.objects.count() == 40
+    # One message for the batch's e-mail, one per ten deliveries of the one webhook.
+    ids = sorted(Event.objects.values_list("pk", flat=True))
+    assert [args for name, args in sent if name == queue.NOTIFICATION_EMAIL] == [(ids,)]
+    assert len([name for name, _ in sent if name == queue.WEBHOOK_DELIVER]) == 4
 
 
 def test_a_malformed_event_does_not_hold_up_the_others(events_left_to_the_worker, caplog):
