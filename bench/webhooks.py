@@ -114,41 +114,46 @@ def request_cost(requests: int) -> None:
 
     first_event = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
     original = notify.verdict_changed
-    timings: dict[str, list[float]] = {"with": [], "without": []}
-    for _ in range(requests):  # interleaved, so drift in the machine's load hits both alike
+    try:
+        timings: dict[str, list[float]] = {"with": [], "without": []}
+        for _ in range(requests):  # interleaved, so drift in the machine's load hits both alike
+            notify.verdict_changed = original
+            timings["with"].append(one())
+            notify.verdict_changed = lambda **kwargs: None
+            timings["without"].append(one())
         notify.verdict_changed = original
-        timings["with"].append(one())
-        notify.verdict_changed = lambda **kwargs: None
-        timings["without"].append(one())
-    notify.verdict_changed = original
-    with_ms, without_ms = (statistics.median(timings[k]) for k in ("with", "without"))
-    print(
-        f"verdict_submit, 20 editors to notify, 10 webhooks, median of {requests}: "
-        f"{with_ms:.2f} ms with its event, {without_ms:.2f} ms without: "
-        f"+{with_ms - without_ms:.2f} ms in the request"
-    )
-    mine = Event.objects.filter(pk__gt=first_event)
-    count = mine.count()
-    started = time.perf_counter()
-    webhooks.event_dispatch(event_id=mine.order_by("id").values_list("id", flat=True).first())
-    dispatch_ms = (time.perf_counter() - started) * 1000
-    lines = Notification.objects.filter(event__in=mine).count()
-    deliveries = WebhookDelivery.objects.filter(event__in=mine).count()
-    print(
-        f"  the worker's dispatch of those {count} events: {dispatch_ms:.1f} ms "
-        f"({dispatch_ms / max(count, 1):.2f} ms an event; {lines} inbox lines, "
-        f"{deliveries} deliveries)"
-    )
-    mine.delete()
-    Verdict.objects.filter(claim__in=claims).delete()
-    sources = list(Source.objects.filter(evidence__claim__in=claims).values_list("pk", flat=True))
-    for claim in claims:
-        claim.article.delete()
-    Source.objects.filter(pk__in=sources).delete()
-    for hook in hooks:
-        hook.delete()
-    for user in [*editors, author]:
-        user.delete()
+        with_ms, without_ms = (statistics.median(timings[k]) for k in ("with", "without"))
+        print(
+            f"verdict_submit, 20 editors to notify, 10 webhooks, median of {requests}: "
+            f"{with_ms:.2f} ms with its event, {without_ms:.2f} ms without: "
+            f"+{with_ms - without_ms:.2f} ms in the request"
+        )
+        mine = Event.objects.filter(pk__gt=first_event)
+        count = mine.count()
+        started = time.perf_counter()
+        webhooks.event_dispatch(event_id=mine.order_by("id").values_list("id", flat=True).first())
+        dispatch_ms = (time.perf_counter() - started) * 1000
+        lines = Notification.objects.filter(event__in=mine).count()
+        deliveries = WebhookDelivery.objects.filter(event__in=mine).count()
+        print(
+            f"  the worker's dispatch of those {count} events: {dispatch_ms:.1f} ms "
+            f"({dispatch_ms / max(count, 1):.2f} ms an event; {lines} inbox lines, "
+            f"{deliveries} deliveries)"
+        )
+    finally:  # leave nothing behind, even when interrupted
+        notify.verdict_changed = original
+        Event.objects.filter(pk__gt=first_event).delete()
+        Verdict.objects.filter(claim__in=claims).delete()
+        sources = list(
+            Source.objects.filter(evidence__claim__in=claims).values_list("pk", flat=True)
+        )
+        for claim in claims:
+            claim.article.delete()
+        Source.objects.filter(pk__in=sources).delete()
+        for hook in hooks:
+            hook.delete()
+        for user in [*editors, author]:
+            user.delete()
 
 
 def delivery_throughput(events: int, processes: int, concurrency: int, queue: str) -> None:
@@ -157,12 +162,15 @@ def delivery_throughput(events: int, processes: int, concurrency: int, queue: st
     from claims.tasks import event_dispatch
     from tests.factories import EditorFactory
 
+    if Webhook.objects.exists():  # they would get the bench's events too, and skew its figures
+        sys.exit(f"bench/webhooks.py: {Webhook.objects.count()} webhooks exist in this database")
     port = start_receiver()
     procs, log = start_workers(queue, port, processes, concurrency)
     editor = EditorFactory(username=f"bench-{uuid.uuid4().hex[:6]}-hooks")
     hook = Webhook.objects.create(
         url=f"http://{HOST}:{port}/hook", events=["*"], secret=BENCH_SECRET, created_by=editor
     )
+    ids: list[int] = []
     try:
         for proc in procs:
             wait_consuming(proc, log, queue)
@@ -196,8 +204,8 @@ def delivery_throughput(events: int, processes: int, concurrency: int, queue: st
             f"delivery); machine {100 * (busy_after - busy_before) / (total_after - total_before):.0f}% "
             f"of {os.cpu_count()} cores busy, load {os.getloadavg()[0]:.1f}"
         )
-        Event.objects.filter(pk__in=ids).delete()
     finally:
+        Event.objects.filter(pk__in=ids).delete()
         hook.delete()
         editor.delete()
         stop(procs)
