@@ -65,11 +65,15 @@ _VERDICT_EVENTS = {
 }
 
 
+_VERDICT_NAMES = ("rating", "author", "reviewed_by")
+
+
 def verdict_changed(*, actor, verdict: Verdict) -> Event:
     """A verdict moved: submitted (the editors who may review it hear), approved, rejected or
     published (its author)."""
-    # One query for everything the payload names (the service's row has none loaded).
-    verdict = Verdict.objects.select_related("rating", "author", "reviewed_by").get(pk=verdict.pk)
+    # What the payload names: the services' locked row carries it; otherwise one query.
+    if not all(Verdict._meta.get_field(name).is_cached(verdict) for name in _VERDICT_NAMES):
+        verdict = Verdict.objects.select_related(*_VERDICT_NAMES).get(pk=verdict.pk)
     return _emit(
         _VERDICT_EVENTS[verdict.status],
         actor=actor,

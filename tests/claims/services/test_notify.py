@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from claims import selectors
-from claims.models import Event, Notification, Webhook, WebhookDelivery
-from claims.services import queue, webhooks
+from claims.models import Event, Notification, Verdict, Webhook, WebhookDelivery
+from claims.services import notify, queue, webhooks
 from claims.services.claims import claim_assign
 from claims.services.comments import comment_add
 from claims.services.errors import PermissionDenied, ValidationError
@@ -168,6 +168,27 @@ def test_a_submitted_verdict_skips_the_editors_four_eyes_bars_from_reviewing_it(
     verdict_submit(actor=submitter, verdict=verdict)
     # The author and the editor who changed its content may not approve it, so they are not asked.
     assert recipients(Event.objects.get()) == {reviewer_editor.username: "verdict.submitted"}
+
+
+def test_each_verdict_events_payload_is_the_verdict_as_stored_at_that_moment():
+    """The payload comes from the services' locked row, not a second read: it must equal one."""
+    author, editor = ReviewerFactory(), EditorFactory()
+    verdict = verdict_create(
+        actor=author, claim=SourcedClaimFactory(), rating="false", summary="No."
+    )
+    steps = [
+        lambda v: verdict_submit(actor=author, verdict=v),
+        lambda v: verdict_reject(actor=editor, verdict=v, reason="Cite the table."),
+        lambda v: verdict_submit(actor=author, verdict=v),
+        lambda v: verdict_approve(actor=editor, verdict=v),
+        lambda v: verdict_publish(actor=editor, verdict=v),
+    ]
+    for step in steps:
+        verdict = step(verdict)
+        stored = Verdict.objects.select_related("rating", "author", "reviewed_by").get(
+            pk=verdict.pk
+        )
+        assert Event.objects.latest("id").payload == notify.verdict_data(stored)
 
 
 def test_approval_and_publication_tell_the_author():
