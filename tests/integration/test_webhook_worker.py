@@ -146,8 +146,9 @@ def test_three_500s_then_the_fourth_try_delivers_with_backoff(hook_worker, recei
     assert len(set(receiver.ids())) == 1 and len(receiver.received) == 4
 
 
-def test_a_worker_killed_during_100_deliveries_loses_none(hook_worker, receiver):
+def test_a_worker_killed_during_100_deliveries_loses_none(hook_worker, receiver, settings):
     receiver.delay = 0.1
+    settings.WEBHOOK_MAX_COUNT = 100  # one event, a hundred webhooks
     editor = EditorFactory()
     for n in range(100):
         webhooks.webhook_create(actor=editor, url=receiver.url(f"/kill/{n}"), events=["*"])
