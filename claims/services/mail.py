@@ -58,6 +58,7 @@ TYPE_LABELS: dict[str, str] = {
     EventType.COMMENT_CREATED: "comments on claims you work on",
     EventType.COMMENT_MENTION: "comments that mention you",
     EventType.SOURCE_LINK_CHANGED: "sources that changed or went away",
+    EventType.ARTICLE_REVISED: "articles you work on revised",
 }
 # Unsubscribe scopes beside a single type: every type, or every type now sent as a digest.
 ALL_TYPES = "*"
@@ -199,10 +200,18 @@ def email_unsubscribe(*, token: str) -> tuple[object, list[str]]:
 
 
 def _link(notification: Notification) -> str:
-    return urljoin(
-        settings.WORKBENCH_URL,
-        reverse("frontend:claim", kwargs={"claim_id": notification.event.claim_id}),
-    )
+    """The page a notification is about: its claim, or for an article's revision (no claim) the
+    article's revisions, else the inbox."""
+    event = notification.event
+    if event.claim_id is not None:
+        path = reverse("frontend:claim", kwargs={"claim_id": event.claim_id})
+    elif isinstance((event.payload or {}).get("article"), int):
+        path = reverse(
+            "frontend:article-revisions", kwargs={"article_id": event.payload["article"]}
+        )
+    else:
+        path = reverse("frontend:inbox")
+    return urljoin(settings.WORKBENCH_URL, path)
 
 
 def _settings_url() -> str:

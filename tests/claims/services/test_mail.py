@@ -258,3 +258,42 @@ def test_the_real_smtp_path_to_a_local_server_and_a_server_that_is_down(settings
     event = Event.objects.latest("id")
     assert send(event) == {"pending": 1}
     assert list(event.notifications.values_list("email", flat=True)) == ["pending"]
+
+
+def test_an_article_revision_notice_is_mailed_with_a_link_to_the_article():
+    """article.revised points at an article, not a claim: its e-mail (daily by default, or at
+    once) links to the article's revisions, and does not break the digest of anyone else."""
+    from claims.services.claims import claim_create
+    from claims.services.revisions import article_revise
+    from tests.factories import ArticleFactory, EvidenceFactory
+
+    body = "The minister said unemployment fell to 4.2 percent in March.\n"
+    quote = "unemployment fell to 4.2 percent in March"
+    author = ReviewerFactory(email="author@example.org")
+    other = ReviewerFactory(email="other@example.org")
+    article = ArticleFactory(title="Jobs story", body=body)
+    at = body.index(quote)
+    claim = claim_create(actor=author, article=article, start=at, end=at + len(quote))
+    EvidenceFactory(claim=claim)
+    verdict_submit(
+        actor=author,
+        verdict=verdict_create(actor=author, claim=claim, rating="false", summary="No."),
+    )
+    mail.email_preferences_set(actor=other, modes={"claim.assigned": "digest"})
+    claim_assign(actor=EditorFactory(), claim=ClaimFactory(), assignee=other)  # other's digest
+    article.refresh_from_db()
+    article_revise(actor=EditorFactory(), article=article, body=body.replace(quote, "jobs rose"))
+    event = Event.objects.get(type="article.revised")
+    assert states(event) == {author.username: "digest"}
+    django_mail.outbox.clear()
+    assert mail.email_digest_send() == 2
+    by_address = {m.to[0]: m for m in django_mail.outbox}
+    assert f"/articles/{article.pk}/revisions/" in by_address["author@example.org"].body
+    assert "other@example.org" in by_address
+    # At once, for whoever chose so.
+    Notification.objects.filter(event=event).update(email="pending")
+    mail.email_preferences_set(actor=author, modes={"article.revised": "immediate"})
+    django_mail.outbox.clear()
+    assert send(event) == {"sent": 1}
+    assert f"/articles/{article.pk}/revisions/" in django_mail.outbox[0].body
+    assert "e-mails about articles you work on revised" in django_mail.outbox[0].body
