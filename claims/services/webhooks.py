@@ -155,6 +155,10 @@ def event_dispatch(*, event_id: int | None = None, limit: int = DISPATCH_BATCH) 
         ids = (
             list(undispatched.filter(pk=event_id).values_list("pk", flat=True)) if event_id else []
         )
+        if event_id and not ids:
+            # Dispatched already (with an earlier batch) or another worker holds it: the events
+            # still waiting have messages of their own, so this one costs one query.
+            return 0
         # The oldest others, read in the order of the partial index (no sort of a backlog).
         ids += (
             undispatched.exclude(pk__in=ids)
