@@ -1,15 +1,18 @@
 """Webhook figures: what notifying adds to a request, and delivery throughput through real workers.
 
-1. Request cost: `verdict_submit` (20 editors to notify, 10 webhooks registered) timed with the
-   notification write and without it (notify.verdict_changed replaced by a no-op), each committed
-   in its own transaction so the after-commit enqueue to Redis is counted; medians of --requests.
+1. Request cost: `verdict_submit` (20 editors to notify, 10 webhooks registered) timed with its
+   event (notify.verdict_changed: the outbox row and the dispatch message) and without it
+   (replaced by a no-op), each committed in its own transaction so the after-commit send to
+   Redis is counted; medians of --requests. Then the worker's side of those events, timed
+   alone: one event_dispatch of all of them (inbox lines, e-mail states, 10 deliveries each).
 2. Delivery: --events events, each dispatched and POSTed, signed, by real Celery workers (the
    production topology: processes x threads, DEBUG off, their own queue) to a loopback receiver
    that answers each POST after 50 ms. Printed beside the ideal time (events x 0.05 s /
    concurrency), with the workers' and the machine's CPU.
 
     DATABASE_URL=postgresql://... CELERY_BROKER_URL=redis://... \
-        .venv/bin/python bench/webhooks.py [--events 1000] [--processes 4] [--concurrency 20]
+        .venv/bin/python bench/webhooks.py [--events 1000] [--processes 4] [--concurrency 20] \
+        [--requests 30] [--part both|request|delivery]
 
 Everything stays on 127.0.0.2 (the receiver) and the broker and database you point it at; the
 workers run with the test network guard loaded. The rows it creates are deleted at the end.
@@ -32,6 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+# The request is timed as production runs it: DEBUG off (no per-query SQL log).
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + uuid.uuid4().hex)
 
 HOST = "127.0.0.2"
 DELAY = 0.05
@@ -77,15 +83,23 @@ def start_receiver() -> int:
 def request_cost(requests: int) -> None:
     from django.db import transaction
 
-    from claims.models import Event, Verdict, Webhook
-    from claims.services import notify, verdicts
-    from tests.factories import EditorFactory, ReviewerFactory, SourcedClaimFactory
+    from claims.models import Event, Notification, Source, Verdict, Webhook, WebhookDelivery
+    from claims.services import notify, verdicts, webhooks
+    from tests.factories import (
+        EditorFactory,
+        ReviewerFactory,
+        SourcedClaimFactory,
+        SourceFactory,
+    )
 
     run = uuid.uuid4().hex[:6]
+    SourceFactory.reset_sequence(int(run, 16))  # URLs unlike any an earlier run left
     editors = [EditorFactory(username=f"bench-{run}-editor{n}") for n in range(20)]
     author = ReviewerFactory(username=f"bench-{run}-author")
     hooks = [
-        Webhook.objects.create(url=f"http://{HOST}:9/{n}", events=["*"], secret=BENCH_SECRET)
+        Webhook.objects.create(
+            url=f"http://{HOST}:9/{n}", events=["*"], secret=BENCH_SECRET, created_by=editors[0]
+        )
         for n in range(10)
     ]
     claims = []
@@ -101,39 +115,63 @@ def request_cost(requests: int) -> None:
 
     first_event = Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
     original = notify.verdict_changed
-    timings: dict[str, list[float]] = {"with": [], "without": []}
-    for _ in range(requests):  # interleaved, so drift in the machine's load hits both alike
+    try:
+        timings: dict[str, list[float]] = {"with": [], "without": []}
+        for _ in range(requests):  # interleaved, so drift in the machine's load hits both alike
+            notify.verdict_changed = original
+            timings["with"].append(one())
+            notify.verdict_changed = lambda **kwargs: None
+            timings["without"].append(one())
         notify.verdict_changed = original
-        timings["with"].append(one())
-        notify.verdict_changed = lambda **kwargs: None
-        timings["without"].append(one())
-    notify.verdict_changed = original
-    with_ms, without_ms = (statistics.median(timings[k]) for k in ("with", "without"))
-    print(
-        f"verdict_submit, 20 editors to notify, 10 webhooks, median of {requests}: "
-        f"{with_ms:.2f} ms with notifications, {without_ms:.2f} ms without: "
-        f"+{with_ms - without_ms:.2f} ms"
-    )
-    Event.objects.filter(pk__gt=first_event).delete()
-    Verdict.objects.filter(claim__in=claims).delete()
-    for claim in claims:
-        claim.article.delete()
-    for hook in hooks:
-        hook.delete()
-    for user in [*editors, author]:
-        user.delete()
+        with_ms, without_ms = (statistics.median(timings[k]) for k in ("with", "without"))
+        print(
+            f"verdict_submit, 20 editors to notify, 10 webhooks, median of {requests}: "
+            f"{with_ms:.2f} ms with its event, {without_ms:.2f} ms without: "
+            f"+{with_ms - without_ms:.2f} ms in the request"
+        )
+        mine = Event.objects.filter(pk__gt=first_event)
+        count = mine.count()
+        started = time.perf_counter()
+        webhooks.event_dispatch(event_id=mine.order_by("id").values_list("id", flat=True).first())
+        dispatch_ms = (time.perf_counter() - started) * 1000
+        lines = Notification.objects.filter(event__in=mine).count()
+        deliveries = WebhookDelivery.objects.filter(event__in=mine).count()
+        print(
+            f"  the worker's dispatch of those {count} events: {dispatch_ms:.1f} ms "
+            f"({dispatch_ms / max(count, 1):.2f} ms an event; {lines} inbox lines, "
+            f"{deliveries} deliveries)"
+        )
+    finally:  # leave nothing behind, even when interrupted
+        notify.verdict_changed = original
+        Event.objects.filter(pk__gt=first_event).delete()
+        Verdict.objects.filter(claim__in=claims).delete()
+        sources = list(
+            Source.objects.filter(evidence__claim__in=claims).values_list("pk", flat=True)
+        )
+        for claim in claims:
+            claim.article.delete()
+        Source.objects.filter(pk__in=sources).delete()
+        for hook in hooks:
+            hook.delete()
+        for user in [*editors, author]:
+            user.delete()
 
 
 def delivery_throughput(events: int, processes: int, concurrency: int, queue: str) -> None:
     from bench.fetch_throughput import cpu_seconds, machine_busy, stop, wait_consuming
     from claims.models import Event, EventType, Webhook, WebhookDelivery
     from claims.tasks import event_dispatch
+    from tests.factories import EditorFactory
 
+    if Webhook.objects.exists():  # they would get the bench's events too, and skew its figures
+        sys.exit(f"bench/webhooks.py: {Webhook.objects.count()} webhooks exist in this database")
     port = start_receiver()
     procs, log = start_workers(queue, port, processes, concurrency)
+    editor = EditorFactory(username=f"bench-{uuid.uuid4().hex[:6]}-hooks")
     hook = Webhook.objects.create(
-        url=f"http://{HOST}:{port}/hook", events=["*"], secret=BENCH_SECRET
+        url=f"http://{HOST}:{port}/hook", events=["*"], secret=BENCH_SECRET, created_by=editor
     )
+    ids: list[int] = []
     try:
         for proc in procs:
             wait_consuming(proc, log, queue)
@@ -167,9 +205,10 @@ def delivery_throughput(events: int, processes: int, concurrency: int, queue: st
             f"delivery); machine {100 * (busy_after - busy_before) / (total_after - total_before):.0f}% "
             f"of {os.cpu_count()} cores busy, load {os.getloadavg()[0]:.1f}"
         )
-        Event.objects.filter(pk__in=ids).delete()
     finally:
+        Event.objects.filter(pk__in=ids).delete()
         hook.delete()
+        editor.delete()
         stop(procs)
 
 
@@ -187,6 +226,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=20, help="threads in all")
+    parser.add_argument(
+        "--part",
+        choices=("both", "request", "delivery"),
+        default="both",
+        help="time the request's cost, the delivery throughput, or both",
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)
 
@@ -206,8 +251,10 @@ def main() -> None:
 
     app.conf.update(task_routes=settings.CELERY_TASK_ROUTES)
     call_command("migrate", verbosity=0)
-    request_cost(args.requests)
-    delivery_throughput(args.events, args.processes, args.concurrency, queue)
+    if args.part in ("both", "request"):
+        request_cost(args.requests)
+    if args.part in ("both", "delivery"):
+        delivery_throughput(args.events, args.processes, args.concurrency, queue)
 
 
 if __name__ == "__main__":

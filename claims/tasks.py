@@ -206,17 +206,17 @@ def source_link_check_due() -> int:
 
 @shared_task(name="claims.tasks.event_dispatch", acks_late=True, ignore_result=True)
 def event_dispatch(event_id: int) -> int:
-    """Create an event's webhook deliveries and enqueue them."""
+    """Dispatch this event and others waiting (a batch): inbox, e-mail and webhook deliveries."""
     return webhooks.event_dispatch(event_id=event_id)
 
 
 @shared_task(name="claims.tasks.webhook_deliver", **_FETCH_TASK)
-def webhook_deliver(self, delivery_id: int) -> str:
-    """POST one signed delivery; retry failures with backoff for WEBHOOK_RETRY_WINDOW_SECONDS."""
-    outcome = webhooks.webhook_deliver(delivery_id=delivery_id)
-    if outcome.retry_in is not None:
-        raise self.retry(countdown=outcome.retry_in)
-    return outcome.state
+def webhook_deliver(self, delivery_ids: int | list[int]) -> dict:
+    """POST some deliveries of one webhook, signed, in turn; those that failed are sent again
+    (a new message with their backoff) for WEBHOOK_RETRY_WINDOW_SECONDS."""
+    ids = [delivery_ids] if isinstance(delivery_ids, int) else list(delivery_ids)
+    outcomes = webhooks.webhook_deliver_batch(delivery_ids=ids)
+    return {pk: outcome.state for pk, outcome in outcomes.items()}
 
 
 @shared_task(name="claims.tasks.outbox_sweep", ignore_result=True)
@@ -226,9 +226,9 @@ def outbox_sweep() -> int:
 
 
 @shared_task(name="claims.tasks.notification_email", acks_late=True, ignore_result=True)
-def notification_email(event_id: int) -> dict:
-    """E-mail an event's recipients who want it now; mark the rest for the digest or skipped."""
-    return mail.notification_email_send(event_id=event_id)
+def notification_email(event_ids: int | list[int]) -> dict:
+    """E-mail some events' recipients who want it now; mark the rest for the digest or skipped."""
+    return mail.notification_email_send(event_id=event_ids)
 
 
 @shared_task(name="claims.tasks.email_digest", ignore_result=True)

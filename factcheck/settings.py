@@ -460,6 +460,8 @@ WEBHOOK_RETRY_MAX_SECONDS = env_int("WEBHOOK_RETRY_MAX_SECONDS", 7200)
 WEBHOOK_RETRY_WINDOW_SECONDS = env_int("WEBHOOK_RETRY_WINDOW_SECONDS", 86400)
 WEBHOOK_LEASE_SECONDS = env_int("WEBHOOK_LEASE_SECONDS", 60)
 WEBHOOK_SWEEP_GRACE_SECONDS = env_int("WEBHOOK_SWEEP_GRACE_SECONDS", 60)
+# Every event costs a delivery per webhook: registrations stop at this many.
+WEBHOOK_MAX_COUNT = env_int("WEBHOOK_MAX_COUNT", 50)
 # --- E-mail (claims/services/mail.py): EMAIL_URL, or Django's usual EMAIL_* variables -------------
 # EMAIL_URL: smtp://user:password@host:587 (smtp+tls:// for STARTTLS, smtps:// for TLS on connect),
 # console:// (print to the output), file:///directory, locmem://. Unset, with no EMAIL_HOST: the

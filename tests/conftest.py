@@ -201,3 +201,31 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     # Some tests send this worker hostile URLs on purpose; they check the guard themselves.
     with workers_running(django_db_blocker, worker, check_guard=False):
         yield worker
+
+
+@pytest.fixture(autouse=True)
+def dispatch_events_at_once(request, monkeypatch):
+    """The worker's dispatch of an event (its inbox lines, e-mail states and webhook deliveries)
+    runs as soon as the event is written, in the writer's transaction, so a test reads the inbox
+    right after the change. Tests marked `worker` leave it to the real worker; a test that asks
+    for `events_left_to_the_worker` sees the request's side alone."""
+    if request.node.get_closest_marker("worker") or "events_left_to_the_worker" in (
+        request.fixturenames
+    ):
+        return
+    from claims.services import queue, webhooks
+
+    enqueue = queue.enqueue
+
+    def enqueue_or_dispatch(task_name, *args, **options):
+        if task_name == queue.EVENT_DISPATCH:
+            webhooks.event_dispatch(event_id=args[0])
+        else:
+            enqueue(task_name, *args, **options)
+
+    monkeypatch.setattr(queue, "enqueue", enqueue_or_dispatch)
+
+
+@pytest.fixture
+def events_left_to_the_worker():
+    """Opt out of dispatch_events_at_once: events wait for a worker's dispatch."""

@@ -38,10 +38,17 @@ class Receiver:
                     )
                 if receiver.delay:
                     time.sleep(receiver.delay)
+                # 204 and 304 have no body (RFC 9110): bytes after one would be read as the next
+                # answer on a kept-alive connection.
+                body = b"ok" if code < 300 else b"nope"
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    send(
-                        self, code, b"ok" if code < 300 else b"nope", "text/plain", receiver.headers
-                    )
+                    if code in (204, 304):  # nor a Content-Length (RFC 9110, 8.6)
+                        self.send_response(code)
+                        for name, value in receiver.headers.items():
+                            self.send_header(name, value)
+                        self.end_headers()
+                    else:
+                        send(self, code, body, "text/plain", receiver.headers)
 
             def do_GET(self) -> None:
                 with receiver._lock:

@@ -9,7 +9,10 @@ How it stays inside the rules:
 - the TLS server name and the Host header stay the original host name, so certificates verify;
 - proxy environment variables are ignored (trust_env=False and our own transport);
 - the body is decoded here, in bounded pieces, so a compression bomb stops at the cap;
-- a total deadline bounds every socket read, headers included, so a slow drip cannot hold a worker.
+- a total deadline bounds every socket read, headers included, so a slow drip cannot hold a worker;
+- `post(..., keep_alive=True)` reuses one client per thread (webhook deliveries): a kept
+  connection stays with the address it was checked for and obeys each request's own deadline,
+  every new connection is resolved and checked again, and any failure drops the client.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import ipaddress
 import re
 import socket
 import ssl
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
@@ -184,15 +188,25 @@ def resolve_checked(host: str, port: int, config: FetchConfig) -> list[str]:
     return checked
 
 
+class _Deadline:
+    """When the current request must end (monotonic seconds). A kept-alive client's connections
+    share one, set anew for each request, so a reused connection obeys the request it serves."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+
 class _DeadlineStream(httpcore.NetworkStream):
     """A socket stream whose every read and write ends by the fetch's overall deadline."""
 
-    def __init__(self, inner: httpcore.NetworkStream, deadline: float) -> None:
+    def __init__(self, inner: httpcore.NetworkStream, deadline: _Deadline) -> None:
         self._inner = inner
         self._deadline = deadline
 
     def _timeout(self, timeout: float | None) -> float:
-        remaining = self._deadline - time.monotonic()
+        remaining = self._deadline.at - time.monotonic()
         if remaining <= 0:
             raise httpcore.ReadTimeout("total time limit reached")
         return remaining if timeout is None else min(timeout, remaining)
@@ -217,7 +231,7 @@ class _DeadlineStream(httpcore.NetworkStream):
 class _CheckedBackend(httpcore.SyncBackend):
     """Resolves and checks the host itself, then connects to the checked address literal."""
 
-    def __init__(self, config: FetchConfig, deadline: float) -> None:
+    def __init__(self, config: FetchConfig, deadline: _Deadline) -> None:
         self._config = config
         self._deadline = deadline
 
@@ -225,7 +239,7 @@ class _CheckedBackend(httpcore.SyncBackend):
         addresses = resolve_checked(host, port, self._config)
         error: Exception | None = None
         for address in addresses:
-            remaining = self._deadline - time.monotonic()
+            remaining = self._deadline.at - time.monotonic()
             if remaining <= 0:
                 raise httpcore.ConnectTimeout("total time limit reached")
             limit = remaining if timeout is None else min(timeout, remaining)
@@ -248,12 +262,16 @@ def _ssl_context(ca_file: str | None) -> ssl.SSLContext:
 
 
 class _CheckedTransport(httpx.HTTPTransport):
-    def __init__(self, config: FetchConfig, deadline: float) -> None:
+    def __init__(
+        self, config: FetchConfig, deadline: _Deadline, keepalive_expiry: float | None = None
+    ) -> None:
         context = _ssl_context(config.ca_file)
         super().__init__(verify=context, trust_env=False, http2=False)
         self._pool = httpcore.ConnectionPool(
             ssl_context=context,
             max_connections=4,
+            max_keepalive_connections=4,
+            keepalive_expiry=keepalive_expiry,
             http1=True,
             http2=False,
             network_backend=_CheckedBackend(config, deadline),
@@ -274,7 +292,7 @@ def fetch(url: str, config: FetchConfig) -> FetchResult:
     with (
         _http_errors("site"),
         httpx.Client(
-            transport=_CheckedTransport(config, deadline),
+            transport=_CheckedTransport(config, _Deadline(deadline)),
             trust_env=False,
             follow_redirects=False,
             headers=headers,
@@ -309,22 +327,79 @@ class PostResult:
     elapsed: float
 
 
+# A kept connection idle longer than this is closed rather than reused (receivers close theirs).
+KEEPALIVE_SECONDS = 30.0
+_kept = threading.local()
+
+
+class _KeptClient:
+    """One thread's client for repeated POSTs: its connections are kept alive between calls."""
+
+    def __init__(self, config: FetchConfig) -> None:
+        self.config = config
+        self.deadline = _Deadline(0.0)
+        self.client = httpx.Client(
+            transport=_CheckedTransport(config, self.deadline, keepalive_expiry=KEEPALIVE_SECONDS),
+            trust_env=False,
+            follow_redirects=False,
+        )
+
+
+def _kept_client(config: FetchConfig) -> _KeptClient:
+    kept = getattr(_kept, "client", None)
+    if kept is not None and kept.config != config:  # new settings: nothing carried over
+        drop_kept_client()
+        kept = None
+    if kept is None:
+        kept = _kept.client = _KeptClient(config)
+    return kept
+
+
+def drop_kept_client() -> None:
+    """Close this thread's kept-alive client and its connections (the next POST opens anew)."""
+    kept = getattr(_kept, "client", None)
+    _kept.client = None
+    if kept is not None:
+        kept.client.close()
+
+
 def post(
-    url: str, body: bytes, headers: dict[str, str], config: FetchConfig, *, max_body: int = 1000
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    config: FetchConfig,
+    *,
+    max_body: int = 1000,
+    keep_alive: bool = False,
 ) -> PostResult:
     """POST a body under the config's policy: the same checks as fetch, never a redirect.
 
     Any answer is returned (a redirect too, as its status); only transport failures raise.
+    With ``keep_alive`` the thread's client is reused: a connection kept from an earlier call
+    serves this one under this call's deadline; a new one is resolved and checked as in fetch.
+    Any failure closes that client, so a broken or doubtful connection is never used again.
     """
     started = time.monotonic()
     deadline = started + config.total_timeout
     target = check_url(url, config.policy)
-    with (
-        _http_errors("receiver"),
-        httpx.Client(
-            transport=_CheckedTransport(config, deadline), trust_env=False, follow_redirects=False
-        ) as client,
-    ):
+    if not keep_alive:
+        with httpx.Client(
+            transport=_CheckedTransport(config, _Deadline(deadline)),
+            trust_env=False,
+            follow_redirects=False,
+        ) as client:
+            return _post(client, target, body, headers, config, max_body, deadline, started)
+    kept = _kept_client(config)
+    kept.deadline.at = deadline
+    try:
+        return _post(kept.client, target, body, headers, config, max_body, deadline, started)
+    except BaseException:
+        drop_kept_client()
+        raise
+
+
+def _post(client, target, body, headers, config, max_body, deadline, started) -> PostResult:
+    with _http_errors("receiver"):
         request = client.build_request(
             "POST",
             target,
@@ -340,6 +415,7 @@ def post(
                 if len(head) >= max_body or time.monotonic() > deadline:
                     break
         finally:
+            # A body not read to its end closes the connection rather than returning it.
             response.close()
         return PostResult(response.status_code, head[:max_body], time.monotonic() - started)
 

@@ -1,7 +1,8 @@
 """E-mail about notifications: each person chooses, per event type, immediately, a daily digest, or
 off; every e-mail carries a one-click unsubscribe link (RFC 8058) that needs no sign-in.
 
-A Notification is born `pending`. The worker (`notification_email_send`, enqueued by notify after
+A Notification is born `pending`, `digest` or `skipped` (the dispatch reads its recipient's choice).
+For `pending`, the worker (`notification_email_send`, enqueued by the dispatch after
 the change commits, and again by the outbox sweep while it is still pending) decides: `sent`
 (immediate), `digest` (waits for `email_digest_send`, daily), or `skipped` (off, no address, read
 already, or its recipient may no longer see what it is about). What an e-mail may say is what
@@ -91,30 +92,36 @@ def _modes_for(user_ids) -> dict[tuple[int, str], str]:
     return {(uid, kind): mode for uid, kind, mode in rows.values_list("user_id", "type", "email")}
 
 
-def initial_states(kinds: dict[int, str]) -> dict[int, str]:
-    """The e-mail state new notifications start in, for {recipient id: type}: `pending` for those
-    who want it now (the worker sends it), `digest`, or `skipped` (off, no address, inactive).
-    One query (the recipients with an address, joined to their choices), in the writing request."""
-    if not kinds:
+def initial_states(lines: list[tuple[int, str]]) -> dict[tuple[int, str], str]:
+    """The e-mail state new notifications start in, for (recipient id, type) pairs: `pending` for
+    those who want it now (the worker sends it), `digest`, or `skipped` (off, no address,
+    inactive). One query for any number of lines (the recipients with an address, joined to their
+    choices), in the worker's dispatch."""
+    if not lines:
         return {}
     rows = (
         get_user_model()
-        .objects.filter(pk__in=kinds, is_active=True)
+        .objects.filter(pk__in={user_id for user_id, _ in lines}, is_active=True)
         .exclude(email="")
         .values_list("pk", "notification_preferences__type", "notification_preferences__email")
     )
-    modes: dict[int, str] = {}
+    with_address: set[int] = set()
+    chosen: dict[tuple[int, str], str] = {}
     for user_id, kind, mode in rows:
-        if kind == kinds[user_id]:
-            modes[user_id] = mode
-        else:
-            modes.setdefault(user_id, default_mode(kinds[user_id]))
+        with_address.add(user_id)
+        if kind is not None:
+            chosen[user_id, kind] = mode
     state = {
         EmailMode.IMMEDIATE: NotificationEmail.PENDING,
         EmailMode.DIGEST: NotificationEmail.DIGEST,
         EmailMode.OFF: NotificationEmail.SKIPPED,
     }
-    return {uid: state[modes[uid]] if uid in modes else NotificationEmail.SKIPPED for uid in kinds}
+    return {
+        (user_id, kind): state[chosen.get((user_id, kind), default_mode(kind))]
+        if user_id in with_address
+        else NotificationEmail.SKIPPED
+        for user_id, kind in lines
+    }
 
 
 # --- choices -------------------------------------------------------------------------------------
@@ -193,14 +200,17 @@ def email_unsubscribe(*, token: str) -> tuple[object, list[str]]:
 
 
 def _link(notification: Notification) -> str:
-    """The page a notification is about: its claim, else (article.revised) the article's
-    revisions, as the inbox links them."""
+    """The page a notification is about: its claim, or for an article's revision (no claim) the
+    article's revisions, else the inbox."""
     event = notification.event
-    if event.claim_id is None:
-        article_id = (event.payload or {}).get("article")
-        path = reverse("frontend:article-revisions", kwargs={"article_id": article_id})
-    else:
+    if event.claim_id is not None:
         path = reverse("frontend:claim", kwargs={"claim_id": event.claim_id})
+    elif isinstance((event.payload or {}).get("article"), int):
+        path = reverse(
+            "frontend:article-revisions", kwargs={"article_id": event.payload["article"]}
+        )
+    else:
+        path = reverse("frontend:inbox")
     return urljoin(settings.WORKBENCH_URL, path)
 
 
@@ -264,8 +274,9 @@ def _visible_ids(user, ids) -> set[int]:
     )
 
 
-def notification_email_send(*, event_id: int) -> dict[str, int]:
-    """Decide and send the e-mails of one event's pending notifications; return counts by state.
+def notification_email_send(*, event_id: int | list[int]) -> dict[str, int]:
+    """Decide and send the e-mails of some events' pending notifications (one event's, or a
+    dispatch batch's); return counts by state.
 
     The rows are locked (SKIP LOCKED) while this runs, so two workers never send the same one;
     a server that does not answer leaves them pending for the outbox sweep to try again.
@@ -274,7 +285,10 @@ def notification_email_send(*, event_id: int) -> dict[str, int]:
     with transaction.atomic():
         rows = list(
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(event_id=event_id, email=NotificationEmail.PENDING)
+            .filter(
+                event_id__in=[event_id] if isinstance(event_id, int) else event_id,
+                email=NotificationEmail.PENDING,
+            )
             .select_related("recipient", "event")
         )
         if not rows:
@@ -381,6 +395,9 @@ def email_sweep(*, limit: int = 1000) -> int:
         .order_by("event_id")
         .distinct()[:limit]
     )
-    for pk in events:
-        queue.enqueue(queue.NOTIFICATION_EMAIL, pk)
+    for start in range(0, len(events), EMAIL_EVENTS_A_MESSAGE):
+        queue.enqueue(queue.NOTIFICATION_EMAIL, events[start : start + EMAIL_EVENTS_A_MESSAGE])
     return len(events)
+
+
+EMAIL_EVENTS_A_MESSAGE = 200  # as many as one dispatch takes

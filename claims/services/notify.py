@@ -1,23 +1,28 @@
-"""Events and inbox notifications, written in the caller's transaction (the outbox).
+"""Events (the outbox), written in the caller's transaction, and their inbox notifications,
+written by the worker.
 
 Each service that changes something people hear about calls one function here. It writes one
-Event (what webhooks receive) and the Notifications of its recipients, never the actor, in the
-same transaction as the change, and asks the worker to dispatch the event once that transaction
-commits. If the broker is down then, the outbox sweep (services.webhooks.outbox_sweep) sends it
-later: nothing committed is lost.
+Event (what webhooks receive: the object as the API shows it at that moment) in the same
+transaction as the change and asks the worker to dispatch it once that transaction commits: one
+INSERT and one broker message in the request. The worker's dispatch (`fan_out`, called by
+services.webhooks.event_dispatch) decides who hears of it, with the same permission functions as
+the rest of the app, at that time, and writes their Notifications, never to the actor, once per
+event and recipient. If the broker is down at commit, the outbox sweep
+(services.webhooks.outbox_sweep) dispatches it later: nothing committed is lost.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from claims.models import (
+    Article,
     Claim,
     Comment,
     Event,
@@ -28,7 +33,6 @@ from claims.models import (
     Source,
     SourceLinkStatus,
     Verdict,
-    Webhook,
 )
 from claims.permissions import (
     members_filter,
@@ -39,6 +43,8 @@ from claims.permissions import (
 from claims.services import mail, queue
 from claims.services.errors import ValidationError
 
+logger = logging.getLogger(__name__)
+
 MAX_MENTIONS = 20
 # Django's username characters; a trailing full stop ends the sentence, not the name.
 _MENTION = re.compile(r"(?<![\w@.+-])@([\w.@+-]{1,150})")
@@ -46,94 +52,56 @@ _TEXT_MAX = Notification._meta.get_field("text").max_length
 _QUOTE_MAX = 80
 
 
+# --- in the request: the event --------------------------------------------------------------
+
+
 def claim_assigned(*, actor, claim: Claim) -> Event | None:
-    """The assignee hears that a claim is theirs (unassigning tells nobody)."""
+    """The assignee hears that a claim is theirs (unassigning tells nobody, nor webhooks)."""
     if claim.assignee_id is None:
         return None
-    return _emit(
-        EventType.CLAIM_ASSIGNED,
-        actor=actor,
-        claim=claim,
-        payload=claim_data(claim),
-        recipients={claim.assignee_id: f"{_name(actor)} assigned you “{_short(claim)}”"},
-    )
+    return _emit(EventType.CLAIM_ASSIGNED, actor=actor, claim=claim, payload=claim_data(claim))
+
+
+_VERDICT_EVENTS = {
+    Verdict.Status.SUBMITTED: EventType.VERDICT_SUBMITTED,
+    Verdict.Status.APPROVED: EventType.VERDICT_APPROVED,
+    Verdict.Status.REJECTED: EventType.VERDICT_REJECTED,
+    Verdict.Status.PUBLISHED: EventType.VERDICT_PUBLISHED,
+}
+
+
+_VERDICT_NAMES = ("rating", "author", "reviewed_by")
 
 
 def verdict_changed(*, actor, verdict: Verdict) -> Event:
     """A verdict moved: submitted (the editors who may review it hear), approved, rejected or
     published (its author)."""
-    # One query for everything the text and the payload name (the service's row has none loaded).
-    verdict = Verdict.objects.select_related("claim", "rating", "author", "reviewed_by").get(
-        pk=verdict.pk
-    )
-    claim = verdict.claim
-    status = verdict.status
-    if status == Verdict.Status.SUBMITTED:
-        text = f"{_name(actor)} submitted a verdict on “{_short(claim)}” for approval"
-        ids = _users(verdict_reviewers_filter(verdict))
-        return _emit(
-            EventType.VERDICT_SUBMITTED,
-            actor=actor,
-            claim=claim,
-            verdict=verdict,
-            payload=verdict_payload(verdict),
-            recipients=dict.fromkeys(ids, text),
-        )
-    kind = {
-        Verdict.Status.APPROVED: EventType.VERDICT_APPROVED,
-        Verdict.Status.REJECTED: EventType.VERDICT_REJECTED,
-        Verdict.Status.PUBLISHED: EventType.VERDICT_PUBLISHED,
-    }[status]
-    text = f"{_name(actor)} {status} your verdict on “{_short(claim)}”"
-    if status == Verdict.Status.REJECTED:
-        text += f": {verdict.rejection_reason}"
+    # What the payload names: the services' locked row carries it; otherwise one query.
+    if not all(Verdict._meta.get_field(name).is_cached(verdict) for name in _VERDICT_NAMES):
+        verdict = Verdict.objects.select_related(*_VERDICT_NAMES).get(pk=verdict.pk)
     return _emit(
-        kind,
+        _VERDICT_EVENTS[verdict.status],
         actor=actor,
-        claim=claim,
+        claim_id=verdict.claim_id,
         verdict=verdict,
         payload=verdict_payload(verdict),
-        recipients={verdict.author_id: text},
     )
 
 
 def comment_added(*, actor, comment: Comment) -> Event:
     """Those working on the claim hear of a comment; those it names as @username, of the mention."""
-    claim = comment.claim
-    excerpt = _clip(comment.body, _QUOTE_MAX)
-    workers = _claim_workers(claim, before=comment)
-    mentioned = _mentioned(comment.body)
-    recipients = dict.fromkeys(
-        workers - mentioned,
-        f"{_name(actor)} commented on “{_short(claim)}”: {excerpt}",
-    )
-    mention_text = f"{_name(actor)} mentioned you on “{_short(claim)}”: {excerpt}"
-    recipients.update(dict.fromkeys(mentioned, mention_text))
     return _emit(
         EventType.COMMENT_CREATED,
         actor=actor,
-        claim=claim,
+        claim_id=comment.claim_id,
         comment=comment,
         payload=comment_data(comment),
-        recipients=recipients,
-        mentioned=mentioned,
     )
 
 
 def article_revised(*, actor, article, revision, flagged: list[int]) -> Event:
     """An article got a new body (issue 20): those working on the claims it flagged for review
     (their assignees and verdict authors) hear; webhooks get the revision."""
-    ids: set[int] = set()
-    if flagged:
-        ids.update(
-            Claim.objects.filter(pk__in=flagged, assignee__isnull=False).values_list(
-                "assignee_id", flat=True
-            )
-        )
-        ids.update(Verdict.objects.filter(claim__in=flagged).values_list("author_id", flat=True))
-    ids.discard(None)
-    who = _name(actor) if actor is not None else "A re-fetch"
-    text = f"{who} revised “{_clip(article.title, _QUOTE_MAX)}”: {len(flagged)} checked claim(s) to review"
     payload = {
         "article": article.pk,
         "revision": revision.number,
@@ -144,8 +112,7 @@ def article_revised(*, actor, article, revision, flagged: list[int]) -> Event:
         "flagged_claims": list(flagged),
         "created_at": _time(revision.created_at),
     }
-    recipients = dict.fromkeys(_users(Q(pk__in=ids)), text) if ids else {}
-    return _emit(EventType.ARTICLE_REVISED, actor=actor, payload=payload, recipients=recipients)
+    return _emit(EventType.ARTICLE_REVISED, actor=actor, payload=payload)
 
 
 _LINK_NEWS = {
@@ -162,45 +129,38 @@ def source_link_changed(*, source: Source, previous: str) -> list[Event]:
     status = source.link_status
     if status not in _LINK_NEWS or status == previous:
         return []
-    cited = list(
-        Evidence.objects.filter(source=source)
-        .select_related("claim__assignee")
-        .order_by("claim_id")
+    claim_ids = sorted(
+        set(Evidence.objects.filter(source=source).values_list("claim_id", flat=True))
     )
-    if not cited:
-        return []
-    claim_ids = [e.claim_id for e in cited]
-    extra: dict[int, set[int]] = {pk: set() for pk in claim_ids}
-    for claim_id, user_id in (
-        Verdict.objects.filter(claim_id__in=claim_ids)
-        .values_list("claim_id", "author_id")
-        .union(Comment.objects.filter(claim_id__in=claim_ids).values_list("claim_id", "author_id"))
-    ):
-        extra[claim_id].add(user_id)
-    for evidence in cited:
-        claim = evidence.claim
-        extra[claim.pk].update({claim.assignee_id, claim.created_by_id, evidence.added_by_id})
-        extra[claim.pk].discard(None)
-    members = _users(Q(pk__in=set().union(*extra.values())))
-    where = f": now {source.link_moved_to}" if status == SourceLinkStatus.MOVED else ""
-    events = []
-    for evidence in cited:
-        claim = evidence.claim
-        text = f"A source of “{_short(claim)}” {_LINK_NEWS[status]}{where} ({source.url})"
-        events.append(
-            _emit(
-                EventType.SOURCE_LINK_CHANGED,
-                actor=None,
-                claim=claim,
-                payload={
-                    **source_data(source),
-                    "claim": claim.pk,
-                    "previous_link_status": previous,
-                },
-                recipients=dict.fromkeys(extra[claim.pk] & members, text),
-            )
+    data = source_data(source)
+    events = [
+        Event(
+            type=EventType.SOURCE_LINK_CHANGED,
+            claim_id=claim_id,
+            payload={**data, "claim": claim_id, "previous_link_status": previous},
         )
+        for claim_id in claim_ids
+    ]
+    if events:
+        Event.objects.bulk_create(events)
+        for event in events:
+            queue.enqueue(queue.EVENT_DISPATCH, event.pk)
     return events
+
+
+def _emit(
+    kind: str, *, actor, payload: dict, claim=None, claim_id=None, verdict=None, comment=None
+):
+    event = Event.objects.create(
+        type=kind,
+        actor=actor,
+        claim_id=claim.pk if claim is not None else claim_id,
+        verdict=verdict,
+        comment=comment,
+        payload=payload,
+    )
+    queue.enqueue(queue.EVENT_DISPATCH, event.pk)
+    return event
 
 
 # --- the object as the API shows it -----------------------------------------------------------
@@ -304,54 +264,143 @@ def comment_data(comment: Comment) -> dict:
     }
 
 
-# --- writing ------------------------------------------------------------------------------------
+# --- in the worker: who hears of it ------------------------------------------------------
 
 
-def _emit(
-    kind: str,
-    *,
-    actor,
-    payload: dict,
-    recipients: dict[int, str],
-    claim: Claim | None = None,
-    verdict: Verdict | None = None,
-    comment: Comment | None = None,
-    mentioned: Iterable[int] = (),
-) -> Event:
-    # No webhook wants this type: nothing for the worker to do, so no broker message in the
-    # request (a webhook registered before this commits misses the event, as one registered after).
-    wanted = Webhook.objects.filter(Q(events__contains=["*"]) | Q(events__contains=[kind])).exists()
-    event = Event.objects.create(
-        type=kind,
-        actor=actor,
-        claim=claim,
-        verdict=verdict,
-        comment=comment,
-        payload=payload,
-        dispatched_at=None if wanted else timezone.now(),
-    )
-    mentioned = set(mentioned)
-    kinds = {
-        user_id: EventType.COMMENT_MENTION if user_id in mentioned else kind
-        for user_id in recipients
-        if user_id is not None and (actor is None or user_id != actor.pk)
-    }
-    email = mail.initial_states(kinds)
+def fan_out(events: list[Event]) -> set[int]:
+    """Write the inbox notifications of these events (locked, undispatched; loaded with their
+    actor, claim, verdict and comment). Recipients are decided now, by the permission functions,
+    never the actor, once per event and recipient. Returns the ids of the events with e-mail
+    `pending` (someone wants it now)."""
+    lines: list[tuple[Event, int, str, str]] = []  # event, recipient, type, text
+    for event in events:
+        try:
+            recipients, mentioned = _RECIPIENTS[event.type](event)
+        except DatabaseError:
+            raise  # the transaction is lost: the batch is retried whole
+        except Exception:
+            # One malformed event must not hold up the batch (and every batch after it, since
+            # each takes the oldest first): it goes to webhooks, to nobody's inbox, and is logged.
+            logger.exception(
+                "event %s: no inbox lines, its recipients could not be found", event.pk
+            )
+            continue
+        for user_id, text in recipients.items():
+            if user_id is None or user_id == event.actor_id:
+                continue
+            kind = EventType.COMMENT_MENTION if user_id in mentioned else event.type
+            lines.append((event, user_id, kind, text))
+    email = mail.initial_states([(user_id, kind) for _, user_id, kind, _ in lines])
     Notification.objects.bulk_create(
-        Notification(
-            recipient_id=user_id,
-            event=event,
-            type=kinds[user_id],
-            text=_clip(recipients[user_id], _TEXT_MAX),
-            email=email[user_id],
-        )
-        for user_id in kinds
+        [
+            Notification(
+                recipient_id=user_id,
+                event=event,
+                type=kind,
+                text=_clip(text, _TEXT_MAX),
+                email=email[user_id, kind],
+            )
+            for event, user_id, kind, text in lines
+        ],
+        ignore_conflicts=True,  # a row written by an earlier, interrupted dispatch stays as it is
     )
-    if wanted:
-        queue.enqueue(queue.EVENT_DISPATCH, event.pk)
-    if NotificationEmail.PENDING in email.values():  # someone wants an e-mail now
-        queue.enqueue(queue.NOTIFICATION_EMAIL, event.pk)
-    return event
+    return {
+        event.pk
+        for event, user_id, kind, _ in lines
+        if email[user_id, kind] == NotificationEmail.PENDING
+    }
+
+
+def _assigned(event: Event):
+    assignee = (event.payload.get("assignee") or {}).get("id")
+    text = f"{_name(event.actor)} assigned you “{_short(event.claim)}”"
+    return ({assignee: text} if assignee else {}), set()
+
+
+def _verdict(event: Event):
+    verdict = event.verdict
+    if verdict is None:
+        raise ValueError(f"{event.type} event without its verdict")
+    claim = event.claim or verdict.claim
+    if event.type == EventType.VERDICT_SUBMITTED:
+        text = f"{_name(event.actor)} submitted a verdict on “{_short(claim)}” for approval"
+        return dict.fromkeys(_users(verdict_reviewers_filter(verdict)), text), set()
+    status = event.type.split(".", 1)[1]
+    text = f"{_name(event.actor)} {status} your verdict on “{_short(claim)}”"
+    if event.type == EventType.VERDICT_REJECTED:
+        # A blind verdict's payload holds no reason (webhooks reach others); its author may read
+        # it, from the row.
+        reason = event.payload.get("rejection_reason") or verdict.rejection_reason
+        text += f": {reason}"
+    return {event.payload["author"]["id"]: text}, set()
+
+
+def _comment(event: Event):
+    comment, claim = event.comment, event.claim
+    excerpt = _clip(event.payload["body"], _QUOTE_MAX)
+    workers = _claim_workers(claim, before=comment)
+    mentioned = _mentioned(event.payload["body"])
+    recipients = dict.fromkeys(
+        workers - mentioned,
+        f"{_name(event.actor)} commented on “{_short(claim)}”: {excerpt}",
+    )
+    mention_text = f"{_name(event.actor)} mentioned you on “{_short(claim)}”: {excerpt}"
+    recipients.update(dict.fromkeys(mentioned, mention_text))
+    return recipients, mentioned
+
+
+def _revised(event: Event):
+    flagged = event.payload.get("flagged_claims") or []
+    ids: set[int] = set()
+    if flagged:
+        ids.update(
+            Claim.objects.filter(pk__in=flagged, assignee__isnull=False).values_list(
+                "assignee_id", flat=True
+            )
+        )
+        ids.update(Verdict.objects.filter(claim__in=flagged).values_list("author_id", flat=True))
+    ids.discard(None)
+    title = (
+        Article.objects.filter(pk=event.payload["article"]).values_list("title", flat=True).first()
+    )
+    who = _name(event.actor) if event.actor is not None else "A re-fetch"
+    text = (
+        f"{who} revised “{_clip(title or '', _QUOTE_MAX)}”: "
+        f"{len(flagged)} checked claim(s) to review"
+    )
+    return (dict.fromkeys(_users(Q(pk__in=ids)), text) if ids else {}), set()
+
+
+def _link_changed(event: Event):
+    claim, data = event.claim, event.payload
+    ids = set(
+        Verdict.objects.filter(claim=claim)
+        .values_list("author_id", flat=True)
+        .union(Comment.objects.filter(claim=claim).values_list("author_id", flat=True))
+        .union(
+            Evidence.objects.filter(claim=claim, source_id=data["id"]).values_list(
+                "added_by_id", flat=True
+            )
+        )
+    )
+    ids.update({claim.assignee_id, claim.created_by_id})
+    ids.discard(None)
+    status = data["link_status"]
+    where = f": now {data['link_moved_to']}" if status == SourceLinkStatus.MOVED else ""
+    text = f"A source of “{_short(claim)}” {_LINK_NEWS.get(status, status)}{where} ({data['url']})"
+    return (dict.fromkeys(_users(Q(pk__in=ids)), text) if ids else {}), set()
+
+
+_RECIPIENTS = {
+    EventType.CLAIM_ASSIGNED: _assigned,
+    EventType.VERDICT_SUBMITTED: _verdict,
+    EventType.VERDICT_APPROVED: _verdict,
+    EventType.VERDICT_REJECTED: _verdict,
+    EventType.VERDICT_PUBLISHED: _verdict,
+    EventType.COMMENT_CREATED: _comment,
+    EventType.ARTICLE_REVISED: _revised,
+    EventType.SOURCE_LINK_CHANGED: _link_changed,
+}
 
 
 def _users(condition: Q) -> set[int]:
@@ -367,10 +416,7 @@ def _users(condition: Q) -> set[int]:
 
 def _claim_workers(claim: Claim, *, before: Comment) -> set[int]:
     """Who works on a claim: its assignee and creator, its verdicts' authors, earlier commenters."""
-    # From the row, not the caller's instance, which may predate an assignment.
-    ids = set(
-        Claim.objects.filter(pk=claim.pk).values_list("assignee_id", "created_by_id").first() or ()
-    )
+    ids = {claim.assignee_id, claim.created_by_id}
     ids.update(Verdict.objects.filter(claim=claim).values_list("author_id", flat=True))
     ids.update(
         Comment.objects.filter(claim=claim, pk__lt=before.pk).values_list("author_id", flat=True)

@@ -69,7 +69,12 @@ def _claim_open_for_verdicts(claim: Claim) -> None:
 
 
 def _locked_for(actor, verdict: Verdict, expected_version: int | None) -> Verdict:
-    locked = lock(Verdict, verdict.pk)
+    # The row alone is locked; what its event's payload names comes with it (no second query).
+    locked = (
+        Verdict.objects.select_for_update(of=("self",))
+        .select_related("rating", "author", "reviewed_by")
+        .get(pk=verdict.pk)
+    )
     if not can_see_verdict(actor, locked):
         raise NotFound("no such verdict")
     check_version(locked, expected_version, VERSION_FIELDS)

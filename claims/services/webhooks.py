@@ -16,18 +16,19 @@ import hmac
 import json
 import random
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from claims.fetching import FetchConfig, FetchError, check_url, post, resolve_checked
-from claims.models import Event, EventType, Webhook, WebhookDelivery
-from claims.permissions import require_editor
-from claims.services import queue
+from claims.models import Comment, Event, EventType, Verdict, Webhook, WebhookDelivery
+from claims.permissions import is_editor, require_editor, visible_comments, visible_verdicts
+from claims.services import notify, queue
 from claims.services.errors import InvalidTransition, ValidationError
 from claims.services.fetch import fetch_config
 from claims.services.text import clean_text
@@ -69,6 +70,11 @@ def webhook_create(*, actor, url: str, events) -> Webhook:
     """An editor registers an endpoint; the answer carries its secret, shown this once."""
     require_editor(actor, "manage webhooks")
     url = clean_text(Webhook, "url", url, required=True)
+    limit = settings.WEBHOOK_MAX_COUNT
+    if Webhook.objects.count() >= limit:  # each event costs one delivery per webhook
+        raise ValidationError(
+            "url", f"At most {limit} webhooks may be registered; delete one first."
+        )
     _check_deliverable(url)
     return Webhook.objects.create(
         url=url,
@@ -95,7 +101,7 @@ def webhook_redeliver(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
     locked.status = WebhookDelivery.Status.PENDING
     locked.next_attempt_at = timezone.now()
     locked.save(update_fields=["status", "next_attempt_at", "updated_at"])
-    queue.enqueue(queue.WEBHOOK_DELIVER, locked.pk)
+    queue.enqueue(queue.WEBHOOK_DELIVER, [locked.pk])
     return locked
 
 
@@ -130,126 +136,312 @@ def _clean_events(events) -> list[str]:
 # --- the worker's side ------------------------------------------------------------------------
 
 
-def event_dispatch(*, event_id: int) -> int:
-    """Create the event's deliveries (once) and enqueue them; return how many were enqueued."""
+DISPATCH_BATCH = 200  # events one dispatch takes at most
+DELIVER_BATCH = 10  # deliveries of one webhook one message carries at most
+
+
+def event_dispatch(*, event_id: int | None = None, limit: int = DISPATCH_BATCH) -> int:
+    """Dispatch undispatched events: this one (when given) and the oldest others, up to `limit`
+    in all, locked with SKIP LOCKED so concurrent dispatches share the work. Writes their inbox
+    notifications (notify.fan_out) and one delivery per matching webhook, marks them dispatched,
+    and enqueues the deliveries (one message per webhook and DELIVER_BATCH deliveries) and the
+    e-mail that is wanted now (one message). A constant number of queries for the deliveries
+    and the rows written; deciding recipients costs a few per event. Returns the events
+    dispatched."""
     with transaction.atomic():
-        event = (
-            Event.objects.select_for_update(skip_locked=True)
-            .filter(pk=event_id, dispatched_at__isnull=True)
-            .first()
+        undispatched = Event.objects.filter(dispatched_at__isnull=True).select_for_update(
+            skip_locked=True
         )
-        if event is None:
-            return 0  # dispatched already, or another worker holds it
+        ids = (
+            list(undispatched.filter(pk=event_id).values_list("pk", flat=True)) if event_id else []
+        )
+        if event_id and not ids:
+            # Dispatched already (with an earlier batch) or another worker holds it: the events
+            # still waiting have messages of their own, so this one costs one query.
+            return 0
+        # The oldest others, read in the order of the partial index (no sort of a backlog).
+        ids += (
+            undispatched.exclude(pk__in=ids)
+            .order_by("created_at")
+            .values_list("pk", flat=True)[: limit - len(ids)]
+        )
+        if not ids:
+            return 0  # dispatched already, or other workers hold them
+        events = list(
+            Event.objects.filter(pk__in=ids)
+            .select_related("actor", "claim", "verdict", "comment")
+            .order_by("created_at", "id")
+        )
+        wanted_email = notify.fan_out(events)
         now = timezone.now()
-        hooks = Webhook.objects.filter(
-            Q(events__contains=[ALL_EVENTS]) | Q(events__contains=[event.type])
-        ).values_list("pk", flat=True)
-        WebhookDelivery.objects.bulk_create(
-            [WebhookDelivery(webhook_id=pk, event=event, next_attempt_at=now) for pk in hooks],
-            ignore_conflicts=True,
-        )
-        event.dispatched_at = now
-        event.save(update_fields=["dispatched_at"])
-        ids = list(
-            WebhookDelivery.objects.filter(
-                event=event, status=WebhookDelivery.Status.PENDING
-            ).values_list("pk", flat=True)
-        )
-        for pk in ids:
-            queue.enqueue(queue.WEBHOOK_DELIVER, pk)
+        deliveries = [
+            WebhookDelivery(webhook_id=hook_id, event_id=event.pk, next_attempt_at=now)
+            for event, hook_id in _matching(events)
+        ]
+        WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+        Event.objects.filter(pk__in=ids).update(dispatched_at=now)
+        pending = WebhookDelivery.objects.filter(
+            event_id__in=ids, status=WebhookDelivery.Status.PENDING
+        ).values_list("pk", "webhook_id")
+        enqueue_deliveries(pending)
+        if wanted_email:  # one message for the batch's e-mail
+            queue.enqueue(queue.NOTIFICATION_EMAIL, sorted(wanted_email))
     return len(ids)
+
+
+def _matching(events: list[Event]) -> list[tuple[Event, int]]:
+    """(event, webhook id) for each webhook that wants the event and whose creator may see it:
+    a webhook sends what its creator, an editor now, may see now (so one of a blind double
+    review's two reviewers gets no verdict of the other's through a webhook either). Queries:
+    one for the webhooks, then a few per creator, whatever the number of events."""
+    hooks = list(Webhook.objects.select_related("created_by").only("pk", "events", "created_by"))
+    if not hooks:
+        return []
+    verdicts = {e.verdict_id for e in events if e.verdict_id}
+    comments = {e.comment_id for e in events if e.comment_id}
+    sees: dict[int | None, tuple[set[int], set[int]] | None] = {}
+    for hook in hooks:
+        user = hook.created_by
+        if hook.created_by_id in sees:
+            continue
+        if user is None or not user.is_active or not is_editor(user):
+            sees[hook.created_by_id] = None
+            continue
+        sees[hook.created_by_id] = (
+            set(
+                visible_verdicts(user, Verdict.objects.filter(pk__in=verdicts)).values_list(
+                    "pk", flat=True
+                )
+            )
+            if verdicts
+            else set(),
+            set(
+                visible_comments(user, Comment.objects.filter(pk__in=comments)).values_list(
+                    "pk", flat=True
+                )
+            )
+            if comments
+            else set(),
+        )
+    pairs = []
+    for event in events:
+        for hook in hooks:
+            seen = sees[hook.created_by_id]
+            if seen is None or (ALL_EVENTS not in hook.events and event.type not in hook.events):
+                continue
+            if event.verdict_id and event.verdict_id not in seen[0]:
+                continue
+            if event.comment_id and event.comment_id not in seen[1]:
+                continue
+            pairs.append((event, hook.pk))
+    return pairs
+
+
+def enqueue_deliveries(rows) -> int:
+    """Enqueue (delivery id, webhook id) rows: one message per webhook and DELIVER_BATCH."""
+    by_hook: dict[int, list[int]] = {}
+    for pk, hook_id in rows:
+        by_hook.setdefault(hook_id, []).append(pk)
+    sent = 0
+    for ids in by_hook.values():
+        ids.sort()
+        for start in range(0, len(ids), DELIVER_BATCH):
+            queue.enqueue(queue.WEBHOOK_DELIVER, ids[start : start + DELIVER_BATCH])
+            sent += 1
+    return sent
 
 
 @dataclass(frozen=True)
 class DeliveryOutcome:
-    """What one run of webhook_deliver did; `retry_in` is set when the task should retry."""
+    """What one delivery attempt did; `retry_in` is set when it is to be tried again, and
+    `answered` says whether the receiver answered at all."""
 
     state: str  # delivered, retrying, failed, skipped
     retry_in: float | None = None
+    answered: bool = True
+
+
+# Claims the due ones of some deliveries and reads what sending them needs, in one statement.
+_CLAIM = """
+WITH due AS (
+    SELECT id FROM claims_webhookdelivery
+    WHERE id = ANY(%(ids)s) AND status = 'pending' AND next_attempt_at <= %(due)s
+    ORDER BY id
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE claims_webhookdelivery AS d
+SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = %(lease)s,
+    updated_at = %(now)s
+FROM due, claims_webhook AS w, claims_event AS e
+WHERE d.id = due.id AND w.id = d.webhook_id AND e.id = d.event_id
+RETURNING d.id, d.attempts, d.created_at, w.url, w.secret, e.type, e.created_at, e.payload::text
+"""
+
+# Writes the results of claimed deliveries, each only while its lease is still this attempt's
+# (a sweep may have given the row to another).
+_RECORD = """
+UPDATE claims_webhookdelivery AS d
+SET status = r.status, response_code = r.code, response_body = r.body, error = r.error,
+    next_attempt_at = coalesce(r.next, d.next_attempt_at), delivered_at = r.delivered,
+    updated_at = %(now)s
+FROM unnest(%(ids)s::bigint[], %(attempts)s::int[], %(status)s::text[], %(code)s::int[],
+            %(body)s::text[], %(error)s::text[], %(next)s::timestamptz[],
+            %(delivered)s::timestamptz[])
+     AS r(id, attempts, status, code, body, error, next, delivered)
+WHERE d.id = r.id AND d.status = 'sending' AND d.attempts = r.attempts
+"""
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    pk: int
+    attempts: int
+    created_at: object
+    url: str
+    secret: str
+    type: str
+    event_created_at: object
+    payload: str
 
 
 def webhook_deliver(*, delivery_id: int) -> DeliveryOutcome:
-    """Claim a due delivery, POST it signed, and record the answer (or schedule the retry)."""
+    """Deliver one delivery (see webhook_deliver_batch)."""
+    return webhook_deliver_batch(delivery_ids=[delivery_id])[delivery_id]
+
+
+def webhook_deliver_batch(*, delivery_ids: list[int]) -> dict[int, DeliveryOutcome]:
+    """Deliver some of one webhook's deliveries: claim the due ones and read what sending needs
+    in one statement (a lease long enough for all of them), POST each signed on the thread's
+    kept-alive connection, and record the results in one statement. Those to try again are
+    enqueued with their backoff; when the receiver does not answer at all, the rest are given
+    back untried to wait as long, rather than each time out now. Returns each one's outcome
+    (`skipped`: not due, or another worker has it)."""
+    ids = sorted(set(delivery_ids))
+    outcomes = dict.fromkeys(ids, DeliveryOutcome("skipped"))
     now = timezone.now()
-    lease = timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
-    # Celery's countdown and the stored time come from two clocks: allow a second's slack.
-    claimed = WebhookDelivery.objects.filter(
-        pk=delivery_id,
-        status=WebhookDelivery.Status.PENDING,
-        next_attempt_at__lte=now + timedelta(seconds=1),
-    ).update(
-        status=WebhookDelivery.Status.SENDING,
-        attempts=F("attempts") + 1,
-        next_attempt_at=now + lease,
-        updated_at=now,
+    lease = timedelta(
+        seconds=settings.WEBHOOK_LEASE_SECONDS + len(ids) * settings.WEBHOOK_TIMEOUT_SECONDS
     )
+    with connection.cursor() as cursor:
+        # Celery's countdown and the stored time come from two clocks: allow a second's slack.
+        cursor.execute(
+            _CLAIM,
+            {"ids": ids, "due": now + timedelta(seconds=1), "lease": now + lease, "now": now},
+        )
+        claimed = sorted((_Claimed(*row) for row in cursor.fetchall()), key=lambda c: c.pk)
     if not claimed:
-        return DeliveryOutcome("skipped")
-    delivery = WebhookDelivery.objects.select_related("webhook", "event").get(pk=delivery_id)
+        return outcomes
+    config = delivery_config()
+    results = []
+    for position, delivery in enumerate(claimed):
+        code, head, error, permanent = _send(delivery, config)
+        outcome, fields = _outcome(delivery, code=code, head=head, error=error, permanent=permanent)
+        outcomes[delivery.pk] = outcome
+        results.append((delivery, fields))
+        if not outcome.answered:
+            _give_back(claimed[position + 1 :], retry_in=outcome.retry_in or 0.0)
+            break
+    _record(results)
+    for delivery, _ in results:
+        retry_in = outcomes[delivery.pk].retry_in
+        if retry_in is not None:
+            queue.enqueue(queue.WEBHOOK_DELIVER, [delivery.pk], countdown=retry_in)
+    return outcomes
+
+
+def _send(delivery: _Claimed, config: FetchConfig) -> tuple[int | None, str, str, bool]:
+    """POST one claimed delivery, signed; (status code, body head, error, permanent failure)."""
     msg_id = f"msg_{delivery.pk}"
-    body = json.dumps(
-        {
-            "type": delivery.event.type,
-            "timestamp": delivery.event.created_at.isoformat().replace("+00:00", "Z"),
-            "data": delivery.event.payload,
-        },
-        separators=(",", ":"),
-        ensure_ascii=False,
-    ).encode()
-    stamp = int(timezone.now().timestamp())
+    timestamp = delivery.event_created_at.isoformat().replace("+00:00", "Z")
+    # The payload as the database wrote it becomes `data`, with no JSON round trip.
+    body = (
+        f'{{"type":{json.dumps(delivery.type)},"timestamp":"{timestamp}","data":'.encode()
+        + delivery.payload.encode()
+        + b"}"
+    )
+    stamp = int(time.time())
     headers = {
         "content-type": "application/json",
         "webhook-id": msg_id,
         "webhook-timestamp": str(stamp),
         "webhook-signature": sign(
-            secret=delivery.webhook.secret, msg_id=msg_id, timestamp=stamp, body=body
+            secret=delivery.secret, msg_id=msg_id, timestamp=stamp, body=body
         ),
     }
-    code, head, error, permanent = None, "", "", False
     try:
-        result = post(delivery.webhook.url, body, headers, delivery_config())
-        code, head = result.status_code, result.body_head.decode("utf-8", "replace")
+        result = post(delivery.url, body, headers, config, keep_alive=True)
     except FetchError as exc:
-        error, permanent = f"{exc.code}: {exc.message}", exc.code in _PERMANENT
-    return _record(delivery, code=code, head=head, error=error, permanent=permanent)
+        return None, "", f"{exc.code}: {exc.message}", exc.code in _PERMANENT
+    return result.status_code, result.body_head.decode("utf-8", "replace"), "", False
 
 
-def _record(delivery, *, code, head, error, permanent) -> DeliveryOutcome:
+def _outcome(delivery: _Claimed, *, code, head, error, permanent) -> tuple[DeliveryOutcome, dict]:
     now = timezone.now()
     fields = {
-        "response_code": code,
-        "response_body": head.replace("\x00", "")[:1000],
+        "code": code,
+        "body": head.replace("\x00", "")[:1000],
         "error": error[:500],
-        "updated_at": now,
+        "next": None,
+        "delivered": None,
     }
     if code is not None and 200 <= code < 300:
-        fields.update(status=WebhookDelivery.Status.DELIVERED, delivered_at=now)
-        outcome = DeliveryOutcome("delivered")
-    else:
-        if not error:
-            fields["error"] = f"HTTP {code}"
-        delay = retry_delay(attempt=delivery.attempts)
-        window = timedelta(seconds=settings.WEBHOOK_RETRY_WINDOW_SECONDS)
-        if permanent or now + timedelta(seconds=delay) > delivery.created_at + window:
-            fields.update(status=WebhookDelivery.Status.FAILED)
-            outcome = DeliveryOutcome("failed")
-        else:
-            fields.update(
-                status=WebhookDelivery.Status.PENDING,
-                next_attempt_at=now + timedelta(seconds=delay),
-            )
-            outcome = DeliveryOutcome("retrying", retry_in=delay)
-    # Only the claimant's lease is ours to end (a sweep may have given the row to another).
-    WebhookDelivery.objects.filter(
-        pk=delivery.pk, status=WebhookDelivery.Status.SENDING, attempts=delivery.attempts
-    ).update(**fields)
-    return outcome
+        fields.update(status=WebhookDelivery.Status.DELIVERED, delivered=now)
+        return DeliveryOutcome("delivered"), fields
+    if not error:
+        fields["error"] = f"HTTP {code}"
+    delay = retry_delay(attempt=delivery.attempts)
+    window = timedelta(seconds=settings.WEBHOOK_RETRY_WINDOW_SECONDS)
+    if permanent or now + timedelta(seconds=delay) > delivery.created_at + window:
+        fields.update(status=WebhookDelivery.Status.FAILED)
+        return DeliveryOutcome("failed", answered=code is not None or permanent), fields
+    fields.update(status=WebhookDelivery.Status.PENDING, next=now + timedelta(seconds=delay))
+    return DeliveryOutcome("retrying", retry_in=delay, answered=code is not None), fields
+
+
+def _record(results: list[tuple[_Claimed, dict]]) -> None:
+    if not results:
+        return
+    columns = {
+        name: [fields[name] for _, fields in results]
+        for name in ("status", "code", "body", "error", "next", "delivered")
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _RECORD,
+            {
+                "now": timezone.now(),
+                "ids": [d.pk for d, _ in results],
+                "attempts": [d.attempts for d, _ in results],
+                **columns,
+            },
+        )
+
+
+def _give_back(untried: list[_Claimed], *, retry_in: float) -> None:
+    """Claimed deliveries not tried (their receiver did not answer): pending again, the attempt
+    not counted, due when the one that failed is retried."""
+    if not untried:
+        return
+    due = timezone.now() + timedelta(seconds=retry_in)
+    for delivery in untried:
+        WebhookDelivery.objects.filter(
+            pk=delivery.pk, status=WebhookDelivery.Status.SENDING, attempts=delivery.attempts
+        ).update(
+            status=WebhookDelivery.Status.PENDING,
+            attempts=delivery.attempts - 1,
+            next_attempt_at=due,
+            updated_at=timezone.now(),
+        )
+    queue.enqueue(queue.WEBHOOK_DELIVER, [d.pk for d in untried], countdown=retry_in)
 
 
 def retry_delay(*, attempt: int) -> float:
     """Seconds before the next try after attempt number `attempt`: exponential, jittered."""
     base = float(settings.WEBHOOK_RETRY_BASE_SECONDS)
-    ceiling = min(float(settings.WEBHOOK_RETRY_MAX_SECONDS), base * 2 ** max(attempt - 1, 0))
+    # The exponent is capped: 2 ** 1024 is no float, and attempts grow with every "send again".
+    ceiling = min(
+        float(settings.WEBHOOK_RETRY_MAX_SECONDS), base * 2 ** min(max(attempt - 1, 0), 60)
+    )
     return round(ceiling / 2 + random.uniform(0, ceiling / 2), 3)  # noqa: S311 (jitter)
 
 
@@ -275,15 +467,13 @@ def outbox_sweep(*, limit: int = 1000) -> tuple[int, int]:
         WebhookDelivery.objects.filter(pk__in=expired).update(
             status=WebhookDelivery.Status.PENDING, updated_at=now
         )
-        due = expired + list(
-            WebhookDelivery.objects.filter(
-                status=WebhookDelivery.Status.PENDING, next_attempt_at__lt=now - grace
-            )
-            .order_by("next_attempt_at")
-            .values_list("pk", flat=True)[:limit]
-        )
-        for pk in events:
+        overdue = WebhookDelivery.objects.filter(
+            Q(pk__in=expired)
+            | Q(status=WebhookDelivery.Status.PENDING, next_attempt_at__lt=now - grace)
+        ).order_by("next_attempt_at")
+        due = list(overdue.values_list("pk", "webhook_id")[: limit + len(expired)])
+        # One dispatch takes DISPATCH_BATCH events, so one message per batch is enough.
+        for pk in events[::DISPATCH_BATCH]:
             queue.enqueue(queue.EVENT_DISPATCH, pk)
-        for pk in due:
-            queue.enqueue(queue.WEBHOOK_DELIVER, pk)
+        enqueue_deliveries(due)
     return len(events), len(due)

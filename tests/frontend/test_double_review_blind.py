@@ -244,3 +244,33 @@ def test_the_claim_page_and_the_queue_say_why_approval_waits_or_is_not_theirs():
     for path in (f"/claims/{claim.pk}/", "/queue/"):
         page = browser.get(path).content.decode().lower()
         assert not_theirs in page and f"/verdicts/{va.pk}/approve/" not in page
+
+
+def test_an_editor_who_is_one_of_the_two_gets_nothing_of_the_first_verdict_through_a_webhook():
+    """A webhook sends what its creator may see: editor_b registering one learns nothing of the
+    first verdict before both submitted; the adjudicator's webhook gets it."""
+    from claims.models import Webhook, WebhookDelivery
+    from claims.services import webhooks
+
+    first = ReviewerFactory()
+    editor_b, adjudicator = EditorFactory(), EditorFactory()
+    claim = SourcedClaimFactory(status=Claim.Status.OPEN)
+    claim_double_review_start(
+        actor=adjudicator, claim=claim, reviewers=[first.username, editor_b.username]
+    )
+    hooks = {
+        user: Webhook.objects.create(
+            url=f"http://127.0.0.2/{user.pk}",
+            events=["verdict.submitted"],
+            secret="whsec_QQ==",
+            created_by=user,
+        )
+        for user in (editor_b, adjudicator)
+    }
+    theirs = verdict_create(
+        actor=first, claim=claim, rating="false", summary=SECRET_SUMMARY, rationale="r"
+    )
+    verdict_submit(actor=first, verdict=theirs)
+    webhooks.event_dispatch()
+    sent_to = set(WebhookDelivery.objects.values_list("webhook_id", flat=True))
+    assert sent_to == {hooks[adjudicator].pk}

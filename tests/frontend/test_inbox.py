@@ -6,17 +6,11 @@ import pytest
 from django.test import Client
 
 from claims.models import Notification
-from claims.services import queue
 from claims.services.claims import claim_assign
 from claims.services.comments import comment_add
 from tests.factories import ClaimFactory, ReviewerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_messages(monkeypatch):
-    monkeypatch.setattr(queue, "enqueue", lambda *args, **kw: None)
 
 
 def test_the_header_polls_the_unread_count(reviewer_client, reviewer, editor):

@@ -15,7 +15,7 @@ import pytest
 from django.db import transaction
 from standardwebhooks.webhooks import Webhook as Verifier
 
-from claims.models import WebhookDelivery
+from claims.models import Notification, WebhookDelivery
 from claims.services import webhooks
 from claims.services.claims import claim_assign
 from tests.conftest import own_worker, routed_tasks, worker_env, workers_running
@@ -89,15 +89,17 @@ def wait_for(predicate, timeout=60.0, interval=0.2):
     return False
 
 
-def assign(editor) -> None:
+def assign(editor, assignee=None) -> None:
     with transaction.atomic():
-        claim_assign(actor=editor, claim=ClaimFactory(), assignee=ReviewerFactory())
+        claim_assign(actor=editor, claim=ClaimFactory(), assignee=assignee or ReviewerFactory())
 
 
 def test_a_committed_change_reaches_the_receiver_signed(hook_worker, receiver):
-    editor = EditorFactory()
+    editor, assignee = EditorFactory(), ReviewerFactory()
     hook = webhooks.webhook_create(actor=editor, url=receiver.url("/one"), events=["*"])
-    assign(editor)
+    assign(editor, assignee)
+    # The worker writes the inbox line too (the request wrote only the event).
+    assert wait_for(lambda: Notification.objects.filter(recipient=assignee).count() == 1)
     assert wait_for(lambda: len(receiver.received) == 1)
     headers, body = receiver.received[0]
     assert Verifier(hook.secret).verify(body, headers)["type"] == "claim.assigned"
@@ -115,8 +117,9 @@ def test_three_500s_then_the_fourth_try_delivers_with_backoff(hook_worker, recei
     assert len(set(receiver.ids())) == 1 and len(receiver.received) == 4
 
 
-def test_a_worker_killed_during_100_deliveries_loses_none(hook_worker, receiver):
+def test_a_worker_killed_during_100_deliveries_loses_none(hook_worker, receiver, settings):
     receiver.delay = 0.1
+    settings.WEBHOOK_MAX_COUNT = 100  # one event, a hundred webhooks
     editor = EditorFactory()
     for n in range(100):
         webhooks.webhook_create(actor=editor, url=receiver.url(f"/kill/{n}"), events=["*"])

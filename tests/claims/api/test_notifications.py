@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claims.models import Notification, Webhook, WebhookDelivery
-from claims.services import queue, webhooks
+from claims.services import webhooks
 from claims.services.claims import claim_assign
 from claims.services.comments import comment_add
 from claims.services.moderation import comment_hide
@@ -13,11 +13,6 @@ from tests.claims.api.conftest import token_client
 from tests.factories import ClaimFactory, EditorFactory, ReviewerFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_messages(monkeypatch):
-    monkeypatch.setattr(queue, "enqueue", lambda *args, **kw: None)
 
 
 def test_the_inbox_lists_the_callers_notifications_newest_first_in_the_documented_shape():

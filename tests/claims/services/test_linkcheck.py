@@ -116,7 +116,7 @@ def test_a_link_check_stopped_at_a_limit_releases_its_lease_and_counts_as_checke
 
 @pytest.mark.django_db
 def test_a_changed_moved_or_gone_source_tells_those_working_on_each_claim_citing_it(site):
-    from claims.models import Event, Webhook
+    from claims.models import Event, Webhook, WebhookDelivery
     from claims.services.comments import comment_add
     from tests.factories import (
         ClaimFactory,
@@ -135,13 +135,16 @@ def test_a_changed_moved_or_gone_source_tells_those_working_on_each_claim_citing
     EvidenceFactory(claim=second, source=source, added_by=UserFactory())  # no role: hears nothing
     comment_add(actor=commenter, claim=second, body="Checked the table.")
     Event.objects.all().delete()
-    Webhook.objects.create(url="http://127.0.0.2/h", events=["*"], secret="whsec_QQ==")
+    Webhook.objects.create(
+        url="http://127.0.0.2/h", events=["*"], secret="whsec_QQ==", created_by=editor
+    )
 
     site.page("/a", PAGE.replace("10,000", "12,000"))
     assert link_check_and_parse(source.pk) == "changed"
     events = list(Event.objects.filter(type="source.link_changed").order_by("claim_id"))
     assert [e.claim_id for e in events] == [first.pk, second.pk]
-    assert events[0].actor is None and events[0].dispatched_at is None  # webhooks get it too
+    assert events[0].actor is None
+    assert WebhookDelivery.objects.filter(event__in=events).count() == 2  # webhooks get it too
     heard = {
         e.claim_id: sorted(n.recipient.username for n in e.notifications.all()) for e in events
     }

@@ -205,12 +205,12 @@ def test_the_sweep_resends_pending_email_and_gives_up_after_the_window(
     with django_capture_on_commit_callbacks(execute=True):
         claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
     event = Event.objects.get()
-    assert ("claims.tasks.notification_email", (event.pk,)) in sent
+    assert ("claims.tasks.notification_email", ([event.pk],)) in sent
     sent.clear()
     Notification.objects.update(created_at=timezone.now() - timedelta(minutes=5))
     with django_capture_on_commit_callbacks(execute=True):
         assert mail.email_sweep() == 1
-    assert sent == [("claims.tasks.notification_email", (event.pk,))]
+    assert sent == [("claims.tasks.notification_email", ([event.pk],))]
     Notification.objects.update(created_at=timezone.now() - timedelta(days=2))
     assert mail.email_sweep() == 0
     assert Notification.objects.get().email == "skipped"
@@ -298,3 +298,42 @@ def test_an_article_revision_is_mailed_and_digested_with_a_link_to_the_article(s
     digest = django_mail.outbox[-1]
     assert digest.to == ["author@example.org"] and link in digest.body
     assert "articles you work on revised" in digest.body
+
+
+def test_an_article_revision_notice_is_mailed_with_a_link_to_the_article():
+    """article.revised points at an article, not a claim: its e-mail (daily by default, or at
+    once) links to the article's revisions, and does not break the digest of anyone else."""
+    from claims.services.claims import claim_create
+    from claims.services.revisions import article_revise
+    from tests.factories import ArticleFactory, EvidenceFactory
+
+    body = "The minister said unemployment fell to 4.2 percent in March.\n"
+    quote = "unemployment fell to 4.2 percent in March"
+    author = ReviewerFactory(email="author@example.org")
+    other = ReviewerFactory(email="other@example.org")
+    article = ArticleFactory(title="Jobs story", body=body)
+    at = body.index(quote)
+    claim = claim_create(actor=author, article=article, start=at, end=at + len(quote))
+    EvidenceFactory(claim=claim)
+    verdict_submit(
+        actor=author,
+        verdict=verdict_create(actor=author, claim=claim, rating="false", summary="No."),
+    )
+    mail.email_preferences_set(actor=other, modes={"claim.assigned": "digest"})
+    claim_assign(actor=EditorFactory(), claim=ClaimFactory(), assignee=other)  # other's digest
+    article.refresh_from_db()
+    article_revise(actor=EditorFactory(), article=article, body=body.replace(quote, "jobs rose"))
+    event = Event.objects.get(type="article.revised")
+    assert states(event) == {author.username: "digest"}
+    django_mail.outbox.clear()
+    assert mail.email_digest_send() == 2
+    by_address = {m.to[0]: m for m in django_mail.outbox}
+    assert f"/articles/{article.pk}/revisions/" in by_address["author@example.org"].body
+    assert "other@example.org" in by_address
+    # At once, for whoever chose so.
+    Notification.objects.filter(event=event).update(email="pending")
+    mail.email_preferences_set(actor=author, modes={"article.revised": "immediate"})
+    django_mail.outbox.clear()
+    assert send(event) == {"sent": 1}
+    assert f"/articles/{article.pk}/revisions/" in django_mail.outbox[0].body
+    assert "e-mails about articles you work on revised" in django_mail.outbox[0].body

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from claims import selectors
-from claims.models import Event, Notification, Webhook
-from claims.services import queue
+from claims.models import Event, Notification, Verdict, Webhook, WebhookDelivery
+from claims.services import notify, queue, webhooks
 from claims.services.claims import claim_assign
 from claims.services.comments import comment_add
 from claims.services.errors import PermissionDenied, ValidationError
@@ -58,20 +58,61 @@ def test_unassigning_tells_nobody_and_self_assignment_is_not_news():
     assert Event.objects.count() == 1  # the assignment still goes to webhooks
 
 
-def test_the_event_is_written_in_the_services_transaction_and_dispatched_on_commit(
-    django_capture_on_commit_callbacks, monkeypatch
+def test_the_request_writes_the_event_and_one_message_and_the_worker_writes_the_inbox(
+    events_left_to_the_worker, monkeypatch
 ):
     sent = []
     monkeypatch.setattr(queue, "enqueue", lambda name, *args, **kw: sent.append((name, args)))
-    editor, reviewer = EditorFactory(), ReviewerFactory()
+    editor, reviewer = EditorFactory(), ReviewerFactory(email="reviewer@example.test")
     claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
-    # No webhook wants it: dispatched to nobody at once, no message.
-    assert sent == [] and Event.objects.get().dispatched_at is not None
-    Webhook.objects.create(url="http://127.0.0.2/h", events=["claim.assigned"], secret="whsec_QQ==")
-    claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
-    event = Event.objects.latest("id")
-    assert event.dispatched_at is None
+    event = Event.objects.get()
+    # The request: the event, undispatched, and one dispatch message; nobody's inbox yet.
+    assert event.dispatched_at is None and Notification.objects.count() == 0
     assert sent == [(queue.EVENT_DISPATCH, (event.pk,))]
+    # The worker: the inbox line, once, however often the message comes.
+    assert webhooks.event_dispatch(event_id=event.pk) == 1
+    assert webhooks.event_dispatch(event_id=event.pk) == 0
+    assert recipients(event) == {reviewer.username: "claim.assigned"}
+    event.refresh_from_db()
+    assert event.dispatched_at is not None
+    assert sent[1:] == [(queue.NOTIFICATION_EMAIL, ([event.pk],))]  # the assignee wants it now
+
+
+def test_one_dispatch_takes_the_waiting_events_in_a_constant_number_of_queries(
+    events_left_to_the_worker, django_assert_max_num_queries, monkeypatch
+):
+    editor = EditorFactory()
+    reviewers = [ReviewerFactory(email=f"r{n}@example.test") for n in range(5)]
+    Webhook.objects.create(
+        url="http://127.0.0.2/h", events=["*"], secret="whsec_QQ==", created_by=editor
+    )
+    for n in range(40):
+        claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewers[n % 5])
+    first = Event.objects.order_by("id").first()
+    sent = []
+    monkeypatch.setattr(queue, "enqueue", lambda name, *args, **kw: sent.append((name, args)))
+    # Assignments name their recipient: the lock, the load, the e-mail choices, the rows, the
+    # webhooks and their creator's rights, the mark, the deliveries to enqueue.
+    with django_assert_max_num_queries(12):
+        assert webhooks.event_dispatch(event_id=first.pk, limit=200) == 40
+    assert Notification.objects.count() == 40
+    assert Event.objects.filter(dispatched_at__isnull=True).count() == 0
+    assert WebhookDelivery.objects.count() == 40
+    # One message for the batch's e-mail, one per ten deliveries of the one webhook.
+    ids = sorted(Event.objects.values_list("pk", flat=True))
+    assert [args for name, args in sent if name == queue.NOTIFICATION_EMAIL] == [(ids,)]
+    assert len([name for name, _ in sent if name == queue.WEBHOOK_DELIVER]) == 4
+
+
+def test_a_malformed_event_does_not_hold_up_the_others(events_left_to_the_worker, caplog):
+    """Each dispatch takes the oldest events first, so one that fails would block every batch."""
+    editor, reviewer = EditorFactory(), ReviewerFactory()
+    broken = Event.objects.create(type="verdict.published", payload={"id": 1})  # no verdict
+    claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
+    assert webhooks.event_dispatch(event_id=broken.pk) == 2
+    assert Event.objects.filter(dispatched_at__isnull=True).count() == 0
+    assert inbox(reviewer)[0][0] == "claim.assigned"
+    assert f"event {broken.pk}: no inbox lines" in caplog.text
 
 
 def test_a_refused_change_leaves_no_event():
@@ -127,6 +168,27 @@ def test_a_submitted_verdict_skips_the_editors_four_eyes_bars_from_reviewing_it(
     verdict_submit(actor=submitter, verdict=verdict)
     # The author and the editor who changed its content may not approve it, so they are not asked.
     assert recipients(Event.objects.get()) == {reviewer_editor.username: "verdict.submitted"}
+
+
+def test_each_verdict_events_payload_is_the_verdict_as_stored_at_that_moment():
+    """The payload comes from the services' locked row, not a second read: it must equal one."""
+    author, editor = ReviewerFactory(), EditorFactory()
+    verdict = verdict_create(
+        actor=author, claim=SourcedClaimFactory(), rating="false", summary="No."
+    )
+    steps = [
+        lambda v: verdict_submit(actor=author, verdict=v),
+        lambda v: verdict_reject(actor=editor, verdict=v, reason="Cite the table."),
+        lambda v: verdict_submit(actor=author, verdict=v),
+        lambda v: verdict_approve(actor=editor, verdict=v),
+        lambda v: verdict_publish(actor=editor, verdict=v),
+    ]
+    for step in steps:
+        verdict = step(verdict)
+        stored = Verdict.objects.select_related("rating", "author", "reviewed_by").get(
+            pk=verdict.pk
+        )
+        assert Event.objects.latest("id").payload == notify.verdict_data(stored)
 
 
 def test_approval_and_publication_tell_the_author():

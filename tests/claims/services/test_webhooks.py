@@ -85,6 +85,19 @@ def test_a_reviewer_cannot_register_a_webhook(hook_settings, receiver):
         "http://192.168.1.1:80/hook",
         "ftp://127.0.0.2/hook",
         "http://127.0.0.2:22/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "http://[::ffff:7f00:1]/hook",
+        "http://0177.0.0.1/hook",
+        "http://2130706433/hook",
+        "http://127.1/hook",
+        "http://0.0.0.0/hook",
+        "http://localhost/hook",
+        "http://[fe80::1%25eth0]/hook",
+        "http://127.0.0.2:80@127.0.0.1/hook",
+        "http://127.0.0.1#@127.0.0.2/hook",
+        "http://127.0.0.1\\@127.0.0.2/hook",
+        "https://[::]:443/hook",
+        "file:///etc/passwd",
         "not a url",
         "",
     ],
@@ -115,7 +128,7 @@ def test_an_event_is_dispatched_once_to_the_webhooks_that_want_it(hook_settings,
     assert webhooks.event_dispatch(event_id=event.pk) == 1
     delivery = WebhookDelivery.objects.get()
     assert delivery.webhook == wants and delivery.status == "pending"
-    assert sent == [(queue.WEBHOOK_DELIVER, (delivery.pk,))]
+    assert sent == [(queue.WEBHOOK_DELIVER, ([delivery.pk],))]
     assert webhooks.event_dispatch(event_id=event.pk) == 0  # a duplicate message does nothing
     assert WebhookDelivery.objects.count() == 1
 
@@ -240,7 +253,7 @@ def test_send_again_resends_a_delivered_one_with_the_same_id(hook_settings, rece
     webhooks.webhook_deliver(delivery_id=delivery.pk)
     sent.clear()
     webhooks.webhook_redeliver(actor=editor, delivery=delivery)
-    assert sent == [(queue.WEBHOOK_DELIVER, (delivery.pk,))]
+    assert sent == [(queue.WEBHOOK_DELIVER, ([delivery.pk],))]
     assert webhooks.webhook_deliver(delivery_id=delivery.pk).state == "delivered"
     assert receiver.ids() == [f"msg_{delivery.pk}"] * 2
     with pytest.raises(PermissionDenied):
@@ -282,9 +295,89 @@ def test_the_sweep_dispatches_lost_events_and_resends_abandoned_deliveries(
     WebhookDelivery.objects.filter(pk=overdue.pk).update(next_attempt_at=old)
     sent.clear()
     assert webhooks.outbox_sweep() == (0, 2)
-    assert sorted(args[0] for _, args in sent) == [abandoned.pk, overdue.pk]
+    # One message for both: they are the same webhook's.
+    assert sent == [(queue.WEBHOOK_DELIVER, ([abandoned.pk, overdue.pk],))]
     abandoned.refresh_from_db()
     assert abandoned.status == "pending"
     assert webhooks.webhook_deliver(delivery_id=abandoned.pk).state == "delivered"
     assert webhooks.webhook_deliver(delivery_id=overdue.pk).state == "delivered"
     assert webhooks.outbox_sweep() == (0, 0)
+
+
+# --- several deliveries a message -------------------------------------------------------------
+
+
+def test_one_message_delivers_a_webhooks_deliveries_in_two_queries_on_one_connection(
+    hook_settings, receiver, sent, connections, django_assert_num_queries
+):
+    editor = EditorFactory()
+    hook = webhooks.webhook_create(actor=editor, url=receiver.url(), events=["*"])
+    events = [assigned_event(editor) for _ in range(5)]
+    sent.clear()
+    assert webhooks.event_dispatch(event_id=events[0].pk) == 5
+    ids = sorted(WebhookDelivery.objects.values_list("pk", flat=True))
+    assert sent == [(queue.WEBHOOK_DELIVER, (ids,))]  # one message for the five
+    with django_assert_num_queries(2):  # the claim (with what to send) and the results
+        outcomes = webhooks.webhook_deliver_batch(delivery_ids=ids)
+    assert {o.state for o in outcomes.values()} == {"delivered"}
+    assert sorted(receiver.ids()) == sorted(f"msg_{pk}" for pk in ids)
+    for headers, body in receiver.received:
+        Verifier(hook.secret).verify(body, headers)
+    assert len(connections.to("127.0.0.2", receiver.port)) == 1
+    assert set(WebhookDelivery.objects.values_list("status", "attempts")) == {("delivered", 1)}
+    # The same message again (a duplicate, a redelivery): nothing is due, nothing is sent.
+    assert {o.state for o in webhooks.webhook_deliver_batch(delivery_ids=ids).values()} == {
+        "skipped"
+    }
+    assert len(receiver.received) == 5
+
+
+def test_a_receiver_that_does_not_answer_leaves_the_rest_untried_for_later(
+    hook_settings, receiver, sent
+):
+    editor = EditorFactory()
+    webhooks.webhook_create(actor=editor, url=receiver.url(), events=["*"])
+    events = [assigned_event(editor) for _ in range(3)]
+    webhooks.event_dispatch(event_id=events[0].pk)
+    ids = sorted(WebhookDelivery.objects.values_list("pk", flat=True))
+    receiver.close()  # nobody listens: the connection is refused
+    sent.clear()
+    outcomes = webhooks.webhook_deliver_batch(delivery_ids=ids)
+    assert [outcomes[pk].state for pk in ids] == ["retrying", "skipped", "skipped"]
+    first, *rest = WebhookDelivery.objects.order_by("id")
+    assert (first.status, first.attempts) == ("pending", 1)
+    assert first.error.startswith("connect_failed")
+    assert [(d.status, d.attempts, d.error) for d in rest] == [("pending", 0, "")] * 2
+    assert all(d.next_attempt_at > timezone.now() for d in rest)  # due with the retry, not now
+    assert sorted(args[0] for _, args in sent) == [[ids[0]], ids[1:]]
+
+
+def test_the_backoff_stays_bounded_however_many_attempts(hook_settings):
+    """ "Send again" counts attempts too: thousands of them must not overflow the backoff."""
+    for attempt in (1, 30, 1100, 10**6):
+        assert 0 < webhooks.retry_delay(attempt=attempt) <= 7200
+
+
+def test_a_webhook_whose_creator_is_no_longer_an_editor_gets_nothing(hook_settings, receiver, sent):
+    editor, other = EditorFactory(), EditorFactory()
+    mine = webhooks.webhook_create(actor=editor, url=receiver.url("/mine"), events=["*"])
+    theirs = webhooks.webhook_create(actor=other, url=receiver.url("/theirs"), events=["*"])
+    editor.groups.remove(*editor.groups.filter(name="editors"))
+    event = assigned_event(other)
+    webhooks.event_dispatch(event_id=event.pk)
+    assert list(WebhookDelivery.objects.values_list("webhook_id", flat=True)) == [theirs.pk]
+    other.is_active = False
+    other.save()
+    webhooks.event_dispatch(event_id=assigned_event(EditorFactory()).pk)
+    assert WebhookDelivery.objects.count() == 1 and mine.deliveries.count() == 0
+
+
+def test_registrations_stop_at_the_configured_number(hook_settings, receiver):
+    hook_settings.WEBHOOK_MAX_COUNT = 2
+    editor = EditorFactory()
+    for n in range(2):
+        webhooks.webhook_create(actor=editor, url=receiver.url(f"/{n}"), events=["*"])
+    with pytest.raises(ValidationError) as caught:
+        webhooks.webhook_create(actor=editor, url=receiver.url("/2"), events=["*"])
+    assert caught.value.field == "url" and "2 webhooks" in caught.value.message
+    assert Webhook.objects.count() == 2
