@@ -9,7 +9,7 @@ from . import cues
 from .attribution import Attribution, find_attribution, is_person
 from .clauses import clauses
 from .scorer import TRANSCRIPT_MODEL_PATH, load_model, sigmoid, tokens
-from .segment import Span, segment
+from .segment import spans as segment_spans
 
 # Chosen on the ClaimBuster dev sample and the news dev set (bench/extraction_eval.py --tune).
 THRESHOLD = 0.4
@@ -433,9 +433,10 @@ def _check_input(text: object) -> str:
 
 
 def _iter_pieces(text: str, threshold: float | None = None, w: Mode = NEWS):
-    spans = segment(text)
+    # plain tuples (start, end, kind, block), not Spans: the collector leaves them alone
+    spans = segment_spans(text)
     # blocks are numbered in text order: more than one if the first and last spans differ
-    ctx = _Context(multi_block=bool(spans) and spans[0].block != spans[-1].block)
+    ctx = _Context(multi_block=bool(spans) and spans[0][3] != spans[-1][3])
     if not (w.w_context or w.w_answer):
         for span in spans:
             pieces = _pieces_of(text, span, ctx, threshold, w)
@@ -446,7 +447,7 @@ def _iter_pieces(text: str, threshold: float | None = None, w: Mode = NEWS):
     context = 0.0  # nothing before the first sentence
     for span in spans:
         yield from _pieces_of(text, span, ctx, threshold, w, context)
-        before = text[span.start : span.end]
+        before = text[span[0] : span[1]]
         context = 0.0
         if model is not None:
             context += w.w_context * (model.logit(before) - w.context_mean)
@@ -456,22 +457,24 @@ def _iter_pieces(text: str, threshold: float | None = None, w: Mode = NEWS):
 
 def _pieces_of(
     text: str,
-    span: Span,
+    span: tuple[int, int, str, int],
     ctx: _Context,
     threshold: float | None = None,
     w: Mode = NEWS,
     context: float = 0.0,
 ) -> list[tuple[int, int, str, tuple]]:
     """The pieces of one span (a sentence, or its clauses) with their analyses, in text order: a
-    list, not a generator, since most spans make one piece or none."""
-    sentence = text[span.start : span.end]
+    list, not a generator, since most spans make one piece or none. ``span`` is a tuple of
+    ``segment.spans``: (start, end, kind, block)."""
+    start, end, kind, _ = span
+    sentence = text[start:end]
     if threshold is not None and len(sentence.split(None, 2)) < 3:
         # Neither suggested (fewer than 4 words) nor naming a person for the next sentence (a name
         # of two words and its verb are three): a run of marks or initials makes many of these.
         return []
     masked = None
     parts = [(0, len(sentence))]
-    if span.kind == "sentence":
+    if kind == "sentence":
         masked = cues.mask_quotes(sentence)
         parts = _clauses(sentence, masked)
     sentence_attr = None
@@ -479,8 +482,8 @@ def _pieces_of(
         sentence_attr = find_attribution(sentence, masked)
     if len(parts) == 1 and parts[0] == (0, len(sentence)):
         # a span is trimmed, so a sentence that is not cut into clauses is its own piece
-        result = _analyse_piece(sentence, span.kind, ctx, None, masked, threshold, w, context)
-        return [] if result is None else [(span.start, span.end, sentence, result)]
+        result = _analyse_piece(sentence, kind, ctx, None, masked, threshold, w, context)
+        return [] if result is None else [(start, end, sentence, result)]
     out = []
     for a, b in parts:
         while a < b and sentence[a].isspace():
@@ -495,11 +498,9 @@ def _pieces_of(
         piece = sentence[a:b]
         # a span is trimmed, so a sentence that is not cut into clauses is its own piece
         piece_masked = masked if b - a == len(sentence) else None
-        result = _analyse_piece(
-            piece, span.kind, ctx, inherited, piece_masked, threshold, w, context
-        )
+        result = _analyse_piece(piece, kind, ctx, inherited, piece_masked, threshold, w, context)
         if result is not None:
-            out.append((span.start + a, span.start + b, piece, result))
+            out.append((start + a, start + b, piece, result))
     return out
 
 

@@ -429,16 +429,26 @@ _new_span = tuple.__new__
 
 def segment(text: str) -> list[Span]:
     """Split ``text`` into trimmed, non-overlapping spans in text order."""
-    out: list[Span] = []
+    return [_new_span(Span, t) for t in spans(text)]
+
+
+def spans(text: str) -> list[tuple[int, int, str, int]]:
+    """``segment(text)`` as plain tuples ``(start, end, kind, block)``.
+
+    Extraction keeps every span of a text alive while it reads them. A plain tuple of ints and a
+    str is untracked by CPython's cyclic garbage collector at the first collection it meets; a
+    NamedTuple (a tuple subclass) stays tracked, so on a text of many short sentences each full
+    collection walked every span again."""
+    out: list[tuple[int, int, str, int]] = []
     for index, (bs, be, kind) in enumerate(blocks(text)):
         if kind == "list_item":
-            out.extend(Span(a, b, "list_item", index) for a, b in _cap(text, bs, be))
+            out.extend((a, b, "list_item", index) for a, b in _cap(text, bs, be))
             continue
         d = _DATELINE_RE.match(text, bs, be) if kind == "para" else None
         if d and d.end() < be:
             a, b = _trim(text, bs, d.end())
             if a < b:
-                out.append(Span(a, b, "dateline", index))
+                out.append((a, b, "dateline", index))
             bs = d.end()
         for s, e in _sentences(text, bs, be):
             if e - s <= MAX_SEGMENT:  # the common case of _cap, inline
@@ -449,12 +459,9 @@ def segment(text: str) -> list[Span]:
                     b -= 1
                 if a < b:
                     headline = kind == "line" and _single_kind(text, a, b) == "line"
-                    # Span(...) without the generated __new__ in Python: the same tuple
-                    out.append(
-                        _new_span(Span, (a, b, "headline" if headline else "sentence", index))
-                    )
+                    out.append((a, b, "headline" if headline else "sentence", index))
                 continue
             for a, b in _cap(text, s, e):
                 headline = kind == "line" and _single_kind(text, a, b) == "line"
-                out.append(Span(a, b, "headline" if headline else "sentence", index))
+                out.append((a, b, "headline" if headline else "sentence", index))
     return out
