@@ -354,9 +354,14 @@ def _is_boundary(text: str, m: re.Match, block_start: int, block_end: int, quote
     punct = m.group()
     if not punct.startswith(".") or punct.startswith("..."):
         return True
-    word = _word_before(text, max(block_start, m.start() - 40), m.start())
-    if word is None:
-        return True
+    at = m.start()
+    lo = at - 40 if at - 40 > block_start else block_start
+    if lo < at and not text[at - 1].isspace():
+        word = text[lo:at].rsplit(None, 1)[-1]  # _word_before's common case, inline
+    else:
+        word = _word_before(text, lo, at)
+        if word is None:
+            return True
     word = word.lstrip("\"“‘'«([")
     low = word.lower()
     if low in _ABBREV_NEVER_END:
