@@ -249,3 +249,30 @@ def test_a_suggestion_is_built_as_its_class_builds_it():
         assert [getattr(s, f.name) for f in fields(Suggestion)] == list(asdict(rebuilt).values())
         with pytest.raises(dataclasses.FrozenInstanceError):
             s.start = 0
+
+
+def test_whole_line_furniture_is_only_skipped_where_it_cannot_begin():
+    """``boilerplate_reason`` tries the whole-line patterns (counters, bylines) only on a line
+    that begins with a character of ``cues._WHOLE_STARTS`` or outside ASCII. Every ASCII first
+    character before each word of those patterns, alone, after a count and before a name: where
+    the patterns match, the gate lets the line through."""
+    import re
+
+    from claims.extraction import cues
+
+    words = {w for p, _ in cues.BOILERPLATE_WHOLE for w in re.findall(r"[a-z]{2,}", p.pattern)}
+    assert {"comments", "views", "reads"} <= {w + "s" for w in words} | words
+    tried = matched = 0
+    for word in sorted(words):
+        for code in range(128):
+            c = chr(code)
+            for line in (c + word[1:], c + word[1:] + ": 12", c + word[1:] + " Maria Petrova"):
+                tried += 1
+                if cues._WHOLE_RE.match(line):
+                    matched += 1
+                    assert c in cues._WHOLE_STARTS, line
+                    assert cues.boilerplate_reason(line) is not None
+    assert matched > 20 and tried > 1000
+    for line in ("14 comments", "By Maria Petrova", "1,284 views", "ſhares"):
+        assert cues.boilerplate_reason(line) is not None, line
+    assert cues.boilerplate_reason("Ab cd ef 12.") is None
