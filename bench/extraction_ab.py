@@ -1,6 +1,6 @@
 """Claim extraction here beside another checkout's, timed in turns in one process.
 
-Usage: python bench/extraction_ab.py --base DIR [--mb 0.2] [--rounds 8] [--data DIR]
+Usage: python bench/extraction_ab.py --base DIR [--mb 0.2] [--rounds 8] [--data DIR] [--sizes 100]
 
 On a shared machine, two runs of ``bench/extraction_speed.py`` a minute apart can differ by more
 than a change does. Here both versions of ``claims/extraction`` (this checkout's and the one under
@@ -9,7 +9,9 @@ packages and run in turns on the same inputs, alternating which goes first, so t
 both alike. For each input: CPU time of one core, best of ``--rounds`` passes for each version, and
 the ratio of this checkout's time to the base's (below 1: quicker here), best and median.
 Inputs: the corpora of ``bench/extraction_speed.py`` (news mode, and transcripts parsed and
-scored in transcript mode) and two texts of ``bench/extraction_adversarial.py`` at 100 KB.
+scored in transcript mode) and two texts of ``bench/extraction_adversarial.py`` (news and four-word
+claims) at each of ``--sizes`` KB (100 by default; at 1,000 a text keeps more objects alive, and the
+cyclic garbage collector's work, which counts in every figure, grows).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=0.2, help="size of each corpus in MB")
     parser.add_argument("--rounds", type=int, default=8)
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--sizes", default="100", help="sizes of the adversarial texts, in KB")
     args = parser.parse_args()
     if not (args.base / "claims" / "extraction" / "__init__.py").is_file():
         parser.error(f"{args.base} holds no claims/extraction package")
@@ -57,8 +60,7 @@ def main() -> None:
     size = int(args.mb * 1_000_000)
     articles = list(corpus(size, args.data))
     transcripts = list(transcript_corpus(size, args.data))
-    four = repeat_to(PATTERNS["four-word claims"], 100_000)
-    news = repeat_to(news_text(), 100_000)
+    sizes = [int(float(s) * 1000) for s in args.sizes.split(",")]
 
     def news_mode(v):
         return [v[0].extract_claims(a) for a in articles]
@@ -77,9 +79,19 @@ def main() -> None:
             transcript_mode,
             sum(len(t.encode()) for t in transcripts),
         ),
-        ("news, 100 KB", lambda v: v[0].extract_claims(news), len(news.encode())),
-        ("four-word claims, 100 KB", lambda v: v[0].extract_claims(four), len(four.encode())),
     ]
+    for n in sizes:
+        for name, text in (
+            ("news", repeat_to(news_text(), n)),
+            ("four-word claims", repeat_to(PATTERNS["four-word claims"], n)),
+        ):
+            jobs.append(
+                (
+                    f"{name}, {n // 1000} KB",
+                    lambda v, text=text: v[0].extract_claims(text),
+                    len(text.encode()),
+                )
+            )
     for v in versions.values():  # the models load, and their caches fill, before any timing
         transcript_mode(v)
         news_mode(v)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from operator import attrgetter
 
 from . import cues
 from .attribution import Attribution, find_attribution, is_person
 from .clauses import clauses
 from .scorer import TRANSCRIPT_MODEL_PATH, load_model, sigmoid, tokens
-from .segment import Span, segment
+from .segment import spans as segment_spans
 
 # Chosen on the ClaimBuster dev sample and the news dev set (bench/extraction_eval.py --tune).
 THRESHOLD = 0.4
@@ -110,9 +111,12 @@ class ExtractionInputError(ValueError):
     """The input cannot be analysed (not text, or larger than MAX_CHARS)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Suggestion:
-    """A scored span of the input with the reasons for the decision about it."""
+    """A scored span of the input with the reasons for the decision about it.
+
+    Slotted: an instance is one object for CPython's cyclic garbage collector, not an instance and
+    its dict (a 1 MB text can keep 77,000 of them alive while it is read)."""
 
     start: int
     end: int
@@ -433,9 +437,10 @@ def _check_input(text: object) -> str:
 
 
 def _iter_pieces(text: str, threshold: float | None = None, w: Mode = NEWS):
-    spans = segment(text)
+    # plain tuples (start, end, kind, block), not Spans: the collector leaves them alone
+    spans = segment_spans(text)
     # blocks are numbered in text order: more than one if the first and last spans differ
-    ctx = _Context(multi_block=bool(spans) and spans[0].block != spans[-1].block)
+    ctx = _Context(multi_block=bool(spans) and spans[0][3] != spans[-1][3])
     if not (w.w_context or w.w_answer):
         for span in spans:
             pieces = _pieces_of(text, span, ctx, threshold, w)
@@ -446,7 +451,7 @@ def _iter_pieces(text: str, threshold: float | None = None, w: Mode = NEWS):
     context = 0.0  # nothing before the first sentence
     for span in spans:
         yield from _pieces_of(text, span, ctx, threshold, w, context)
-        before = text[span.start : span.end]
+        before = text[span[0] : span[1]]
         context = 0.0
         if model is not None:
             context += w.w_context * (model.logit(before) - w.context_mean)
@@ -456,22 +461,24 @@ def _iter_pieces(text: str, threshold: float | None = None, w: Mode = NEWS):
 
 def _pieces_of(
     text: str,
-    span: Span,
+    span: tuple[int, int, str, int],
     ctx: _Context,
     threshold: float | None = None,
     w: Mode = NEWS,
     context: float = 0.0,
 ) -> list[tuple[int, int, str, tuple]]:
     """The pieces of one span (a sentence, or its clauses) with their analyses, in text order: a
-    list, not a generator, since most spans make one piece or none."""
-    sentence = text[span.start : span.end]
+    list, not a generator, since most spans make one piece or none. ``span`` is a tuple of
+    ``segment.spans``: (start, end, kind, block)."""
+    start, end, kind, _ = span
+    sentence = text[start:end]
     if threshold is not None and len(sentence.split(None, 2)) < 3:
         # Neither suggested (fewer than 4 words) nor naming a person for the next sentence (a name
         # of two words and its verb are three): a run of marks or initials makes many of these.
         return []
     masked = None
     parts = [(0, len(sentence))]
-    if span.kind == "sentence":
+    if kind == "sentence":
         masked = cues.mask_quotes(sentence)
         parts = _clauses(sentence, masked)
     sentence_attr = None
@@ -479,8 +486,8 @@ def _pieces_of(
         sentence_attr = find_attribution(sentence, masked)
     if len(parts) == 1 and parts[0] == (0, len(sentence)):
         # a span is trimmed, so a sentence that is not cut into clauses is its own piece
-        result = _analyse_piece(sentence, span.kind, ctx, None, masked, threshold, w, context)
-        return [] if result is None else [(span.start, span.end, sentence, result)]
+        result = _analyse_piece(sentence, kind, ctx, None, masked, threshold, w, context)
+        return [] if result is None else [(start, end, sentence, result)]
     out = []
     for a, b in parts:
         while a < b and sentence[a].isspace():
@@ -495,50 +502,94 @@ def _pieces_of(
         piece = sentence[a:b]
         # a span is trimmed, so a sentence that is not cut into clauses is its own piece
         piece_masked = masked if b - a == len(sentence) else None
-        result = _analyse_piece(
-            piece, span.kind, ctx, inherited, piece_masked, threshold, w, context
-        )
+        result = _analyse_piece(piece, kind, ctx, inherited, piece_masked, threshold, w, context)
         if result is not None:
-            out.append((span.start + a, span.start + b, piece, result))
+            out.append((start + a, start + b, piece, result))
     return out
 
 
 _new = object.__new__
+_FIELD_NAMES = Suggestion.__slots__  # the fields, in the order of the class
+_field_values = attrgetter(*_FIELD_NAMES)
+
+
+class _Unfrozen:
+    """Suggestion's slots (the same layout) without its frozen ``__setattr__``: filled by plain
+    attribute stores, then made a Suggestion by assigning ``__class__``."""
+
+    __slots__ = _FIELD_NAMES
+
+
+def _make(
+    start,
+    end,
+    text,
+    claim_type,
+    checkworthiness,
+    claimant,
+    attribution_verb,
+    reasons,
+    quantities,
+    dates,
+    suggested,
+    rejected_as,
+    turn=None,
+    speaker=None,
+    time=None,
+) -> Suggestion:
+    """``Suggestion(...)`` with the same arguments.
+
+    The ``__init__`` of a frozen dataclass sets each of the 15 fields through
+    ``object.__setattr__``; storing them into an instance of the same layout and giving it the
+    class makes the same instance (no ``__post_init__``, no default to compute) in a fraction of
+    the time, which counts on a text dense in claims (a test holds the two equal)."""
+    s = _new(_Unfrozen)
+    s.start = start
+    s.end = end
+    s.text = text
+    s.claim_type = claim_type
+    s.checkworthiness = checkworthiness
+    s.claimant = claimant
+    s.attribution_verb = attribution_verb
+    s.reasons = reasons
+    s.quantities = quantities
+    s.dates = dates
+    s.suggested = suggested
+    s.rejected_as = rejected_as
+    s.turn = turn
+    s.speaker = speaker
+    s.time = time
+    s.__class__ = Suggestion
+    return s
 
 
 def _suggestion(values: dict) -> Suggestion:
-    """``Suggestion(**values)``, where ``values`` holds every field in the order of the class.
+    """``Suggestion(**values)``, built as ``_make`` builds it."""
+    return _make(**values)
 
-    The ``__init__`` of a frozen dataclass sets each of the 15 fields through
-    ``object.__setattr__``; filling the new instance's dict at once makes the same instance (no
-    ``__post_init__``, no default to compute) in a quarter of the time, which counts on a text
-    dense in claims (a test holds the two equal)."""
-    suggestion = _new(Suggestion)
-    suggestion.__dict__.update(values)
-    return suggestion
+
+def _fields(s: Suggestion) -> dict:
+    """The fields of ``s`` by name, in the order of the class (``dataclasses.asdict`` without
+    copying the tuples)."""
+    return dict(zip(_FIELD_NAMES, _field_values(s), strict=True))
 
 
 def _build(start, end, piece, result, threshold) -> Suggestion:
     fields, reasons, negatives, hard, soft = result
     suggested, rejected_as, all_reasons = _decide(fields, reasons, negatives, hard, soft, threshold)
-    return _suggestion(
-        {
-            "start": start,
-            "end": end,
-            "text": piece,
-            "claim_type": fields["claim_type"],
-            "checkworthiness": fields["checkworthiness"],
-            "claimant": fields["claimant"],
-            "attribution_verb": fields["attribution_verb"],
-            "reasons": tuple(all_reasons),
-            "quantities": fields["quantities"],
-            "dates": fields["dates"],
-            "suggested": suggested,
-            "rejected_as": rejected_as,
-            "turn": None,
-            "speaker": None,
-            "time": None,
-        }
+    return _make(
+        start,
+        end,
+        piece,
+        fields["claim_type"],
+        fields["checkworthiness"],
+        fields["claimant"],
+        fields["attribution_verb"],
+        tuple(all_reasons),
+        fields["quantities"],
+        fields["dates"],
+        suggested,
+        rejected_as,
     )
 
 

@@ -524,6 +524,13 @@ def _lowercase_first_of(patterns: list[tuple[re.Pattern, str]]) -> re.Pattern | 
 _HEAD_RE = _first_of(BOILERPLATE_HEAD)
 _HEAD_LOWER_RE = _lowercase_first_of(BOILERPLATE_HEAD)
 _WHOLE_RE = _first_of(BOILERPLATE_WHOLE)
+# What a match of _WHOLE_RE can begin with, in ASCII: a digit (a count), or the first letter, in
+# either case, of a credit's word (photo, image, video, caption, graphic, file photo...), of a
+# counter's (comments, likes, reads, shares, views) or of "by". A line that begins with another
+# ASCII character is not tried (the alternation costs a microsecond even where it fails at once);
+# one that begins outside ASCII always is, since IGNORECASE also matches letters such as the long
+# s (U+017F) for "s". A test holds this to the patterns' words.
+_WHOLE_STARTS = frozenset("0123456789BbCcFfGgIiLlPpRrSsVv")
 BOILERPLATE_ANYWHERE = [
     (
         re.compile(
@@ -556,7 +563,7 @@ def boilerplate_reason(
         m = _HEAD_RE.match(text, 0, 60)  # as if text ended after 60 characters
     if m:
         return BOILERPLATE_HEAD[int(m.lastgroup[1:])][1]
-    if len(text) <= 120:
+    if len(text) <= 120 and (text[:1] in _WHOLE_STARTS or not text[:1].isascii()):
         m = _WHOLE_RE.match(text)
         if m:
             return BOILERPLATE_WHOLE[int(m.lastgroup[1:])][1]
@@ -564,8 +571,10 @@ def boilerplate_reason(
         for pattern, why in BOILERPLATE_ANYWHERE:
             if pattern.search(text):
                 return why
-    if has_digit and _GALLERY_RE.search(text[-8:]):
-        return "a gallery caption"
+    if has_digit:
+        tail = text[-8:]  # the pattern needs a dash, which most lines do not end near
+        if ("-" in tail or "–" in tail) and _GALLERY_RE.search(tail):
+            return "a gallery caption"
     if has_digit and len(text) < 80:
         # At most one word once dates are taken out and the rest that is not a letter (digits,
         # marks) is a space: a dateline, a time or a count. Without a date, nothing to take out.

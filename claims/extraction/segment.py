@@ -354,9 +354,14 @@ def _is_boundary(text: str, m: re.Match, block_start: int, block_end: int, quote
     punct = m.group()
     if not punct.startswith(".") or punct.startswith("..."):
         return True
-    word = _word_before(text, max(block_start, m.start() - 40), m.start())
-    if word is None:
-        return True
+    at = m.start()
+    lo = at - 40 if at - 40 > block_start else block_start
+    if lo < at and not text[at - 1].isspace():
+        word = text[lo:at].rsplit(None, 1)[-1]  # _word_before's common case, inline
+    else:
+        word = _word_before(text, lo, at)
+        if word is None:
+            return True
     word = word.lstrip("\"“‘'«([")
     low = word.lower()
     if low in _ABBREV_NEVER_END:
@@ -429,16 +434,26 @@ _new_span = tuple.__new__
 
 def segment(text: str) -> list[Span]:
     """Split ``text`` into trimmed, non-overlapping spans in text order."""
-    out: list[Span] = []
+    return [_new_span(Span, t) for t in spans(text)]
+
+
+def spans(text: str) -> list[tuple[int, int, str, int]]:
+    """``segment(text)`` as plain tuples ``(start, end, kind, block)``.
+
+    Extraction keeps every span of a text alive while it reads them. A plain tuple of ints and a
+    str is untracked by CPython's cyclic garbage collector at the first collection it meets; a
+    NamedTuple (a tuple subclass) stays tracked, so on a text of many short sentences each full
+    collection walked every span again."""
+    out: list[tuple[int, int, str, int]] = []
     for index, (bs, be, kind) in enumerate(blocks(text)):
         if kind == "list_item":
-            out.extend(Span(a, b, "list_item", index) for a, b in _cap(text, bs, be))
+            out.extend((a, b, "list_item", index) for a, b in _cap(text, bs, be))
             continue
         d = _DATELINE_RE.match(text, bs, be) if kind == "para" else None
         if d and d.end() < be:
             a, b = _trim(text, bs, d.end())
             if a < b:
-                out.append(Span(a, b, "dateline", index))
+                out.append((a, b, "dateline", index))
             bs = d.end()
         for s, e in _sentences(text, bs, be):
             if e - s <= MAX_SEGMENT:  # the common case of _cap, inline
@@ -449,12 +464,9 @@ def segment(text: str) -> list[Span]:
                     b -= 1
                 if a < b:
                     headline = kind == "line" and _single_kind(text, a, b) == "line"
-                    # Span(...) without the generated __new__ in Python: the same tuple
-                    out.append(
-                        _new_span(Span, (a, b, "headline" if headline else "sentence", index))
-                    )
+                    out.append((a, b, "headline" if headline else "sentence", index))
                 continue
             for a, b in _cap(text, s, e):
                 headline = kind == "line" and _single_kind(text, a, b) == "line"
-                out.append(Span(a, b, "headline" if headline else "sentence", index))
+                out.append((a, b, "headline" if headline else "sentence", index))
     return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .core import TRANSCRIPT, Suggestion, _suggestion, analyse, extract_claims
+from .core import TRANSCRIPT, Suggestion, _fields, _suggestion, analyse, extract_claims
 
 FORMATS = ("plain", "webvtt", "srt")
 # The stored turns grow with the number of turns and cues, not with the text: a line per speaker
@@ -458,7 +458,7 @@ def analyse_transcript(
         index, time = cursor.at(s.start)
         speaker = turns[index]["speaker"]
         words = s.text if s.text.count("  ") == 0 else " ".join(s.text.split())
-        values = dict(s.__dict__)  # dataclasses.replace, without its generic machinery
+        values = _fields(s)  # dataclasses.replace, without its generic machinery
         values.update(
             text=words, turn=index, speaker=speaker, time=time, claimant=speaker or s.claimant
         )

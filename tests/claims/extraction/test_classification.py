@@ -227,8 +227,10 @@ def test_the_learned_score_is_explained_by_the_words_behind_it():
 
 
 def test_a_suggestion_is_built_as_its_class_builds_it():
-    """The extractor fills a Suggestion's dict at once (``core._suggestion``), quicker than the
-    frozen dataclass's ``__init__``: the instances are the same, in news and transcript modes."""
+    """The extractor fills a Suggestion's slots through a twin class (``core._make``), quicker
+    than the frozen dataclass's ``__init__``: the instances are the same, in news and transcript
+    modes, and each is one slotted object (no dict) that stays frozen."""
+    import dataclasses
     from dataclasses import asdict, fields
 
     from claims.extraction.transcript import extract_transcript
@@ -243,5 +245,34 @@ def test_a_suggestion_is_built_as_its_class_builds_it():
     for s in items:
         rebuilt = Suggestion(**asdict(s))
         assert rebuilt == s and hash(rebuilt) == hash(s) and repr(rebuilt) == repr(s)
-        assert vars(rebuilt) == vars(s)
-        assert list(vars(s)) == [f.name for f in fields(Suggestion)]
+        assert type(s) is Suggestion and not hasattr(s, "__dict__")
+        assert [getattr(s, f.name) for f in fields(Suggestion)] == list(asdict(rebuilt).values())
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            s.start = 0
+
+
+def test_whole_line_furniture_is_only_skipped_where_it_cannot_begin():
+    """``boilerplate_reason`` tries the whole-line patterns (counters, bylines) only on a line
+    that begins with a character of ``cues._WHOLE_STARTS`` or outside ASCII. Every ASCII first
+    character before each word of those patterns, alone, after a count and before a name: where
+    the patterns match, the gate lets the line through."""
+    import re
+
+    from claims.extraction import cues
+
+    words = {w for p, _ in cues.BOILERPLATE_WHOLE for w in re.findall(r"[a-z]{2,}", p.pattern)}
+    assert {"comments", "views", "reads"} <= {w + "s" for w in words} | words
+    tried = matched = 0
+    for word in sorted(words):
+        for code in range(128):
+            c = chr(code)
+            for line in (c + word[1:], c + word[1:] + ": 12", c + word[1:] + " Maria Petrova"):
+                tried += 1
+                if cues._WHOLE_RE.match(line):
+                    matched += 1
+                    assert c in cues._WHOLE_STARTS, line
+                    assert cues.boilerplate_reason(line) is not None
+    assert matched > 20 and tried > 1000
+    for line in ("14 comments", "By Maria Petrova", "1,284 views", "ſhares"):
+        assert cues.boilerplate_reason(line) is not None, line
+    assert cues.boilerplate_reason("Ab cd ef 12.") is None
