@@ -118,8 +118,9 @@ def add_synthetic(total: int) -> None:
             )
             have += n
             print(f"  {have} rows, {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        cursor.execute("SELECT gin_clean_pending_list('claimreview_search_gin'::regclass)")
+        cursor.execute("SELECT gin_clean_pending_list('claimreviewsearch_gin'::regclass)")
         cursor.execute("ANALYZE claims_claimreview")
+        cursor.execute("ANALYZE claims_claimreviewsearch")
     print(f"synthetic: table holds {have} fact-checks ({time.perf_counter() - started:.0f} s)")
 
 

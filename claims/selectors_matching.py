@@ -54,19 +54,21 @@ def _tsquery(clauses: list[tuple[str, ...]]) -> str:
 
 
 def _query_terms(cursor, config: str, text: str) -> tuple[dict[str, int], rank.Corpus]:
+    """The query's lexemes with their document frequencies, and the corpus totals (one query:
+    with no lexeme there is no row, and nothing to search)."""
     cursor.execute(
-        "SELECT u.lexeme, coalesce(t.documents, 0)"
+        "SELECT u.lexeme, coalesce(t.documents, 0), c.documents, c.length_a, c.length_b,"
+        " c.length_c"
         " FROM unnest(to_tsvector(%s::regconfig, %s)) u"
-        " LEFT JOIN claims_claimreviewterm t ON t.lexeme = u.lexeme",
+        " LEFT JOIN claims_claimreviewterm t ON t.lexeme = u.lexeme"
+        " LEFT JOIN claims_claimreviewcorpus c ON c.id = 1",
         [config, text],
     )
-    dfs = dict(cursor.fetchall())
-    cursor.execute(
-        "SELECT documents, length_a, length_b, length_c FROM claims_claimreviewcorpus WHERE id = 1"
-    )
-    row = cursor.fetchone() or (0, 0, 0, 0)
-    n = max(int(row[0]), 1)
-    corpus = rank.Corpus(documents=n, avg_length=(row[1] / n, row[2] / n, row[3] / n))
+    rows = cursor.fetchall()
+    dfs = {lexeme: df for lexeme, df, *_ in rows}
+    totals = rows[0][2:] if rows and rows[0][2] is not None else (0, 0, 0, 0)
+    n = max(int(totals[0]), 1)
+    corpus = rank.Corpus(documents=n, avg_length=(totals[1] / n, totals[2] / n, totals[3] / n))
     return dfs, corpus
 
 
@@ -107,22 +109,16 @@ _TF = (
     " FROM unnest({vector}) u WHERE u.lexeme = ANY(%(lexemes)s))"
 )
 
-# The matched rows (at most SCAN_LIMIT, whatever the estimates said), the best by ts_rank, then
-# for those only: their lengths, embedding and the query's lexemes with their weights, one row
-# per lexeme found (no JSON built in the database).
+# The first stage (the SQL function claims_claimreview_first_stage, migration 0028: at most
+# SCAN_LIMIT matched rows of the narrow first-stage table, whatever the estimates said, the best
+# by ts_rank), and for its hits only the query's lexemes with their weights, one row per lexeme
+# found (no JSON built in the database). The statement starts with SELECT, not WITH: the audit
+# trail's context is only attached to statements that may write.
 _IMPORTED = """
-    WITH matched AS (
-        SELECT r.id, r.search FROM claims_claimreview r
-         WHERE r.search @@ %(tsquery)s::tsquery AND NOT r.is_hidden
-         LIMIT %(scan)s
-    ), hits AS (
-        SELECT id, search FROM matched
-         ORDER BY ts_rank(%(weights)s::float4[], search, %(tsquery)s::tsquery) DESC, id
-         LIMIT %(limit)s
-    )
-    SELECT r.id, r.length_a, r.length_b, r.length_c, r.embedding, u.lexeme,
+    SELECT h.claim_review_id, h.length_a, h.length_b, h.length_c, h.embedding, u.lexeme,
            array_to_string(u.weights, '')
-      FROM hits h JOIN claims_claimreview r ON r.id = h.id
+      FROM claims_claimreview_first_stage(%(tsquery)s::tsquery, %(weights)s::float4[],
+                                          %(scan)s, %(limit)s) h
       LEFT JOIN LATERAL unnest(h.search) u ON u.lexeme = ANY(%(lexemes)s)
 """
 
@@ -248,10 +244,10 @@ def match_candidates(
 
 
 _CLAIM_LEXEMES = """
-    SELECT 'claimreview', r.id, u.lexeme, coalesce(t.documents, 0)
-      FROM claims_claimreview r CROSS JOIN LATERAL unnest(r.search) u
+    SELECT 'claimreview', r.claim_review_id, u.lexeme, coalesce(t.documents, 0)
+      FROM claims_claimreviewsearch r CROSS JOIN LATERAL unnest(r.search) u
       LEFT JOIN claims_claimreviewterm t ON t.lexeme = u.lexeme
-     WHERE r.id = ANY(%(ids)s::int[]) AND 'A' = ANY(u.weights)
+     WHERE r.claim_review_id = ANY(%(ids)s::int[]) AND 'A' = ANY(u.weights)
     UNION ALL
     SELECT 'verdict', v.id, u.lexeme, coalesce(t.documents, 0)
       FROM unnest(%(vids)s::int[], %(vtexts)s::text[]) AS v(id, txt)
