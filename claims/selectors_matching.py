@@ -8,7 +8,6 @@ weighted parts with exact document frequencies, plus a static-embedding cosine) 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from django.db import connection
@@ -101,87 +100,47 @@ def _selective(dfs: dict[str, int], budget: int, documents: int) -> list[tuple[s
     return chosen
 
 
-_TF = (
-    "(SELECT jsonb_object_agg(u.lexeme, jsonb_build_array("
-    " cardinality(array_positions(u.weights, 'A')),"
-    " cardinality(array_positions(u.weights, 'B')),"
-    " cardinality(array_positions(u.weights, 'C'))))"
-    " FROM unnest({vector}) u WHERE u.lexeme = ANY(%(lexemes)s))"
-)
-
-# The first stage (the SQL function claims_claimreview_first_stage, migration 0028: at most
-# SCAN_LIMIT matched rows of the narrow first-stage table, whatever the estimates said, the best
-# by ts_rank), and for its hits only the query's lexemes with their weights, one row per lexeme
-# found (no JSON built in the database). The statement starts with SELECT, not WITH: the audit
-# trail's context is only attached to statements that may write.
+# The first stage, one statement: the imported fact-checks found by the SQL function
+# claims_claimreview_first_stage (migration 0028: at most SCAN_LIMIT matched rows of the narrow
+# table ClaimReviewSearch, whatever the estimates said, the best by ts_rank), then our own
+# verdicts found by claims_verdict_first_stage (the best of VerdictSearch in a matchable state,
+# other than the claim's own); for each hit the query's lexemes with their weights, one row per
+# lexeme found (no JSON built in the database). Both functions search through their GIN index.
+# The statement starts with SELECT, not WITH: the audit trail's context is only attached to
+# statements that may write.
 _IMPORTED = """
-    SELECT h.claim_review_id, h.length_a, h.length_b, h.length_c, h.embedding, u.lexeme,
-           array_to_string(u.weights, '')
+    SELECT 'claimreview', h.claim_review_id, h.length_a, h.length_b, h.length_c, h.embedding,
+           NULL::text, u.lexeme, array_to_string(u.weights, '')
       FROM claims_claimreview_first_stage(%(tsquery)s::tsquery, %(weights)s::float4[],
                                           %(scan)s, %(limit)s) h
       LEFT JOIN LATERAL unnest(h.search) u ON u.lexeme = ANY(%(lexemes)s)
 """
+_OWN = """
+    SELECT 'verdict', o.verdict_id, o.length_a, 0, o.length_c, NULL::bytea, o.claim_text,
+           u.lexeme, array_to_string(u.weights, '')
+      FROM claims_verdict_first_stage(%(own_tsquery)s::tsquery, %(weights)s::float4[],
+                                      %(states)s::text[], %(exclude)s::bigint, %(own_limit)s) o
+      LEFT JOIN LATERAL unnest(o.search) u ON u.lexeme = ANY(%(lexemes)s)
+"""
 
 
-def _imported_candidates(cursor, params: dict) -> list[rank.Candidate]:
-    cursor.execute(_IMPORTED, params)
-    found: dict[int, rank.Candidate] = {}
-    for row_id, la, lb, lc, vector, lexeme, weights in cursor.fetchall():
-        c = found.get(row_id)
+def _first_stage(cursor, sql: str, params: dict) -> list[rank.Candidate]:
+    cursor.execute(sql, params)
+    found: dict[tuple[str, int], rank.Candidate] = {}
+    for kind, row_id, la, lb, lc, vector, text, lexeme, weights in cursor.fetchall():
+        key = (kind, row_id)
+        c = found.get(key)
         if c is None:
-            c = found[row_id] = rank.Candidate(
-                key=("claimreview", row_id),
+            c = found[key] = rank.Candidate(
+                key=key,
                 tf={},
                 lengths=(la, lb, lc),
                 embedding=embedding.from_bytes(vector),
+                extra={"text": text} if kind == "verdict" else {},
             )
         if lexeme is not None:
             c.tf[lexeme] = (weights.count("A"), weights.count("B"), weights.count("C"))
     return list(found.values())
-
-
-# Our own published verdicts: a newsroom's few thousand, searched without an index of their own.
-_OWN = """
-    WITH docs AS (
-        SELECT v.id, v.claim_id,
-               coalesce(nullif(c.statement, ''), c.quote) AS claim_text,
-               setweight(to_tsvector(%(config)s::regconfig,
-                                     coalesce(nullif(c.statement, ''), c.quote)), 'A')
-               || setweight(to_tsvector(%(config)s::regconfig, v.summary), 'C') AS search
-          FROM claims_verdict v JOIN claims_claim c ON c.id = v.claim_id
-         WHERE v.status = ANY(%(states)s) AND v.claim_id IS DISTINCT FROM %(exclude)s
-    ), hits AS (
-        SELECT * FROM docs WHERE search @@ %(tsquery)s::tsquery
-         ORDER BY ts_rank(%(weights)s::float4[], search, %(tsquery)s::tsquery) DESC, id
-         LIMIT %(limit)s
-    )
-    SELECT id, {tf_search},
-           (SELECT coalesce(sum(cardinality(u.positions)), 0) FROM unnest(search) u
-             WHERE u.weights[1] = 'A'),
-           0,
-           (SELECT coalesce(sum(cardinality(u.positions)), 0) FROM unnest(search) u
-             WHERE u.weights[1] = 'C'),
-           claim_text
-      FROM hits
-""".replace("{tf_search}", _TF.replace("{vector}", "search"))
-
-
-def _candidates(cursor, sql: str, kind: str, params: dict) -> list[rank.Candidate]:
-    cursor.execute(sql, params)
-    out = []
-    for row_id, tf, la, lb, lc, extra in cursor.fetchall():
-        # Django's psycopg set-up hands jsonb over as text.
-        tf = json.loads(tf) if isinstance(tf, str) else (tf or {})
-        out.append(
-            rank.Candidate(
-                key=(kind, row_id),
-                tf={lex: tuple(counts) for lex, counts in tf.items()},
-                lengths=(la, lb, lc),
-                embedding=embedding.from_bytes(extra) if kind == "claimreview" else None,
-                extra={"text": extra} if kind == "verdict" else {},
-            )
-        )
-    return out
 
 
 def match_candidates(
@@ -206,27 +165,20 @@ def match_candidates(
         # Lexemes no imported fact-check holds still count for our own verdicts.
         own_terms = chosen or [(lex,) for lex in sorted(dfs)[:MAX_TERMS]]
         idfs = {lex: rank.idf(corpus.documents, df) for lex, df in dfs.items()}
-        found: list[rank.Candidate] = []
         common = {"weights": TS_WEIGHTS, "lexemes": list(dfs)}
+        parts, params = [], dict(common)
         if chosen:
-            found += _imported_candidates(
-                cursor,
-                common | {"tsquery": _tsquery(chosen), "limit": candidates, "scan": SCAN_LIMIT},
-            )
+            parts.append(_IMPORTED)
+            params |= {"tsquery": _tsquery(chosen), "limit": candidates, "scan": SCAN_LIMIT}
         if own_terms:
-            found += _candidates(
-                cursor,
-                _OWN,
-                "verdict",
-                common
-                | {
-                    "tsquery": _tsquery(own_terms),
-                    "limit": OWN_CANDIDATES,
-                    "config": config,
-                    "exclude": query.exclude_claim_id,
-                    "states": sorted(MATCHED_VERDICT_STATES),
-                },
-            )
+            parts.append(_OWN)
+            params |= {
+                "own_tsquery": _tsquery(own_terms),
+                "own_limit": OWN_CANDIDATES,
+                "exclude": query.exclude_claim_id,
+                "states": sorted(MATCHED_VERDICT_STATES),
+            }
+        found = _first_stage(cursor, " UNION ALL ".join(parts), params) if parts else []
     if not found:
         return []
     own = [c for c in found if c.key[0] == "verdict"]

@@ -86,6 +86,29 @@ def test_a_hidden_fact_check_is_never_matched():
     assert match_text(MatchQuery(text="measles vaccine autism")) == []
 
 
+def plans_of(cursor, sql: str, params: dict) -> tuple[str, list[tuple]]:
+    """The plans of a statement and of the statements inside the functions it calls
+    (auto_explain, which ships with PostgreSQL), and its rows."""
+    notices: list[str] = []
+
+    def handler(diagnostic) -> None:
+        notices.append(diagnostic.message_primary or "")
+
+    cursor.execute("LOAD 'auto_explain'")
+    cursor.execute("SET auto_explain.log_min_duration = 0")
+    cursor.execute("SET auto_explain.log_nested_statements = on")
+    cursor.execute("SET client_min_messages = log")
+    connection.connection.add_notice_handler(handler)
+    try:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    finally:
+        cursor.execute("RESET client_min_messages")
+        cursor.execute("RESET auto_explain.log_min_duration")
+        connection.connection.remove_notice_handler(handler)
+    return "\n".join(notices), rows
+
+
 def test_the_first_stage_reads_the_narrow_tables_gin_index_even_when_a_full_scan_looks_cheaper():
     # Every fact-check matches "bridge": the planner, left alone, would read the small table
     # whole; the first stage's function searches through the index whatever the statistics say.
@@ -96,16 +119,6 @@ def test_the_first_stage_reads_the_narrow_tables_gin_index_even_when_a_full_scan
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE claims_claimreviewsearch")
-        cursor.execute("LOAD 'auto_explain'")
-        cursor.execute("SET auto_explain.log_min_duration = 0")
-        cursor.execute("SET auto_explain.log_nested_statements = on")
-        cursor.execute("SET client_min_messages = log")
-        notices: list[str] = []
-
-        def handler(diagnostic) -> None:
-            notices.append(diagnostic.message_primary)
-
-        connection.connection.add_notice_handler(handler)
         params = {
             "tsquery": "'bridg' | 'number'",
             "weights": TS_WEIGHTS,
@@ -113,11 +126,8 @@ def test_the_first_stage_reads_the_narrow_tables_gin_index_even_when_a_full_scan
             "limit": 250,
             "lexemes": ["bridg", "number"],
         }
-        cursor.execute(_IMPORTED, params)
-        assert len({row[0] for row in cursor.fetchall()}) == 250
-        cursor.execute("RESET client_min_messages")
-        connection.connection.remove_notice_handler(handler)
-    plans = "\n".join(notices)
+        plans, rows = plans_of(cursor, _IMPORTED, params)
+    assert len({row[1] for row in rows}) == 250
     assert "claimreviewsearch_gin" in plans, plans
     assert "Seq Scan" not in plans
     assert "claims_claimreview " not in plans  # the wide table is not read
