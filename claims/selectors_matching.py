@@ -144,9 +144,14 @@ def _first_stage(cursor, sql: str, params: dict) -> list[rank.Candidate]:
 
 
 def match_candidates(
-    query: MatchQuery, *, candidates: int = CANDIDATES, budget: int = MATCH_BUDGET
+    query: MatchQuery,
+    *,
+    candidates: int = CANDIDATES,
+    budget: int = MATCH_BUDGET,
+    shown: int = 0,
 ) -> list[rank.Candidate]:
-    """Every re-ranked candidate for a text, best first (the evaluation reads them all)."""
+    """Every re-ranked candidate for a text, best first (the evaluation reads them all); the
+    first ``shown`` imported ones carry what match_describe shows of them."""
     if len(query.text or "") > MAX_QUERY_CHARS:
         # Refused, not cut: a text this long is not one claim (a claim's own text is cut by
         # services.matching, which knows it is one).
@@ -190,29 +195,44 @@ def match_candidates(
     rank.features(found, idfs=idfs, corpus=corpus, query_vector=vectors[0], p=p)
     ranked = rank.rank(found, p)
     best = ranked[:COVERED]
-    _claim_lexemes(best, config)
+    _claim_lexemes(best, config, shown=ranked[:shown])
     rank.claim_coverage(best, query_lexemes=set(dfs), corpus=corpus)
     return rank.score(ranked, p)
 
 
+# For the best candidates, the lexemes of each one's claim with their document frequencies; and
+# in the same statement, what a reader is shown of the imported fact-checks among the first
+# ``shown`` (still visible), so that describing them costs no query of its own.
 _CLAIM_LEXEMES = """
-    SELECT 'claimreview', r.claim_review_id, u.lexeme, coalesce(t.documents, 0)
+    SELECT 'claimreview', r.claim_review_id, u.lexeme, coalesce(t.documents, 0),
+           NULL::text[], NULL::date
       FROM claims_claimreviewsearch r CROSS JOIN LATERAL unnest(r.search) u
       LEFT JOIN claims_claimreviewterm t ON t.lexeme = u.lexeme
-     WHERE r.claim_review_id = ANY(%(ids)s::int[]) AND 'A' = ANY(u.weights)
+     WHERE r.claim_review_id = ANY(%(ids)s::bigint[]) AND 'A' = ANY(u.weights)
     UNION ALL
-    SELECT 'verdict', v.id, u.lexeme, coalesce(t.documents, 0)
-      FROM unnest(%(vids)s::int[], %(vtexts)s::text[]) AS v(id, txt)
+    SELECT 'verdict', v.id, u.lexeme, coalesce(t.documents, 0), NULL::text[], NULL::date
+      FROM unnest(%(vids)s::bigint[], %(vtexts)s::text[]) AS v(id, txt)
       CROSS JOIN LATERAL unnest(to_tsvector(%(config)s::regconfig, v.txt)) u
       LEFT JOIN claims_claimreviewterm t ON t.lexeme = u.lexeme
+    UNION ALL
+    SELECT 'shown', r.id, NULL, NULL,
+           ARRAY[r.claim_reviewed, r.rating_name, r.rating_value, r.best_rating, r.url, r.author],
+           r.date_published
+      FROM claims_claimreview r
+     WHERE r.id = ANY(%(shown)s::bigint[]) AND NOT r.is_hidden
 """
+_SHOWN = ("claim_reviewed", "rating_name", "rating_value", "best_rating", "url", "author")
 
 
-def _claim_lexemes(candidates: list[rank.Candidate], config: str) -> None:
-    """The lexemes of each candidate's claim with their document frequencies (one query)."""
+def _claim_lexemes(
+    candidates: list[rank.Candidate], config: str, shown: list[rank.Candidate]
+) -> None:
+    """The lexemes of each candidate's claim with their document frequencies, and what the
+    results show of the ``shown`` ones (one query)."""
     reviews = [c.key[1] for c in candidates if c.key[0] == "claimreview"]
     own = [c for c in candidates if c.key[0] == "verdict"]
     found: dict[tuple[str, int], dict[str, int]] = {}
+    described: dict[int, dict] = {}
     with connection.cursor() as cursor:
         cursor.execute(
             _CLAIM_LEXEMES,
@@ -221,32 +241,37 @@ def _claim_lexemes(candidates: list[rank.Candidate], config: str) -> None:
                 "vids": [c.key[1] for c in own],
                 "vtexts": [c.extra["text"] for c in own],
                 "config": config,
+                "shown": [c.key[1] for c in shown if c.key[0] == "claimreview"],
             },
         )
-        for kind, pk, lexeme, df in cursor.fetchall():
-            found.setdefault((kind, pk), {})[lexeme] = df
+        for kind, pk, lexeme, df, fields, published in cursor.fetchall():
+            if kind == "shown":
+                described[pk] = dict(zip(_SHOWN, fields, strict=True)) | {
+                    "date_published": published
+                }
+            else:
+                found.setdefault((kind, pk), {})[lexeme] = df
     for c in candidates:
         c.extra["claim_lexemes"] = found.get(c.key, {})
+    for c in shown:
+        if c.key[0] == "claimreview":
+            c.extra["shown"] = described.get(c.key[1])
 
 
 def match_text(query: MatchQuery, *, limit: int = LIMIT) -> list[dict]:
     """At most ``limit`` earlier fact-checks for a text, best first, in the API's shape."""
-    ranked = match_candidates(query)[:limit]
+    ranked = match_candidates(query, shown=limit)[:limit]
     return match_describe(ranked, threshold=rank.params().threshold)
 
 
 def match_describe(ranked: list[rank.Candidate], *, threshold: float) -> list[dict]:
-    """The API's result objects for ranked candidates (two queries, whatever their number)."""
+    """The API's result objects for ranked candidates: the imported fact-checks as
+    match_candidates(shown=...) read them (a hidden one is left out), our verdicts in one query
+    when there are any."""
     from claims.exports.claimreview import claim_reviewed, public_url
-    from claims.models import ClaimReview, Verdict
+    from claims.models import Verdict
 
-    review_ids = [c.key[1] for c in ranked if c.key[0] == "claimreview"]
     verdict_ids = [c.key[1] for c in ranked if c.key[0] == "verdict"]
-    reviews = (
-        ClaimReview.objects.filter(is_hidden=False)
-        .defer("raw", "search", "embedding")
-        .in_bulk(review_ids)
-    )
     verdicts = matchable_verdicts(
         Verdict.objects.select_related("rating", "claim", "claim__article")
     ).in_bulk(verdict_ids)
@@ -255,17 +280,19 @@ def match_describe(ranked: list[rank.Candidate], *, threshold: float) -> list[di
     results = []
     for c in ranked:
         kind, pk = c.key
-        if kind == "claimreview" and pk in reviews:
-            r = reviews[pk]
-            rating = r.rating_name or (
-                f"{r.rating_value}/{r.best_rating}" if r.rating_value else ""
+        if kind == "claimreview" and c.extra.get("shown"):
+            r = c.extra["shown"]
+            rating = r["rating_name"] or (
+                f"{r['rating_value']}/{r['best_rating']}" if r["rating_value"] else ""
             )
             item = {
-                "claim_reviewed": r.claim_reviewed,
+                "claim_reviewed": r["claim_reviewed"],
                 "rating": rating,
-                "url": r.url,
-                "author": r.author,
-                "date_published": r.date_published.isoformat() if r.date_published else None,
+                "url": r["url"],
+                "author": r["author"],
+                "date_published": (
+                    r["date_published"].isoformat() if r["date_published"] else None
+                ),
             }
         elif kind == "verdict" and pk in verdicts:
             v = verdicts[pk]
