@@ -161,6 +161,25 @@ def queries() -> list[str]:
     return texts
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used (a figure the machine's load does not move)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backends() -> list[int]:
+    """The PostgreSQL backends serving this database, other than this process's own."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
 def measure(port: int, token: str, texts: list[str], server_pid: int) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Authorization": f"Token {token}"}
@@ -179,14 +198,24 @@ def measure(port: int, token: str, texts: list[str], server_pid: int) -> None:
     for text in texts[:50]:  # warm-up: model loaded, connections open, caches warm
         get(text)
     rss_before = rss_mb(server_pid)
+    database = backends()
+    cpu_before = cpu_seconds(server_pid), sum(cpu_seconds(pid) for pid in database)
     times = [get(text) for text in texts]
+    cpu_after = cpu_seconds(server_pid), sum(cpu_seconds(pid) for pid in database)
     rss_after = rss_mb(server_pid)
+    connection.close()
     times.sort()
     p95 = times[int(0.95 * len(times)) - 1]
     print(
         f"API GET /api/v1/matches/: {len(times)} queries, p50 {statistics.median(times) * 1000:.1f}"
         f" ms, p95 {p95 * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms; server RSS "
         f"{rss_before:.0f} MB -> {rss_after:.0f} MB"
+    )
+    n = len(texts)
+    print(
+        f"  CPU per query: server {(cpu_after[0] - cpu_before[0]) / n * 1000:.1f} ms, "
+        f"PostgreSQL {(cpu_after[1] - cpu_before[1]) / n * 1000:.1f} ms"
+        f" ({len(database)} backends; load {os.getloadavg()[0]:.1f})"
     )
 
 
