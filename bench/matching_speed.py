@@ -12,6 +12,12 @@
    corpus that size), then measures again, for each N in turn. Use a scratch database: the
    synthetic rows stay.
 
+After the import (and after adding synthetic rows) the claim-matching tables are vacuumed and
+analysed, as autovacuum does on a PostgreSQL left to its defaults (a re-import leaves a dead
+version of every row it replaces, and of every document frequency each batch changes, until a
+vacuum). This server runs with autovacuum off; --no-vacuum measures the state right after the
+import instead.
+
 --compare FILE also times, in this process, the selector in FILE (an earlier
 claims/selectors_matching.py, e.g. from `git show REV:claims/selectors_matching.py`) against the
 current one on the same queries, alternating, at each size: before/after on one machine load.
@@ -118,9 +124,33 @@ def add_synthetic(total: int) -> None:
             )
             have += n
             print(f"  {have} rows, {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        cursor.execute("SELECT gin_clean_pending_list('claimreview_search_gin'::regclass)")
+        cursor.execute("SELECT gin_clean_pending_list('claimreviewsearch_gin'::regclass)")
         cursor.execute("ANALYZE claims_claimreview")
+        cursor.execute("ANALYZE claims_claimreviewsearch")
     print(f"synthetic: table holds {have} fact-checks ({time.perf_counter() - started:.0f} s)")
+
+
+MATCHING_TABLES = (
+    "claims_claimreview",
+    "claims_claimreviewsearch",
+    "claims_claimreviewterm",
+    "claims_claimreviewcorpus",
+)
+
+
+def vacuum() -> None:
+    """What autovacuum would have done by now: dead row versions cleared, statistics fresh."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW autovacuum")
+        autovacuum = cursor.fetchone()[0]
+        for table in MATCHING_TABLES:
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+    print(
+        f"vacuum analyse of the matching tables: {time.perf_counter() - started:.1f} s"
+        f" (this server's autovacuum: {autovacuum})",
+        flush=True,
+    )
 
 
 def queries() -> list[str]:
@@ -129,6 +159,25 @@ def queries() -> list[str]:
         with (DATA / f"{split}.jsonl").open() as f:
             texts += [json.loads(line)["text"] for line in f]
     return texts
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used (a figure the machine's load does not move)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def backends() -> list[int]:
+    """The PostgreSQL backends serving this database, other than this process's own."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
 
 
 def measure(port: int, token: str, texts: list[str], server_pid: int) -> None:
@@ -149,14 +198,24 @@ def measure(port: int, token: str, texts: list[str], server_pid: int) -> None:
     for text in texts[:50]:  # warm-up: model loaded, connections open, caches warm
         get(text)
     rss_before = rss_mb(server_pid)
+    database = backends()
+    cpu_before = cpu_seconds(server_pid), sum(cpu_seconds(pid) for pid in database)
     times = [get(text) for text in texts]
+    cpu_after = cpu_seconds(server_pid), sum(cpu_seconds(pid) for pid in database)
     rss_after = rss_mb(server_pid)
+    connection.close()
     times.sort()
     p95 = times[int(0.95 * len(times)) - 1]
     print(
         f"API GET /api/v1/matches/: {len(times)} queries, p50 {statistics.median(times) * 1000:.1f}"
         f" ms, p95 {p95 * 1000:.1f} ms, max {times[-1] * 1000:.1f} ms; server RSS "
         f"{rss_before:.0f} MB -> {rss_after:.0f} MB"
+    )
+    n = len(texts)
+    print(
+        f"  CPU per query: server {(cpu_after[0] - cpu_before[0]) / n * 1000:.1f} ms, "
+        f"PostgreSQL {(cpu_after[1] - cpu_before[1]) / n * 1000:.1f} ms"
+        f" ({len(database)} backends; load {os.getloadavg()[0]:.1f})"
     )
 
 
@@ -194,6 +253,9 @@ def main() -> None:
     )
     parser.add_argument("--compare", type=Path, help="an earlier selectors_matching.py")
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument(
+        "--no-vacuum", action="store_true", help="measure right after the import, unvacuumed"
+    )
     args = parser.parse_args()
     if not args.skip_import:
         import_real()
@@ -205,6 +267,8 @@ def main() -> None:
     for total in [None, *args.synthetic]:
         if total:
             add_synthetic(total)
+        if not args.no_vacuum:
+            vacuum()
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM claims_claimreview")
             print(f"-- {cursor.fetchone()[0]} fact-checks in the table", flush=True)

@@ -367,6 +367,32 @@ def claim_search_vector() -> SearchVector:
     )
 
 
+# Our own verdicts for claim matching (claims.selectors_matching): the claim's text (weight A) and
+# the verdict's summary (C), in the newsroom's text search configuration (English, as the claim
+# search), derived once when a verdict or its claim's text changes instead of on every search.
+OWN_SEARCH_CONFIG = "english"
+_OWN_SEARCH_UPSERT = (
+    "INSERT INTO claims_verdictsearch AS s"  # noqa: S608 (constants only)
+    " (verdict_id, claim_id, status, claim_text, search, length_a, length_c)"
+    " SELECT d.id, d.claim_id, d.status, d.claim_text, d.search,"
+    " (SELECT coalesce(sum(cardinality(u.positions)), 0) FROM unnest(d.search) u"
+    "  WHERE u.weights[1] = 'A'),"
+    " (SELECT coalesce(sum(cardinality(u.positions)), 0) FROM unnest(d.search) u"
+    "  WHERE u.weights[1] = 'C')"
+    " FROM (SELECT v.id, v.claim_id, v.status, t.claim_text,"
+    f" setweight(to_tsvector('{OWN_SEARCH_CONFIG}'::regconfig, t.claim_text), 'A')"
+    f" || setweight(to_tsvector('{OWN_SEARCH_CONFIG}'::regconfig, coalesce(v.summary, '')), 'C')"
+    " AS search"
+    " FROM claims_verdict v JOIN claims_claim c ON c.id = v.claim_id"
+    f" CROSS JOIN LATERAL (SELECT left(coalesce(nullif(c.statement, ''), c.quote, ''),"
+    f" {CLAIM_SEARCH_CHARS}) AS claim_text) t"
+    " WHERE {where}) d ORDER BY d.id"
+    " ON CONFLICT (verdict_id) DO UPDATE SET claim_id = EXCLUDED.claim_id,"
+    " status = EXCLUDED.status, claim_text = EXCLUDED.claim_text, search = EXCLUDED.search,"
+    " length_a = EXCLUDED.length_a, length_c = EXCLUDED.length_c;"
+)
+
+
 class Claim(TimeStamped):
     """A checkable statement: a span [start, end) of an article body, in code points."""
 
@@ -526,7 +552,17 @@ class Claim(TimeStamped):
                 when=pgtrigger.After,
                 timing=pgtrigger.Deferred,
                 func=_CLAIM_SPAN_CHECK,
-            )
+            ),
+            # Claim matching's copy of the claim's verdicts (VerdictSearch) follows its text.
+            pgtrigger.Trigger(
+                name="claim_verdict_search_text",
+                operation=pgtrigger.Update,
+                when=pgtrigger.After,
+                condition=pgtrigger.AnyChange("statement", "quote"),
+                func="BEGIN "
+                + _OWN_SEARCH_UPSERT.replace("{where}", "v.claim_id = NEW.id")
+                + " RETURN NULL; END;",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -838,7 +874,32 @@ class Verdict(TimeStamped):
                 operation=pgtrigger.Insert | pgtrigger.Update,
                 when=pgtrigger.Before,
                 func=_VERDICT_FOUR_EYES,
-            )
+            ),
+            # Claim matching's copy (VerdictSearch) follows the verdict.
+            pgtrigger.Trigger(
+                name="verdict_search_insert",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.After,
+                func="BEGIN "
+                + _OWN_SEARCH_UPSERT.replace("{where}", "v.id = NEW.id")
+                + " RETURN NULL; END;",
+            ),
+            pgtrigger.Trigger(
+                name="verdict_search_update",
+                operation=pgtrigger.Update,
+                when=pgtrigger.After,
+                condition=pgtrigger.AnyChange("status", "summary", "claim"),
+                func="BEGIN "
+                + _OWN_SEARCH_UPSERT.replace("{where}", "v.id = NEW.id")
+                + " RETURN NULL; END;",
+            ),
+            pgtrigger.Trigger(
+                name="verdict_search_delete",
+                operation=pgtrigger.Delete,
+                when=pgtrigger.After,
+                func="BEGIN DELETE FROM claims_verdictsearch WHERE verdict_id = OLD.id;"
+                " RETURN NULL; END;",
+            ),
         ]
         constraints = [
             _choices_check("status", VerdictStatus, "verdict_status_valid"),
@@ -875,6 +936,37 @@ class Verdict(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.rating} ({self.get_status_display()})"
+
+
+class VerdictSearch(models.Model):
+    """The first stage's copy of each verdict for claim matching: its claim's text and the words
+    searched, under a GIN index, so that a search reads the verdicts that match rather than
+    deriving the words of every published verdict. Every verdict has one (the search filters by
+    ``status`` with ``permissions.MATCHED_VERDICT_STATES``: the rule stays in one place); kept by
+    triggers on Verdict (insert, a change of status, summary or claim, delete) and on Claim (a
+    change of statement or quote), in the statement that writes."""
+
+    verdict = models.OneToOneField(
+        Verdict,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # the delete trigger removes the row
+        db_constraint=False,
+        related_name="+",
+    )
+    claim = models.ForeignKey(
+        Claim, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    status = models.CharField(max_length=20)
+    claim_text = models.TextField(help_text="The claim's statement, or its quote (first 20,000).")
+    search = SearchVectorField()
+    length_a = models.PositiveIntegerField()
+    length_c = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [GinIndex(fields=["search"], name="verdictsearch_gin")]
+
+    def __str__(self) -> str:
+        return f"search row of verdict {self.verdict_id}"
 
 
 class Comment(TimeStamped):
@@ -1338,6 +1430,22 @@ def _term_delta(*parts: tuple[str, str]) -> str:
     )
 
 
+# The visible rows of a statement's transition table into the first stage's table (an update
+# writes only rows whose searched parts changed).
+_FIRST_STAGE_UPSERT = (
+    "INSERT INTO claims_claimreviewsearch AS s"
+    " (claim_review_id, search, length_a, length_b, length_c, embedding)"
+    " SELECT id, search, length_a, length_b, length_c, embedding FROM new_rows"
+    " WHERE NOT is_hidden ORDER BY id"
+    " ON CONFLICT (claim_review_id) DO UPDATE SET search = EXCLUDED.search,"
+    " length_a = EXCLUDED.length_a, length_b = EXCLUDED.length_b,"
+    " length_c = EXCLUDED.length_c, embedding = EXCLUDED.embedding"
+    " WHERE (s.search, s.length_a, s.length_b, s.length_c, s.embedding) IS DISTINCT FROM"
+    " (EXCLUDED.search, EXCLUDED.length_a, EXCLUDED.length_b, EXCLUDED.length_c,"
+    " EXCLUDED.embedding);"
+)
+
+
 class ClaimReview(TimeStamped):
     """An earlier fact-check published by another newsroom, imported from schema.org ClaimReview."""
 
@@ -1384,7 +1492,7 @@ class ClaimReview(TimeStamped):
 
     class Meta:
         ordering = ["-date_published", "-id"]
-        indexes = [GinIndex(fields=["search"], name="claimreview_search_gin")]
+        # No index on ``search`` here: the first stage reads ClaimReviewSearch, the narrow copy.
         constraints = [
             models.CheckConstraint(
                 condition=~Q(claim_reviewed=""), name="claimreview_claim_not_empty"
@@ -1422,10 +1530,69 @@ class ClaimReview(TimeStamped):
                 referencing=pgtrigger.Referencing(old="old_rows"),
                 func=_term_delta(("-", "old_rows")),
             ),
+            # The first stage's narrow copy follows every write, in the same statement.
+            pgtrigger.Trigger(
+                name="claimreview_first_stage_insert",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.After,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(new="new_rows"),
+                func=f"BEGIN {_FIRST_STAGE_UPSERT} RETURN NULL; END;",
+            ),
+            pgtrigger.Trigger(
+                name="claimreview_first_stage_update",
+                operation=pgtrigger.Update,
+                when=pgtrigger.After,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+                func=(
+                    "BEGIN DELETE FROM claims_claimreviewsearch s USING new_rows n"  # noqa: S608
+                    " WHERE s.claim_review_id = n.id AND n.is_hidden;"
+                    f" {_FIRST_STAGE_UPSERT} RETURN NULL; END;"
+                ),
+            ),
+            pgtrigger.Trigger(
+                name="claimreview_first_stage_delete",
+                operation=pgtrigger.Delete,
+                when=pgtrigger.After,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(old="old_rows"),
+                func=(
+                    "BEGIN DELETE FROM claims_claimreviewsearch s USING old_rows o"
+                    " WHERE s.claim_review_id = o.id; RETURN NULL; END;"
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.claim_reviewed[:80]
+
+
+class ClaimReviewSearch(models.Model):
+    """The first stage's narrow copy of each visible imported fact-check: what the search and the
+    re-rank read (about 850 bytes a row, where the ClaimReview row with its raw JSON is about
+    two kilobytes), under the GIN index. Kept by ClaimReview's triggers in the statement that
+    changes a fact-check (import, hide, unhide, delete), so it is never out of step; a hidden
+    fact-check has no row, so the search needs no filter."""
+
+    claim_review = models.OneToOneField(
+        ClaimReview,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # the delete trigger removes the row
+        db_constraint=False,
+        related_name="+",
+    )
+    search = SearchVectorField()
+    length_a = models.PositiveIntegerField()
+    length_b = models.PositiveIntegerField()
+    length_c = models.PositiveIntegerField()
+    embedding = models.BinaryField(null=True)
+
+    class Meta:
+        indexes = [GinIndex(fields=["search"], name="claimreviewsearch_gin")]
+
+    def __str__(self) -> str:
+        return f"search row of fact-check {self.claim_review_id}"
 
 
 class ClaimReviewTerm(models.Model):

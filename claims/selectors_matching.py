@@ -8,7 +8,6 @@ weighted parts with exact document frequencies, plus a static-embedding cosine) 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from django.db import connection
@@ -54,19 +53,21 @@ def _tsquery(clauses: list[tuple[str, ...]]) -> str:
 
 
 def _query_terms(cursor, config: str, text: str) -> tuple[dict[str, int], rank.Corpus]:
+    """The query's lexemes with their document frequencies, and the corpus totals (one query:
+    with no lexeme there is no row, and nothing to search)."""
     cursor.execute(
-        "SELECT u.lexeme, coalesce(t.documents, 0)"
+        "SELECT u.lexeme, coalesce(t.documents, 0), c.documents, c.length_a, c.length_b,"
+        " c.length_c"
         " FROM unnest(to_tsvector(%s::regconfig, %s)) u"
-        " LEFT JOIN claims_claimreviewterm t ON t.lexeme = u.lexeme",
+        " LEFT JOIN claims_claimreviewterm t ON t.lexeme = u.lexeme"
+        " LEFT JOIN claims_claimreviewcorpus c ON c.id = 1",
         [config, text],
     )
-    dfs = dict(cursor.fetchall())
-    cursor.execute(
-        "SELECT documents, length_a, length_b, length_c FROM claims_claimreviewcorpus WHERE id = 1"
-    )
-    row = cursor.fetchone() or (0, 0, 0, 0)
-    n = max(int(row[0]), 1)
-    corpus = rank.Corpus(documents=n, avg_length=(row[1] / n, row[2] / n, row[3] / n))
+    rows = cursor.fetchall()
+    dfs = {lexeme: df for lexeme, df, *_ in rows}
+    totals = rows[0][2:] if rows and rows[0][2] is not None else (0, 0, 0, 0)
+    n = max(int(totals[0]), 1)
+    corpus = rank.Corpus(documents=n, avg_length=(totals[1] / n, totals[2] / n, totals[3] / n))
     return dfs, corpus
 
 
@@ -99,99 +100,58 @@ def _selective(dfs: dict[str, int], budget: int, documents: int) -> list[tuple[s
     return chosen
 
 
-_TF = (
-    "(SELECT jsonb_object_agg(u.lexeme, jsonb_build_array("
-    " cardinality(array_positions(u.weights, 'A')),"
-    " cardinality(array_positions(u.weights, 'B')),"
-    " cardinality(array_positions(u.weights, 'C'))))"
-    " FROM unnest({vector}) u WHERE u.lexeme = ANY(%(lexemes)s))"
-)
-
-# The matched rows (at most SCAN_LIMIT, whatever the estimates said), the best by ts_rank, then
-# for those only: their lengths, embedding and the query's lexemes with their weights, one row
-# per lexeme found (no JSON built in the database).
+# The first stage, one statement: the imported fact-checks found by the SQL function
+# claims_claimreview_first_stage (migration 0028: at most SCAN_LIMIT matched rows of the narrow
+# table ClaimReviewSearch, whatever the estimates said, the best by ts_rank), then our own
+# verdicts found by claims_verdict_first_stage (the best of VerdictSearch in a matchable state,
+# other than the claim's own); for each hit the query's lexemes with their weights, one row per
+# lexeme found (no JSON built in the database). Both functions search through their GIN index.
+# The statement starts with SELECT, not WITH: the audit trail's context is only attached to
+# statements that may write.
 _IMPORTED = """
-    WITH matched AS (
-        SELECT r.id, r.search FROM claims_claimreview r
-         WHERE r.search @@ %(tsquery)s::tsquery AND NOT r.is_hidden
-         LIMIT %(scan)s
-    ), hits AS (
-        SELECT id, search FROM matched
-         ORDER BY ts_rank(%(weights)s::float4[], search, %(tsquery)s::tsquery) DESC, id
-         LIMIT %(limit)s
-    )
-    SELECT r.id, r.length_a, r.length_b, r.length_c, r.embedding, u.lexeme,
-           array_to_string(u.weights, '')
-      FROM hits h JOIN claims_claimreview r ON r.id = h.id
+    SELECT 'claimreview', h.claim_review_id, h.length_a, h.length_b, h.length_c, h.embedding,
+           NULL::text, u.lexeme, array_to_string(u.weights, '')
+      FROM claims_claimreview_first_stage(%(tsquery)s::tsquery, %(weights)s::float4[],
+                                          %(scan)s, %(limit)s) h
       LEFT JOIN LATERAL unnest(h.search) u ON u.lexeme = ANY(%(lexemes)s)
+"""
+_OWN = """
+    SELECT 'verdict', o.verdict_id, o.length_a, 0, o.length_c, NULL::bytea, o.claim_text,
+           u.lexeme, array_to_string(u.weights, '')
+      FROM claims_verdict_first_stage(%(own_tsquery)s::tsquery, %(weights)s::float4[],
+                                      %(states)s::text[], %(exclude)s::bigint, %(own_limit)s) o
+      LEFT JOIN LATERAL unnest(o.search) u ON u.lexeme = ANY(%(lexemes)s)
 """
 
 
-def _imported_candidates(cursor, params: dict) -> list[rank.Candidate]:
-    cursor.execute(_IMPORTED, params)
-    found: dict[int, rank.Candidate] = {}
-    for row_id, la, lb, lc, vector, lexeme, weights in cursor.fetchall():
-        c = found.get(row_id)
+def _first_stage(cursor, sql: str, params: dict) -> list[rank.Candidate]:
+    cursor.execute(sql, params)
+    found: dict[tuple[str, int], rank.Candidate] = {}
+    for kind, row_id, la, lb, lc, vector, text, lexeme, weights in cursor.fetchall():
+        key = (kind, row_id)
+        c = found.get(key)
         if c is None:
-            c = found[row_id] = rank.Candidate(
-                key=("claimreview", row_id),
+            c = found[key] = rank.Candidate(
+                key=key,
                 tf={},
                 lengths=(la, lb, lc),
                 embedding=embedding.from_bytes(vector),
+                extra={"text": text} if kind == "verdict" else {},
             )
         if lexeme is not None:
             c.tf[lexeme] = (weights.count("A"), weights.count("B"), weights.count("C"))
     return list(found.values())
 
 
-# Our own published verdicts: a newsroom's few thousand, searched without an index of their own.
-_OWN = """
-    WITH docs AS (
-        SELECT v.id, v.claim_id,
-               coalesce(nullif(c.statement, ''), c.quote) AS claim_text,
-               setweight(to_tsvector(%(config)s::regconfig,
-                                     coalesce(nullif(c.statement, ''), c.quote)), 'A')
-               || setweight(to_tsvector(%(config)s::regconfig, v.summary), 'C') AS search
-          FROM claims_verdict v JOIN claims_claim c ON c.id = v.claim_id
-         WHERE v.status = ANY(%(states)s) AND v.claim_id IS DISTINCT FROM %(exclude)s
-    ), hits AS (
-        SELECT * FROM docs WHERE search @@ %(tsquery)s::tsquery
-         ORDER BY ts_rank(%(weights)s::float4[], search, %(tsquery)s::tsquery) DESC, id
-         LIMIT %(limit)s
-    )
-    SELECT id, {tf_search},
-           (SELECT coalesce(sum(cardinality(u.positions)), 0) FROM unnest(search) u
-             WHERE u.weights[1] = 'A'),
-           0,
-           (SELECT coalesce(sum(cardinality(u.positions)), 0) FROM unnest(search) u
-             WHERE u.weights[1] = 'C'),
-           claim_text
-      FROM hits
-""".replace("{tf_search}", _TF.replace("{vector}", "search"))
-
-
-def _candidates(cursor, sql: str, kind: str, params: dict) -> list[rank.Candidate]:
-    cursor.execute(sql, params)
-    out = []
-    for row_id, tf, la, lb, lc, extra in cursor.fetchall():
-        # Django's psycopg set-up hands jsonb over as text.
-        tf = json.loads(tf) if isinstance(tf, str) else (tf or {})
-        out.append(
-            rank.Candidate(
-                key=(kind, row_id),
-                tf={lex: tuple(counts) for lex, counts in tf.items()},
-                lengths=(la, lb, lc),
-                embedding=embedding.from_bytes(extra) if kind == "claimreview" else None,
-                extra={"text": extra} if kind == "verdict" else {},
-            )
-        )
-    return out
-
-
 def match_candidates(
-    query: MatchQuery, *, candidates: int = CANDIDATES, budget: int = MATCH_BUDGET
+    query: MatchQuery,
+    *,
+    candidates: int = CANDIDATES,
+    budget: int = MATCH_BUDGET,
+    shown: int = 0,
 ) -> list[rank.Candidate]:
-    """Every re-ranked candidate for a text, best first (the evaluation reads them all)."""
+    """Every re-ranked candidate for a text, best first (the evaluation reads them all); the
+    first ``shown`` imported ones carry what match_describe shows of them."""
     if len(query.text or "") > MAX_QUERY_CHARS:
         # Refused, not cut: a text this long is not one claim (a claim's own text is cut by
         # services.matching, which knows it is one).
@@ -210,27 +170,20 @@ def match_candidates(
         # Lexemes no imported fact-check holds still count for our own verdicts.
         own_terms = chosen or [(lex,) for lex in sorted(dfs)[:MAX_TERMS]]
         idfs = {lex: rank.idf(corpus.documents, df) for lex, df in dfs.items()}
-        found: list[rank.Candidate] = []
         common = {"weights": TS_WEIGHTS, "lexemes": list(dfs)}
+        parts, params = [], dict(common)
         if chosen:
-            found += _imported_candidates(
-                cursor,
-                common | {"tsquery": _tsquery(chosen), "limit": candidates, "scan": SCAN_LIMIT},
-            )
+            parts.append(_IMPORTED)
+            params |= {"tsquery": _tsquery(chosen), "limit": candidates, "scan": SCAN_LIMIT}
         if own_terms:
-            found += _candidates(
-                cursor,
-                _OWN,
-                "verdict",
-                common
-                | {
-                    "tsquery": _tsquery(own_terms),
-                    "limit": OWN_CANDIDATES,
-                    "config": config,
-                    "exclude": query.exclude_claim_id,
-                    "states": sorted(MATCHED_VERDICT_STATES),
-                },
-            )
+            parts.append(_OWN)
+            params |= {
+                "own_tsquery": _tsquery(own_terms),
+                "own_limit": OWN_CANDIDATES,
+                "exclude": query.exclude_claim_id,
+                "states": sorted(MATCHED_VERDICT_STATES),
+            }
+        found = _first_stage(cursor, " UNION ALL ".join(parts), params) if parts else []
     if not found:
         return []
     own = [c for c in found if c.key[0] == "verdict"]
@@ -242,29 +195,44 @@ def match_candidates(
     rank.features(found, idfs=idfs, corpus=corpus, query_vector=vectors[0], p=p)
     ranked = rank.rank(found, p)
     best = ranked[:COVERED]
-    _claim_lexemes(best, config)
+    _claim_lexemes(best, config, shown=ranked[:shown])
     rank.claim_coverage(best, query_lexemes=set(dfs), corpus=corpus)
     return rank.score(ranked, p)
 
 
+# For the best candidates, the lexemes of each one's claim with their document frequencies; and
+# in the same statement, what a reader is shown of the imported fact-checks among the first
+# ``shown`` (still visible), so that describing them costs no query of its own.
 _CLAIM_LEXEMES = """
-    SELECT 'claimreview', r.id, u.lexeme, coalesce(t.documents, 0)
-      FROM claims_claimreview r CROSS JOIN LATERAL unnest(r.search) u
+    SELECT 'claimreview', r.claim_review_id, u.lexeme, coalesce(t.documents, 0),
+           NULL::text[], NULL::date
+      FROM claims_claimreviewsearch r CROSS JOIN LATERAL unnest(r.search) u
       LEFT JOIN claims_claimreviewterm t ON t.lexeme = u.lexeme
-     WHERE r.id = ANY(%(ids)s::int[]) AND 'A' = ANY(u.weights)
+     WHERE r.claim_review_id = ANY(%(ids)s::bigint[]) AND 'A' = ANY(u.weights)
     UNION ALL
-    SELECT 'verdict', v.id, u.lexeme, coalesce(t.documents, 0)
-      FROM unnest(%(vids)s::int[], %(vtexts)s::text[]) AS v(id, txt)
+    SELECT 'verdict', v.id, u.lexeme, coalesce(t.documents, 0), NULL::text[], NULL::date
+      FROM unnest(%(vids)s::bigint[], %(vtexts)s::text[]) AS v(id, txt)
       CROSS JOIN LATERAL unnest(to_tsvector(%(config)s::regconfig, v.txt)) u
       LEFT JOIN claims_claimreviewterm t ON t.lexeme = u.lexeme
+    UNION ALL
+    SELECT 'shown', r.id, NULL, NULL,
+           ARRAY[r.claim_reviewed, r.rating_name, r.rating_value, r.best_rating, r.url, r.author],
+           r.date_published
+      FROM claims_claimreview r
+     WHERE r.id = ANY(%(shown)s::bigint[]) AND NOT r.is_hidden
 """
+_SHOWN = ("claim_reviewed", "rating_name", "rating_value", "best_rating", "url", "author")
 
 
-def _claim_lexemes(candidates: list[rank.Candidate], config: str) -> None:
-    """The lexemes of each candidate's claim with their document frequencies (one query)."""
+def _claim_lexemes(
+    candidates: list[rank.Candidate], config: str, shown: list[rank.Candidate]
+) -> None:
+    """The lexemes of each candidate's claim with their document frequencies, and what the
+    results show of the ``shown`` ones (one query)."""
     reviews = [c.key[1] for c in candidates if c.key[0] == "claimreview"]
     own = [c for c in candidates if c.key[0] == "verdict"]
     found: dict[tuple[str, int], dict[str, int]] = {}
+    described: dict[int, dict] = {}
     with connection.cursor() as cursor:
         cursor.execute(
             _CLAIM_LEXEMES,
@@ -273,32 +241,37 @@ def _claim_lexemes(candidates: list[rank.Candidate], config: str) -> None:
                 "vids": [c.key[1] for c in own],
                 "vtexts": [c.extra["text"] for c in own],
                 "config": config,
+                "shown": [c.key[1] for c in shown if c.key[0] == "claimreview"],
             },
         )
-        for kind, pk, lexeme, df in cursor.fetchall():
-            found.setdefault((kind, pk), {})[lexeme] = df
+        for kind, pk, lexeme, df, fields, published in cursor.fetchall():
+            if kind == "shown":
+                described[pk] = dict(zip(_SHOWN, fields, strict=True)) | {
+                    "date_published": published
+                }
+            else:
+                found.setdefault((kind, pk), {})[lexeme] = df
     for c in candidates:
         c.extra["claim_lexemes"] = found.get(c.key, {})
+    for c in shown:
+        if c.key[0] == "claimreview":
+            c.extra["shown"] = described.get(c.key[1])
 
 
 def match_text(query: MatchQuery, *, limit: int = LIMIT) -> list[dict]:
     """At most ``limit`` earlier fact-checks for a text, best first, in the API's shape."""
-    ranked = match_candidates(query)[:limit]
+    ranked = match_candidates(query, shown=limit)[:limit]
     return match_describe(ranked, threshold=rank.params().threshold)
 
 
 def match_describe(ranked: list[rank.Candidate], *, threshold: float) -> list[dict]:
-    """The API's result objects for ranked candidates (two queries, whatever their number)."""
+    """The API's result objects for ranked candidates: the imported fact-checks as
+    match_candidates(shown=...) read them (a hidden one is left out), our verdicts in one query
+    when there are any."""
     from claims.exports.claimreview import claim_reviewed, public_url
-    from claims.models import ClaimReview, Verdict
+    from claims.models import Verdict
 
-    review_ids = [c.key[1] for c in ranked if c.key[0] == "claimreview"]
     verdict_ids = [c.key[1] for c in ranked if c.key[0] == "verdict"]
-    reviews = (
-        ClaimReview.objects.filter(is_hidden=False)
-        .defer("raw", "search", "embedding")
-        .in_bulk(review_ids)
-    )
     verdicts = matchable_verdicts(
         Verdict.objects.select_related("rating", "claim", "claim__article")
     ).in_bulk(verdict_ids)
@@ -307,17 +280,19 @@ def match_describe(ranked: list[rank.Candidate], *, threshold: float) -> list[di
     results = []
     for c in ranked:
         kind, pk = c.key
-        if kind == "claimreview" and pk in reviews:
-            r = reviews[pk]
-            rating = r.rating_name or (
-                f"{r.rating_value}/{r.best_rating}" if r.rating_value else ""
+        if kind == "claimreview" and c.extra.get("shown"):
+            r = c.extra["shown"]
+            rating = r["rating_name"] or (
+                f"{r['rating_value']}/{r['best_rating']}" if r["rating_value"] else ""
             )
             item = {
-                "claim_reviewed": r.claim_reviewed,
+                "claim_reviewed": r["claim_reviewed"],
                 "rating": rating,
-                "url": r.url,
-                "author": r.author,
-                "date_published": r.date_published.isoformat() if r.date_published else None,
+                "url": r["url"],
+                "author": r["author"],
+                "date_published": (
+                    r["date_published"].isoformat() if r["date_published"] else None
+                ),
             }
         elif kind == "verdict" and pk in verdicts:
             v = verdicts[pk]

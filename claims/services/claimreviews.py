@@ -326,7 +326,7 @@ def _merge_pending_index() -> None:
     # New rows wait in the GIN index's pending list until a vacuum; searching it is slow, so a
     # bulk import merges it at once rather than leaving the first searches to pay for it.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT gin_clean_pending_list('claimreview_search_gin'::regclass)")
+        cursor.execute("SELECT gin_clean_pending_list('claimreviewsearch_gin'::regclass)")
 
 
 def claimreview_import(*, actor, data: str | bytes) -> ImportReport:
