@@ -340,7 +340,10 @@ def email_digest_send(*, limit_users: int = 10_000) -> int:
     connection = get_connection()
     try:
         for user_id in recipients:
-            sent += _digest_one(connection, user_id)
+            try:
+                sent += _digest_one(connection, user_id)
+            except Exception:  # one person's failure (a bug) must not stop everyone after them
+                logger.exception("digest of user %s failed; their lines wait for the next", user_id)
     finally:
         connection.close()
     return sent

@@ -111,6 +111,33 @@ def test_the_digest_sends_each_person_one_email_once_and_leaves_out_what_they_re
     assert set(Notification.objects.values_list("email", flat=True)) == {"sent", "skipped"}
 
 
+def test_one_persons_failing_digest_does_not_stop_the_others(monkeypatch, caplog):
+    # A digest that cannot be written (as article.revised's link once could not) is logged, its
+    # lines wait for the next run, and the people after it still get theirs.
+    first, second = (ReviewerFactory(email=f"r{n}@example.org") for n in (1, 2))
+    editor = EditorFactory()
+    for reviewer in (first, second):
+        claim = SourcedClaimFactory(statement=f"Claim of {reviewer.username}.")
+        verdict_create(actor=reviewer, claim=claim, rating="false", summary="No.")
+        comment_add(actor=editor, claim=claim, body="Look again.")
+    real = mail.digest_message
+
+    def digest_message(user, notifications):
+        if user.pk == first.pk:
+            raise ValueError("a notification this digest cannot describe")
+        return real(user, notifications)
+
+    monkeypatch.setattr(mail, "digest_message", digest_message)
+    assert mail.email_digest_send() == 1
+    assert [m.to for m in django_mail.outbox] == [["r2@example.org"]]
+    assert "digest of user" in caplog.text
+    waiting = Notification.objects.filter(recipient=first).values_list("email", flat=True)
+    assert set(waiting) == {"digest"}
+    monkeypatch.setattr(mail, "digest_message", real)
+    assert mail.email_digest_send() == 1  # the next run sends it
+    assert django_mail.outbox[-1].to == ["r1@example.org"]
+
+
 def test_unsubscribe_by_link_without_signing_in_turns_one_type_off():
     editor, reviewer = EditorFactory(), ReviewerFactory(email="rev@example.org")
     claim_assign(actor=editor, claim=ClaimFactory(), assignee=reviewer)
