@@ -110,14 +110,7 @@ def article_revise(
     new_body = clean_body(body)
     note = clean_text(ArticleRevision, "note", note)
     source_url = clean_web_url(ArticleRevision, "source_url", source_url)
-    locked = Article.objects.select_for_update().get(pk=article.pk)
-    check_version(locked, expected_version, ARTICLE_VERSION_FIELDS)
-    if locked.ingest_status != Article.IngestStatus.READY:
-        raise InvalidTransition(
-            f"the article is {locked.get_ingest_status_display().lower()}: "
-            "its text can be corrected once it is ready",
-            current_state=locked.ingest_status,
-        )
+    locked = _locked_ready(article, expected_version, "its text can be corrected")
     old_body = locked.body
     if new_body == old_body:
         return RevisionOutcome(article=locked, revision=None)
@@ -208,6 +201,19 @@ def article_revise(
     _suggest_again(locked)
     notify.article_revised(actor=actor, article=locked, revision=revision, flagged=flagged)
     return RevisionOutcome(article=locked, revision=revision, counts=counts, flagged=flagged)
+
+
+def _locked_ready(article: Article, expected_version: int | None, what: str) -> Article:
+    """The article under its row lock, at the version the caller saw (412) and ready (409:
+    "<what> once it is ready")."""
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    check_version(locked, expected_version, ARTICLE_VERSION_FIELDS)
+    if locked.ingest_status != Article.IngestStatus.READY:
+        raise InvalidTransition(
+            f"the article is {locked.get_ingest_status_display().lower()}: {what} once it is ready",
+            current_state=locked.ingest_status,
+        )
+    return locked
 
 
 def _sha256(text: str) -> str:
@@ -355,14 +361,7 @@ def article_refetch(*, actor, article: Article, expected_version: int | None = N
         raise ValidationError("url", "This article has no URL to fetch its text from.")
     if article.kind == Article.Kind.TRANSCRIPT:
         raise ValidationError("url", "A transcript is corrected by its text, not re-fetched.")
-    locked = Article.objects.select_for_update().get(pk=article.pk)
-    check_version(locked, expected_version, ARTICLE_VERSION_FIELDS)
-    if locked.ingest_status != Article.IngestStatus.READY:
-        raise InvalidTransition(
-            f"the article is {locked.get_ingest_status_display().lower()}: "
-            "it can be fetched again once it is ready",
-            current_state=locked.ingest_status,
-        )
+    locked = _locked_ready(article, expected_version, "it can be fetched again")
     now = timezone.now()
     wait = dt.timedelta(seconds=settings.ARTICLE_REFETCH_MIN_INTERVAL_SECONDS)
     if locked.refetched_at is not None and now - locked.refetched_at < wait:
