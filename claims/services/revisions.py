@@ -477,8 +477,9 @@ def article_refetch_parse(*, article_id: int, payload: dict, actor_id: int | Non
 
 
 def article_refetch_stopped(*, article_id: int, code: str, message: str) -> bool:
-    """Record why the scheduled re-fetch of an article did not finish (its fetch failed, or its
-    parse stopped at a worker limit: ``parse_timeout``, ``parse_killed``...). The article, its
+    """Record why a re-fetch of an article (scheduled or asked) did not finish: its fetch failed,
+    its parse stopped at a worker limit (``parse_timeout``, ``parse_killed``...), or the member
+    who asked may no longer correct it (``forbidden``). The article, its
     body and its claims are left as they were. True if the article exists."""
     return bool(
         Article.objects.filter(pk=article_id).update(refetch_error=f"{code}: {message}"[:2000])
