@@ -40,6 +40,18 @@ def _choices_check(
 # checked again. The setting chooses how the rule is checked, never whether.
 SPAN_CHECK_BATCH_SQL = "SELECT set_config('claims.span_check_batch', 'on', true)"
 
+# A writer that inserts many claims into an article whose body is final (the suggestions of
+# services.extraction) has them checked at the end of the INSERT itself, by one statement-level
+# trigger over its transition table (``claims_span_mismatch_among``, migration 0030, one pass over
+# the body), instead of queueing one deferred check per row: ``SPAN_CHECK_INSERTS_SQL`` before the
+# INSERT, ``SPAN_CHECK_INSERTS_RESET_SQL`` after it. Rows inserted while it is set are checked by
+# the statement trigger and only by it; updates are checked at commit as ever.
+SPAN_CHECK_INSERTS_SQL = "SELECT set_config('claims.span_check_inserts', 'statement', true)"
+SPAN_CHECK_INSERTS_RESET_SQL = "SELECT set_config('claims.span_check_inserts', '', true)"
+_SPAN_INSERTS_BY_STATEMENT = (
+    "current_setting('claims.span_check_inserts', true) IS NOT DISTINCT FROM 'statement'"
+)
+
 _CLAIM_SPAN_CHECK = """
     DECLARE cur record; art bigint; lost boolean; bad record;
     BEGIN
@@ -78,14 +90,27 @@ _CLAIM_SPAN_CHECK = """
                 RETURN NULL;
             END IF;
         END IF;
-        IF cur.outside THEN
-            RAISE EXCEPTION 'claim % span [%, %) lies outside the article body (% characters)',
-                cur.id, cur.start, cur."end", cur.body_chars
-                USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_span_within_body';
-        END IF;
-        RAISE EXCEPTION 'claim % quote does not match the article body at [%, %)',
-            cur.id, cur.start, cur."end"
-            USING ERRCODE = 'check_violation', CONSTRAINT = 'claim_quote_matches_body';
+        PERFORM claims_span_violation(cur.id, cur.start, cur."end", cur.outside, cur.body_chars);
+        RETURN NULL;
+    END;
+"""
+
+_CLAIMS_INSERTED_SPAN_CHECK = """
+    DECLARE g record; bad record;
+    BEGIN
+        FOR g IN SELECT n.article_id, array_agg(n.id ORDER BY n.id) AS ids,
+                        array_agg(n.start ORDER BY n.id) AS starts,
+                        array_agg(n."end" ORDER BY n.id) AS ends,
+                        array_agg(n.quote ORDER BY n.id) AS quotes
+                   FROM inserted n WHERE n.start IS NOT NULL GROUP BY n.article_id LOOP
+            SELECT * INTO bad
+              FROM claims_span_mismatch_among(g.article_id, g.ids, g.starts, g.ends, g.quotes);
+            IF bad.claim_id IS NOT NULL THEN
+                PERFORM claims_span_violation(bad.claim_id, bad.claim_start, bad.claim_end,
+                                              bad.outside, bad.body_chars);
+            END IF;
+        END LOOP;
+        RETURN NULL;
     END;
 """
 
@@ -548,10 +573,29 @@ class Claim(TimeStamped):
         triggers = [
             pgtrigger.Trigger(
                 name="claim_span_matches_body",
-                operation=pgtrigger.Insert | pgtrigger.Update,
+                operation=pgtrigger.Update,
                 when=pgtrigger.After,
                 timing=pgtrigger.Deferred,
                 func=_CLAIM_SPAN_CHECK,
+            ),
+            # Inserts: one deferred check per row, unless the writer asked for the check at the
+            # end of its statement (SPAN_CHECK_INSERTS_SQL), which the next trigger then makes.
+            pgtrigger.Trigger(
+                name="claim_span_matches_body_ins",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.After,
+                timing=pgtrigger.Deferred,
+                condition=pgtrigger.Condition(f"NOT ({_SPAN_INSERTS_BY_STATEMENT})"),
+                func=_CLAIM_SPAN_CHECK,
+            ),
+            pgtrigger.Trigger(
+                name="claims_inserted_span_check",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.After,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(new="inserted"),
+                condition=pgtrigger.Condition(_SPAN_INSERTS_BY_STATEMENT),
+                func=_CLAIMS_INSERTED_SPAN_CHECK,
             ),
             # Claim matching's copy of the claim's verdicts (VerdictSearch) follows its text.
             pgtrigger.Trigger(

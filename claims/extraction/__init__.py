@@ -13,3 +13,4 @@ from .core import Mode as Mode
 from .core import Suggestion as Suggestion
 from .core import analyse as analyse
 from .core import extract_claims as extract_claims
+from .core import iter_claims as iter_claims

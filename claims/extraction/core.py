@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from operator import attrgetter
 
@@ -624,15 +625,25 @@ def extract_claims(
 
     The same as the suggested items of ``analyse``, without building the rejected ones.
     """
+    return list(iter_claims(text, threshold=threshold, mode=mode))
+
+
+def iter_claims(
+    text: str, *, threshold: float | None = None, mode: str | Mode = NEWS
+) -> Iterator[Suggestion]:
+    """``extract_claims`` one suggestion at a time, as each is found (the input is checked at
+    once): a consumer can store the first while the rest are still being found."""
     text = _check_input(text)
     w = _mode(mode)
     th = w.threshold if threshold is None else float(threshold)
-    out = []
+    return _suggested(text, th, w)
+
+
+def _suggested(text: str, th: float, w: Mode) -> Iterator[Suggestion]:
     for start, end, piece, result in _iter_pieces(text, threshold=th, w=w):
         fields, reasons, _, hard, _ = result
         if not hard and fields["checkworthiness"] >= th and reasons:
-            out.append(_build(start, end, piece, result, th))
-    return out
+            yield _build(start, end, piece, result, th)
 
 
 __all__ = [
@@ -645,4 +656,5 @@ __all__ = [
     "Suggestion",
     "analyse",
     "extract_claims",
+    "iter_claims",
 ]

@@ -7,7 +7,16 @@ import hashlib
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from claims.models import SPAN_CHECK_BATCH_SQL, Article, Claim, Evidence, Source, Verdict
+from claims.models import (
+    SPAN_CHECK_BATCH_SQL,
+    SPAN_CHECK_INSERTS_RESET_SQL,
+    SPAN_CHECK_INSERTS_SQL,
+    Article,
+    Claim,
+    Evidence,
+    Source,
+    Verdict,
+)
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -268,3 +277,93 @@ def test_a_claim_changed_after_the_batch_check_is_checked_again():
         check_now()  # the batch pass: both checked and noted
         Claim.objects.filter(pk=first.pk).update(quote="x" * 7)
         check_now()
+
+
+# --- Inserted claims checked by the statement (claims.models.SPAN_CHECK_INSERTS_SQL) -------------
+
+
+def _statement_mode(on: bool = True) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(SPAN_CHECK_INSERTS_SQL if on else SPAN_CHECK_INSERTS_RESET_SQL)
+
+
+def test_inserts_checked_by_the_statement_pass_over_multibyte_text():
+    article = ArticleFactory(body=BATCH_BODY)
+    spans = [(i, i + 9) for i in range(0, len(BATCH_BODY) - 9, 7)]
+    with transaction.atomic():
+        _statement_mode()
+        Claim.objects.bulk_create(_batch_claims(article, spans))
+        _statement_mode(False)
+        check_now()
+    assert article.claims.count() == len(spans)
+
+
+@pytest.mark.parametrize("shift", [1, -1, 128, 129])
+def test_the_statement_check_refuses_a_quote_one_character_off_at_the_insert(shift):
+    article = ArticleFactory(body=BATCH_BODY)
+    claims = _batch_claims(article, [(10, 20), (300, 340), (500, 520)])
+    claims[1].quote = BATCH_BODY[300 + shift : 340 + shift]
+    with transaction.atomic():
+        _statement_mode()
+        # Refused by the INSERT itself, before any deferred check or commit.
+        with refused(match="quote does not match the article body"), transaction.atomic():
+            Claim.objects.bulk_create(claims)
+    assert not article.claims.exists()
+
+
+def test_the_statement_check_refuses_a_span_outside_the_body():
+    article = ArticleFactory(body=BATCH_BODY)
+    claims = _batch_claims(article, [(0, 5)])
+    claims.append(Claim(article=article, start=len(BATCH_BODY) - 2, end=len(BATCH_BODY) + 3,
+                        quote="d.xyz", status="suggested", origin="suggested"))  # fmt: skip
+    with refused(match="lies outside the article body") as caught, transaction.atomic():
+        _statement_mode()
+        Claim.objects.bulk_create(claims)
+    assert caught.value.__cause__.diag.constraint_name == "claim_span_within_body"
+
+
+def test_the_statement_check_reads_each_article_of_the_insert():
+    good, other = ArticleFactory(body=BATCH_BODY), ArticleFactory(body="Short text here.")
+    claims = [
+        *_batch_claims(good, [(0, 7)]),
+        Claim(article=other, start=0, end=5, quote="Short", status="suggested",
+              origin="suggested"),
+        Claim(article=other, start=6, end=10, quote="TEXT", status="suggested",
+              origin="suggested"),
+    ]  # fmt: skip
+    with refused(match="quote does not match the article body"), transaction.atomic():
+        _statement_mode()
+        Claim.objects.bulk_create(claims)
+
+
+def test_in_statement_mode_an_update_is_still_checked_at_commit():
+    article = ArticleFactory(body=BATCH_BODY)
+    with refused(match="quote does not match the article body"), transaction.atomic():
+        _statement_mode()
+        (claim,) = Claim.objects.bulk_create(_batch_claims(article, [(0, 7)]))
+        Claim.objects.filter(pk=claim.pk).update(quote="x" * 7)
+        check_now()
+
+
+def test_after_the_reset_inserts_are_checked_one_by_one_at_commit_again():
+    article = ArticleFactory(body=BATCH_BODY)
+    with transaction.atomic():
+        _statement_mode()
+        _statement_mode(False)
+        bad = _batch_claims(article, [(0, 7)])
+        bad[0].quote = "x" * 7
+        Claim.objects.bulk_create(bad)  # no statement check now: the deferred one waits
+        with refused(match="quote does not match the article body"):
+            check_now()
+        transaction.set_rollback(True)
+
+
+def test_the_statement_check_skips_a_lost_claim():
+    article = ArticleFactory(body=BATCH_BODY)
+    lost = Claim(article=article, start=None, end=None, quote="gone", status="open",
+                 origin="manual", anchor_status="lost", anchor_confidence=0.0)  # fmt: skip
+    with transaction.atomic():
+        _statement_mode()
+        Claim.objects.bulk_create([lost, *_batch_claims(article, [(0, 7)])])
+        check_now()
+    assert article.claims.count() == 2

@@ -209,3 +209,24 @@ def test_a_revision_is_measured_after_its_line_ends_are_normalised():
         **_if_match(article),
     )
     assert response.status_code == 200, response.content[:300]
+
+
+@pytest.mark.parametrize("where", [0, 700_000])
+def test_a_lone_surrogate_in_a_long_body_is_refused_by_its_code_point(where):
+    """JSON can spell a lone surrogate (UTF-8 cannot store it): refused with DRF's words, found
+    by the regular-expression engine wherever it lies in a 1 MB body, with nothing stored."""
+    client = token_client(ReviewerFactory())
+    body = _document(MB)
+    body = body[:where] + "\udbff" + body[where:]
+    before = Article.objects.count()
+    response, _ = _post_json(client, "/api/v1/articles/", {"title": "Lone", "body": body})
+    assert response.status_code == 400
+    assert response.json()["errors"]["body"] == ["Surrogate characters are not allowed: U+DBFF."]
+    article = ArticleFactory()
+    response, _ = _post_json(
+        client, f"/api/v1/articles/{article.pk}/", {"body": body}, method="patch",
+        **_if_match(article),
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "U+DBFF" in response.json()["errors"]["body"][0]
+    assert Article.objects.count() == before + 1

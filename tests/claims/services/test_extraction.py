@@ -110,3 +110,51 @@ def test_it_takes_an_article_id_too(article):
     assert created and all(c.article_id == article.pk for c in created)
     with pytest.raises(TypeError):
         article_suggest_claims()
+
+
+def test_the_claims_returned_are_the_rows_stored(article):
+    created = article_suggest_claims(article=article)
+    stored = {c.pk: c for c in Claim.objects.filter(article=article)}
+    assert sorted(stored) == sorted(c.pk for c in created)
+    for claim in created:
+        row = stored[claim.pk]
+        assert not claim._state.adding
+        assert (claim.start, claim.end, claim.quote, claim.reasons, claim.details) == (
+            row.start, row.end, row.quote, row.reasons, row.details
+        )  # fmt: skip
+        assert claim.created_at == row.created_at
+
+
+def test_an_extractor_that_fails_midway_stores_nothing(article, monkeypatch):
+    """The suggestions are written to the COPY as they are found: a failure after some of them
+    (a parse task's soft time limit, say) must leave none behind."""
+    from claims.extraction import extract_claims
+    from claims.services import extraction
+
+    found = extract_claims(article.body)
+
+    def fails_midway(_article):
+        yield from found[:3]
+        raise TimeoutError("the soft time limit, say")
+
+    monkeypatch.setattr(extraction, "suggestions_for", fails_midway)
+    with pytest.raises(TimeoutError):
+        article_suggest_claims(article=article)
+    assert not Claim.objects.filter(article=article).exists()
+    monkeypatch.undo()
+    assert len(article_suggest_claims(article=article)) == len(found)  # the connection is usable
+
+
+def test_a_suggestion_mostly_inside_a_reviewers_claim_is_skipped_among_many(article):
+    """The manual claims are found by bisection: one far before, one covering a suggestion."""
+    found = {(c.start, c.end) for c in article_suggest_claims(article=article)}
+    Claim.objects.filter(article=article).delete()
+    target = sorted(found)[len(found) // 2]
+    ClaimFactory(article=article, start=0, end=5, quote=article.body[0:5], origin="manual")
+    ClaimFactory(
+        article=article, start=target[0], end=target[1] - 1,
+        quote=article.body[target[0] : target[1] - 1], origin="manual",
+    )  # fmt: skip
+    again = {(c.start, c.end) for c in article_suggest_claims(article=article)}
+    assert target not in again
+    assert again == found - {target} - {s for s in found if s[0] < 5}
