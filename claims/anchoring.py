@@ -6,7 +6,7 @@ Three steps, each bounded:
    done by bisection on slices, so C compares the text), and only the middle is diffed: by lines
    (``line_opcodes``: ``difflib.SequenceMatcher``, autojunk on, up to ``LINE_DIFF_MAX_LINES``
    lines, whose cost is the lines times the blocks they share; past that a linear diff anchored
-   on the lines that occur once in each body), then, inside each replaced run of lines that is
+   on the lines that occur once in each body, then on those repeated alike), then, inside each replaced run of lines that is
    small enough (``WORD_DIFF_MAX_TOKENS``), by words. The result is a list of matching blocks
    (old start, new start, length). A claim that lies inside one block did not change: its new span
    is its old one shifted by the block's offset (``moved``, confidence 1). Word blocks found
@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -124,25 +123,24 @@ def line_opcodes(a: list[str], b: list[str]) -> list[Opcode]:
     the lines times the blocks they share (a revision changing every other line of 600 KB took
     50 s), so past ``LINE_DIFF_MAX_LINES`` the blocks come from a linear diff instead: the lines
     found once in each text, in the longest order both agree on (patience diffing's anchors, in
-    n log n), each grown over the equal lines around it. Coarser where lines repeat, never wrong."""
+    n log n), each grown over the equal lines around it. Between those blocks, where lines repeat
+    (a text pasted twice, a transcript's "Thank you."), a second pass anchors on the lines found
+    as many times in the old gap as in the new one, the k-th with the k-th: a name corrected
+    throughout a text made of repeated lines still aligns every line it did not touch. Coarser
+    where lines repeat unevenly, never wrong."""
     if len(a) + len(b) <= LINE_DIFF_MAX_LINES:
         return SequenceMatcher(None, a, b, autojunk=True).get_opcodes()
-    in_a, in_b = Counter(a), Counter(b)
-    where_b = {line: j for j, line in enumerate(b) if in_b[line] == 1}
-    pairs = [(i, where_b[x]) for i, x in enumerate(a) if in_a[x] == 1 and x in where_b]
     blocks: list[tuple[int, int, int]] = []
-    done_a = done_b = 0
-    for i, j in _increasing(pairs):
-        if i < done_a:
-            continue  # inside the block grown from the anchor before
-        start_i, start_j = i, j
-        while start_i > done_a and start_j > done_b and a[start_i - 1] == b[start_j - 1]:
-            start_i, start_j = start_i - 1, start_j - 1
-        end_i, end_j = i + 1, j + 1
-        while end_i < len(a) and end_j < len(b) and a[end_i] == b[end_j]:
-            end_i, end_j = end_i + 1, end_j + 1
-        blocks.append((start_i, start_j, end_i - start_i))
-        done_a, done_b = end_i, end_j
+    i = j = 0
+    for bi, bj, n in [
+        *_anchored_blocks(a, b, 0, len(a), 0, len(b), once=True),
+        (len(a), len(b), 0),
+    ]:
+        if i < bi and j < bj:  # a gap on both sides: anchor on lines repeated alike
+            blocks.extend(_anchored_blocks(a, b, i, bi, j, bj, once=False))
+        if n:
+            blocks.append((bi, bj, n))
+        i, j = bi + n, bj + n
     opcodes: list[Opcode] = []
     i = j = 0
     for bi, bj, n in [*blocks, (len(a), len(b), 0)]:
@@ -153,6 +151,40 @@ def line_opcodes(a: list[str], b: list[str]) -> list[Opcode]:
             opcodes.append(("equal", bi, bi + n, bj, bj + n))
         i, j = bi + n, bj + n
     return opcodes
+
+
+def _anchored_blocks(
+    a: list[str], b: list[str], a0: int, a1: int, b0: int, b1: int, *, once: bool
+) -> list[tuple[int, int, int]]:
+    """Blocks of equal lines of a[a0:a1] and b[b0:b1], in order, grown from anchors: lines that
+    occur once on each side (``once``), or as many times on each side, paired by rank."""
+    seen_a: dict[str, list[int]] = {}
+    for i in range(a0, a1):
+        seen_a.setdefault(a[i], []).append(i)
+    seen_b: dict[str, list[int]] = {}
+    for j in range(b0, b1):
+        seen_b.setdefault(b[j], []).append(j)
+    pairs = []
+    for line, where_a in seen_a.items():
+        where_b = seen_b.get(line)
+        if where_b is None or len(where_a) != len(where_b) or (once and len(where_a) > 1):
+            continue
+        pairs.extend(zip(where_a, where_b, strict=True))
+    pairs.sort()
+    blocks: list[tuple[int, int, int]] = []
+    done_a, done_b = a0, b0
+    for i, j in _increasing(pairs):
+        if i < done_a or j < done_b:
+            continue  # inside the block grown from the anchor before
+        start_i, start_j = i, j
+        while start_i > done_a and start_j > done_b and a[start_i - 1] == b[start_j - 1]:
+            start_i, start_j = start_i - 1, start_j - 1
+        end_i, end_j = i + 1, j + 1
+        while end_i < a1 and end_j < b1 and a[end_i] == b[end_j]:
+            end_i, end_j = end_i + 1, end_j + 1
+        blocks.append((start_i, start_j, end_i - start_i))
+        done_a, done_b = end_i, end_j
+    return blocks
 
 
 def _increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
