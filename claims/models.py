@@ -40,16 +40,17 @@ def _choices_check(
 # checked again. The setting chooses how the rule is checked, never whether.
 SPAN_CHECK_BATCH_SQL = "SELECT set_config('claims.span_check_batch', 'on', true)"
 
-# A writer that inserts many claims into an article whose body is final (the suggestions of
-# services.extraction) has them checked at the end of the INSERT itself, by one statement-level
-# trigger over its transition table (``claims_span_mismatch_among``, migration 0030, one pass over
-# the body), instead of queueing one deferred check per row: ``SPAN_CHECK_INSERTS_SQL`` before the
-# INSERT, ``SPAN_CHECK_INSERTS_RESET_SQL`` after it. Rows inserted while it is set are checked by
-# the statement trigger and only by it; updates are checked at commit as ever.
-SPAN_CHECK_INSERTS_SQL = "SELECT set_config('claims.span_check_inserts', 'statement', true)"
-SPAN_CHECK_INSERTS_RESET_SQL = "SELECT set_config('claims.span_check_inserts', '', true)"
-_SPAN_INSERTS_BY_STATEMENT = (
-    "current_setting('claims.span_check_inserts', true) IS NOT DISTINCT FROM 'statement'"
+# A writer of many claims into articles whose body is final (the suggestions of
+# services.extraction, the claims re-anchored by services.revisions after the new body is saved)
+# has them checked at the end of its INSERT, COPY or UPDATE, by a statement-level trigger over its
+# transition table (``claims_span_mismatch_among``, migration 0030, one pass over each body),
+# instead of queueing one deferred check per row: ``SPAN_CHECK_BY_STATEMENT_SQL`` before the
+# statement, ``SPAN_CHECK_BY_STATEMENT_RESET_SQL`` after it. The rows written while it is set
+# are checked by the statement triggers and only by them.
+SPAN_CHECK_BY_STATEMENT_SQL = "SELECT set_config('claims.span_check_by_statement', 'on', true)"
+SPAN_CHECK_BY_STATEMENT_RESET_SQL = "SELECT set_config('claims.span_check_by_statement', '', true)"
+_SPAN_BY_STATEMENT = (
+    "current_setting('claims.span_check_by_statement', true) IS NOT DISTINCT FROM 'on'"
 )
 
 _CLAIM_SPAN_CHECK = """
@@ -95,14 +96,15 @@ _CLAIM_SPAN_CHECK = """
     END;
 """
 
-_CLAIMS_INSERTED_SPAN_CHECK = """
+# The statement-level check: ``changed`` is the transition table of new rows (inserted or updated).
+_CLAIMS_WRITTEN_SPAN_CHECK = """
     DECLARE g record; bad record;
     BEGIN
         FOR g IN SELECT n.article_id, array_agg(n.id ORDER BY n.id) AS ids,
                         array_agg(n.start ORDER BY n.id) AS starts,
                         array_agg(n."end" ORDER BY n.id) AS ends,
                         array_agg(n.quote ORDER BY n.id) AS quotes
-                   FROM inserted n WHERE n.start IS NOT NULL GROUP BY n.article_id LOOP
+                   FROM changed n WHERE n.start IS NOT NULL GROUP BY n.article_id LOOP
             SELECT * INTO bad
               FROM claims_span_mismatch_among(g.article_id, g.ids, g.starts, g.ends, g.quotes);
             IF bad.claim_id IS NOT NULL THEN
@@ -571,31 +573,30 @@ class Claim(TimeStamped):
             ),
         ]
         triggers = [
+            # One deferred check per row, unless the writer asked for the check at the end of
+            # its statement (SPAN_CHECK_BY_STATEMENT_SQL), which the next two triggers then make.
             pgtrigger.Trigger(
                 name="claim_span_matches_body",
-                operation=pgtrigger.Update,
+                operation=pgtrigger.Insert | pgtrigger.Update,
                 when=pgtrigger.After,
                 timing=pgtrigger.Deferred,
+                condition=pgtrigger.Condition(f"NOT ({_SPAN_BY_STATEMENT})"),
                 func=_CLAIM_SPAN_CHECK,
             ),
-            # Inserts: one deferred check per row, unless the writer asked for the check at the
-            # end of its statement (SPAN_CHECK_INSERTS_SQL), which the next trigger then makes.
-            pgtrigger.Trigger(
-                name="claim_span_matches_body_ins",
-                operation=pgtrigger.Insert,
-                when=pgtrigger.After,
-                timing=pgtrigger.Deferred,
-                condition=pgtrigger.Condition(f"NOT ({_SPAN_INSERTS_BY_STATEMENT})"),
-                func=_CLAIM_SPAN_CHECK,
-            ),
-            pgtrigger.Trigger(
-                name="claims_inserted_span_check",
-                operation=pgtrigger.Insert,
-                when=pgtrigger.After,
-                level=pgtrigger.Statement,
-                referencing=pgtrigger.Referencing(new="inserted"),
-                condition=pgtrigger.Condition(_SPAN_INSERTS_BY_STATEMENT),
-                func=_CLAIMS_INSERTED_SPAN_CHECK,
+            *(
+                pgtrigger.Trigger(
+                    name=f"claims_{name}_span_check",
+                    operation=operation,
+                    when=pgtrigger.After,
+                    level=pgtrigger.Statement,
+                    referencing=pgtrigger.Referencing(new="changed"),
+                    condition=pgtrigger.Condition(_SPAN_BY_STATEMENT),
+                    func=_CLAIMS_WRITTEN_SPAN_CHECK,
+                )
+                for name, operation in (
+                    ("inserted", pgtrigger.Insert),
+                    ("updated", pgtrigger.Update),
+                )
             ),
             # Claim matching's copy of the claim's verdicts (VerdictSearch) follows its text.
             pgtrigger.Trigger(

@@ -3,7 +3,7 @@
 ``claims_span_mismatch_among`` checks given claims of one article against its body in one pass:
 the body read once, byte offsets every 128 characters from one regular-expression pass, each
 claim's quote compared with the bytes at its start (as migration 0009's function did). The
-statement-level trigger on inserted claims calls it with the rows of its transition table;
+statement-level triggers on claims inserted or updated call it with their transition table's rows;
 ``claims_span_first_mismatch`` (migration 0009, 0021) now calls it with all the spanned claims of
 the article and records them, when asked, in one INSERT. ``claims_span_violation`` raises the
 rule's error, the same for every caller.

@@ -15,8 +15,8 @@ from claims.extraction import Suggestion, iter_claims
 from claims.extraction.attribution import is_person
 from claims.extraction.transcript import analyse_transcript
 from claims.models import (
-    SPAN_CHECK_INSERTS_RESET_SQL,
-    SPAN_CHECK_INSERTS_SQL,
+    SPAN_CHECK_BY_STATEMENT_RESET_SQL,
+    SPAN_CHECK_BY_STATEMENT_SQL,
     Article,
     Claim,
 )
@@ -172,7 +172,7 @@ def _column_defaults() -> dict:
 def _copy_suggestions(rows: Iterable[dict]) -> None:
     """Insert new suggestions (column values by attname; the ids are the table's default) with
     one COPY, written as ``rows`` yields them. The span rule is checked at the end of the COPY,
-    over its rows in one pass, by the statement trigger that SPAN_CHECK_INSERTS_SQL turns on
+    over its rows in one pass, by the statement trigger that SPAN_CHECK_BY_STATEMENT_SQL turns on
     (claims.models), instead of one deferred check per row at commit. At 1 MB (5,700
     suggestions) an INSERT from one JSON document after extraction cost 1.1 s to store; this,
     0.4 s."""
@@ -181,11 +181,11 @@ def _copy_suggestions(rows: Iterable[dict]) -> None:
     columns = ", ".join(connection.ops.quote_name(f.column) for f in _COLUMNS)
     table = connection.ops.quote_name(Claim._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(SPAN_CHECK_INSERTS_SQL)
+        cursor.execute(SPAN_CHECK_BY_STATEMENT_SQL)
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([dumps(row[n]) if n in json_columns else row[n] for n in names])
-        cursor.execute(SPAN_CHECK_INSERTS_RESET_SQL)
+        cursor.execute(SPAN_CHECK_BY_STATEMENT_RESET_SQL)
 
 
 def _half_overlap_test(spans: list[tuple[int, int]]):

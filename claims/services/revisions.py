@@ -28,7 +28,8 @@ from claims.anchoring import Anchor, Placement, reanchor
 from claims.extraction.transcript import TranscriptError, parse
 from claims.fetching import FetchError
 from claims.models import (
-    SPAN_CHECK_BATCH_SQL,
+    SPAN_CHECK_BY_STATEMENT_RESET_SQL,
+    SPAN_CHECK_BY_STATEMENT_SQL,
     Article,
     ArticleRevision,
     Claim,
@@ -195,8 +196,6 @@ def article_revise(
     locked.revision = number
     locked.version += 1
     locked.save(update_fields=["body", "body_sha256", "turns", "revision", "version", "updated_at"])
-    with connection.cursor() as cursor:
-        cursor.execute(SPAN_CHECK_BATCH_SQL)  # the span rule over the article in one pass
     _update_claims(rows, now)
     _suggest_again(locked)
     notify.article_revised(actor=actor, article=locked, revision=revision, flagged=flagged)
@@ -263,7 +262,9 @@ def _anchor_row(claim: Claim, place: Placement, body: str, number: int, *, check
 
 
 def _update_claims(rows: list[dict], now) -> None:
-    """Every re-anchored claim in one UPDATE from one JSON document, each version bumped."""
+    """Every re-anchored claim in one UPDATE from one JSON document, each version bumped. The
+    new body is saved already, so the span rule is checked at the end of the UPDATE, over its
+    rows in one pass (SPAN_CHECK_BY_STATEMENT_SQL), not by a deferred check per row."""
     if not rows:
         return
     qn = connection.ops.quote_name
@@ -276,7 +277,9 @@ def _update_claims(rows: list[dict], now) -> None:
         f" FROM jsonb_to_recordset(%s::jsonb) AS r({record}) WHERE c.id = r.id"
     )
     with connection.cursor() as cursor:
+        cursor.execute(SPAN_CHECK_BY_STATEMENT_SQL)
         cursor.execute(sql, [now, json.dumps(rows)])
+        cursor.execute(SPAN_CHECK_BY_STATEMENT_RESET_SQL)
 
 
 def _untouched_suggestions(article_id: int) -> set[int]:

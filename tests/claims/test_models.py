@@ -9,8 +9,8 @@ from django.db import IntegrityError, connection, transaction
 
 from claims.models import (
     SPAN_CHECK_BATCH_SQL,
-    SPAN_CHECK_INSERTS_RESET_SQL,
-    SPAN_CHECK_INSERTS_SQL,
+    SPAN_CHECK_BY_STATEMENT_RESET_SQL,
+    SPAN_CHECK_BY_STATEMENT_SQL,
     Article,
     Claim,
     Evidence,
@@ -279,12 +279,12 @@ def test_a_claim_changed_after_the_batch_check_is_checked_again():
         check_now()
 
 
-# --- Inserted claims checked by the statement (claims.models.SPAN_CHECK_INSERTS_SQL) -------------
+# --- Claims checked by the statement (claims.models.SPAN_CHECK_BY_STATEMENT_SQL) ------------------
 
 
 def _statement_mode(on: bool = True) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(SPAN_CHECK_INSERTS_SQL if on else SPAN_CHECK_INSERTS_RESET_SQL)
+        cursor.execute(SPAN_CHECK_BY_STATEMENT_SQL if on else SPAN_CHECK_BY_STATEMENT_RESET_SQL)
 
 
 def test_inserts_checked_by_the_statement_pass_over_multibyte_text():
@@ -336,13 +336,20 @@ def test_the_statement_check_reads_each_article_of_the_insert():
         Claim.objects.bulk_create(claims)
 
 
-def test_in_statement_mode_an_update_is_still_checked_at_commit():
+def test_in_statement_mode_an_update_is_checked_by_the_update_itself():
     article = ArticleFactory(body=BATCH_BODY)
-    with refused(match="quote does not match the article body"), transaction.atomic():
+    (claim,) = Claim.objects.bulk_create(_batch_claims(article, [(0, 7), (300, 320)])[:1])
+    with transaction.atomic():
         _statement_mode()
-        (claim,) = Claim.objects.bulk_create(_batch_claims(article, [(0, 7)]))
-        Claim.objects.filter(pk=claim.pk).update(quote="x" * 7)
-        check_now()
+        with refused(match="quote does not match the article body"), transaction.atomic():
+            Claim.objects.filter(pk=claim.pk).update(quote="x" * 7)
+        with refused(match="lies outside the article body"), transaction.atomic():
+            Claim.objects.filter(pk=claim.pk).update(
+                start=len(BATCH_BODY) - 2, end=len(BATCH_BODY) + 5
+            )
+        Claim.objects.filter(pk=claim.pk).update(start=1, end=8, quote=BATCH_BODY[1:8])  # fine
+    claim.refresh_from_db()
+    assert (claim.start, claim.quote) == (1, BATCH_BODY[1:8])
 
 
 def test_after_the_reset_inserts_are_checked_one_by_one_at_commit_again():
