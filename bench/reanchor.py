@@ -12,7 +12,7 @@ Cases (targets from the issue):
 
 For each: "anchor" is ``claims.anchoring.reanchor`` alone (pure Python); "revise" is the whole
 ``services.revisions.article_revise`` up to and including its COMMIT (locks, the revision row,
-one UPDATE of every claim with its audit events, the span check at commit over the article, the
+one UPDATE of every claim with its audit events and the span check at its end, the
 extractor's suggestions for the new body: at once for news, handed to the worker for a body over
 ARTICLE_SYNC_MAX_CHARS, which is not timed). ``--scale 10`` multiplies claims and text by ten.
 The articles it creates are deleted afterwards (their audit events stay). A body over the
@@ -41,7 +41,13 @@ from django.db import connection, transaction  # noqa: E402
 
 from claims.anchoring import Anchor, reanchor  # noqa: E402
 from claims.extraction.transcript import parse  # noqa: E402
-from claims.models import ARTICLE_BODY_MAX_CHARS, SPAN_CHECK_BATCH_SQL, Article, Claim  # noqa: E402
+from claims.models import (  # noqa: E402
+    ARTICLE_BODY_MAX_CHARS,
+    SPAN_CHECK_BY_STATEMENT_RESET_SQL,
+    SPAN_CHECK_BY_STATEMENT_SQL,
+    Article,
+    Claim,
+)
 from claims.services.revisions import article_revise  # noqa: E402
 
 WORDS = [
@@ -145,7 +151,7 @@ def create(title: str, body: str, spans, *, transcript: bool) -> Article:
     with transaction.atomic():
         article = Article.objects.create(title=title, body=body, kind=kind, turns=turns)
         with connection.cursor() as cursor:
-            cursor.execute(SPAN_CHECK_BATCH_SQL)
+            cursor.execute(SPAN_CHECK_BY_STATEMENT_SQL)
         Claim.objects.bulk_create(
             Claim(
                 article=article,
@@ -158,6 +164,8 @@ def create(title: str, body: str, spans, *, transcript: bool) -> Article:
             )
             for a, b in spans
         )
+        with connection.cursor() as cursor:
+            cursor.execute(SPAN_CHECK_BY_STATEMENT_RESET_SQL)
     return article
 
 
