@@ -78,6 +78,19 @@ def test_the_request_writes_the_event_and_one_message_and_the_worker_writes_the_
     assert sent[1:] == [(queue.NOTIFICATION_EMAIL, ([event.pk],))]  # the assignee wants it now
 
 
+def test_a_message_whose_event_is_dispatched_already_costs_one_query(
+    events_left_to_the_worker, django_assert_num_queries
+):
+    """A burst sends one message an event and the first takes a batch: the rest must be cheap."""
+    claim_assign(actor=EditorFactory(), claim=ClaimFactory(), assignee=ReviewerFactory())
+    event = Event.objects.get()
+    assert webhooks.event_dispatch(event_id=event.pk) == 1
+    with django_assert_num_queries(1):  # no lock, no transaction
+        assert webhooks.event_dispatch(event_id=event.pk) == 0
+    with django_assert_num_queries(1):  # an event deleted since
+        assert webhooks.event_dispatch(event_id=event.pk + 1000) == 0
+
+
 def test_one_dispatch_takes_the_waiting_events_in_a_constant_number_of_queries(
     events_left_to_the_worker, django_assert_max_num_queries, monkeypatch
 ):
@@ -91,9 +104,10 @@ def test_one_dispatch_takes_the_waiting_events_in_a_constant_number_of_queries(
     first = Event.objects.order_by("id").first()
     sent = []
     monkeypatch.setattr(queue, "enqueue", lambda name, *args, **kw: sent.append((name, args)))
-    # Assignments name their recipient: the lock, the load, the e-mail choices, the rows, the
-    # webhooks and their creator's rights, the mark, the deliveries to enqueue.
-    with django_assert_max_num_queries(12):
+    # Assignments name their recipient: the unlocked look at the message's event, the lock, the
+    # load, the e-mail choices, the rows, the webhooks and their creator's rights, the mark, the
+    # deliveries to enqueue.
+    with django_assert_max_num_queries(13):
         assert webhooks.event_dispatch(event_id=first.pk, limit=200) == 40
     assert Notification.objects.count() == 40
     assert Event.objects.filter(dispatched_at__isnull=True).count() == 0
