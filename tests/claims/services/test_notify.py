@@ -118,6 +118,32 @@ def test_one_dispatch_takes_the_waiting_events_in_a_constant_number_of_queries(
     assert len([name for name, _ in sent if name == queue.WEBHOOK_DELIVER]) == 4
 
 
+def test_a_backlog_is_taken_batch_after_batch_by_one_message(
+    events_left_to_the_worker, monkeypatch
+):
+    """Each batch commits (and enqueues its deliveries) before the next is taken, while the
+    batches come back full, up to the message's allowance."""
+    editor = EditorFactory()
+    Webhook.objects.create(
+        url="http://127.0.0.2/h", events=["*"], secret="whsec_QQ==", created_by=editor
+    )
+    for _ in range(7):
+        claim_assign(actor=editor, claim=ClaimFactory(), assignee=ReviewerFactory())
+    first = Event.objects.order_by("id").first()
+    sent = []
+    monkeypatch.setattr(queue, "enqueue", lambda name, *args, **kw: sent.append((name, args)))
+    assert webhooks.event_dispatch(event_id=first.pk, limit=2, batches=3) == 6
+    dispatched = Event.objects.filter(dispatched_at__isnull=False)
+    assert dispatched.count() == 6
+    assert dispatched.values("dispatched_at").distinct().count() == 3  # three transactions
+    # One delivery message a batch (one webhook, two deliveries each).
+    assert [len(args[0]) for name, args in sent if name == queue.WEBHOOK_DELIVER] == [2, 2, 2]
+    # A batch that is not full ends the backlog: the seventh event, alone, and no more.
+    assert webhooks.event_dispatch(limit=2, batches=3) == 1
+    assert webhooks.event_dispatch(limit=2, batches=3) == 0
+    assert WebhookDelivery.objects.count() == 7
+
+
 def test_a_malformed_event_does_not_hold_up_the_others(events_left_to_the_worker, caplog):
     """Each dispatch takes the oldest events first, so one that fails would block every batch."""
     editor, reviewer = EditorFactory(), ReviewerFactory()
