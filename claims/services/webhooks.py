@@ -151,8 +151,8 @@ def event_dispatch(
     now rather than when their own messages come up, behind the earlier deliveries. Returns the
     events dispatched.
 
-    Most messages of a burst find their event dispatched already (with an earlier message's
-    batch): they cost one indexed read and no transaction."""
+    Most messages of a burst find their event dispatched already, or in a batch being
+    dispatched (an earlier message's): they cost one statement and no transaction."""
     if event_id is not None and not _undispatched(event_id):
         return 0
     taken = total = _dispatch_batch(event_id, limit)
@@ -213,12 +213,15 @@ def _dispatch_batch(event_id: int | None, limit: int) -> int:
 
 
 def _undispatched(event_id: int) -> bool:
-    """Whether the event exists and is not dispatched yet, as committed now (or as this
-    connection's transaction sees it). Read without a lock: a dispatch that commits after this
-    read is caught by the locked read that follows."""
+    """Whether the event waits for a dispatch that this message could do: it exists, is not
+    dispatched (as committed now, or as this connection's transaction sees it) and no other
+    dispatch holds it. One statement; outside a transaction its row lock ends with it, and the
+    batch's own locked read decides."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT 1 FROM claims_event WHERE id = %s AND dispatched_at IS NULL", [event_id]
+            "SELECT 1 FROM claims_event WHERE id = %s AND dispatched_at IS NULL"
+            " FOR UPDATE SKIP LOCKED",
+            [event_id],
         )
         return cursor.fetchone() is not None
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
+from django.db import connection
 
 from claims import selectors
 from claims.models import Event, Notification, Verdict, Webhook, WebhookDelivery
@@ -89,6 +91,21 @@ def test_a_message_whose_event_is_dispatched_already_costs_one_query(
         assert webhooks.event_dispatch(event_id=event.pk) == 0
     with django_assert_num_queries(1):  # an event deleted since
         assert webhooks.event_dispatch(event_id=event.pk + 1000) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_whose_event_another_dispatch_holds_costs_one_query(
+    events_left_to_the_worker, django_assert_num_queries
+):
+    claim_assign(actor=EditorFactory(), claim=ClaimFactory(), assignee=ReviewerFactory())
+    event = Event.objects.get()
+    # Another worker's dispatch has the event in its batch, not yet committed.
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("SELECT 1 FROM claims_event WHERE id = %s FOR UPDATE", [event.pk])
+        with django_assert_num_queries(1):  # no lock waited for, no transaction
+            assert webhooks.event_dispatch(event_id=event.pk) == 0
+        other.rollback()  # that dispatch failed: the event waits again
+    assert webhooks.event_dispatch(event_id=event.pk) == 1
 
 
 def test_one_dispatch_takes_the_waiting_events_in_a_constant_number_of_queries(
