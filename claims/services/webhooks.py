@@ -137,29 +137,37 @@ def _clean_events(events) -> list[str]:
 
 
 DISPATCH_BATCH = 200  # events one dispatch's transaction takes at most
+DISPATCH_FIRST_BATCH = 20  # events a message's first transaction takes at most
 DISPATCH_MAX_BATCHES = 10  # batches one message takes at most while there is a backlog
 DELIVER_BATCH = 10  # deliveries of one webhook one message carries at most
 
 
 def event_dispatch(
-    *, event_id: int | None = None, limit: int = DISPATCH_BATCH, batches: int = DISPATCH_MAX_BATCHES
+    *,
+    event_id: int | None = None,
+    limit: int = DISPATCH_BATCH,
+    first: int = DISPATCH_FIRST_BATCH,
+    batches: int = DISPATCH_MAX_BATCHES,
 ) -> int:
-    """Dispatch undispatched events: this one (when given) and the oldest others, `limit` at a
-    time (each batch in its own transaction, locked with SKIP LOCKED so concurrent dispatches
-    share the work). While a batch comes back full there is a backlog, and the next batch is
-    taken at once, up to `batches` in all: the deliveries of a burst's later events are enqueued
-    now rather than when their own messages come up, behind the earlier deliveries. Returns the
+    """Dispatch undispatched events: this one (when given) and the oldest others, each batch in
+    its own transaction, locked with SKIP LOCKED so concurrent dispatches share the work. The
+    first batch takes at most `first` events, so this event's deliveries are enqueued at once;
+    while a batch comes back full there is a backlog, and the next, of `limit`, is taken at
+    once, up to `batches` in all: the deliveries of a burst's later events are enqueued now
+    rather than when their own messages come up, behind the earlier deliveries. Returns the
     events dispatched.
 
     Most messages of a burst find their event dispatched already, or in a batch being
     dispatched (an earlier message's): they cost one statement and no transaction."""
     if event_id is not None and not _undispatched(event_id):
         return 0
-    taken = total = _dispatch_batch(event_id, limit)
+    size = min(first, limit)
+    taken = total = _dispatch_batch(event_id, size)
     for _ in range(batches - 1):
-        if taken < limit:
+        if taken < size:
             break
-        taken = _dispatch_batch(None, limit)
+        size = limit
+        taken = _dispatch_batch(None, size)
         total += taken
     return total
 

@@ -125,7 +125,7 @@ def test_one_dispatch_takes_the_waiting_events_in_a_constant_number_of_queries(
     # load, the e-mail choices, the rows, the webhooks and their creator's rights, the mark, the
     # deliveries to enqueue.
     with django_assert_max_num_queries(13):
-        assert webhooks.event_dispatch(event_id=first.pk, limit=200) == 40
+        assert webhooks.event_dispatch(event_id=first.pk, limit=200, first=200) == 40
     assert Notification.objects.count() == 40
     assert Event.objects.filter(dispatched_at__isnull=True).count() == 0
     assert WebhookDelivery.objects.count() == 40
@@ -138,26 +138,29 @@ def test_one_dispatch_takes_the_waiting_events_in_a_constant_number_of_queries(
 def test_a_backlog_is_taken_batch_after_batch_by_one_message(
     events_left_to_the_worker, monkeypatch
 ):
-    """Each batch commits (and enqueues its deliveries) before the next is taken, while the
-    batches come back full, up to the message's allowance."""
+    """The message's own event goes out in a small first batch; each batch commits (and
+    enqueues its deliveries) before the next is taken, while the batches come back full, up to
+    the message's allowance."""
     editor = EditorFactory()
     Webhook.objects.create(
         url="http://127.0.0.2/h", events=["*"], secret="whsec_QQ==", created_by=editor
     )
     for _ in range(7):
         claim_assign(actor=editor, claim=ClaimFactory(), assignee=ReviewerFactory())
-    first = Event.objects.order_by("id").first()
+    last = Event.objects.order_by("id").last()
     sent = []
     monkeypatch.setattr(queue, "enqueue", lambda name, *args, **kw: sent.append((name, args)))
-    assert webhooks.event_dispatch(event_id=first.pk, limit=2, batches=3) == 6
+    assert webhooks.event_dispatch(event_id=last.pk, first=1, limit=2, batches=3) == 5
     dispatched = Event.objects.filter(dispatched_at__isnull=False)
-    assert dispatched.count() == 6
+    assert dispatched.count() == 5
     assert dispatched.values("dispatched_at").distinct().count() == 3  # three transactions
-    # One delivery message a batch (one webhook, two deliveries each).
-    assert [len(args[0]) for name, args in sent if name == queue.WEBHOOK_DELIVER] == [2, 2, 2]
-    # A batch that is not full ends the backlog: the seventh event, alone, and no more.
-    assert webhooks.event_dispatch(limit=2, batches=3) == 1
-    assert webhooks.event_dispatch(limit=2, batches=3) == 0
+    first_batch = dispatched.order_by("dispatched_at").first()
+    assert first_batch == last  # the message's own event, alone
+    # One delivery message a batch (one webhook): one delivery, then two and two.
+    assert [len(args[0]) for name, args in sent if name == queue.WEBHOOK_DELIVER] == [1, 2, 2]
+    # A batch that is not full ends the backlog: the last two, one then one, and no more.
+    assert webhooks.event_dispatch(first=1, limit=2, batches=3) == 2
+    assert webhooks.event_dispatch(first=1, limit=2, batches=3) == 0
     assert WebhookDelivery.objects.count() == 7
 
 
