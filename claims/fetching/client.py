@@ -329,6 +329,7 @@ class PostResult:
 
 # A kept connection idle longer than this is closed rather than reused (receivers close theirs).
 KEEPALIVE_SECONDS = 30.0
+_KEPT_CHECKED_URLS = 64  # checked URLs a kept client remembers
 _kept = threading.local()
 
 
@@ -343,6 +344,19 @@ class _KeptClient:
             trust_env=False,
             follow_redirects=False,
         )
+        self._checked: dict[str, httpx.URL] = {}
+
+    def check_url(self, url: str) -> httpx.URL:
+        """check_url under this client's policy, remembered: its answer depends on the URL and
+        the policy alone (names are checked when a connection is made), and a receiver's URL
+        is POSTed to again and again."""
+        target = self._checked.get(url)
+        if target is None:
+            target = check_url(url, self.config.policy)
+            if len(self._checked) >= _KEPT_CHECKED_URLS:
+                self._checked.clear()
+            self._checked[url] = target
+        return target
 
 
 def _kept_client(config: FetchConfig) -> _KeptClient:
@@ -381,8 +395,8 @@ def post(
     """
     started = time.monotonic()
     deadline = started + config.total_timeout
-    target = check_url(url, config.policy)
     if not keep_alive:
+        target = check_url(url, config.policy)
         with httpx.Client(
             transport=_CheckedTransport(config, _Deadline(deadline)),
             trust_env=False,
@@ -390,6 +404,7 @@ def post(
         ) as client:
             return _post(client, target, body, headers, config, max_body, deadline, started)
     kept = _kept_client(config)
+    target = kept.check_url(url)
     kept.deadline.at = deadline
     try:
         return _post(kept.client, target, body, headers, config, max_body, deadline, started)

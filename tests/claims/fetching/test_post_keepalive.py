@@ -123,6 +123,18 @@ def test_new_settings_get_a_new_client_that_applies_them(
     assert len(receiver.received) == 1
 
 
+def test_a_kept_client_refuses_a_refused_url_every_time(receiver, stub_resolver, connections, kept):
+    """The kept client remembers the URLs it checked and passed, never a refusal."""
+    config = receiver_config(receiver, stub_resolver)
+    assert post(url(receiver), b"{}", {}, config, keep_alive=True).status_code == 204
+    for _ in range(2):
+        with pytest.raises(FetchError) as caught:
+            post(url(receiver, "127.0.0.1"), b"{}", {}, config, keep_alive=True)
+        assert caught.value.code == "blocked_address"
+    assert post(url(receiver), b"{}", {}, config, keep_alive=True).status_code == 204
+    assert {host for host, _ in connections.made} == {"127.0.0.2"}
+
+
 def test_redirects_are_answers_never_followed(receiver, stub_resolver, kept):
     config = receiver_config(receiver, stub_resolver)
     receiver.default_status = 307

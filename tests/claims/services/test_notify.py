@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import psycopg
 import pytest
+from django.db import connection
 
 from claims import selectors
 from claims.models import Event, Notification, Verdict, Webhook, WebhookDelivery
@@ -78,6 +80,34 @@ def test_the_request_writes_the_event_and_one_message_and_the_worker_writes_the_
     assert sent[1:] == [(queue.NOTIFICATION_EMAIL, ([event.pk],))]  # the assignee wants it now
 
 
+def test_a_message_whose_event_is_dispatched_already_costs_one_query(
+    events_left_to_the_worker, django_assert_num_queries
+):
+    """A burst sends one message an event and the first takes a batch: the rest must be cheap."""
+    claim_assign(actor=EditorFactory(), claim=ClaimFactory(), assignee=ReviewerFactory())
+    event = Event.objects.get()
+    assert webhooks.event_dispatch(event_id=event.pk) == 1
+    with django_assert_num_queries(1):  # no lock, no transaction
+        assert webhooks.event_dispatch(event_id=event.pk) == 0
+    with django_assert_num_queries(1):  # an event deleted since
+        assert webhooks.event_dispatch(event_id=event.pk + 1000) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_message_whose_event_another_dispatch_holds_costs_one_query(
+    events_left_to_the_worker, django_assert_num_queries
+):
+    claim_assign(actor=EditorFactory(), claim=ClaimFactory(), assignee=ReviewerFactory())
+    event = Event.objects.get()
+    # Another worker's dispatch has the event in its batch, not yet committed.
+    with psycopg.connect(**connection.get_connection_params()) as other:
+        other.execute("SELECT 1 FROM claims_event WHERE id = %s FOR UPDATE", [event.pk])
+        with django_assert_num_queries(1):  # no lock waited for, no transaction
+            assert webhooks.event_dispatch(event_id=event.pk) == 0
+        other.rollback()  # that dispatch failed: the event waits again
+    assert webhooks.event_dispatch(event_id=event.pk) == 1
+
+
 def test_one_dispatch_takes_the_waiting_events_in_a_constant_number_of_queries(
     events_left_to_the_worker, django_assert_max_num_queries, monkeypatch
 ):
@@ -91,10 +121,11 @@ def test_one_dispatch_takes_the_waiting_events_in_a_constant_number_of_queries(
     first = Event.objects.order_by("id").first()
     sent = []
     monkeypatch.setattr(queue, "enqueue", lambda name, *args, **kw: sent.append((name, args)))
-    # Assignments name their recipient: the lock, the load, the e-mail choices, the rows, the
-    # webhooks and their creator's rights, the mark, the deliveries to enqueue.
-    with django_assert_max_num_queries(12):
-        assert webhooks.event_dispatch(event_id=first.pk, limit=200) == 40
+    # Assignments name their recipient: the unlocked look at the message's event, the lock, the
+    # load, the e-mail choices, the rows, the webhooks and their creator's rights, the mark, the
+    # deliveries to enqueue.
+    with django_assert_max_num_queries(13):
+        assert webhooks.event_dispatch(event_id=first.pk, limit=200, first=200) == 40
     assert Notification.objects.count() == 40
     assert Event.objects.filter(dispatched_at__isnull=True).count() == 0
     assert WebhookDelivery.objects.count() == 40
@@ -102,6 +133,35 @@ def test_one_dispatch_takes_the_waiting_events_in_a_constant_number_of_queries(
     ids = sorted(Event.objects.values_list("pk", flat=True))
     assert [args for name, args in sent if name == queue.NOTIFICATION_EMAIL] == [(ids,)]
     assert len([name for name, _ in sent if name == queue.WEBHOOK_DELIVER]) == 4
+
+
+def test_a_backlog_is_taken_batch_after_batch_by_one_message(
+    events_left_to_the_worker, monkeypatch
+):
+    """The message's own event goes out in a small first batch; each batch commits (and
+    enqueues its deliveries) before the next is taken, while the batches come back full, up to
+    the message's allowance."""
+    editor = EditorFactory()
+    Webhook.objects.create(
+        url="http://127.0.0.2/h", events=["*"], secret="whsec_QQ==", created_by=editor
+    )
+    for _ in range(7):
+        claim_assign(actor=editor, claim=ClaimFactory(), assignee=ReviewerFactory())
+    last = Event.objects.order_by("id").last()
+    sent = []
+    monkeypatch.setattr(queue, "enqueue", lambda name, *args, **kw: sent.append((name, args)))
+    assert webhooks.event_dispatch(event_id=last.pk, first=1, limit=2, batches=3) == 5
+    dispatched = Event.objects.filter(dispatched_at__isnull=False)
+    assert dispatched.count() == 5
+    assert dispatched.values("dispatched_at").distinct().count() == 3  # three transactions
+    first_batch = dispatched.order_by("dispatched_at").first()
+    assert first_batch == last  # the message's own event, alone
+    # One delivery message a batch (one webhook): one delivery, then two and two.
+    assert [len(args[0]) for name, args in sent if name == queue.WEBHOOK_DELIVER] == [1, 2, 2]
+    # A batch that is not full ends the backlog: the last two, one then one, and no more.
+    assert webhooks.event_dispatch(first=1, limit=2, batches=3) == 2
+    assert webhooks.event_dispatch(first=1, limit=2, batches=3) == 0
+    assert WebhookDelivery.objects.count() == 7
 
 
 def test_a_malformed_event_does_not_hold_up_the_others(events_left_to_the_worker, caplog):
