@@ -420,6 +420,11 @@ _OWN_SEARCH_UPSERT = (
 )
 
 
+def _own_search_trigger_func(where: str) -> str:
+    """A trigger function refreshing the VerdictSearch rows of the verdicts ``where`` selects."""
+    return "BEGIN " + _OWN_SEARCH_UPSERT.replace("{where}", where) + " RETURN NULL; END;"
+
+
 class Claim(TimeStamped):
     """A checkable statement: a span [start, end) of an article body, in code points."""
 
@@ -604,9 +609,7 @@ class Claim(TimeStamped):
                 operation=pgtrigger.Update,
                 when=pgtrigger.After,
                 condition=pgtrigger.AnyChange("statement", "quote"),
-                func="BEGIN "
-                + _OWN_SEARCH_UPSERT.replace("{where}", "v.claim_id = NEW.id")
-                + " RETURN NULL; END;",
+                func=_own_search_trigger_func("v.claim_id = NEW.id"),
             ),
         ]
 
@@ -925,18 +928,14 @@ class Verdict(TimeStamped):
                 name="verdict_search_insert",
                 operation=pgtrigger.Insert,
                 when=pgtrigger.After,
-                func="BEGIN "
-                + _OWN_SEARCH_UPSERT.replace("{where}", "v.id = NEW.id")
-                + " RETURN NULL; END;",
+                func=_own_search_trigger_func("v.id = NEW.id"),
             ),
             pgtrigger.Trigger(
                 name="verdict_search_update",
                 operation=pgtrigger.Update,
                 when=pgtrigger.After,
                 condition=pgtrigger.AnyChange("status", "summary", "claim"),
-                func="BEGIN "
-                + _OWN_SEARCH_UPSERT.replace("{where}", "v.id = NEW.id")
-                + " RETURN NULL; END;",
+                func=_own_search_trigger_func("v.id = NEW.id"),
             ),
             pgtrigger.Trigger(
                 name="verdict_search_delete",

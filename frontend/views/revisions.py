@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from claims import selectors
 from claims.permissions import may_revise_article
-from claims.services import articles as article_services
 from claims.services import revisions as revision_services
 from claims.services.errors import DomainError, StaleVersion
 from frontend.diffview import inline_diff
@@ -60,14 +59,13 @@ def article_correct(request: HttpRequest, article_id: int) -> HttpResponse:
     body = request.POST.get("body", "")
     note = request.POST.get("note", "")
     form = {"body": body, "note": note}
-    before = article.revision
     try:
-        article_services.article_update(
+        outcome = revision_services.article_revise(
             actor=request.user,
             article=article,
-            expected_version=int_or_none(request.POST.get("version")),
             body=body,
-            revision_note=note,
+            expected_version=int_or_none(request.POST.get("version")),
+            note=note,
         )
     except StaleVersion:
         article.refresh_from_db()
@@ -82,15 +80,13 @@ def article_correct(request: HttpRequest, article_id: int) -> HttpResponse:
     except DomainError as exc:
         context = _context(request, article, form=form, errors=form_errors(exc))
         return render_page(request, "frontend/revisions.html", context, status=400)
-    article.refresh_from_db()
-    latest = selectors.article_revisions(user=request.user, article=article)[0]
-    counts = latest.anchoring or {}
-    if article.revision == before:  # the same text: no revision (also after earlier ones)
+    if outcome.revision is None:
         messages.info(request, "The text is the same as the current one: nothing was recorded.")
     else:
+        counts = outcome.counts
         messages.success(
             request,
-            f"Revision {latest.number} saved: {counts.get('moved', 0)} claim(s) moved, "
+            f"Revision {outcome.revision.number} saved: {counts.get('moved', 0)} claim(s) moved, "
             f"{counts.get('changed', 0)} changed, {counts.get('lost', 0)} lost.",
         )
     return redirect("frontend:article-revisions", article_id=article.pk)
