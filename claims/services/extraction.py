@@ -90,7 +90,7 @@ def article_suggest_claims(
     if (article is None) == (article_id is None):
         raise TypeError("pass exactly one of article= or article_id=")
     pk = article.pk if article is not None else article_id
-    rows = _store_suggestions(pk)
+    rows = _store_suggestions(Article.objects.select_for_update().get(pk=pk))
     if not rows:
         return []
     ids = {
@@ -107,12 +107,11 @@ def article_suggest_claims(
     return claims
 
 
-def _store_suggestions(pk: int) -> list[dict]:
-    """article_suggest_claims' work, inside its transaction: returns the rows it stored (column
-    values by attname, without their ids). Each suggestion is written to the COPY as the
+def _store_suggestions(article: Article) -> list[dict]:
+    """article_suggest_claims' work, on the article as locked by the caller's transaction:
+    returns the rows it stored (column values by attname, without their ids). Each suggestion is written to the COPY as the
     extractor finds it, so PostgreSQL stores the first ones (heap, indexes, search vectors) on
     another core while the extractor reads on."""
-    article = Article.objects.select_for_update().get(pk=pk)
     existing = list(
         article.claims.filter(start__isnull=False).values_list("start", "end", "origin")
     )
@@ -146,7 +145,7 @@ def article_extract(*, article_id: int) -> str:
         article = Article.objects.select_for_update().filter(pk=article_id).first()
         if article is None or article.ingest_status != Ingest.EXTRACTING:
             return "skipped"
-        _store_suggestions(article.pk)  # the claims themselves are not needed here
+        _store_suggestions(article)  # locked above; the claims themselves are not needed here
         Article.objects.filter(pk=article_id).update(
             ingest_status=Ingest.READY, ingest_error="", updated_at=timezone.now()
         )
