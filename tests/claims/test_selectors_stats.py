@@ -241,7 +241,9 @@ def _history(now: dt.datetime) -> None:
     claim = SourcedClaimFactory(status=Claim.Status.OPEN)
     rows = []
     for n in range(140):
-        at = now - dt.timedelta(days=140 - n, hours=(n * 7) % 24)
+        # Three hours back besides the spread: the first dismissal (two hours after its
+        # suggestion) falls on the day before a period of 139 days at any time of day.
+        at = now - dt.timedelta(days=140 - n, hours=(n * 7) % 24 + 3)
         obj = 5_000_000 + n
         rows.append(_event(obj, at, None, "suggested", claim=claim))
         if n % 4 == 0:
