@@ -1744,8 +1744,11 @@ class ArticleEvent(audit_event_model(Article, base_model=AuditEvent, summarised=
     pass
 
 
-# An article's suggestions are inserted by the thousand in one statement: one event set for them.
-_ClaimEventBase = audit_event_model(Claim, base_model=AuditEvent, bulk_inserts=True)
+# An article's suggestions are inserted by the thousand in one statement, and a revision of its
+# body moves every claim in one UPDATE: one event set for each such statement.
+_ClaimEventBase = audit_event_model(
+    Claim, base_model=AuditEvent, bulk_inserts=True, bulk_updates=True
+)
 
 
 class ClaimEvent(_ClaimEventBase):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 import uuid
@@ -478,3 +479,60 @@ def test_an_articles_suggestions_are_recorded_as_one_event_set_with_the_actor():
         assert cursor.fetchall() == [(0,)]  # bit 0 of tgtype set means FOR EACH ROW
     first = events.get(pgh_obj_id=claims[0].pk)
     assert first.quote == claims[0].quote and first.reasons == claims[0].reasons
+
+
+def _claim_rows(ids) -> dict[int, dict]:
+    """Each claim as PostgreSQL converts its whole row to JSON: the oracle of a change's record."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.id, to_jsonb(c)::text FROM claims_claim c WHERE c.id = ANY(%s)", [ids]
+        )
+        return {pk: json.loads(row) for pk, row in cursor.fetchall()}
+
+
+def test_one_update_of_many_claims_records_each_change_by_one_statement_trigger():
+    editor = EditorFactory()
+    claims = ClaimFactory.create_batch(4, statement="before", reasons=["a"])
+    ids = [c.pk for c in claims]
+    before = _claim_rows(ids)
+    with audit_context(**user_metadata(editor)), connection.cursor() as cursor:
+        # different columns change on different rows: text, JSON, null to a value, timestamps;
+        # the last row is "updated" to what it already holds
+        cursor.execute(
+            "UPDATE claims_claim SET"
+            " statement = CASE WHEN id = %(a)s THEN 'after' ELSE statement END,"
+            ' reasons = CASE WHEN id = %(b)s THEN \'["a", {"b": null}]\'::jsonb ELSE reasons END,'
+            " assignee_id = CASE WHEN id = %(c)s THEN %(editor)s ELSE assignee_id END,"
+            " claim_date = CASE WHEN id = %(c)s THEN DATE '2026-02-03' ELSE claim_date END,"
+            " updated_at = CASE WHEN id IN (%(a)s, %(b)s) THEN now() ELSE updated_at END"
+            " WHERE id = ANY(%(ids)s)",
+            {"a": ids[0], "b": ids[1], "c": ids[2], "editor": editor.pk, "ids": ids},
+        )
+    after = _claim_rows(ids)
+    for pk in ids[:3]:
+        [event] = ClaimEvent.objects.filter(pgh_obj_id=pk, pgh_label="update")
+        expected = {k: [before[pk][k], v] for k, v in after[pk].items() if before[pk][k] != v}
+        assert expected and event.pgh_changes == expected
+        assert actor(event) == editor.username and event.pgh_context["user"] == editor.pk
+        assert event.statement == after[pk]["statement"] and event.version == after[pk]["version"]
+    assert not ClaimEvent.objects.filter(pgh_obj_id=ids[3], pgh_label="update").exists()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgtype & 1 FROM pg_trigger WHERE tgrelid = 'claims_claim'::regclass"
+            " AND tgname LIKE 'pgtrigger_audit_update_%'"
+        )
+        assert cursor.fetchall() == [(0,)]  # one call for the statement, not one per row
+
+
+def test_the_update_trigger_leaves_the_transactions_jit_setting_as_it_found_it():
+    claim = ClaimFactory(statement="before")
+    with transaction.atomic(), connection.cursor() as cursor:
+        for setting in ("on", "off"):
+            cursor.execute("SELECT set_config('jit', %s, true)", [setting])
+            Claim.objects.filter(pk=claim.pk).update(statement=f"jit {setting}")
+            cursor.execute("SELECT current_setting('jit')")
+            assert cursor.fetchone() == (setting,)
+    assert [e.pgh_changes["statement"][1] for e in updates(ClaimEvent, claim)] == [
+        "jit on",
+        "jit off",
+    ]
