@@ -52,7 +52,10 @@ def actor(event) -> str:
 
 
 def updates(event_model, obj):
-    return list(event_model.objects.filter(pgh_obj_id=obj.pk, pgh_label="update"))
+    # in the order they were written (a query without ORDER BY may return them in any order)
+    return list(
+        event_model.objects.filter(pgh_obj_id=obj.pk, pgh_label="update").order_by("pgh_id")
+    )
 
 
 # --- One change, one event, the right actor, for every way in -------------------------------------
@@ -142,7 +145,7 @@ def test_a_task_writes_as_system_task_and_leaves_no_context_behind():
     with connection.cursor() as cursor:
         cursor.execute("UPDATE claims_claim SET statement = 'later' WHERE id = %s", [claim.pk])
 
-    by_task, by_raw_sql = ClaimEvent.objects.filter(pgh_obj_id=claim.pk, pgh_label="update")
+    by_task, by_raw_sql = updates(ClaimEvent, claim)
     assert actor(by_task) == "system:tests.claims.audit_tasks.claim_restate"
     assert by_task.pgh_context["task_id"]
     assert actor(by_raw_sql) == "unknown"
@@ -156,7 +159,7 @@ def test_a_task_run_inside_a_request_gives_the_actor_back_afterwards():
         claim_restate.apply(args=(claim.pk, "by task"))
         Claim.objects.filter(pk=claim.pk).update(statement="by editor")
 
-    by_task, by_editor = ClaimEvent.objects.filter(pgh_obj_id=claim.pk, pgh_label="update")
+    by_task, by_editor = updates(ClaimEvent, claim)
     assert actor(by_task) == system_actor("tests.claims.audit_tasks.claim_restate")
     assert actor(by_editor) == editor.username
 
