@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from claims import webhook_secrets
+from claims.models import Webhook
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,9 +18,10 @@ AFTER = ("claims", "0032_webhook_secret_encrypted")
 SECRETS = ["whsec_" + "QUJD" * 11, "whsec_" + "WFla" * 8]
 
 
-def migrate(target) -> None:
+def migrate(target):
+    """Migrate the claims app to `target`; the project state there (its historical models)."""
     executor = MigrationExecutor(connection)
-    executor.migrate([target])
+    return executor.migrate([target])
 
 
 @pytest.fixture
@@ -40,14 +42,11 @@ def test_the_migration_encrypts_existing_secrets_and_its_reverse_decrypts_them(
 ):
     key = Fernet.generate_key().decode()
     settings.WEBHOOK_SECRET_KEYS = [key]
-    migrate(BEFORE)
-    with connection.cursor() as cursor:
-        for n, secret in enumerate(SECRETS):
-            cursor.execute(
-                "INSERT INTO claims_webhook (url, events, secret, created_at, updated_at)"
-                " VALUES (%s, '[\"*\"]', %s, now(), now())",
-                [f"http://127.0.0.2/{n}", secret],
-            )
+    # Rows as the code before the migration wrote them (its model: `secret` in the clear).
+    OldWebhook = migrate(BEFORE).apps.get_model("claims", "Webhook")
+    for n, secret in enumerate(SECRETS):
+        OldWebhook.objects.create(url=f"http://127.0.0.2/{n}", events=["*"], secret=secret)
+    assert rows("secret") == SECRETS
 
     migrate(AFTER)
     sealed = rows("secret_encrypted")
@@ -67,14 +66,8 @@ def test_the_migration_encrypts_existing_secrets_and_its_reverse_decrypts_them(
 
 def test_the_reverse_refuses_secrets_it_cannot_decrypt(settings, back_to_latest):
     settings.WEBHOOK_SECRET_KEYS = [Fernet.generate_key().decode()]
-    migrate(AFTER)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO claims_webhook (url, events, secret_encrypted, created_at, updated_at)"
-            " VALUES ('http://127.0.0.2/x', '[\"*\"]', %s, now(), now()) RETURNING id",
-            [sealed := webhook_secrets.seal(SECRETS[0])],
-        )
-        [pk] = cursor.fetchone()
+    pk = Webhook.objects.create(url="http://127.0.0.2/x", events=["*"], secret=SECRETS[0]).pk
+    [sealed] = rows("secret_encrypted")
     settings.WEBHOOK_SECRET_KEYS = [Fernet.generate_key().decode()]  # its key is gone
     with pytest.raises(RuntimeError, match=rf"webhooks \[{pk}\]: their secrets cannot be"):
         migrate(BEFORE)
