@@ -19,6 +19,7 @@ from django.db.models.functions import Left, Length
 from knox.models import AbstractAuthToken
 from pghistory.models import Event as PghistoryEvent
 
+from claims import webhook_secrets
 from claims.audit import audit_event_model
 
 
@@ -1359,7 +1360,11 @@ class Webhook(TimeStamped):
 
     url = models.URLField(max_length=2000)
     events = models.JSONField(help_text='Event types it receives; ["*"] for all.')
-    secret = models.CharField(max_length=100, help_text="whsec_<base64>; shown once at creation.")
+    secret_encrypted = models.CharField(
+        max_length=300,
+        editable=False,
+        help_text="The whsec_ secret, encrypted: fernet:<token> (claims.webhook_secrets).",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -1368,13 +1373,27 @@ class Webhook(TimeStamped):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(secret__startswith="whsec_"),  # noqa: S106 (a format, not a secret)
-                name="webhook_secret_format",
+                # A Fernet token (its version byte, 0x80, is "gA" in base64), never a secret.
+                condition=Q(secret_encrypted__regex=r"^fernet:gA[A-Za-z0-9_-]+=*$"),  # noqa: S106
+                name="webhook_secret_encrypted",
             ),
         ]
 
     def __str__(self) -> str:
         return self.url
+
+    # The plaintext secret is never stored: it is set and read through this property, which
+    # encrypts and decrypts (claims.webhook_secrets; reading raises SecretUnreadable when no key
+    # in force decrypts it). The create response reads it; the signer, which reads the column in
+    # its claim statement, calls the same webhook_secrets.unseal. (The docstring is the API's.)
+    @property
+    def secret(self) -> str:
+        """whsec_<base64>; shown once at creation."""
+        return webhook_secrets.unseal(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = webhook_secrets.seal(value)
 
 
 class DeliveryStatus(models.TextChoices):

@@ -6,6 +6,7 @@ without a real secret key and turns on the production security settings.
 
 from __future__ import annotations
 
+import base64
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -45,6 +46,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_fernet_keys(name: str) -> list[str]:
+    """Comma-separated Fernet keys (32 bytes, URL-safe base64), or the word `derived` (the key
+    derived from SECRET_KEY); a bad one stops the start."""
+    keys = env_list(name, [])
+    for key in keys:
+        if key == "derived":
+            continue
+        try:
+            valid = len(base64.urlsafe_b64decode(key.encode())) == 32
+        except ValueError:
+            valid = False
+        if not valid:  # the key itself stays out of the message
+            raise ImproperlyConfigured(
+                f"{name} holds a value that is not a Fernet key (32 bytes in URL-safe base64; "
+                "make one with: python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())')"
+            )
+    return keys
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -462,6 +483,10 @@ WEBHOOK_LEASE_SECONDS = env_int("WEBHOOK_LEASE_SECONDS", 60)
 WEBHOOK_SWEEP_GRACE_SECONDS = env_int("WEBHOOK_SWEEP_GRACE_SECONDS", 60)
 # Every event costs a delivery per webhook: registrations stop at this many.
 WEBHOOK_MAX_COUNT = env_int("WEBHOOK_MAX_COUNT", 50)
+# Webhook secrets are stored encrypted (claims/webhook_secrets.py): comma-separated Fernet keys,
+# the first encrypts and all decrypt (rotation: the new key first, `manage.py
+# webhook_secrets_rotate`, then drop the old one). Unset: one key derived from SECRET_KEY.
+WEBHOOK_SECRET_KEYS = env_fernet_keys("WEBHOOK_SECRET_KEYS")
 # --- E-mail (claims/services/mail.py): EMAIL_URL, or Django's usual EMAIL_* variables -------------
 # EMAIL_URL: smtp://user:password@host:587 (smtp+tls:// for STARTTLS, smtps:// for TLS on connect),
 # console:// (print to the output), file:///directory, locmem://. Unset, with no EMAIL_HOST: the

@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import random
 import secrets
 import time
@@ -25,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from claims import webhook_secrets
 from claims.fetching import FetchConfig, FetchError, check_url, post, resolve_checked
 from claims.models import Comment, Event, EventType, Verdict, Webhook, WebhookDelivery
 from claims.permissions import is_editor, require_editor, visible_comments, visible_verdicts
@@ -39,6 +41,10 @@ ALL_EVENTS = "*"
 SECRET_PREFIX = "whsec_"  # noqa: S105 (the format's prefix, not a secret)
 # Errors that no retry can fix: the address is refused, or the URL is not one.
 _PERMANENT = frozenset({"blocked_address", "blocked_port", "blocked_scheme", "invalid_url"})
+# The error of a delivery whose webhook's secret no key in force decrypts (claims.webhook_secrets).
+SECRET_UNREADABLE = "secret_unreadable"  # noqa: S105 (an error code)
+
+logger = logging.getLogger(__name__)
 
 
 def delivery_config() -> FetchConfig:
@@ -103,6 +109,35 @@ def webhook_redeliver(*, actor, delivery: WebhookDelivery) -> WebhookDelivery:
     locked.save(update_fields=["status", "next_attempt_at", "updated_at"])
     queue.enqueue(queue.WEBHOOK_DELIVER, [locked.pk])
     return locked
+
+
+@dataclass(frozen=True)
+class RotationResult:
+    rotated: int  # re-encrypted with the first key
+    current: int  # encrypted with the first key already
+    unreadable: list[int]  # webhooks whose secret no key in force decrypts (left as they are)
+
+
+@transaction.atomic
+def webhook_secrets_rotate() -> RotationResult:
+    """Re-encrypt every webhook secret with the first key of WEBHOOK_SECRET_KEYS (the operator's
+    `manage.py webhook_secrets_rotate`), so the keys after it can be dropped. Secrets no key
+    decrypts are left as they are and named. The rows are locked FOR NO KEY UPDATE, so
+    deliveries still being written for them are not blocked."""
+    rows = Webhook.objects.select_for_update(no_key=True).order_by("pk")
+    rotated, current, unreadable = 0, 0, []
+    for pk, stored in rows.values_list("pk", "secret_encrypted"):
+        if webhook_secrets.is_current(stored):
+            current += 1
+            continue
+        try:
+            resealed = webhook_secrets.reseal(stored)
+        except webhook_secrets.SecretUnreadable:
+            unreadable.append(pk)
+            continue
+        Webhook.objects.filter(pk=pk).update(secret_encrypted=resealed, updated_at=timezone.now())
+        rotated += 1
+    return RotationResult(rotated=rotated, current=current, unreadable=unreadable)
 
 
 def _check_deliverable(url: str) -> None:
@@ -319,7 +354,8 @@ SET status = 'sending', attempts = d.attempts + 1, next_attempt_at = %(lease)s,
     updated_at = %(now)s
 FROM due, claims_webhook AS w, claims_event AS e
 WHERE d.id = due.id AND w.id = d.webhook_id AND e.id = d.event_id
-RETURNING d.id, d.attempts, d.created_at, w.url, w.secret, e.type, e.created_at, e.payload::text
+RETURNING d.id, d.attempts, d.created_at, w.url, w.secret_encrypted, e.type, e.created_at,
+          e.payload::text
 """
 
 # Writes the results of claimed deliveries, each only while its lease is still this attempt's
@@ -343,7 +379,7 @@ class _Claimed:
     attempts: int
     created_at: object
     url: str
-    secret: str
+    secret_encrypted: str
     type: str
     event_created_at: object
     payload: str
@@ -405,13 +441,17 @@ def _send(delivery: _Claimed, config: FetchConfig) -> tuple[int | None, str, str
         + b"}"
     )
     stamp = int(time.time())
+    try:
+        secret = webhook_secrets.unseal(delivery.secret_encrypted)
+    except webhook_secrets.SecretUnreadable as exc:
+        # No retry can help until an operator restores the key: fail it now, as a refused URL.
+        logger.error("webhook delivery %s not sent: its secret is unreadable: %s", delivery.pk, exc)
+        return None, "", f"{SECRET_UNREADABLE}: {exc}", True
     headers = {
         "content-type": "application/json",
         "webhook-id": msg_id,
         "webhook-timestamp": str(stamp),
-        "webhook-signature": sign(
-            secret=delivery.secret, msg_id=msg_id, timestamp=stamp, body=body
-        ),
+        "webhook-signature": sign(secret=secret, msg_id=msg_id, timestamp=stamp, body=body),
     }
     try:
         result = post(delivery.url, body, headers, config, keep_alive=True)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 PROD_KEY = "x9!Qm2#vL7@pR4$tW8^zK1&nB6*cF3(hJ5)dG0_sA-yE+uI=oP;lN:kM,jH.gT/fD"
@@ -211,3 +212,16 @@ def test_the_email_backend_comes_from_the_environment(env, expected):
 def test_an_email_url_of_another_kind_is_refused():
     result = run_manage("check", EMAIL_URL="imap://mail.x.org")
     assert result.returncode != 0 and "EMAIL_URL must start with smtp://" in result.stderr
+
+
+def test_a_webhook_secret_key_that_is_not_a_fernet_key_stops_the_start_without_showing_it():
+    bad = "not-a-fernet-key-but-a-password-42"
+    result = run_manage("check", WEBHOOK_SECRET_KEYS=f"{Fernet.generate_key().decode()},{bad}")
+    assert result.returncode != 0
+    assert "WEBHOOK_SECRET_KEYS holds a value that is not a Fernet key" in result.stderr
+    assert bad not in result.stdout + result.stderr
+
+
+def test_fernet_keys_and_the_derived_key_are_accepted():
+    result = run_manage("check", WEBHOOK_SECRET_KEYS=f"{Fernet.generate_key().decode()},derived")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -12,6 +12,7 @@ import time
 import uuid
 
 import pytest
+from cryptography.fernet import Fernet
 from django.db import transaction
 from standardwebhooks.webhooks import Webhook as Verifier
 
@@ -26,6 +27,8 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 LEASE_SECONDS = 4
 GRACE_SECONDS = 2
+# The worker reads the keys of the webhook secrets from its environment (new first, old after).
+NEW_KEY, OLD_KEY, LOST_KEY = (Fernet.generate_key().decode() for _ in range(3))
 TASKS = (
     "claims.tasks.event_dispatch",
     "claims.tasks.webhook_deliver",
@@ -62,6 +65,7 @@ def hook_worker(django_db_setup, django_db_blocker, tmp_path_factory, receiver, 
         WEBHOOK_LEASE_SECONDS=str(LEASE_SECONDS),
         WEBHOOK_SWEEP_GRACE_SECONDS=str(GRACE_SECONDS),
         WEBHOOK_TIMEOUT_SECONDS="3",
+        WEBHOOK_SECRET_KEYS=f"{NEW_KEY},{OLD_KEY}",
     )
     args = ["--pool=threads", "--concurrency=10", "-Q", hook_queue]
     worker = own_worker(tmp_path_factory, "hooks", env, args)
@@ -75,6 +79,7 @@ def hook_settings(settings, receiver):
     settings.SOURCE_FETCH_ALLOWED_PORTS = [receiver.port]
     settings.WEBHOOK_LEASE_SECONDS = LEASE_SECONDS
     settings.WEBHOOK_SWEEP_GRACE_SECONDS = GRACE_SECONDS
+    settings.WEBHOOK_SECRET_KEYS = [NEW_KEY, OLD_KEY]
     receiver.received.clear()
     receiver.statuses = []
     receiver.delay = 0.0
@@ -104,6 +109,34 @@ def test_a_committed_change_reaches_the_receiver_signed(hook_worker, receiver):
     headers, body = receiver.received[0]
     assert Verifier(hook.secret).verify(body, headers)["type"] == "claim.assigned"
     assert wait_for(lambda: WebhookDelivery.objects.filter(status="delivered").count() == 1)
+
+
+def test_a_secret_the_workers_keys_cannot_read_fails_alone_and_the_worker_goes_on(
+    hook_worker, receiver, settings
+):
+    editor = EditorFactory()
+    settings.WEBHOOK_SECRET_KEYS = [OLD_KEY]  # still among the worker's keys, second
+    old = webhooks.webhook_create(actor=editor, url=receiver.url("/old"), events=["*"])
+    settings.WEBHOOK_SECRET_KEYS = [LOST_KEY]  # a key the worker does not have
+    lost = webhooks.webhook_create(actor=editor, url=receiver.url("/lost"), events=["*"])
+    settings.WEBHOOK_SECRET_KEYS = [NEW_KEY, OLD_KEY]
+    assign(editor)
+    failed = WebhookDelivery.objects.filter(webhook=lost, status="failed")
+    assert wait_for(failed.exists)
+    assert failed.get().error.startswith("secret_unreadable: ")
+    assert failed.get().attempts == 1
+    assert wait_for(lambda: WebhookDelivery.objects.filter(status="delivered").count() == 1)
+    assign(editor)  # the worker is still there, and delivers the next one
+    assert wait_for(lambda: WebhookDelivery.objects.filter(status="delivered").count() == 2)
+    assert len(receiver.received) == 2
+    for headers, body in receiver.received:
+        assert Verifier(old.secret).verify(body, headers)["type"] == "claim.assigned"
+    assert wait_for(lambda: failed.count() == 2)
+    time.sleep(2)  # the retries' base is 1 s here: a retry would have come by now
+    assert list(WebhookDelivery.objects.filter(webhook=lost).values_list("status", "attempts")) == [
+        ("failed", 1),
+        ("failed", 1),
+    ]
 
 
 def test_three_500s_then_the_fourth_try_delivers_with_backoff(hook_worker, receiver):
