@@ -1233,6 +1233,8 @@ class EventType(models.TextChoices):
     SOURCE_LINK_CHANGED = "source.link_changed"
     # Inbox only: a comment naming its recipient as @username.
     COMMENT_MENTION = "comment.mention"
+    # Inbox only: the dispatch paused a webhook (its creator may no longer carry it); to admins.
+    WEBHOOK_PAUSED = "webhook.paused"
 
 
 class Event(models.Model):
@@ -1355,8 +1357,21 @@ class NotificationPreference(models.Model):
         return f"{self.user_id} {self.type}: {self.email}"
 
 
+class WebhookPauseReason(models.TextChoices):
+    """Why the dispatch paused a webhook: its creator, whose rights it acts with, may no longer
+    carry it (permissions.webhook_owner_refusal)."""
+
+    CREATOR_NOT_EDITOR = "creator_not_editor", "its creator is no longer an editor"
+    CREATOR_INACTIVE = "creator_inactive", "its creator was deactivated"
+    CREATOR_DELETED = "creator_deleted", "its creator's account was deleted"
+
+
 class Webhook(TimeStamped):
-    """A REST client's endpoint that receives signed events (Standard Webhooks)."""
+    """A REST client's endpoint that receives signed events (Standard Webhooks). It acts with its
+    creator's rights; when they lapse, the dispatch pauses it (paused_at, paused_reason) until an
+    editor takes it over."""
+
+    PauseReason = WebhookPauseReason
 
     url = models.URLField(max_length=2000)
     events = models.JSONField(help_text='Event types it receives; ["*"] for all.')
@@ -1368,6 +1383,17 @@ class Webhook(TimeStamped):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    paused_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the dispatch paused it (it gets no deliveries while paused); null: active.",
+    )
+    paused_reason = models.CharField(
+        max_length=30, choices=WebhookPauseReason.choices, blank=True, default=""
+    )
+    paused_detail = models.CharField(
+        max_length=300, blank=True, default="", help_text="Why it was paused, in a sentence."
+    )
 
     class Meta:
         ordering = ["id"]
@@ -1377,10 +1403,20 @@ class Webhook(TimeStamped):
                 condition=Q(secret_encrypted__regex=r"^fernet:gA[A-Za-z0-9_-]+=*$"),  # noqa: S106
                 name="webhook_secret_encrypted",
             ),
+            # Paused exactly when there is a reason (and a known one).
+            models.CheckConstraint(
+                condition=Q(paused_at__isnull=True, paused_reason="", paused_detail="")
+                | Q(paused_at__isnull=False, paused_reason__in=WebhookPauseReason.values),
+                name="webhook_paused_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.url
+
+    @property
+    def active(self) -> bool:
+        return self.paused_at is None
 
     # The plaintext secret is never stored: it is set and read through this property, which
     # encrypts and decrypts (claims.webhook_secrets; reading raises SecretUnreadable when no key

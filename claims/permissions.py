@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from claims.models import Article, Claim, Comment, ReviewAssignment, Verdict
+from claims.models import Article, Claim, Comment, ReviewAssignment, Verdict, WebhookPauseReason
 from claims.reference import EDITORS, REVIEWERS
 from claims.services.errors import PermissionDenied
 
@@ -112,6 +112,37 @@ def members_filter() -> Q:
 def editors_filter() -> Q:
     """A filter on users: editors and admins."""
     return Q(groups__name=EDITORS) | Q(is_superuser=True)
+
+
+def admins_filter() -> Q:
+    """A filter on users: admins (superusers)."""
+    return Q(is_superuser=True)
+
+
+# --- webhooks --------------------------------------------------------------------------------
+
+
+def webhook_owner_refusal(user) -> str | None:
+    """Why this account cannot carry a webhook, as a `WebhookPauseReason`, or None.
+
+    A webhook acts with its owner's rights (it sends what they may see), so its owner must be an
+    active editor or admin: the one rule behind registering a webhook, taking one over
+    (`webhooks.webhook_resume`) and the dispatch, which pauses a webhook whose owner fails it
+    (deleted: ``None``; deactivated; no longer an editor). Computing the role reads the user's
+    groups: the dispatch prefetches them for all owners at once."""
+    if user is None:
+        return WebhookPauseReason.CREATOR_DELETED
+    if not user.is_active:
+        return WebhookPauseReason.CREATOR_INACTIVE
+    if not is_editor(user):
+        return WebhookPauseReason.CREATOR_NOT_EDITOR
+    return None
+
+
+def require_webhook_owner(user, action: str) -> None:
+    """Refuse unless the user may own a webhook (an active editor or admin)."""
+    if not user.is_authenticated or webhook_owner_refusal(user) is not None:
+        raise PermissionDenied(f"only active editors may {action}")
 
 
 def auto_reviewers(users: QuerySet) -> QuerySet:

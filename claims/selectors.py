@@ -21,6 +21,7 @@ from claims.models import (
     ArticleRevision,
     Claim,
     Comment,
+    EventType,
     Evidence,
     Notification,
     Rating,
@@ -398,6 +399,8 @@ def notification_list(*, user) -> QuerySet[Notification]:
     if not is_editor(user):
         comments = visible_comments(user, Comment.objects.all()).values("pk")
         qs = qs.filter(Q(event__comment__isnull=True) | Q(event__comment__in=comments))
+        # A paused webhook's news names its URL, which only editors may see (webhook_list).
+        qs = qs.exclude(type=EventType.WEBHOOK_PAUSED)
     return qs.order_by("-created_at", "-id")
 
 
@@ -409,7 +412,7 @@ def notification_unread_count(*, user) -> int:
 def webhook_list(*, user) -> QuerySet[Webhook]:
     """Registered webhooks (editors only)."""
     require_editor(user, "manage webhooks")
-    return Webhook.objects.order_by("id")
+    return Webhook.objects.select_related("created_by").order_by("id")
 
 
 def webhook_get(*, user, webhook_id) -> Webhook:

@@ -6,4 +6,5 @@ from claims.admin import (  # noqa: F401  (registers the ModelAdmins)
     claimreviews,
     double_review,
     moderation,
+    webhooks,
 )

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -11,20 +16,25 @@ from rest_framework.views import APIView
 
 from claims import selectors
 from claims.api.permissions import IsMember
+from claims.api.serializers import UserSummarySerializer
 from claims.api.throttling import MentionThrottle
 from claims.api.views import ApiView
-from claims.models import EventType, Notification, Webhook, WebhookDelivery
+from claims.models import EventType, Notification, Webhook, WebhookDelivery, WebhookPauseReason
 from claims.services import mail, notify, webhooks
 from claims.services.errors import ValidationError
 
 INBOX_LIMIT = 100
 
 # What a notification points at (the schema names these NotificationObjectKindEnum).
-OBJECT_KINDS = ("claim", "verdict", "comment", "article")
+OBJECT_KINDS = ("claim", "verdict", "comment", "article", "webhook")
 
 
 def notification_object(event) -> dict:
     """What a notification is about: the kind, the id and the API address of the object."""
+    if event.type == EventType.WEBHOOK_PAUSED:
+        webhook_id = event.payload["id"]
+        url = reverse("api:webhook-detail", kwargs={"pk": webhook_id})
+        return {"kind": "webhook", "id": webhook_id, "url": url}
     if event.comment_id is not None:
         url = reverse("api:claim-comments", kwargs={"claim_pk": event.claim_id})
         return {"kind": "comment", "id": event.comment_id, "url": url}
@@ -192,17 +202,45 @@ class MentionListView(ApiView, APIView):
 # --- Webhooks -------------------------------------------------------------------------------------
 
 
+@extend_schema_field(serializers.ChoiceField(choices=WebhookPauseReason.choices, allow_null=True))
+class PauseReasonField(serializers.CharField):
+    """A paused webhook's reason code; null while it is active."""
+
+    def to_representation(self, value):
+        return value or None
+
+
 class WebhookSerializer(serializers.ModelSerializer):
+    """A webhook as the API shows it (never its secret, after the create call). `active` is
+    false while it is paused: it gets no deliveries then, until an editor takes it over."""
+
+    created_by = UserSummarySerializer(allow_null=True, read_only=True)
+    active = serializers.BooleanField(read_only=True)
+    paused_reason = PauseReasonField(read_only=True, allow_null=True)
+    paused_detail = serializers.SerializerMethodField()
+
     class Meta:
         model = Webhook
-        fields = ["id", "url", "events", "created_at"]
+        fields = [
+            "id",
+            "url",
+            "events",
+            "created_by",
+            "active",
+            "paused_at",
+            "paused_reason",
+            "paused_detail",
+            "created_at",
+        ]
         read_only_fields = fields
 
+    def get_paused_detail(self, obj) -> str | None:
+        return obj.paused_detail or None
 
-class WebhookCreatedSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Webhook
-        fields = ["id", "url", "events", "secret", "created_at"]
+
+class WebhookCreatedSerializer(WebhookSerializer):
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "secret"]
         read_only_fields = fields
 
 
@@ -248,6 +286,7 @@ class DeliveryPageSerializer(serializers.Serializer):
 class WebhookViewSet(
     ApiView,
     mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
@@ -277,6 +316,16 @@ class WebhookViewSet(
 
     def perform_destroy(self, instance):
         webhooks.webhook_delete(actor=self.request.user, webhook=instance)
+
+    @extend_schema(
+        summary="Take a paused webhook over: it becomes yours and active again",
+        request=None,
+        responses=WebhookSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        hook = webhooks.webhook_resume(actor=request.user, webhook=self.get_object())
+        return Response(WebhookSerializer(hook).data)
 
     @extend_schema(summary="A webhook's deliveries, newest first", responses=DeliveryPageSerializer)
     @action(detail=True, methods=["get"])

@@ -47,6 +47,7 @@ DEFAULT_MODES: dict[str, str] = {
     EventType.VERDICT_PUBLISHED: EmailMode.IMMEDIATE,
     EventType.COMMENT_CREATED: EmailMode.DIGEST,
     EventType.COMMENT_MENTION: EmailMode.IMMEDIATE,
+    EventType.WEBHOOK_PAUSED: EmailMode.IMMEDIATE,
 }
 # What each type's e-mails are about, as a settings page and an unsubscribe page name them.
 TYPE_LABELS: dict[str, str] = {
@@ -59,6 +60,7 @@ TYPE_LABELS: dict[str, str] = {
     EventType.COMMENT_MENTION: "comments that mention you",
     EventType.SOURCE_LINK_CHANGED: "sources that changed or went away",
     EventType.ARTICLE_REVISED: "articles you work on revised",
+    EventType.WEBHOOK_PAUSED: "webhooks paused because their creator lost editor rights (admins)",
 }
 # Unsubscribe scopes beside a single type: every type, or every type now sent as a digest.
 ALL_TYPES = "*"
@@ -201,9 +203,11 @@ def email_unsubscribe(*, token: str) -> tuple[object, list[str]]:
 
 def _link(notification: Notification) -> str:
     """The page a notification is about: its claim, or for an article's revision (no claim) the
-    article's revisions, else the inbox."""
+    article's revisions, for a paused webhook its page in the admin, else the inbox."""
     event = notification.event
-    if event.claim_id is not None:
+    if event.type == EventType.WEBHOOK_PAUSED:
+        path = reverse("admin:claims_webhook_change", args=[event.payload["id"]])
+    elif event.claim_id is not None:
         path = reverse("frontend:claim", kwargs={"claim_id": event.claim_id})
     elif isinstance((event.payload or {}).get("article"), int):
         path = reverse(

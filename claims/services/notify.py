@@ -33,8 +33,10 @@ from claims.models import (
     Source,
     SourceLinkStatus,
     Verdict,
+    Webhook,
 )
 from claims.permissions import (
+    admins_filter,
     members_filter,
     require_member,
     verdict_is_blind,
@@ -264,6 +266,20 @@ def comment_data(comment: Comment) -> dict:
     }
 
 
+def webhook_data(hook: Webhook) -> dict:
+    """A webhook's fields as the API's webhook serializer writes them (never its secret)."""
+    return {
+        "id": hook.pk,
+        "url": hook.url,
+        "events": hook.events,
+        "created_by": _user(hook.created_by),
+        "active": hook.paused_at is None,
+        "paused_at": _time(hook.paused_at),
+        "paused_reason": hook.paused_reason or None,
+        "paused_detail": hook.paused_detail or None,
+    }
+
+
 # --- in the worker: who hears of it ------------------------------------------------------
 
 
@@ -290,6 +306,36 @@ def fan_out(events: list[Event]) -> set[int]:
                 continue
             kind = EventType.COMMENT_MENTION if user_id in mentioned else event.type
             lines.append((event, user_id, kind, text))
+    return _write(lines)
+
+
+def webhooks_paused(hooks: list[Webhook], *, now) -> set[int]:
+    """The dispatch has just paused these webhooks (their paused_* fields set): one
+    `webhook.paused` event each (inbox only, never sent to webhooks), written dispatched, with
+    its inbox lines for the desk's active admins, in the dispatch's transaction, so the pause and
+    the news of it commit together. A constant number of queries whatever the number of
+    webhooks. Returns the ids of the events with e-mail `pending`."""
+    if not hooks:
+        return set()
+    events = Event.objects.bulk_create(
+        [
+            Event(type=EventType.WEBHOOK_PAUSED, payload=webhook_data(hook), dispatched_at=now)
+            for hook in hooks
+        ]
+    )
+    admins = _users(admins_filter())
+    return _write(
+        [
+            (event, user_id, event.type, _paused_text(event))
+            for event in events
+            for user_id in sorted(admins)
+        ]
+    )
+
+
+def _write(lines: list[tuple[Event, int, str, str]]) -> set[int]:
+    """Write inbox lines (event, recipient, type, text) with their e-mail states, each once;
+    return the ids of the events with e-mail `pending`."""
     email = mail.initial_states([(user_id, kind) for _, user_id, kind, _ in lines])
     Notification.objects.bulk_create(
         [
@@ -391,6 +437,20 @@ def _link_changed(event: Event):
     return (dict.fromkeys(_users(Q(pk__in=ids)), text) if ids else {}), set()
 
 
+def _paused_text(event: Event) -> str:
+    data = event.payload
+    return (
+        f"Webhook {_clip(data['url'], 200)} is paused and gets no events: "
+        f"{data['paused_detail']} An editor can take it over to resume it."
+    )
+
+
+def _paused(event: Event):
+    """A webhook paused (written with its lines by webhooks_paused; this is for an event that
+    somehow waits for a dispatch): the desk's active admins."""
+    return dict.fromkeys(_users(admins_filter()), _paused_text(event)), set()
+
+
 _RECIPIENTS = {
     EventType.CLAIM_ASSIGNED: _assigned,
     EventType.VERDICT_SUBMITTED: _verdict,
@@ -400,6 +460,7 @@ _RECIPIENTS = {
     EventType.COMMENT_CREATED: _comment,
     EventType.ARTICLE_REVISED: _revised,
     EventType.SOURCE_LINK_CHANGED: _link_changed,
+    EventType.WEBHOOK_PAUSED: _paused,
 }
 
 

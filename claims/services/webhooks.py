@@ -28,15 +28,31 @@ from django.utils import timezone
 
 from claims import webhook_secrets
 from claims.fetching import FetchConfig, FetchError, check_url, post, resolve_checked
-from claims.models import Comment, Event, EventType, Verdict, Webhook, WebhookDelivery
-from claims.permissions import is_editor, require_editor, visible_comments, visible_verdicts
+from claims.models import (
+    Comment,
+    Event,
+    EventType,
+    Verdict,
+    Webhook,
+    WebhookDelivery,
+    WebhookPauseReason,
+)
+from claims.permissions import (
+    require_editor,
+    require_webhook_owner,
+    visible_comments,
+    visible_verdicts,
+    webhook_owner_refusal,
+)
 from claims.services import notify, queue
-from claims.services.errors import InvalidTransition, ValidationError
+from claims.services.errors import InvalidTransition, NotFound, ValidationError
 from claims.services.fetch import fetch_config
 from claims.services.text import clean_text
 
-# Webhook event types: every event type but the inbox-only mention.
-WEBHOOK_EVENT_TYPES = tuple(t for t in EventType.values if t != EventType.COMMENT_MENTION)
+# Webhook event types: every event type but the inbox-only ones (a mention; a webhook paused,
+# which is for the desk's admins, not for other webhooks).
+INBOX_ONLY_TYPES = frozenset({EventType.COMMENT_MENTION, EventType.WEBHOOK_PAUSED})
+WEBHOOK_EVENT_TYPES = tuple(t for t in EventType.values if t not in INBOX_ONLY_TYPES)
 ALL_EVENTS = "*"
 SECRET_PREFIX = "whsec_"  # noqa: S105 (the format's prefix, not a secret)
 # Errors that no retry can fix: the address is refused, or the URL is not one.
@@ -73,8 +89,9 @@ def sign(*, secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
 
 @transaction.atomic
 def webhook_create(*, actor, url: str, events) -> Webhook:
-    """An editor registers an endpoint; the answer carries its secret, shown this once."""
-    require_editor(actor, "manage webhooks")
+    """An editor registers an endpoint; the answer carries its secret, shown this once. It acts
+    with the editor's rights (permissions.webhook_owner_refusal)."""
+    require_webhook_owner(actor, "register webhooks")
     url = clean_text(Webhook, "url", url, required=True)
     limit = settings.WEBHOOK_MAX_COUNT
     if Webhook.objects.count() >= limit:  # each event costs one delivery per webhook
@@ -95,6 +112,30 @@ def webhook_delete(*, actor, webhook: Webhook) -> None:
     """An editor removes an endpoint, with its delivery log."""
     require_editor(actor, "manage webhooks")
     webhook.delete()
+
+
+@transaction.atomic
+def webhook_resume(*, actor, webhook: Webhook) -> Webhook:
+    """An active editor takes a paused webhook over: it becomes theirs (it acts with their rights
+    from now on) and active again; its URL, events and secret stay. Events dispatched while it
+    was paused were not kept for it and are not sent now. An active webhook is refused (409):
+    there is nothing to resume (another editor may have taken it over a moment ago)."""
+    require_webhook_owner(actor, "take a webhook over")
+    locked = Webhook.objects.select_for_update().filter(pk=webhook.pk).first()
+    if locked is None:
+        raise NotFound("no such webhook")  # deleted meanwhile
+    if locked.paused_at is None:
+        raise InvalidTransition(
+            "this webhook is active: there is nothing to resume", current_state="active"
+        )
+    locked.created_by = actor
+    locked.paused_at = None
+    locked.paused_reason = ""
+    locked.paused_detail = ""
+    locked.save(
+        update_fields=["created_by", "paused_at", "paused_reason", "paused_detail", "updated_at"]
+    )
+    return locked
 
 
 @transaction.atomic
@@ -240,9 +281,11 @@ def _dispatch_batch(event_id: int | None, limit: int) -> int:
         )
         wanted_email = notify.fan_out(events)
         now = timezone.now()
+        pairs, paused = _matching(events, now=now)
+        wanted_email |= notify.webhooks_paused(paused, now=now)
         deliveries = [
             WebhookDelivery(webhook_id=hook_id, event_id=event.pk, next_attempt_at=now)
-            for event, hook_id in _matching(events)
+            for event, hook_id in pairs
         ]
         WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
         Event.objects.filter(pk__in=ids).update(dispatched_at=now)
@@ -269,25 +312,34 @@ def _undispatched(event_id: int) -> bool:
         return cursor.fetchone() is not None
 
 
-def _matching(events: list[Event]) -> list[tuple[Event, int]]:
-    """(event, webhook id) for each webhook that wants the event and whose creator may see it:
-    a webhook sends what its creator, an editor now, may see now (so one of a blind double
-    review's two reviewers gets no verdict of the other's through a webhook either). Queries:
-    one for the webhooks, then a few per creator, whatever the number of events."""
-    hooks = list(Webhook.objects.select_related("created_by").only("pk", "events", "created_by"))
+def _matching(events: list[Event], *, now) -> tuple[list[tuple[Event, int]], list[Webhook]]:
+    """(event, webhook id) for each active webhook that wants the event and whose creator may see
+    it, and the webhooks this batch paused. A webhook sends what its creator, an active editor
+    now, may see now (so one of a blind double review's two reviewers gets no verdict of the
+    other's through a webhook either). A webhook whose creator is no longer one
+    (permissions.webhook_owner_refusal: deleted, deactivated, not an editor) is paused here,
+    once: paused webhooks are not even read by later batches. Queries: the active webhooks with
+    their creators, their creators' groups, the pause (when there is one), then a few per active
+    creator whatever the number of events."""
+    hooks = list(
+        Webhook.objects.filter(paused_at__isnull=True)
+        .select_related("created_by")
+        .prefetch_related("created_by__groups")  # every creator's role in one query
+        .only("pk", "url", "events", "created_by", "paused_at")
+    )
     if not hooks:
-        return []
+        return [], []
+    refusals = {hook.pk: webhook_owner_refusal(hook.created_by) for hook in hooks}
+    paused = _pause([hook for hook in hooks if refusals[hook.pk]], refusals, now=now)
+    hooks = [hook for hook in hooks if not refusals[hook.pk]]
     verdicts = {e.verdict_id for e in events if e.verdict_id}
     comments = {e.comment_id for e in events if e.comment_id}
-    sees: dict[int | None, tuple[set[int], set[int]] | None] = {}
+    sees: dict[int, tuple[set[int], set[int]]] = {}
     for hook in hooks:
         user = hook.created_by
-        if hook.created_by_id in sees:
+        if user.pk in sees:
             continue
-        if user is None or not user.is_active or not is_editor(user):
-            sees[hook.created_by_id] = None
-            continue
-        sees[hook.created_by_id] = (
+        sees[user.pk] = (
             set(
                 visible_verdicts(user, Verdict.objects.filter(pk__in=verdicts)).values_list(
                     "pk", flat=True
@@ -305,16 +357,79 @@ def _matching(events: list[Event]) -> list[tuple[Event, int]]:
         )
     pairs = []
     for event in events:
+        if event.type in INBOX_ONLY_TYPES:
+            continue
         for hook in hooks:
             seen = sees[hook.created_by_id]
-            if seen is None or (ALL_EVENTS not in hook.events and event.type not in hook.events):
+            if ALL_EVENTS not in hook.events and event.type not in hook.events:
                 continue
             if event.verdict_id and event.verdict_id not in seen[0]:
                 continue
             if event.comment_id and event.comment_id not in seen[1]:
                 continue
             pairs.append((event, hook.pk))
-    return pairs
+    return pairs, paused
+
+
+# Pauses webhooks, each only if still active and still its judged creator's (a takeover may
+# have committed since they were read); rows another transaction holds (a takeover, a delete,
+# a concurrent pause) are skipped, never waited for. FOR NO KEY UPDATE, as the UPDATE takes:
+# deliveries being written for a webhook (their foreign key's KEY SHARE lock) do not block it.
+_PAUSE = """
+WITH judged AS (
+    SELECT * FROM unnest(%(ids)s::bigint[], %(creators)s::bigint[], %(reasons)s::text[],
+                         %(details)s::text[]) AS r(id, creator, reason, detail)
+), locked AS (
+    SELECT w.id FROM claims_webhook AS w JOIN judged AS r ON r.id = w.id
+    WHERE w.paused_at IS NULL AND w.created_by_id IS NOT DISTINCT FROM r.creator
+    ORDER BY w.id
+    FOR NO KEY UPDATE OF w SKIP LOCKED
+)
+UPDATE claims_webhook AS w
+SET paused_at = %(now)s, paused_reason = r.reason, paused_detail = r.detail, updated_at = %(now)s
+FROM locked, judged AS r
+WHERE w.id = locked.id AND r.id = locked.id
+RETURNING w.id
+"""
+
+_PAUSE_DETAILS = {
+    WebhookPauseReason.CREATOR_NOT_EDITOR: "Its creator, {name}, is no longer an editor",
+    WebhookPauseReason.CREATOR_INACTIVE: "Its creator, {name}, was deactivated",
+    WebhookPauseReason.CREATOR_DELETED: "Its creator's account was deleted",
+}
+
+
+def pause_detail(reason: str, user) -> str:
+    """The sentence that says why a webhook was paused."""
+    name = user.get_username() if user is not None else ""
+    return (
+        _PAUSE_DETAILS[reason].format(name=name)
+        + ", and a webhook sends only what an active editor may see."
+    )
+
+
+def _pause(hooks: list[Webhook], refusals: dict[int, str], *, now) -> list[Webhook]:
+    """Pause these webhooks (one statement); return those this call paused, their fields set."""
+    if not hooks:
+        return []
+    details = {hook.pk: pause_detail(refusals[hook.pk], hook.created_by) for hook in hooks}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PAUSE,
+            {
+                "ids": [hook.pk for hook in hooks],
+                "creators": [hook.created_by_id for hook in hooks],
+                "reasons": [refusals[hook.pk] for hook in hooks],
+                "details": [details[hook.pk] for hook in hooks],
+                "now": now,
+            },
+        )
+        done = {row[0] for row in cursor.fetchall()}
+    paused = [hook for hook in hooks if hook.pk in done]
+    for hook in paused:
+        hook.paused_at, hook.paused_reason = now, refusals[hook.pk]
+        hook.paused_detail = details[hook.pk]
+    return paused
 
 
 def enqueue_deliveries(rows) -> int:

@@ -91,10 +91,24 @@ def test_an_editor_manages_webhooks_and_sees_the_secret_once(settings):
     )
     assert response.status_code == 201, response.content
     created = response.json()
-    assert set(created) == {"id", "url", "events", "secret", "created_at"}
+    shown = {
+        "id",
+        "url",
+        "events",
+        "created_by",
+        "active",
+        "paused_at",
+        "paused_reason",
+        "paused_detail",
+        "created_at",
+    }
+    assert set(created) == shown | {"secret"}
     assert created["secret"].startswith("whsec_")
+    assert created["active"] is True and created["paused_reason"] is None
     listed = client.get("/api/v1/webhooks/").json()["results"]
-    assert [set(item) for item in listed] == [{"id", "url", "events", "created_at"}]
+    assert [set(item) for item in listed] == [shown]
+    single = client.get(f"/api/v1/webhooks/{created['id']}/").json()
+    assert single == {k: v for k, v in created.items() if k != "secret"}
     assert client.get(f"/api/v1/webhooks/{created['id']}/deliveries/").json()["results"] == []
     assert client.delete(f"/api/v1/webhooks/{created['id']}/").status_code == 204
     assert Webhook.objects.count() == 0

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from claims.api.concurrency import etag_for
+from claims.models import Webhook
 from tests.claims.api.conftest import token_client
 from tests.claims.api.scenario import build_scenario
 
@@ -328,6 +330,24 @@ MATRIX = [
         editors(400),
     ),
     ("webhook deliveries", "get", "/api/v1/webhooks/999999/deliveries/", None, None, editors(404)),
+    ("get webhook", "get", "/api/v1/webhooks/{webhook}/", None, None, editors(200)),
+    # A webhook whose creator lapsed is paused; an active editor or admin takes it over.
+    (
+        "resume a paused webhook",
+        "post",
+        "/api/v1/webhooks/{paused_webhook}/resume/",
+        None,
+        None,
+        editors(200),
+    ),
+    (
+        "resume an active webhook",
+        "post",
+        "/api/v1/webhooks/{webhook}/resume/",
+        None,
+        None,
+        editors(409),
+    ),
     # Article revisions (issue 20): members revise and read old bodies; anonymous readers never.
     ("list revisions", "get", "/api/v1/articles/{article}/revisions/", None, None, members(200)),
     ("get revision", "get", "/api/v1/articles/{article}/revisions/1/", None, None, members(200)),
@@ -480,6 +500,16 @@ def test_the_permission_matrix_has_no_mismatches(role, extraction):
     }
     ids = {name: obj.pk for name, obj in objects.items()}
     ids["reviewer"] = scenario.users["reviewer"].pk
+    editor = scenario.users["editor"]
+    for name, paused_at in (("webhook", None), ("paused_webhook", timezone.now())):
+        ids[name] = Webhook.objects.create(
+            url=f"http://127.0.0.2/{name}",
+            events=["*"],
+            secret="whsec_QQ==",
+            created_by=editor,
+            paused_at=paused_at,
+            paused_reason="creator_not_editor" if paused_at else "",
+        ).pk
     client = token_client(scenario.users[role])
     mismatches = []
     for name, method, path, body, match, expected in MATRIX:
