@@ -7,10 +7,11 @@ from contextlib import contextmanager
 
 import pytest
 from django.db import connection
+from django.db.models import Max, Min
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from claims.models import Claim, ClaimEvent, VerdictEvent
+from claims.models import Claim, ClaimEvent, ReviewAssignment, VerdictEvent
 from claims.permissions import is_editor
 from claims.selectors_stats import agreement_figures, desk_figures, period_parse
 from claims.services.claims import claim_accept, claim_dismiss
@@ -64,9 +65,16 @@ def rated():
     return editor
 
 
+def submission_days() -> tuple[dt.date, dt.date]:
+    """The first and last day (UTC) of the fixture's submissions: the period is taken from the
+    data, not from the clock afterwards (the fixture takes seconds and may cross midnight)."""
+    days = ReviewAssignment.objects.aggregate(first=Min("submitted_at"), last=Max("submitted_at"))
+    return days["first"].date(), days["last"].date()
+
+
 def test_agreement_per_pair_and_for_the_desk_as_computed_by_hand(rated):
-    today = timezone.now().date()
-    figures = agreement_figures(user=rated, date_from=today, date_to=today).as_dict()
+    first, last = submission_days()
+    figures = agreement_figures(user=rated, date_from=first, date_to=last).as_dict()
     ana_bo, cy_di = figures["pairs"]
     # ana: false true false misleading / bo: false true true false. p_o 2/4, p_e 6/16: 0.2.
     # Ordinal alpha: misleading has no value, so 3 pairable items, values 1 and 5: 4/9.
@@ -84,7 +92,7 @@ def test_agreement_per_pair_and_for_the_desk_as_computed_by_hand(rated):
 
 
 def test_a_rating_of_another_scale_counts_as_missing_for_alpha(rated):
-    from claims.models import Rating, RatingScale, ReviewAssignment
+    from claims.models import Rating, RatingScale
 
     other = RatingScale.objects.create(
         slug="stars", name="Stars", best_rating=50, worst_rating=10, is_default=False
@@ -92,15 +100,15 @@ def test_a_rating_of_another_scale_counts_as_missing_for_alpha(rated):
     stars = Rating.objects.create(scale=other, slug="five-stars", label="Five stars", value=50)
     assignment = ReviewAssignment.objects.filter(reviewer__username="cy").first()
     ReviewAssignment.objects.filter(pk=assignment.pk).update(rating=stars)
-    today = timezone.now().date()
-    figures = agreement_figures(user=rated, date_from=today, date_to=today).as_dict()
+    first, last = submission_days()
+    figures = agreement_figures(user=rated, date_from=first, date_to=last).as_dict()
     cy_di = figures["pairs"][1]
     assert cy_di["n"] == 1 and cy_di["exact"] == 0.0 and cy_di["alpha"] is None
     assert figures["desk"]["alpha"] == pytest.approx(4 / 9)  # ana and bo's alone
 
 
 def test_agreement_keeps_to_the_period_and_to_editors(rated):
-    yesterday = timezone.now().date() - dt.timedelta(days=1)
+    yesterday = submission_days()[0] - dt.timedelta(days=1)  # the day before the first one
     empty = agreement_figures(user=rated, date_from=yesterday, date_to=yesterday).as_dict()
     assert empty == {"desk": {"kappa": None, "alpha": None, "exact": None, "n": 0}, "pairs": []}
     with pytest.raises(PermissionDenied):
@@ -145,18 +153,36 @@ def test_desk_figures_count_this_weeks_activity_from_the_audit_trail():
     verdict_create(
         actor=reviewer, claim=SourcedClaimFactory(status="open"), rating="true", summary="d"
     )
-    today = timezone.now().date()
-    figures = desk_figures(user=editor, date_from=today, date_to=today)
-    (week,) = figures.weeks
-    assert week["week"] == today - dt.timedelta(days=today.weekday())
+    # The events' days from their stamps, not from the clock afterwards: the test may cross
+    # midnight (then they fall on two days; on Sunday night, in two weeks).
+    first, last = event_days()
+    figures = desk_figures(user=editor, date_from=first, date_to=last)
+    mondays = sorted(
+        {first - dt.timedelta(days=first.weekday()), last - dt.timedelta(days=last.weekday())}
+    )
+    assert [w["week"] for w in figures.weeks] == mondays
+    week = {c: sum(w[c] or 0 for w in figures.weeks) for c in figures.weeks[0] if c != "week"}
     assert (week["suggested"], week["accepted"], week["dismissed"]) == (3, 1, 1)
     assert week["dismissed_duplicate"] == 1 and week["dismissed_not_checkable"] == 0
     assert (week["drafted"], week["submitted"], week["approved"], week["published"]) == (2, 1, 1, 1)
-    assert week["published_claims"] == 1 and week["hours_to_publish_median"] >= 0
+    (published,) = [w for w in figures.weeks if w["published_claims"]]
+    assert published["published_claims"] == 1 and published["hours_to_publish_median"] >= 0
     assert figures.reviewers == [
         {"reviewer": reviewer.username, "open_assignments": 1, "in_progress": 1}
     ]
     assert figures.link_rot["gone"] == 0
+
+
+def event_days() -> tuple[dt.date, dt.date]:
+    """The first and last day (UTC) of the audit trail's events."""
+    stamps = [
+        model.objects.aggregate(first=Min("pgh_created_at"), last=Max("pgh_created_at"))
+        for model in (ClaimEvent, VerdictEvent)
+    ]
+    return (
+        min(s["first"] for s in stamps).date(),
+        max(s["last"] for s in stamps).date(),
+    )
 
 
 @contextmanager
