@@ -1,9 +1,11 @@
-"""Fixtures of the fetch, link-check and ingest service tests: a page server on 127.0.0.2."""
+"""Fixtures of the fetch, link-check, ingest and webhook service tests: a page server and a
+webhook receiver on 127.0.0.2."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.receiver import Receiver
 from tests.sites import LocalSite
 
 
@@ -23,4 +25,21 @@ def fetch_settings(settings, site):
     settings.SOURCE_FETCH_MAX_ATTEMPTS = 3
     settings.SOURCE_FETCH_LEASE_SECONDS = 60
     settings.SOURCE_FETCH_RETRY_BASE_SECONDS = 10
+    return settings
+
+
+@pytest.fixture
+def receiver():
+    server = Receiver("127.0.0.2")
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def hook_settings(settings, receiver):
+    settings.SOURCE_FETCH_ALLOWED_NETWORKS = ["127.0.0.2/32"]
+    settings.SOURCE_FETCH_ALLOWED_PORTS = [receiver.port]
+    settings.WEBHOOK_TIMEOUT_SECONDS = 2
+    settings.WEBHOOK_RETRY_BASE_SECONDS = 10
+    settings.WEBHOOK_SWEEP_GRACE_SECONDS = 60
     return settings

@@ -16,26 +16,8 @@ from claims.services import queue, webhooks
 from claims.services.claims import claim_assign
 from claims.services.errors import InvalidTransition, PermissionDenied, ValidationError
 from tests.factories import ClaimFactory, EditorFactory, ReviewerFactory
-from tests.receiver import Receiver
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def receiver():
-    server = Receiver("127.0.0.2")
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def hook_settings(settings, receiver):
-    settings.SOURCE_FETCH_ALLOWED_NETWORKS = ["127.0.0.2/32"]
-    settings.SOURCE_FETCH_ALLOWED_PORTS = [receiver.port]
-    settings.WEBHOOK_TIMEOUT_SECONDS = 2
-    settings.WEBHOOK_RETRY_BASE_SECONDS = 10
-    settings.WEBHOOK_SWEEP_GRACE_SECONDS = 60
-    return settings
 
 
 @pytest.fixture
