@@ -152,3 +152,32 @@ def test_the_keyboard_alone_signs_in_moves_between_claims_and_adds_a_claim(new_p
     page.keyboard.press("Enter")
     expect(page.locator("#comments-box")).to_contain_text("Checked against the statistics office.")
     page.watch.assert_clean(page)
+
+
+def test_the_claim_cursor_stays_put_when_the_inbox_badge_refreshes(new_page):
+    """The badge in the header is swapped in by htmx on load and every 30 s; a reviewer moving
+    through the claims with j and k keeps their place across it."""
+    ReviewerFactory(username="kim")
+    body = "The council spent 4.2 million euros. Unemployment fell to 5.1 percent last year."
+    article = ArticleFactory(title="Cursor article", body=body)
+    first = ClaimFactory(article=article, start=0, end=35, status="open")
+    second = ClaimFactory(article=article, start=37, end=69, status="open")
+    page = new_page()
+    sign_in(page, "kim")
+    page.goto(f"/articles/{article.pk}/")
+    expect(page.locator("#inbox-link")).to_be_visible()
+    page.keyboard.press("j")
+    expect(page.locator(f"#item-{first.pk}")).to_have_class("current")
+    # the badge's refresh, the request its "every 30s" trigger makes, swapped in the same way
+    page.evaluate(
+        """() => new Promise((done) => {
+            document.addEventListener("htmx:afterSwap", () => done(), { once: true });
+            htmx.ajax("GET", "/inbox/badge/", { target: "#inbox-link", swap: "outerHTML" });
+        })"""
+    )
+    page.keyboard.press("j")
+    expect(page.locator(f"#item-{second.pk}")).to_have_class("current")
+    expect(page.locator(f"#item-{second.pk} a.claim-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/claims/{second.pk}/")
+    page.watch.assert_clean(page)

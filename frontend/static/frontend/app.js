@@ -117,7 +117,13 @@ document.addEventListener("keydown", (event) => {
   else if (event.key === "a") { event.preventDefault(); addFromSelection(); }
 });
 
-document.addEventListener("htmx:afterSwap", () => { current = -1; updateSelection(); });
+// After a swap, the claim cursor is wherever the current mark still is: a swap elsewhere (the
+// inbox badge polls every 30 s) keeps it; one that re-rendered the article's marks starts over.
+document.addEventListener("htmx:afterSwap", () => {
+  const marks = Array.from(document.querySelectorAll("#article-body mark[id^='claim-']"));
+  current = marks.findIndex((m) => m.classList.contains("current"));
+  updateSelection();
+});
 
 // The verdict form's "claim in short": say as it is typed when it passes what search engines show.
 document.addEventListener("input", (event) => {
