@@ -202,12 +202,16 @@ class MentionListView(ApiView, APIView):
 # --- Webhooks -------------------------------------------------------------------------------------
 
 
-@extend_schema_field(serializers.ChoiceField(choices=WebhookPauseReason.choices, allow_null=True))
-class PauseReasonField(serializers.CharField):
-    """A paused webhook's reason code; null while it is active."""
+class EmptyAsNullField(serializers.CharField):
+    """A text column that is empty while it does not apply, shown as null then."""
 
     def to_representation(self, value):
         return value or None
+
+
+@extend_schema_field(serializers.ChoiceField(choices=WebhookPauseReason.choices, allow_null=True))
+class PauseReasonField(EmptyAsNullField):
+    """A paused webhook's reason code; null while it is active."""
 
 
 class WebhookSerializer(serializers.ModelSerializer):
@@ -217,7 +221,7 @@ class WebhookSerializer(serializers.ModelSerializer):
     created_by = UserSummarySerializer(allow_null=True, read_only=True)
     active = serializers.BooleanField(read_only=True)
     paused_reason = PauseReasonField(read_only=True, allow_null=True)
-    paused_detail = serializers.SerializerMethodField()
+    paused_detail = EmptyAsNullField(read_only=True, allow_null=True)
 
     class Meta:
         model = Webhook
@@ -233,9 +237,6 @@ class WebhookSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
-
-    def get_paused_detail(self, obj) -> str | None:
-        return obj.paused_detail or None
 
 
 class WebhookCreatedSerializer(WebhookSerializer):

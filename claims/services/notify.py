@@ -273,7 +273,7 @@ def webhook_data(hook: Webhook) -> dict:
         "url": hook.url,
         "events": hook.events,
         "created_by": _user(hook.created_by),
-        "active": hook.paused_at is None,
+        "active": hook.active,
         "paused_at": _time(hook.paused_at),
         "paused_reason": hook.paused_reason or None,
         "paused_detail": hook.paused_detail or None,
